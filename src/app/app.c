@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * app.c — the application object: opens the store and runs migrations,
+ * compiles the templates (a broken template stops start-up with its file and
+ * line), and renders pages inside the site layout for the HTTP server.
+ */
+#include "app/app.h"
+#include "app/schools/schools.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "view/tmpl.h"
+
+const struct route *const app_routes[] = {
+	home_routes,
+	schools_routes,
+	NULL,
+};
+
+int app_open(struct app *app, const struct config *config, char *err, size_t errsz)
+{
+	memset(app, 0, sizeof(*app));
+	app->config = config;
+	app->started = clock_now();
+
+	char *tdir = config_share_path(config, "templates");
+	app->tmpl = tmpl_set_new();
+	char terr[512];
+	int rc = tmpl_set_load_dir(app->tmpl, tdir, terr, sizeof(terr));
+	free(tdir);
+	if (rc) {
+		snprintf(err, errsz, "a template is broken, so the server will not start: %s", terr);
+		goto fail;
+	}
+
+	char derr[512];
+	rc = db_pool_open(&app->db, config->db_path, derr, sizeof(derr));
+	if (rc) {
+		snprintf(err, errsz, "%s", derr);
+		goto fail;
+	}
+	struct db *db = db_pool_get(app->db);
+	if (!db) {
+		snprintf(err, errsz, "cannot open the database %s", config->db_path);
+		rc = ERR_DB;
+		goto fail;
+	}
+	char *sqldir = config_share_path(config, "sql");
+	int applied = 0;
+	rc = db_migrate(db, sqldir, &applied, derr, sizeof(derr));
+	free(sqldir);
+	if (rc) {
+		snprintf(err, errsz, "database migration failed: %s", derr);
+		goto fail;
+	}
+	if (applied)
+		log_info("applied %d database migration%s", applied, applied == 1 ? "" : "s");
+	return 0;
+fail:
+	app_close(app);
+	return rc ? rc : ERR_INTERNAL;
+}
+
+void app_close(struct app *app)
+{
+	schools_index_release();
+	if (app->db)
+		db_pool_close(app->db);
+	if (app->tmpl)
+		tmpl_set_free(app->tmpl);
+	app->db = NULL;
+	app->tmpl = NULL;
+}
+
+static void reset_connection(void *db)
+{
+	db_reset_all(db);
+}
+
+struct db *app_db(struct request *req)
+{
+	struct app *app = req_app(req);
+	struct db *db = db_pool_get(app->db);
+	/* When the request ends, release any statement a handler left half-read
+	 * (it would pin an old snapshot) and roll back a forgotten transaction. */
+	if (db)
+		arena_defer(req_arena(req), reset_connection, db);
+	return db;
+}
+
+int app_render(struct request *req, const char *tmpl, json_t *model, struct buf *out)
+{
+	struct app *app = req_app(req);
+	if (!tmpl_exists(app->tmpl, tmpl)) {
+		log_error("%s: no template named %s", req_id(req), tmpl);
+		return ERR_NOTFOUND;
+	}
+	/* The page sees its own model plus `site` (name, version, request id). */
+	json_t *ctx = json_is_object(model) ? json_copy(model) : json_object();
+	json_t *site = json_pack("{s:s, s:s, s:s}", "name", "Tandem", "version", TANDEM_VERSION,
+				 "request_id", req_id(req));
+	json_object_set_new(ctx, "site", site);
+	int rc = tmpl_render(app->tmpl, tmpl, ctx, out);
+	json_decref(ctx);
+	return rc;
+}
+
+struct http_hooks app_hooks(struct app *app)
+{
+	struct http_hooks h = {
+		.before = NULL,
+		.render = app_render,
+		.ctx = app,
+	};
+	return h;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * index.c — keeps the similar-schools index in memory. It is built from the
+ * store on first use and rebuilt when a newer schools import has finished
+ * (whichever process ran it): each call asks the store for the latest run
+ * id, one indexed query, and swaps in a fresh index when it changed.
+ * Queries in flight keep their own reference to the old one.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/schools/gias.h"
+#include "app/schools/schools.h"
+#include "app/schools/similar.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "db/db.h"
+
+DB_QUERY(Q_LATEST_RUN,
+	 "SELECT COALESCE(MAX(id), 0) FROM import_run WHERE kind = 'schools' AND status = 'done'");
+DB_QUERY(Q_INDEX_ROWS,
+	 "SELECT urn, phase_group, status_code, type_group_code, pupils, fsm_pct, sen_stat, lat, lon, "
+	 "region_code, urban_rural_code, religious_code, gender_code, sixth_form_code, low_age, "
+	 "high_age FROM school WHERE phase_group <> 'none'");
+
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct similar_index *index_current; /* guarded by index_lock */
+static int64_t index_run = -1;              /* the import run it was built from */
+
+/* A categorical code as a small non-zero integer (0 means unknown). */
+static int code_int(const char *code)
+{
+	if (!code || !*code)
+		return 0;
+	unsigned h = 2166136261u;
+	for (const char *p = code; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return (int)(h % 2000000000u) + 1;
+}
+
+static int col_int_or(struct db_stmt *st, int i, int unknown)
+{
+	return db_col_is_null(st, i) ? unknown : (int)db_col_int(st, i);
+}
+
+static struct similar_index *index_build(struct db *db)
+{
+	struct db_stmt *st = db_stmt(db, &Q_INDEX_ROWS);
+	if (!st)
+		return NULL;
+	size_t n = 0, cap = 4096;
+	struct similar_school *rows = xmalloc(cap * sizeof(*rows));
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			rows = xrealloc(rows, cap * sizeof(*rows));
+		}
+		struct similar_school *s = &rows[n];
+		memset(s, 0, sizeof(*s));
+		enum gias_phase_group g;
+		if (gias_phase_group_parse(db_col_text(st, 1), &g))
+			continue;
+		const char *status = db_col_text(st, 2);
+		const char *tg = db_col_text(st, 3);
+		s->urn = (int)db_col_int(st, 0);
+		s->group = (enum similar_group)g; /* the two enums share their order */
+		s->open = status && (strcmp(status, "1") == 0 || strcmp(status, "3") == 0);
+		s->state_funded = gias_is_state_funded(tg);
+		s->independent = gias_is_independent(tg);
+		s->pupils = col_int_or(st, 4, -1);
+		s->fsm_pct = db_col_is_null(st, 5) ? NAN : db_col_double(st, 5);
+		s->ehc_plans = col_int_or(st, 6, -1);
+		s->has_location = !db_col_is_null(st, 7) && !db_col_is_null(st, 8);
+		s->lat = s->has_location ? db_col_double(st, 7) : 0;
+		s->lon = s->has_location ? db_col_double(st, 8) : 0;
+		s->region = code_int(db_col_text(st, 9));
+		s->urban_rural = code_int(db_col_text(st, 10));
+		s->type_group = code_int(tg);
+		s->religion = code_int(db_col_text(st, 11));
+		s->gender = code_int(db_col_text(st, 12));
+		s->sixth_form = code_int(db_col_text(st, 13));
+		s->age_low = col_int_or(st, 14, -1);
+		s->age_high = col_int_or(st, 15, -1);
+		n++;
+	}
+	db_reset(st);
+	struct similar_index *ix = NULL;
+	if (rc < 0 || similar_index_build(rows, n, &ix)) {
+		log_error("cannot build the similar-schools index from %zu schools", n);
+		ix = NULL;
+	}
+	free(rows);
+	return ix;
+}
+
+struct similar_index *schools_index(struct db *db)
+{
+	int64_t run = 0;
+	struct db_stmt *st = db_stmt(db, &Q_LATEST_RUN);
+	if (st && db_step(st) == DB_ROW)
+		run = db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+
+	pthread_mutex_lock(&index_lock);
+	if (!index_current || run != index_run) {
+		/* Built under the lock so concurrent first requests build once. */
+		struct similar_index *fresh = index_build(db);
+		if (fresh) {
+			if (index_current)
+				similar_index_unref(index_current);
+			index_current = fresh;
+			index_run = run;
+			log_info("similar-schools index built: %zu schools (import run %lld)",
+				 similar_index_count(fresh), (long long)run);
+		}
+	}
+	struct similar_index *ix = index_current ? similar_index_ref(index_current) : NULL;
+	pthread_mutex_unlock(&index_lock);
+	return ix;
+}
+
+void schools_index_release(void)
+{
+	pthread_mutex_lock(&index_lock);
+	if (index_current)
+		similar_index_unref(index_current);
+	index_current = NULL;
+	index_run = -1;
+	pthread_mutex_unlock(&index_lock);
+}

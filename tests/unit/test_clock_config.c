@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/* test_clock_config.c — the injectable clock and configuration from the environment. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/clock.h"
+#include "core/config.h"
+
+static void the_clock_moves_by_the_offset(void **state)
+{
+	clock_set_offset(0);
+	int64_t t0 = clock_now();
+	clock_set_offset(86400 * 7);
+	int64_t t1 = clock_now();
+	assert_true(t1 - t0 >= 86400 * 7 && t1 - t0 <= 86400 * 7 + 2);
+	clock_set_offset(0);
+}
+
+static void tandem_now_sets_an_absolute_time(void **state)
+{
+	setenv("TANDEM_NOW", "1800000000", 1);
+	assert_int_equal(clock_init_from_env(), 0);
+	int64_t t = clock_now();
+	assert_true(t >= 1800000000 && t <= 1800000002);
+	char iso[32];
+	clock_format_iso(1800000000, iso, sizeof(iso));
+	assert_string_equal(iso, "2027-01-15T08:00:00Z");
+	unsetenv("TANDEM_NOW");
+	setenv("TANDEM_CLOCK_OFFSET", "soon", 1);
+	assert_int_equal(clock_init_from_env(), -1);
+	unsetenv("TANDEM_CLOCK_OFFSET");
+	clock_set_offset(0);
+}
+
+static void config_defaults_are_sensible(void **state)
+{
+	struct config c;
+	char err[256];
+	unsetenv("TANDEM_DB");
+	unsetenv("TANDEM_LISTEN");
+	assert_int_equal(config_load(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.db_path, "var/tandem.db");
+	assert_string_equal(c.listen_addr, "127.0.0.1");
+	assert_int_equal(c.port, 8080);
+	assert_true(c.threads >= 1);
+	assert_int_equal(c.max_body, 1024 * 1024);
+	config_free(&c);
+}
+
+static void environment_overrides_defaults(void **state)
+{
+	struct config c;
+	char err[256];
+	setenv("TANDEM_DB", "/tmp/x.db", 1);
+	setenv("TANDEM_LISTEN", "[::1]:9090", 1);
+	setenv("TANDEM_THREADS", "3", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.db_path, "/tmp/x.db");
+	assert_string_equal(c.listen_addr, "::1");
+	assert_int_equal(c.port, 9090);
+	assert_int_equal(c.threads, 3);
+	config_free(&c);
+	unsetenv("TANDEM_DB");
+	unsetenv("TANDEM_LISTEN");
+	unsetenv("TANDEM_THREADS");
+}
+
+static void bad_environment_values_are_named_in_the_error(void **state)
+{
+	struct config c;
+	char err[256];
+	setenv("TANDEM_THREADS", "many", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), ERR_INVALID);
+	assert_non_null(strstr(err, "TANDEM_THREADS"));
+	config_free(&c);
+	unsetenv("TANDEM_THREADS");
+	setenv("TANDEM_LISTEN", "localhost:99999", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), ERR_INVALID);
+	assert_non_null(strstr(err, "TANDEM_LISTEN"));
+	config_free(&c);
+	unsetenv("TANDEM_LISTEN");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_clock_moves_by_the_offset),
+		cmocka_unit_test(tandem_now_sets_an_absolute_time),
+		cmocka_unit_test(config_defaults_are_sensible),
+		cmocka_unit_test(environment_overrides_defaults),
+		cmocka_unit_test(bad_environment_values_are_named_in_the_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
