@@ -67,6 +67,12 @@ int config_load(struct config *c, char *err, size_t errsz)
 	c->max_body = 1024 * 1024;
 	c->shutdown_grace = 10;
 	c->log_level = xstrdup("info");
+	c->smtp_url = xstrdup("");
+	c->smtp_from = xstrdup("tandem@localhost");
+	c->smtp_user = xstrdup("");
+	c->smtp_password = xstrdup("");
+	c->session_idle = 8 * 3600;
+	c->session_max = 30 * 86400;
 
 	const char *v;
 	int64_t n;
@@ -96,6 +102,33 @@ int config_load(struct config *c, char *err, size_t errsz)
 		}
 		c->shutdown_grace = (int)n;
 	}
+	if ((v = getenv("TANDEM_SMTP_URL")) && *v) {
+		if (!str_starts_with(v, "smtp://") && !str_starts_with(v, "smtps://")) {
+			snprintf(err, errsz, "TANDEM_SMTP_URL must start with smtp:// or smtps://, got '%s'", v);
+			return ERR_INVALID;
+		}
+		config_set_str(&c->smtp_url, v);
+	}
+	if ((v = getenv("TANDEM_SMTP_FROM")) && *v)
+		config_set_str(&c->smtp_from, v);
+	if ((v = getenv("TANDEM_SMTP_USER")))
+		config_set_str(&c->smtp_user, v);
+	if ((v = getenv("TANDEM_SMTP_PASSWORD")))
+		config_set_str(&c->smtp_password, v);
+	if ((v = getenv("TANDEM_SESSION_IDLE")) && *v) {
+		if (str_to_int64(v, &n) || n < 60 || n > 365 * 86400) {
+			snprintf(err, errsz, "TANDEM_SESSION_IDLE must be seconds from 60 to 31536000, got '%s'", v);
+			return ERR_INVALID;
+		}
+		c->session_idle = (int)n;
+	}
+	if ((v = getenv("TANDEM_SESSION_MAX")) && *v) {
+		if (str_to_int64(v, &n) || n < 60 || n > 365 * 86400) {
+			snprintf(err, errsz, "TANDEM_SESSION_MAX must be seconds from 60 to 31536000, got '%s'", v);
+			return ERR_INVALID;
+		}
+		c->session_max = (int)n;
+	}
 	if ((v = getenv("TANDEM_LOG_LEVEL")) && *v) {
 		enum log_level level;
 		if (log_level_parse(v, &level)) {
@@ -122,5 +155,9 @@ void config_free(struct config *c)
 	free(c->share_dir);
 	free(c->base_url);
 	free(c->log_level);
+	free(c->smtp_url);
+	free(c->smtp_from);
+	free(c->smtp_user);
+	free(c->smtp_password);
 	memset(c, 0, sizeof(*c));
 }

@@ -22,6 +22,12 @@ struct config {
 	size_t max_body;     /* request body limit in bytes (1 MiB) */
 	int shutdown_grace;  /* TANDEM_SHUTDOWN_GRACE: seconds to finish in-flight requests (10) */
 	char *log_level;     /* TANDEM_LOG_LEVEL: debug, info, warn, error */
+	char *smtp_url;      /* TANDEM_SMTP_URL: smtp://host:25 or smtps://host:465; "" = outbox only */
+	char *smtp_from;     /* TANDEM_SMTP_FROM: sender address (default tandem@localhost) */
+	char *smtp_user;     /* TANDEM_SMTP_USER: SMTP user name, "" for none */
+	char *smtp_password; /* TANDEM_SMTP_PASSWORD */
+	int session_idle;    /* TANDEM_SESSION_IDLE: seconds a session lives unused (default 8 hours) */
+	int session_max;     /* TANDEM_SESSION_MAX: seconds a session lives at most (default 30 days) */
 };
 
 /* Fill c with defaults, then apply the environment. Returns 0 or ERR_INVALID

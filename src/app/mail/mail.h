@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * mail.h — outgoing email. Features queue a message in the store's outbox
+ * (inside their own transaction if they like); a background worker sends
+ * queued messages over SMTP with libcurl when TANDEM_SMTP_URL is set,
+ * retrying with back-off, so no request ever waits on a mail server. Without
+ * SMTP configured messages stay in the outbox, which an administrator reads
+ * at /admin/outbox (so the demo works offline).
+ */
+#ifndef TANDEM_APP_MAIL_MAIL_H
+#define TANDEM_APP_MAIL_MAIL_H
+
+#include "core/err.h"
+#include "http/http.h"
+
+struct db;
+struct db_pool;
+struct config;
+
+/*
+ * Queue a plain-text message to one address. Subject one line (≤ 200
+ * characters); body UTF-8 text. Returns 0, ERR_INVALID (bad address or
+ * subject) or ERR_DB.
+ */
+int mail_queue(struct db *db, const char *to, const char *subject, const char *body) WUR;
+
+/* Start the sender thread (no-op without TANDEM_SMTP_URL). Returns 0 or an error with a message. */
+int mail_worker_start(struct db_pool *pool, const struct config *config, char *err, size_t errsz) WUR;
+/* Ask the sender to stop and wait for it (bounded). */
+void mail_worker_stop(void);
+
+/* Route table: /admin/outbox (administrators only). */
+extern const struct route mail_routes[];
+
+#endif
