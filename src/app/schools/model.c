@@ -206,6 +206,12 @@ int schools_similar(struct db *db, int64_t urn, const struct similar_options *op
 	struct similar_result res[SIMILAR_K_MAX];
 	struct similar_meta meta;
 	int rc = similar_query(ix, (int)urn, opt, res, SIMILAR_K_MAX, &meta);
+	if (rc == ERR_NOTFOUND) {
+		/* In the register but not in the index: a phase or type Tandem does not compare. */
+		rc = ERR_INVALID;
+		meta.reason = "This school has no comparison group: its phase or type of "
+			      "establishment is not one the similar-schools finder compares.";
+	}
 	if (rc) {
 		*reason = meta.reason;
 		similar_index_unref(ix);
