@@ -94,21 +94,20 @@ CREATE TABLE school (
   import_id            INTEGER REFERENCES import_run(id),
   updated_at           TEXT NOT NULL
 );
-CREATE INDEX school_by_name ON school(name);
-CREATE INDEX school_by_postcode ON school(postcode_key);
+-- Postcode look-ups (exact, sector, outcode) all go through the outcode.
 CREATE INDEX school_by_outcode ON school(outcode);
-CREATE INDEX school_by_sector ON school(sector);
 CREATE INDEX school_by_la ON school(la_code);
 CREATE INDEX school_by_town ON school(town COLLATE NOCASE);
 CREATE INDEX school_by_status_phase ON school(status_code, phase_group);
 
--- Names, towns, LA names and postcodes for the directory search: accents and
--- case folded, prefixes of 2 to 4 characters indexed. rowid = school.urn; the
+-- Names and towns for the directory search, accents and case folded (prefix
+-- queries scan the sorted terms: fast enough at this size, and a third of the
+-- cost of prefix indexes at import). rowid = school.urn; the
 -- import keeps it in step with the school table (no triggers: the store runs
 -- with trusted_schema off, so virtual tables are written only from code).
 CREATE VIRTUAL TABLE school_fts USING fts5(
-  name, town, la_name, postcode,
-  tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
+  name, town,
+  tokenize = 'unicode61 remove_diacritics 2'
 );
 
 -- Predecessor/successor links as the register gives them (not foreign keys:

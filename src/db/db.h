@@ -125,6 +125,12 @@ int db_changes(struct db *db);
 int db_begin(struct db *db) WUR;
 int db_commit(struct db *db) WUR;
 void db_rollback(struct db *db);
+/*
+ * Tune this connection for one large write transaction (an import): on gives
+ * it a large page cache (up to 256 MiB), off restores the default. Returns 0
+ * or ERR_DB.
+ */
+int db_bulk_mode(struct db *db, bool on) WUR;
 /* Whether a transaction is open on this connection. */
 bool db_in_transaction(struct db *db);
 

@@ -527,6 +527,20 @@ int db_commit(struct db *db)
 	return db_exec(db, &q_commit);
 }
 
+int db_bulk_mode(struct db *db, bool on)
+{
+	/*
+	 * A large page cache keeps a big transaction's dirty pages in memory
+	 * instead of spilling them to the WAL again and again; off restores
+	 * SQLite's default (about 2 MB).
+	 */
+	if (!db)
+		return ERR_DB;
+	int rc = run_setup(db->conn, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000",
+			   NULL);
+	return rc == SQLITE_OK ? 0 : ERR_DB;
+}
+
 void db_rollback(struct db *db)
 {
 	/* Autocommit mode means no transaction is open: nothing to undo. */

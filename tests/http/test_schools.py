@@ -11,8 +11,8 @@ import requests
 
 from tandem_server import ROOT, Server, run_cli
 
-DEMO = os.path.join(ROOT, "data", "demo", "gias-demo.csv.gz")
-LINKS = os.path.join(ROOT, "data", "demo", "links-demo.csv.gz")
+DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
+LINKS = os.path.join(ROOT, "data", "demo", "links_edubasealldata20250502-demo.csv.gz")
 JSON = {"Accept": "application/json"}
 HTML = {"Accept": "text/html"}
 
@@ -49,14 +49,13 @@ def first_rows(n):
 
 def test_import_reports_counts_and_reimport_changes_nothing(tmp_path):
     db = str(tmp_path / "i.db")
-    named = tmp_path / "edubasealldata20250502.csv.gz"
-    named.write_bytes(open(DEMO, "rb").read())
-    r = run_cli("import-gias", "--db", db, str(named))
+    named = DEMO
+    r = run_cli("import-gias", "--db", db, named)
     assert r.returncode == 0, r.stderr
     assert "inserted 8047" in r.stdout and "rejected 0" in r.stdout
     assert "snapshot 2025-05-02" in r.stdout
     assert "ignored" in r.stdout and "HeadFirstName" in r.stdout
-    r2 = run_cli("import-gias", "--db", db, str(named))
+    r2 = run_cli("import-gias", "--db", db, named)
     assert r2.returncode == 0
     assert "inserted 0" in r2.stdout and "updated 0" in r2.stdout and "unchanged 8047" in r2.stdout
     with sqlite3.connect(db) as c:

@@ -58,7 +58,7 @@ enum gias_step {
 
 /* A row that could not be read. Strings belong to the reader (valid until the next call). */
 struct gias_reject {
-	long line;          /* physical line in the file, 1-based (the header is line 1) */
+	long line;          /* physical line where the row starts, 1-based (the header is line 1) */
 	const char *column; /* header name of the offending column, "" when the row as a whole is bad */
 	const char *reason; /* one English sentence, e.g. "not a whole number: \"abc\"" */
 };

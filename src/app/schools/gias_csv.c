@@ -54,7 +54,7 @@ struct gias_csv {
 	size_t chunk_len;    /* bytes in chunk */
 	size_t chunk_pos;    /* bytes of chunk consumed */
 	bool input_done;     /* gzread reported the end of the file */
-	bool finished;       /* csv_fini has run: only EOF from now on */
+	bool finished;       /* input ended and every line is parsed: only EOF from now on */
 	struct buf line;     /* a physical line assembled across chunks */
 	bool skip_line;      /* drop input up to the next LF (the line was too long) */
 	struct buf again;    /* lines to parse again before reading on, each ending in LF */
@@ -381,8 +381,9 @@ static int fill(struct gias_csv *c)
 	if (n < 0 || zerr != Z_OK) {
 		if (zerr == Z_ERRNO)
 			return set_fatal(c, ERR_IO, "cannot read the file: %s", strerror(errno));
-		return set_fatal(c, ERR_PARSE,
-				 "the compressed data is truncated or corrupt after line %ld (zlib: %s)",
+		return set_fatal(c, ERR_PARSE, "%s after line %ld (zlib: %s)",
+				 c->is_gzip ? "the compressed data is truncated or corrupt"
+					    : "the file cannot be read",
 				 c->line_no, zmsg);
 	}
 	c->chunk_len = (size_t)n;

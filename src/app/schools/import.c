@@ -75,8 +75,10 @@ DB_QUERY(Q_SCHOOL_UPSERT,
 	 "row_hash = excluded.row_hash, import_id = excluded.import_id, "
 	 "updated_at = excluded.updated_at");
 DB_QUERY(Q_FTS_DELETE, "DELETE FROM school_fts WHERE rowid = ?");
-DB_QUERY(Q_FTS_INSERT,
-	 "INSERT INTO school_fts (rowid, name, town, la_name, postcode) VALUES (?, ?, ?, ?, ?)");
+/* After the rows: index every school this run wrote, in one statement (far
+ * faster than a row at a time in the middle of the table inserts). */
+DB_QUERY(Q_FTS_FILL, "INSERT INTO school_fts (rowid, name, town) SELECT urn, name, town FROM school "
+		     "WHERE import_id = ?");
 DB_QUERY(Q_LINK_UPSERT,
 	 "INSERT INTO school_link (urn, link_urn, link_name, link_type, link_date) VALUES (?, ?, ?, ?, ?) "
 	 "ON CONFLICT (urn, link_urn, link_type) DO UPDATE SET link_name = excluded.link_name, "
@@ -228,7 +230,7 @@ static uint64_t school_hash(const struct gias_school *s)
 }
 
 static int school_write(struct db *db, const struct gias_school *s, uint64_t hash, int64_t run_id,
-			const char *now)
+			const char *now, bool existed)
 {
 	struct db_stmt *st = db_stmt(db, &Q_SCHOOL_UPSERT);
 	if (!st)
@@ -292,16 +294,22 @@ static int school_write(struct db *db, const struct gias_school *s, uint64_t has
 	rc = db_step(st);
 	if (rc < 0)
 		return rc;
-	/* Keep the search index in step (see sql/002_schools.sql). */
-	st = db_stmt(db, &Q_FTS_DELETE);
-	if (!st || db_bind_int(st, 1, s->urn) || db_step(st) < 0)
+	/* Keep the search index in step (see sql/002_schools.sql): drop the old
+	 * entry now; fts_fill adds every written row back at the end. */
+	if (existed) {
+		st = db_stmt(db, &Q_FTS_DELETE);
+		if (!st || db_bind_int(st, 1, s->urn) || db_step(st) < 0)
+			return ERR_DB;
+	}
+	return 0;
+}
+
+static int fts_fill(struct db *db, int64_t run_id)
+{
+	struct db_stmt *st = db_stmt(db, &Q_FTS_FILL);
+	if (!st || db_bind_int(st, 1, run_id))
 		return ERR_DB;
-	st = db_stmt(db, &Q_FTS_INSERT);
-	if (!st || db_bind_int(st, 1, s->urn) || db_bind_text(st, 2, s->name) ||
-	    db_bind_text(st, 3, s->town) || db_bind_text(st, 4, s->la.name) ||
-	    db_bind_text(st, 5, s->postcode))
-		return ERR_DB;
-	rc = db_step(st);
+	int rc = db_step(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -419,6 +427,8 @@ int schools_import_gias(struct db *db, const char *path, const char *name,
 	size_t nign = gias_ignored_columns(r, &ignored);
 	list_ignored(rep, ignored, nign);
 
+	if (db_bulk_mode(db, true))
+		log_warn("import: could not enlarge the page cache; the import will be slower");
 	rc = db_begin(db);
 	if (rc) {
 		snprintf(err, errsz, "the database is busy: %s", db_errmsg(db));
@@ -456,7 +466,7 @@ int schools_import_gias(struct db *db, const char *path, const char *name,
 				} else {
 					rep->inserted++;
 				}
-				rc = school_write(db, &s, h, rep->run_id, started);
+				rc = school_write(db, &s, h, rep->run_id, started, e->urn != 0);
 				/* A URN repeated within the file counts once. */
 				e->urn = s.urn;
 				e->hash = h;
@@ -485,7 +495,9 @@ int schools_import_gias(struct db *db, const char *path, const char *name,
 	}
 	char now[32];
 	clock_format_iso(clock_now(), now, sizeof(now));
-	rc = run_finish(db, rep, now);
+	rc = fts_fill(db, rep->run_id);
+	if (!rc)
+		rc = run_finish(db, rep, now);
 	if (!rc)
 		rc = db_commit(db);
 	if (rc) {
@@ -498,6 +510,8 @@ rollback:
 	run_failed(db, "schools", name, rep->snapshot, started, rep, err);
 	rep->inserted = rep->updated = rep->unchanged = rep->closed = 0;
 out:
+	if (db_bulk_mode(db, false))
+		log_warn("import: could not restore the page cache size");
 	free(prev.slots);
 	gias_close(r);
 	return rc;

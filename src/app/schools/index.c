@@ -23,7 +23,7 @@ DB_QUERY(Q_LATEST_RUN,
 DB_QUERY(Q_INDEX_ROWS,
 	 "SELECT urn, phase_group, status_code, type_group_code, pupils, fsm_pct, sen_stat, lat, lon, "
 	 "region_code, urban_rural_code, religious_code, gender_code, sixth_form_code, low_age, "
-	 "high_age FROM school WHERE phase_group <> 'none'");
+	 "high_age, type_code FROM school WHERE phase_group <> 'none'");
 
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct similar_index *index_current; /* guarded by index_lock */
@@ -68,8 +68,12 @@ static struct similar_index *index_build(struct db *db)
 		s->urn = (int)db_col_int(st, 0);
 		s->group = (enum similar_group)g; /* the two enums share their order */
 		s->open = status && (strcmp(status, "1") == 0 || strcmp(status, "3") == 0);
-		s->state_funded = gias_is_state_funded(tg);
-		s->independent = gias_is_independent(tg);
+		/* The "Special schools" type group also holds type 10, other
+		 * independent special schools: those are independent schools. */
+		const char *type = db_col_text(st, 16);
+		bool indep_special = type && atoi(type) == 10;
+		s->state_funded = gias_is_state_funded(tg) && !indep_special;
+		s->independent = gias_is_independent(tg) || indep_special;
 		s->pupils = col_int_or(st, 4, -1);
 		s->fsm_pct = db_col_is_null(st, 5) ? NAN : db_col_double(st, 5);
 		s->ehc_plans = col_int_or(st, 6, -1);

@@ -24,8 +24,8 @@
 /* Parameters: 1 fts query, 2 status, 3 phase_group, 4 type_group_code, 5 la_code,
  * 6 region_code, 7 religious_code, 8 gender_code, 9 trust_code, 10 pupils_min,
  * 11 pupils_max, 12 fsm_min, 13 fsm_max, 14 urban_rural_code, 15 postcode key or
- * outcode, 16 town, 17 lat, 18 lon, 19 within km; the page query adds 20 sort,
- * 21 limit, 22 offset. */
+ * outcode, 16 town, 17 lat, 18 lon, 19 within km, 23 the outcode of a full
+ * postcode in 15; the page query adds 20 sort, 21 limit, 22 offset. */
 #define SEARCH_WHERE                                                                            \
 	" FROM school WHERE (?1 IS NULL OR urn IN (SELECT rowid FROM school_fts WHERE school_fts "   \
 	"MATCH ?1)) AND (?2 = 'all' OR (?2 = 'open' AND status_code IN ('1', '3')) OR "        \
@@ -36,7 +36,7 @@
 	"AND (?10 IS NULL OR pupils >= ?10) AND (?11 IS NULL OR pupils <= ?11) "                     \
 	"AND (?12 IS NULL OR fsm_pct >= ?12) AND (?13 IS NULL OR fsm_pct <= ?13) "                   \
 	"AND (?14 IS NULL OR urban_rural_code = ?14) "                                              \
-	"AND (?15 IS NULL OR postcode_key = ?15 OR outcode = ?15) "                                  \
+	"AND (?15 IS NULL OR outcode = ?15 OR (outcode = ?23 AND postcode_key = ?15)) "                                  \
 	"AND (?16 IS NULL OR town = ?16 COLLATE NOCASE) "                                           \
 	"AND (?17 IS NULL OR (lat BETWEEN ?17 - ?19 / 111.0 AND ?17 + ?19 / 111.0 "                 \
 	"AND km(lat, lon, ?17, ?18) <= ?19))"
@@ -49,12 +49,13 @@ DB_QUERY(Q_SEARCH,
 	 "CASE WHEN ?20 = 'pupils' THEN -pupils WHEN ?20 = 'fsm' THEN -fsm_pct END, "
 	 "name COLLATE NOCASE, urn LIMIT ?21 OFFSET ?22");
 DB_QUERY(Q_SEARCH_COUNT, "SELECT COUNT(*)" SEARCH_WHERE);
-DB_QUERY(Q_LOCATE_EXACT,
-	 "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE postcode_key = ? AND lat IS NOT NULL");
-DB_QUERY(Q_LOCATE_SECTOR,
-	 "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE sector = ? AND lat IS NOT NULL");
-DB_QUERY(Q_LOCATE_OUTCODE,
-	 "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ? AND lat IS NOT NULL");
+/* Each look-up names the outcode too, so all three use its index. */
+DB_QUERY(Q_LOCATE_EXACT, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
+			 "AND postcode_key = ?2 AND lat IS NOT NULL");
+DB_QUERY(Q_LOCATE_SECTOR, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
+			  "AND sector = ?2 AND lat IS NOT NULL");
+DB_QUERY(Q_LOCATE_OUTCODE, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
+			   "AND ?2 IS ?2 AND lat IS NOT NULL");
 
 int search_fts_query(struct arena *a, const char *text, const char **out)
 {
@@ -101,11 +102,11 @@ bool search_postcode_valid(const char *key)
 	return true;
 }
 
-static int locate_by(struct db *db, const struct db_query *q, const char *key, double *lat,
-		     double *lon, int *count)
+static int locate_by(struct db *db, const struct db_query *q, const char *outcode, const char *key,
+		     double *lat, double *lon, int *count)
 {
 	struct db_stmt *st = db_stmt(db, q);
-	if (!st || db_bind_text(st, 1, key))
+	if (!st || db_bind_text(st, 1, outcode) || db_bind_text(st, 2, key))
 		return ERR_DB;
 	int rc = db_step(st);
 	if (rc < 0)
@@ -128,9 +129,11 @@ int search_locate(struct db *db, struct arena *a, const char *postcode, struct s
 		return ERR_INVALID;
 	int n = 0, rc;
 	size_t len = strlen(key);
+	char outcode[16];
+	snprintf(outcode, sizeof(outcode), "%.*s", (int)(len >= 5 ? len - 3 : len), key);
 	/* A full postcode (5–7 characters) first exactly, then by sector; always by outcode last. */
 	if (len >= 5) {
-		rc = locate_by(db, &Q_LOCATE_EXACT, key, &out->lat, &out->lon, &n);
+		rc = locate_by(db, &Q_LOCATE_EXACT, outcode, key, &out->lat, &out->lon, &n);
 		if (rc)
 			return rc;
 		if (n) {
@@ -141,7 +144,7 @@ int search_locate(struct db *db, struct arena *a, const char *postcode, struct s
 		}
 		char sector[16];
 		snprintf(sector, sizeof(sector), "%.*s %c", (int)(len - 3), key, key[len - 3]);
-		rc = locate_by(db, &Q_LOCATE_SECTOR, sector, &out->lat, &out->lon, &n);
+		rc = locate_by(db, &Q_LOCATE_SECTOR, outcode, sector, &out->lat, &out->lon, &n);
 		if (rc)
 			return rc;
 		if (n) {
@@ -150,14 +153,13 @@ int search_locate(struct db *db, struct arena *a, const char *postcode, struct s
 			out->precision = "sector";
 			return 0;
 		}
-		key[len - 3] = '\0'; /* fall back to the outcode */
 	}
-	rc = locate_by(db, &Q_LOCATE_OUTCODE, key, &out->lat, &out->lon, &n);
+	rc = locate_by(db, &Q_LOCATE_OUTCODE, outcode, outcode, &out->lat, &out->lon, &n);
 	if (rc)
 		return rc;
 	if (n) {
 		out->how = arena_printf(a, "at the centre of the %d school%s in postcode district %s", n,
-					n == 1 ? "" : "s", key);
+					n == 1 ? "" : "s", outcode);
 		out->precision = "outcode";
 		return 0;
 	}
@@ -187,6 +189,12 @@ static int bind_all(struct db_stmt *st, const struct search_query *q, bool pagin
 	rc |= !isnan(q->fsm_max) ? db_bind_double(st, 13, q->fsm_max) : db_bind_null(st, 13);
 	rc |= bind_opt_text(st, 14, q->urban_rural);
 	rc |= bind_opt_text(st, 15, q->postcode_key);
+	/* ?23: the outcode of a full postcode, so its look-up uses the outcode index. */
+	char outcode[16] = "";
+	size_t plen = q->postcode_key ? strlen(q->postcode_key) : 0;
+	if (plen >= 5)
+		snprintf(outcode, sizeof(outcode), "%.*s", (int)(plen - 3), q->postcode_key);
+	rc |= bind_opt_text(st, 23, outcode);
 	rc |= bind_opt_text(st, 16, q->town);
 	if (q->near) {
 		rc |= db_bind_double(st, 17, q->lat);
