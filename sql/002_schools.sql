@@ -96,9 +96,8 @@ CREATE TABLE school (
 );
 -- Postcode look-ups (exact, sector, outcode) all go through the outcode.
 CREATE INDEX school_by_outcode ON school(outcode);
-CREATE INDEX school_by_la ON school(la_code);
 CREATE INDEX school_by_town ON school(town COLLATE NOCASE);
-CREATE INDEX school_by_status_phase ON school(status_code, phase_group);
+CREATE INDEX school_by_la ON school(la_code);
 
 -- Names and towns for the directory search, accents and case folded (prefix
 -- queries scan the sorted terms: fast enough at this size, and a third of the

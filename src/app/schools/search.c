@@ -21,34 +21,46 @@
 #include "core/str.h"
 #include "db/db.h"
 
-/* Parameters: 1 fts query, 2 status, 3 phase_group, 4 type_group_code, 5 la_code,
- * 6 region_code, 7 religious_code, 8 gender_code, 9 trust_code, 10 pupils_min,
- * 11 pupils_max, 12 fsm_min, 13 fsm_max, 14 urban_rural_code, 15 postcode key or
- * outcode, 16 town, 17 lat, 18 lon, 19 within km, 23 the outcode of a full
- * postcode in 15; the page query adds 20 sort, 21 limit, 22 offset. */
-#define SEARCH_WHERE                                                                            \
-	" FROM school WHERE (?1 IS NULL OR urn IN (SELECT rowid FROM school_fts WHERE school_fts "   \
-	"MATCH ?1)) AND (?2 = 'all' OR (?2 = 'open' AND status_code IN ('1', '3')) OR "        \
-	"(?2 = 'closed' AND status_code = '2')) AND (?3 IS NULL OR phase_group = ?3) "              \
-	"AND (?4 IS NULL OR type_group_code = ?4) AND (?5 IS NULL OR la_code = ?5) "                \
-	"AND (?6 IS NULL OR region_code = ?6) AND (?7 IS NULL OR religious_code = ?7) "            \
-	"AND (?8 IS NULL OR gender_code = ?8) AND (?9 IS NULL OR trust_code = ?9) "                 \
-	"AND (?10 IS NULL OR pupils >= ?10) AND (?11 IS NULL OR pupils <= ?11) "                     \
-	"AND (?12 IS NULL OR fsm_pct >= ?12) AND (?13 IS NULL OR fsm_pct <= ?13) "                   \
-	"AND (?14 IS NULL OR urban_rural_code = ?14) "                                              \
-	"AND (?15 IS NULL OR outcode = ?15 OR (outcode = ?23 AND postcode_key = ?15)) "                                  \
-	"AND (?16 IS NULL OR town = ?16 COLLATE NOCASE) "                                           \
-	"AND (?17 IS NULL OR (lat BETWEEN ?17 - ?19 / 111.0 AND ?17 + ?19 / 111.0 "                 \
-	"AND km(lat, lon, ?17, ?18) <= ?19))"
+/*
+ * Parameters: 1 fts query, 2 status, 3 phase_group, 4 type_group_code,
+ * 5 la_code, 6 region_code, 7 religious_code, 8 gender_code, 9 trust_code,
+ * 10 pupils_min, 11 pupils_max, 12 fsm_min, 13 fsm_max, 14 urban_rural_code,
+ * 15 postcode key or outcode, 16 town, 17 lat, 18 lon, 19 within km, 23 the
+ * outcode of a full postcode in 15; the page queries add 20 sort, 21 limit,
+ * 22 offset.
+ *
+ * Two shapes: with name words the query is driven by the full-text index
+ * (a few thousand rows at most, each fetched by URN); without, it scans the
+ * table. Each shape has a count and a page statement.
+ */
+#define SEARCH_FILTERS                                                                          \
+	" AND (?2 = 'all' OR (?2 = 'open' AND s.status_code IN ('1', '3')) OR "                    \
+	"(?2 = 'closed' AND s.status_code = '2')) AND (?3 IS NULL OR s.phase_group = ?3) "          \
+	"AND (?4 IS NULL OR s.type_group_code = ?4) AND (?5 IS NULL OR s.la_code = ?5) "            \
+	"AND (?6 IS NULL OR s.region_code = ?6) AND (?7 IS NULL OR s.religious_code = ?7) "        \
+	"AND (?8 IS NULL OR s.gender_code = ?8) AND (?9 IS NULL OR s.trust_code = ?9) "             \
+	"AND (?10 IS NULL OR s.pupils >= ?10) AND (?11 IS NULL OR s.pupils <= ?11) "                 \
+	"AND (?12 IS NULL OR s.fsm_pct >= ?12) AND (?13 IS NULL OR s.fsm_pct <= ?13) "               \
+	"AND (?14 IS NULL OR s.urban_rural_code = ?14) "                                            \
+	"AND (?15 IS NULL OR s.outcode = ?15 OR (s.outcode = ?23 AND s.postcode_key = ?15)) "        \
+	"AND (?16 IS NULL OR s.town = ?16 COLLATE NOCASE) "                                         \
+	"AND (?17 IS NULL OR (s.lat BETWEEN ?17 - ?19 / 111.0 AND ?17 + ?19 / 111.0 "               \
+	"AND km(s.lat, s.lon, ?17, ?18) <= ?19))"
+#define SEARCH_FROM_ALL " FROM school s WHERE ?1 IS NULL"
+#define SEARCH_FROM_FTS " FROM school_fts f JOIN school s ON s.urn = f.rowid WHERE school_fts MATCH ?1"
+#define SEARCH_COLUMNS                                                                          \
+	"SELECT s.urn, s.name, s.town, s.postcode, s.la_name, s.phase_name, s.phase_group, "      \
+	"s.type_name, s.status_name, s.status_code, s.pupils, s.fsm_pct, CASE WHEN ?17 IS NULL "  \
+	"THEN NULL ELSE round(km(s.lat, s.lon, ?17, ?18), 1) END AS km"
+#define SEARCH_ORDER                                                                            \
+	" ORDER BY CASE WHEN ?20 = 'distance' THEN km(s.lat, s.lon, ?17, ?18) END, "               \
+	"CASE WHEN ?20 = 'pupils' THEN -s.pupils WHEN ?20 = 'fsm' THEN -s.fsm_pct END, "           \
+	"s.name COLLATE NOCASE, s.urn LIMIT ?21 OFFSET ?22"
 
-DB_QUERY(Q_SEARCH,
-	 "SELECT urn, name, town, postcode, la_name, phase_name, phase_group, type_name, "
-	 "status_name, status_code, pupils, fsm_pct, CASE WHEN ?17 IS NULL THEN NULL ELSE "
-	 "round(km(lat, lon, ?17, ?18), 1) END AS km" SEARCH_WHERE
-	 " ORDER BY CASE WHEN ?20 = 'distance' THEN km(lat, lon, ?17, ?18) END, "
-	 "CASE WHEN ?20 = 'pupils' THEN -pupils WHEN ?20 = 'fsm' THEN -fsm_pct END, "
-	 "name COLLATE NOCASE, urn LIMIT ?21 OFFSET ?22");
-DB_QUERY(Q_SEARCH_COUNT, "SELECT COUNT(*)" SEARCH_WHERE);
+DB_QUERY(Q_SEARCH_ALL, SEARCH_COLUMNS SEARCH_FROM_ALL SEARCH_FILTERS SEARCH_ORDER);
+DB_QUERY(Q_SEARCH_FTS, SEARCH_COLUMNS SEARCH_FROM_FTS SEARCH_FILTERS SEARCH_ORDER);
+DB_QUERY(Q_COUNT_ALL, "SELECT COUNT(*)" SEARCH_FROM_ALL SEARCH_FILTERS);
+DB_QUERY(Q_COUNT_FTS, "SELECT COUNT(*)" SEARCH_FROM_FTS SEARCH_FILTERS);
 /* Each look-up names the outcode too, so all three use its index. */
 DB_QUERY(Q_LOCATE_EXACT, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
 			 "AND postcode_key = ?2 AND lat IS NOT NULL");
@@ -214,7 +226,8 @@ static int bind_all(struct db_stmt *st, const struct search_query *q, bool pagin
 int search_run(struct db *db, const struct search_query *q, json_t **results, int64_t *total)
 {
 	*results = NULL;
-	struct db_stmt *st = db_stmt(db, &Q_SEARCH_COUNT);
+	bool fts = q->fts != NULL;
+	struct db_stmt *st = db_stmt(db, fts ? &Q_COUNT_FTS : &Q_COUNT_ALL);
 	if (!st || bind_all(st, q, false))
 		return ERR_DB;
 	int rc = db_step(st);
@@ -222,7 +235,7 @@ int search_run(struct db *db, const struct search_query *q, json_t **results, in
 		return rc;
 	*total = db_col_int(st, 0);
 	db_reset(st);
-	st = db_stmt(db, &Q_SEARCH);
+	st = db_stmt(db, fts ? &Q_SEARCH_FTS : &Q_SEARCH_ALL);
 	if (!st || bind_all(st, q, true))
 		return ERR_DB;
 	*results = db_rows_json(st);
