@@ -153,6 +153,26 @@ const char *req_field(const struct request *req, const char *name);
 /* The matched route's ROUTE_* flags (the before hook checks ROUTE_NO_CSRF); 0 before routing. */
 unsigned req_route_flags(const struct request *req);
 
+/* One part of a multipart/form-data upload (all strings in the request arena). */
+struct multipart_part {
+	const char *name;     /* the form field's name */
+	const char *filename; /* the file's name as the browser sent it, NULL for a text field */
+	const char *value;    /* a text field's value (UTF-8, at most 64 KiB), NULL for a file */
+	const char *path;     /* a file's contents, in a temporary file deleted after the request */
+	size_t size;          /* bytes of the value or file */
+};
+
+/*
+ * Parse a ROUTE_RAW_BODY request's multipart/form-data body. Returns 0 with
+ * the parts, or ERR_INVALID with a sentence for the person in *detail (not
+ * multipart, empty, cut short, …) or ERR_IO.
+ */
+int req_multipart(struct request *req, struct multipart_part **parts, size_t *count,
+		  const char **detail) WUR;
+/* The part with that field name, or NULL. */
+const struct multipart_part *multipart_find(const struct multipart_part *parts, size_t n,
+					    const char *name);
+
 /* ---- Response --------------------------------------------------------- */
 
 /* A view: model as JSON or template as HTML, by the Accept header. Takes the model reference. */
