@@ -405,110 +405,164 @@ static void report_init(struct import_report *rep, const char *path)
 		rep->snapshot[0] = '\0';
 }
 
+/* One import in progress: its run record and where its error message goes. */
+struct import_job {
+	struct db *db;
+	const char *kind;           /* "schools" or "links" (import_run.kind) */
+	const char *name;           /* the file name recorded */
+	char started[32];           /* ISO time the import began */
+	struct import_report *rep;  /* counts so far */
+	char *err;                  /* the caller's message buffer */
+	size_t errsz;
+};
+
+static void job_init(struct import_job *j, struct db *db, const char *kind, const char *path,
+		     const char *name, struct import_report *rep, char *err, size_t errsz)
+{
+	j->db = db;
+	j->kind = kind;
+	j->name = name ? name : base_name(path);
+	j->rep = rep;
+	j->err = err;
+	j->errsz = errsz;
+	report_init(rep, j->name);
+	clock_format_iso(clock_now(), j->started, sizeof(j->started));
+}
+
+/* The file could not be opened: record a failed run with the reader's message. */
+static int job_open_failed(struct import_job *j, int rc, const char *msg)
+{
+	snprintf(j->err, j->errsz, "%s", msg);
+	run_failed(j->db, j->kind, j->name, j->rep->snapshot, j->started, j->rep, msg);
+	return rc;
+}
+
+/* BEGIN IMMEDIATE and the run record. */
+static int job_begin(struct import_job *j)
+{
+	int rc = db_begin(j->db);
+	if (rc) {
+		snprintf(j->err, j->errsz, "the database is busy: %s", db_errmsg(j->db));
+		return rc;
+	}
+	rc = run_start(j->db, j->kind, j->name, j->rep->snapshot, j->started, &j->rep->run_id);
+	if (rc) {
+		snprintf(j->err, j->errsz, "cannot write to the database: %s", db_errmsg(j->db));
+		db_rollback(j->db);
+	}
+	return rc;
+}
+
+/* Complete the run record and commit. */
+static int job_commit(struct import_job *j)
+{
+	char now[32];
+	clock_format_iso(clock_now(), now, sizeof(now));
+	int rc = run_finish(j->db, j->rep, now);
+	if (!rc)
+		rc = db_commit(j->db);
+	if (rc)
+		snprintf(j->err, j->errsz, "cannot commit the import: %s", db_errmsg(j->db));
+	return rc;
+}
+
+/* Undo everything the import wrote and keep a failed run record saying why. */
+static void job_abort(struct import_job *j)
+{
+	db_rollback(j->db);
+	run_failed(j->db, j->kind, j->name, j->rep->snapshot, j->started, j->rep, j->err);
+	j->rep->inserted = j->rep->updated = j->rep->unchanged = j->rep->closed = 0;
+}
+
+/* Count one school row against what was there before and write it if it changed. */
+static int school_row(struct import_job *j, struct prev_map *prev, const struct gias_school *s)
+{
+	struct import_report *rep = j->rep;
+	uint64_t h = school_hash(s);
+	struct prev_entry *e = &prev->slots[prev_slot(prev, s->urn)];
+	bool open_now = s->status.code &&
+			(strcmp(s->status.code, "1") == 0 || strcmp(s->status.code, "3") == 0);
+	if (e->urn && e->hash == h) {
+		rep->unchanged++;
+		return 0;
+	}
+	if (e->urn) {
+		rep->updated++;
+		if (e->was_open && !open_now)
+			rep->closed++;
+	} else {
+		rep->inserted++;
+	}
+	int rc = school_write(j->db, s, h, rep->run_id, j->started, e->urn != 0);
+	/* A URN repeated within the file counts once. */
+	e->urn = s->urn;
+	e->hash = h;
+	e->was_open = open_now;
+	return rc;
+}
+
 int schools_import_gias(struct db *db, const char *path, const char *name,
 			import_progress_fn progress, void *ctx, struct import_report *rep,
 			char *err, size_t errsz)
 {
+	struct import_job job;
 	struct gias_reader *r = NULL;
 	struct prev_map prev = {NULL, 0};
-	char started[32], msg[GIAS_MSG_SIZE];
-	int rc;
+	char msg[GIAS_MSG_SIZE];
 
-	name = name ? name : base_name(path);
-	report_init(rep, name);
-	clock_format_iso(clock_now(), started, sizeof(started));
-	rc = gias_open(path, &r, msg, sizeof(msg));
-	if (rc) {
-		snprintf(err, errsz, "%s", msg);
-		run_failed(db, "schools", name, rep->snapshot, started, rep, msg);
-		return rc;
-	}
+	job_init(&job, db, "schools", path, name, rep, err, errsz);
+	int rc = gias_open(path, &r, msg, sizeof(msg));
+	if (rc)
+		return job_open_failed(&job, rc, msg);
 	const char *const *ignored;
 	size_t nign = gias_ignored_columns(r, &ignored);
 	list_ignored(rep, ignored, nign);
 
 	if (db_bulk_mode(db, true))
 		log_warn("import: could not enlarge the page cache; the import will be slower");
-	rc = db_begin(db);
-	if (rc) {
-		snprintf(err, errsz, "the database is busy: %s", db_errmsg(db));
+	rc = job_begin(&job);
+	if (rc)
 		goto out;
-	}
 	rc = prev_load(db, &prev);
-	if (!rc)
-		rc = run_start(db, "schools", name, rep->snapshot, started, &rep->run_id);
 	if (rc) {
-		snprintf(err, errsz, "cannot write to the database: %s", db_errmsg(db));
-		goto rollback;
+		snprintf(err, errsz, "cannot read the schools already stored: %s", db_errmsg(db));
+		goto abort;
 	}
 
 	struct gias_school s;
 	struct gias_reject rej;
-	long since_progress = 0;
 	while ((rc = gias_next(r, &s, &rej)) > 0) {
-		if (rc == GIAS_REJECT) {
-			rep->read++;
-			rc = reject_add(db, rep, &rej);
-		} else {
-			rep->read++;
-			uint64_t h = school_hash(&s);
-			struct prev_entry *e = &prev.slots[prev_slot(&prev, s.urn)];
-			bool open_now = s.status.code &&
-					(strcmp(s.status.code, "1") == 0 || strcmp(s.status.code, "3") == 0);
-			if (e->urn && e->hash == h) {
-				rep->unchanged++;
-				rc = 0;
-			} else {
-				if (e->urn) {
-					rep->updated++;
-					if (e->was_open && !open_now)
-						rep->closed++;
-				} else {
-					rep->inserted++;
-				}
-				rc = school_write(db, &s, h, rep->run_id, started, e->urn != 0);
-				/* A URN repeated within the file counts once. */
-				e->urn = s.urn;
-				e->hash = h;
-				e->was_open = open_now;
-			}
-		}
+		rep->read++;
+		rc = rc == GIAS_REJECT ? reject_add(db, rep, &rej) : school_row(&job, &prev, &s);
 		if (rc) {
 			snprintf(err, errsz, "cannot write school data: %s", db_errmsg(db));
-			goto rollback;
+			goto abort;
 		}
-		if (progress && ++since_progress >= 512) {
+		if (progress && rep->read % 512 == 0) {
 			uint64_t done, total;
 			gias_progress(r, &done, &total);
 			progress(ctx, done, total);
-			since_progress = 0;
 		}
 	}
 	if (rc < 0) {
 		snprintf(err, errsz, "%s (nothing was changed)", gias_errmsg(r));
-		goto rollback;
+		goto abort;
 	}
 	if (progress) {
 		uint64_t done, total;
 		gias_progress(r, &done, &total);
 		progress(ctx, total ? total : done, total);
 	}
-	char now[32];
-	clock_format_iso(clock_now(), now, sizeof(now));
 	rc = fts_fill(db, rep->run_id);
-	if (!rc)
-		rc = run_finish(db, rep, now);
-	if (!rc)
-		rc = db_commit(db);
 	if (rc) {
-		snprintf(err, errsz, "cannot commit the import: %s", db_errmsg(db));
-		goto rollback;
+		snprintf(err, errsz, "cannot index the school names: %s", db_errmsg(db));
+		goto abort;
 	}
-	goto out;
-rollback:
-	db_rollback(db);
-	run_failed(db, "schools", name, rep->snapshot, started, rep, err);
-	rep->inserted = rep->updated = rep->unchanged = rep->closed = 0;
+	rc = job_commit(&job);
+	if (!rc)
+		goto out;
+abort:
+	job_abort(&job);
 out:
 	if (db_bulk_mode(db, false))
 		log_warn("import: could not restore the page cache size");
@@ -517,62 +571,50 @@ out:
 	return rc;
 }
 
+/* Write one link; counts it as new/changed or unchanged. */
+static int link_row(struct import_job *j, const struct gias_link *l)
+{
+	struct db_stmt *st = db_stmt(j->db, &Q_LINK_UPSERT);
+	if (!st || db_bind_int(st, 1, l->urn) || db_bind_int(st, 2, l->link_urn) ||
+	    db_bind_text(st, 3, l->link_name) ||
+	    db_bind_text(st, 4, l->link_type ? l->link_type : "Unknown") || db_bind_text(st, 5, l->date))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	if (db_changes(j->db) > 0)
+		j->rep->inserted++;
+	else
+		j->rep->unchanged++;
+	return 0;
+}
 
 int schools_import_links(struct db *db, const char *path, const char *name,
 			 import_progress_fn progress, void *ctx, struct import_report *rep,
 			 char *err, size_t errsz)
 {
+	struct import_job job;
 	struct gias_links_reader *r = NULL;
-	char started[32], msg[GIAS_MSG_SIZE];
-	int rc;
+	char msg[GIAS_MSG_SIZE];
 
-	name = name ? name : base_name(path);
-	report_init(rep, name);
-	clock_format_iso(clock_now(), started, sizeof(started));
-	rc = gias_links_open(path, &r, msg, sizeof(msg));
-	if (rc) {
-		snprintf(err, errsz, "%s", msg);
-		run_failed(db, "links", name, rep->snapshot, started, rep, msg);
-		return rc;
-	}
+	job_init(&job, db, "links", path, name, rep, err, errsz);
+	int rc = gias_links_open(path, &r, msg, sizeof(msg));
+	if (rc)
+		return job_open_failed(&job, rc, msg);
 	const char *const *ignored;
 	size_t nign = gias_links_ignored_columns(r, &ignored);
 	list_ignored(rep, ignored, nign);
-	rc = db_begin(db);
-	if (rc) {
-		snprintf(err, errsz, "the database is busy: %s", db_errmsg(db));
+	rc = job_begin(&job);
+	if (rc)
 		goto out;
-	}
-	rc = run_start(db, "links", name, rep->snapshot, started, &rep->run_id);
-	if (rc) {
-		snprintf(err, errsz, "cannot write to the database: %s", db_errmsg(db));
-		goto rollback;
-	}
 	struct gias_link l;
 	struct gias_reject rej;
 	while ((rc = gias_links_next(r, &l, &rej)) > 0) {
 		rep->read++;
-		if (rc == GIAS_REJECT) {
-			rc = reject_add(db, rep, &rej);
-		} else {
-			struct db_stmt *st = db_stmt(db, &Q_LINK_UPSERT);
-			rc = ERR_DB;
-			if (st && !db_bind_int(st, 1, l.urn) && !db_bind_int(st, 2, l.link_urn) &&
-			    !db_bind_text(st, 3, l.link_name) &&
-			    !db_bind_text(st, 4, l.link_type ? l.link_type : "Unknown") &&
-			    !db_bind_text(st, 5, l.date))
-				rc = db_step(st);
-			if (rc >= 0) {
-				if (db_changes(db) > 0)
-					rep->inserted++;
-				else
-					rep->unchanged++;
-				rc = 0;
-			}
-		}
+		rc = rc == GIAS_REJECT ? reject_add(db, rep, &rej) : link_row(&job, &l);
 		if (rc) {
 			snprintf(err, errsz, "cannot write link data: %s", db_errmsg(db));
-			goto rollback;
+			goto abort;
 		}
 		if (progress && rep->read % 512 == 0) {
 			uint64_t done, total;
@@ -582,22 +624,13 @@ int schools_import_links(struct db *db, const char *path, const char *name,
 	}
 	if (rc < 0) {
 		snprintf(err, errsz, "%s (nothing was changed)", gias_links_errmsg(r));
-		goto rollback;
+		goto abort;
 	}
-	char now[32];
-	clock_format_iso(clock_now(), now, sizeof(now));
-	rc = run_finish(db, rep, now);
+	rc = job_commit(&job);
 	if (!rc)
-		rc = db_commit(db);
-	if (rc) {
-		snprintf(err, errsz, "cannot commit the import: %s", db_errmsg(db));
-		goto rollback;
-	}
-	goto out;
-rollback:
-	db_rollback(db);
-	run_failed(db, "links", name, rep->snapshot, started, rep, err);
-	rep->inserted = rep->updated = rep->unchanged = 0;
+		goto out;
+abort:
+	job_abort(&job);
 out:
 	gias_links_close(r);
 	return rc;
