@@ -34,7 +34,7 @@ test:
 
 fuzz:
 	@scripts/bootstrap fuzz
-	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dtests=false \
+	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dtests=false -Dc_args=-fsanitize=fuzzer-no-link \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(FUZZ_BUILD) >/dev/null
 	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)

@@ -27,6 +27,7 @@ struct tmpl_set;
 
 /* An empty set. Never NULL. */
 struct tmpl_set *tmpl_set_new(void);
+/* Free the set and every template in it. NULL is a no-op. */
 void tmpl_set_free(struct tmpl_set *set);
 /*
  * Compile source as template name and add it (replacing one of that name).
@@ -39,8 +40,11 @@ int tmpl_set_add(struct tmpl_set *set, const char *name, const char *source, siz
  * Compile every *.mustache file below dir; a file's name is its path
  * relative to dir without the extension ("layout", "home/index").
  * Returns 0, ERR_IO or ERR_PARSE with the file, line and problem in err.
+ * Names starting with '.' are skipped. On error the set keeps the files
+ * loaded before it.
  */
 int tmpl_set_load_dir(struct tmpl_set *set, const char *dir, char *err, size_t errsz) WUR;
+/* True when the set holds a template called name. */
 bool tmpl_exists(const struct tmpl_set *set, const char *name);
 /*
  * Render template name with ctx into out (appending). Missing partials render
@@ -69,7 +73,7 @@ void html_escape(struct buf *out, const char *s, size_t n);
 /*
  * Set the limits of each render from this set: at most max_steps template
  * nodes visited (each section iteration counts too) and max_output bytes
- * appended. 0 keeps the default. Call before the set is shared.
+ * appended. 0 means the default. Call before the set is shared.
  */
 void tmpl_set_limits(struct tmpl_set *set, size_t max_steps, size_t max_output);
 /*

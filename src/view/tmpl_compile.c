@@ -29,17 +29,17 @@
 #include "core/util.h"
 
 enum tok_kind {
-	TK_TEXT,
-	TK_VAR,
-	TK_RAW,
-	TK_SECTION,
-	TK_INVERTED,
-	TK_CLOSE,
-	TK_COMMENT,
-	TK_DELIM,
-	TK_PARTIAL,
-	TK_PARENT,
-	TK_BLOCK,
+	TK_TEXT,     /* literal text, at most one line */
+	TK_VAR,      /* {{x}} */
+	TK_RAW,      /* {{{x}}} or {{&x}} */
+	TK_SECTION,  /* {{#x}} */
+	TK_INVERTED, /* {{^x}} */
+	TK_CLOSE,    /* {{/x}} */
+	TK_COMMENT,  /* {{! … }} */
+	TK_DELIM,    /* {{=a b=}} */
+	TK_PARTIAL,  /* {{>x}} */
+	TK_PARENT,   /* {{<x}} */
+	TK_BLOCK,    /* {{$x}} */
 	TK__MAX
 };
 

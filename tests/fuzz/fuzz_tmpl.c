@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *ctx = json_loads(context_json, 0, NULL);
 
 	/* Keep pathological inputs fast: a render stops after this much work. */
-	tmpl_set_limits(set, 200000, 1 << 20);
+	tmpl_set_limits(set, 20000, 1 << 18);
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (tmpl_set_add(set, fixed[i].name, fixed[i].src, strlen(fixed[i].src), err,
 				 sizeof(err)))
