@@ -12,8 +12,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/accounts/accounts.h"
 #include "app/app.h"
 #include "app/cli.h"
+#include "app/mail/mail.h"
+#include "app/networks/networks.h"
 #include "app/schools/schools.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -53,6 +56,15 @@ static const struct cli_option similar_options[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct cli_option user_options[] = {
+	{"--email", "E", "the person's email address (their sign-in name)"},
+	{"--name", "N", "the person's name as others see it"},
+	{"--admin", NULL, "make them a deployment administrator"},
+	{"--school", "URN", "their school, by URN (must be in the register)"},
+	{"--role", "R", "their role in that school: lead, staff (the default) or governor"},
+	{NULL, NULL, NULL},
+};
+
 static const struct cli_command commands[] = {
 	{"serve", "", 0, 0, "run the web server",
 	 "Serves Tandem over HTTP until stopped with Ctrl-C or SIGTERM, then finishes the\n"
@@ -72,6 +84,18 @@ static const struct cli_command commands[] = {
 	 "Prints the schools most like URN within its phase group (pupils, % free school meals,\n"
 	 "% with an EHC plan, as the DfE's comparator sets), with the reasons.",
 	 similar_options, schools_cli_similar},
+	{"demo", "", 0, 0, "create the demo network and demo accounts",
+	 "Creates the Aire Valley Learning Partnership: twelve schools from the demo data\n"
+	 "(import data/demo/edubasealldata20250502-demo.csv.gz first), their strengths and\n"
+	 "needs, and an account for each role, then prints how to sign in. Running it again\n"
+	 "changes nothing.",
+	 NULL, networks_cli_demo},
+	{"user", "add", 1, 1, "add a person who can sign in",
+	 "Creates an account: tandem user add --email E --name N [--admin] [--school URN --role R].\n"
+	 "The password is read from standard input when it is not a terminal (one line), else\n"
+	 "asked for twice without echo. It needs at least 10 characters and must not be a\n"
+	 "common password, the email address or the name.",
+	 user_options, accounts_cli_user},
 	{"version", "", 0, 0, "print the version", "Prints the version of this tandem binary.", NULL,
 	 cmd_version},
 	{"help", "[COMMAND]", 0, 1, "show help for tandem or one command",
@@ -218,6 +242,11 @@ static int cmd_serve(struct cli *cli)
 		fprintf(stderr, "tandem serve: %s\n", err);
 		return 1;
 	}
+	if (mail_worker_start(app.db, cfg, err, sizeof(err))) {
+		fprintf(stderr, "tandem serve: %s\n", err);
+		app_close(&app);
+		return 1;
+	}
 	char *static_dir = config_share_path(cfg, "static");
 	struct http_server_opts opts = {
 		.addr = cfg->listen_addr,
@@ -234,6 +263,7 @@ static int cmd_serve(struct cli *cli)
 	free(static_dir);
 	if (rc) {
 		fprintf(stderr, "tandem serve: %s\n", err);
+		mail_worker_stop();
 		app_close(&app);
 		return 1;
 	}
@@ -249,6 +279,7 @@ static int cmd_serve(struct cli *cli)
 	log_info("received %s: finishing requests in flight and stopping",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
+	mail_worker_stop();
 	app_close(&app);
 	log_info("stopped");
 	return 0;

@@ -5,6 +5,9 @@
  * line), and renders pages inside the site layout for the HTTP server.
  */
 #include "app/app.h"
+#include "app/accounts/accounts.h"
+#include "app/mail/mail.h"
+#include "app/networks/networks.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -19,9 +22,19 @@
 #include "db/db.h"
 #include "view/tmpl.h"
 
+/* The parts other features add to a person's "download my data" (accounts.h). */
+const struct accounts_export_part accounts_export_parts[] = {
+	{"networks", networks_export_person},
+	{NULL, NULL},
+};
+
 const struct route *const app_routes[] = {
 	home_routes,
 	schools_routes,
+	schools_admin_routes,
+	accounts_routes,
+	mail_routes,
+	networks_routes,
 	NULL,
 };
 
@@ -38,6 +51,13 @@ int app_open(struct app *app, const struct config *config, char *err, size_t err
 	free(tdir);
 	if (rc) {
 		snprintf(err, errsz, "a template is broken, so the server will not start: %s", terr);
+		goto fail;
+	}
+
+	char aerr[512];
+	rc = accounts_init(config, aerr, sizeof(aerr));
+	if (rc) {
+		snprintf(err, errsz, "%s", aerr);
 		goto fail;
 	}
 
@@ -78,6 +98,7 @@ void app_close(struct app *app)
 		tmpl_set_free(app->tmpl);
 	app->db = NULL;
 	app->tmpl = NULL;
+	accounts_shutdown();
 }
 
 static void reset_connection(void *db)
@@ -107,6 +128,7 @@ int app_render(struct request *req, const char *tmpl, json_t *model, struct buf 
 	json_t *ctx = json_is_object(model) ? json_copy(model) : json_object();
 	json_t *site = json_pack("{s:s, s:s, s:s}", "name", "Tandem", "version", TANDEM_VERSION,
 				 "request_id", req_id(req));
+	accounts_page_context(req, site); /* site.user and site.csrf: pages only, never JSON */
 	json_object_set_new(ctx, "site", site);
 	int rc = tmpl_render(app->tmpl, tmpl, ctx, out);
 	json_decref(ctx);
@@ -116,7 +138,7 @@ int app_render(struct request *req, const char *tmpl, json_t *model, struct buf 
 struct http_hooks app_hooks(struct app *app)
 {
 	struct http_hooks h = {
-		.before = NULL,
+		.before = accounts_before,
 		.render = app_render,
 		.ctx = app,
 	};

@@ -73,6 +73,7 @@ typedef int (*http_handler)(struct request *req, struct response *res);
 #define ROUTE_RAW_BODY 0x1u   /* the handler reads the body itself (uploads): no parsing */
 #define ROUTE_OWN_ERRORS 0x2u /* invalid params reach the handler (req_errors) instead of an automatic 400 */
 #define ROUTE_NO_CSRF 0x4u    /* state-changing route exempt from the CSRF hook (documented per route) */
+#define ROUTE_SECRET_PATH 0x8u /* the path holds a secret token: the access log shows the pattern */
 
 /*
  * A route. Patterns are literal segments and typed captures: "/schools/{urn:int}",

@@ -145,8 +145,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	*con_cls = NULL;
 	long long us = (long long)(clock_mono_us() - req->t0);
+	/* A route whose path carries a secret (an invitation or reset token) is
+	 * logged by its pattern, so the log never holds a usable link. */
+	const char *path = req->route && (req->route->flags & ROUTE_SECRET_PATH) ? req->route->pattern
+										 : req->raw_path;
 	log_info("%s %s %s %d %lldus%s", req->id, loggable(req->arena, req->method_str, 16),
-		 loggable(req->arena, req->raw_path, 512), req->status, us,
+		 loggable(req->arena, path, 512), req->status, us,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
 	arena_free(req->arena);
 	atomic_fetch_sub(&srv->inflight, 1);

@@ -24,8 +24,9 @@
 #include "core/err.h"
 #include "http/http.h"
 
-struct db;
 struct cli;
+struct config;
+struct db;
 
 /* A person's role in their school. */
 enum school_role {
@@ -62,6 +63,13 @@ int school_role_parse(const char *s, enum school_role *out) WUR;
  * a clear message when they fail.
  */
 int accounts_before(struct request *req, struct response *res);
+/*
+ * For a ROUTE_NO_CSRF route that reads its token itself (a multipart upload,
+ * whose fields the before hook cannot see): the same Origin / Sec-Fetch-Site
+ * and token checks as accounts_before, with the token the handler found.
+ * 0, or the 403 response is set and a negative error returned.
+ */
+int accounts_check_csrf(struct request *req, struct response *res, const char *token) WUR;
 /* The signed-in person or NULL. */
 const struct user *accounts_user(struct request *req);
 /*
@@ -96,6 +104,59 @@ int accounts_set_school_role(struct db *db, int64_t person_id, int64_t school_ur
  */
 void audit_record(struct db *db, const struct user *actor, const char *ip, const char *event,
 		  json_t *detail);
+
+/*
+ * Like audit_record, naming also the person the event is about (subject_id,
+ * 0 for none): a role changed, an invitation accepted. Entries by or about a
+ * person are part of their data export, and lose their address when the
+ * person is deleted.
+ */
+void audit_record_about(struct db *db, const struct user *actor, int64_t subject_id, const char *ip,
+			const char *event, json_t *detail);
+
+/*
+ * Load what accounts needs for the life of the process: the list of common
+ * passwords (data/common-passwords.txt under the share folder) and the
+ * session settings. Call once at start (app_open, and commands that create
+ * people) before any thread uses accounts. config is borrowed and must
+ * outlive accounts_shutdown. Returns 0, or an error with a message in err.
+ */
+int accounts_init(const struct config *config, char *err, size_t errsz) WUR;
+/* Free what accounts_init loaded. */
+void accounts_shutdown(void);
+
+/*
+ * Start a browser session for person_id on this response (the cookie) and
+ * record the sign-in: for flows that end signed in, such as accepting an
+ * invitation. Returns 0 or ERR_DB.
+ */
+int accounts_start_session(struct request *req, struct response *res, int64_t person_id) WUR;
+
+/*
+ * The client's address for the audit log and throttling: the peer's, or,
+ * when the peer is this machine (a reverse proxy) and sent X-Forwarded-For,
+ * the last address in that header. In the request arena.
+ */
+const char *accounts_client_address(struct request *req);
+
+/*
+ * Add `user` ({name, email, is_admin, school_name, role}; absent when signed
+ * out) and `csrf` (the token every form must carry in its hidden `csrf`
+ * field) to the site object of a page model. Called by app_render for HTML
+ * only: JSON never carries them.
+ */
+void accounts_page_context(struct request *req, json_t *site);
+
+/*
+ * Features that keep more about a person add a part to "download my data":
+ * fn returns a new JSON value (NULL to leave the part out). The list lives
+ * in app.c and ends with {NULL, NULL}.
+ */
+struct accounts_export_part {
+	const char *key;                                  /* member name in the export */
+	json_t *(*fn)(struct db *db, int64_t person_id); /* the person's data of this feature */
+};
+extern const struct accounts_export_part accounts_export_parts[];
 
 /* Route table: sign-in, sign-out, password reset, account, API tokens, audit log. */
 extern const struct route accounts_routes[];

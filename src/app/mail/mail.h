@@ -10,6 +10,8 @@
 #ifndef TANDEM_APP_MAIL_MAIL_H
 #define TANDEM_APP_MAIL_MAIL_H
 
+#include <jansson.h>
+
 #include "core/err.h"
 #include "http/http.h"
 
@@ -23,6 +25,11 @@ struct config;
  * subject) or ERR_DB.
  */
 int mail_queue(struct db *db, const char *to, const char *subject, const char *body) WUR;
+
+/* The messages to address `to` (any case), newest first, as a new JSON array (for "download my data"); NULL on a store error. */
+json_t *mail_of_recipient(struct db *db, const char *to);
+/* Delete every message to address `to` (an account being deleted). Returns 0 or ERR_DB. */
+int mail_forget_recipient(struct db *db, const char *to) WUR;
 
 /* Start the sender thread (no-op without TANDEM_SMTP_URL). Returns 0 or an error with a message. */
 int mail_worker_start(struct db_pool *pool, const struct config *config, char *err, size_t errsz) WUR;

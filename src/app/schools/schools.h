@@ -70,7 +70,8 @@ struct cli;
 int schools_cli_import(struct cli *cli);
 int schools_cli_similar(struct cli *cli);
 
-/* Route table for the schools pages. */
+/* Route tables: the schools pages, and the register import for administrators. */
 extern const struct route schools_routes[];
+extern const struct route schools_admin_routes[];
 
 #endif

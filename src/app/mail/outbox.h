@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * outbox.h — the outbox table as the sender thread and the outbox page use
+ * it (outbox.c), and the back-off schedule. Internal to src/app/mail/.
+ */
+#ifndef TANDEM_APP_MAIL_OUTBOX_H
+#define TANDEM_APP_MAIL_OUTBOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "core/err.h"
+
+struct db;
+
+/* Attempts before a message is given up as failed. */
+#define MAIL_MAX_ATTEMPTS 6
+
+/* A message due for sending (malloc'd strings; outbox_due_free). */
+struct outbox_item {
+	int64_t id;        /* outbox.id */
+	char *to;          /* recipient */
+	char *subject;     /* one line */
+	char *body;        /* plain text */
+	char *message_id;  /* left part of Message-ID */
+	int attempts;      /* attempts made before this one */
+};
+
+/*
+ * Up to max messages due at now (queued, next_attempt_at reached), oldest
+ * first, into *items (malloc'd array). Returns the count, or a negative error.
+ */
+int outbox_due(struct db *db, int64_t now, int max, struct outbox_item **items);
+void outbox_due_free(struct outbox_item *items, int n);
+/* Mark a message sent at now (its body is blanked). */
+int outbox_mark_sent(struct db *db, int64_t id, int64_t now) WUR;
+/*
+ * Record a failed attempt (attempts made so far, counting this one): queued
+ * again after the back-off, or failed for good when permanent or after
+ * MAIL_MAX_ATTEMPTS. error is kept as last_error.
+ */
+int outbox_mark_failed(struct db *db, int64_t id, int attempts, bool permanent, const char *error,
+		       int64_t now) WUR;
+/* Seconds to wait after the n-th failed attempt (1 min, 5 min, 30 min, 2 h, 6 h …). */
+int64_t outbox_backoff(int n);
+/* One page of the outbox, newest first, optionally of one status: {messages, total}. NULL on error. */
+json_t *outbox_page(struct db *db, const char *status, int64_t offset, int64_t limit);
+/* Wake the sender (a message was queued). Safe when it is not running. */
+void mail_worker_wake(void);
+
+#endif

@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * pages.c — the networks pages and their JSON (one handler serves both):
+ * the list of networks with the form that creates one, a network's home
+ * page, its details, themes, member schools and steering group; plus what
+ * every networks page shares (pages.h) and the route table of the whole
+ * capability. The school pages, strengths and needs are in
+ * pages_school.c; people and invitations in pages_people.c.
+ *
+ * Handlers decide nothing about permissions: they open the network for the
+ * person asking (net_page_open), call the model, which asks policy.c, and
+ * turn its refusal into a 404 or 403. State-changing routes are POSTs with
+ * the CSRF token (checked by accounts_before) and end in a 303.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/networks/networks.h"
+#include "app/networks/pages.h"
+#include "app/schools/model.h"
+#include "app/schools/search.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "db/db.h"
+
+/* ---- shared by the page files -------------------------------------------- */
+
+int net_page_fail(struct request *req, struct response *res, int rc)
+{
+	switch (rc) {
+	case ERR_NOTFOUND:
+		return res_error(res, 404, "There is nothing at this address, or it is private to a network's members.");
+	case ERR_FORBIDDEN:
+		return res_error(res, 403, "You do not have permission to do this in this network.");
+	case ERR_UNAUTH: {
+		const struct user *u;
+		return accounts_require(req, res, &u) ? ERR_UNAUTH : res_error(res, 403, NULL);
+	}
+	case ERR_CONFLICT:
+		return res_error(res, 409, NULL);
+	case ERR_INVALID:
+		return res_error(res, 400, NULL);
+	default:
+		return rc < 0 ? rc : res_error(res, 500, "unexpected result from the networks model");
+	}
+}
+
+/* Send an anonymous visitor to sign in (the response is set either way). */
+static int sign_in_first(struct request *req, struct response *res)
+{
+	const struct user *u;
+	if (accounts_require(req, res, &u) == 0)
+		return res_error(res, 404, NULL);
+	return ERR_UNAUTH;
+}
+
+int net_page_open(struct request *req, struct response *res, enum net_need need, struct net_page *pg)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->a = req_arena(req);
+	pg->db = app_db(req);
+	if (!pg->db)
+		return res_error(res, 503, "The database is not available.");
+	if (need == NET_NEED_USER) {
+		int rc = accounts_require(req, res, &pg->u);
+		if (rc)
+			return rc;
+	} else {
+		pg->u = accounts_user(req);
+	}
+	int rc = net_open(pg->db, pg->a, pg->u, req_path_str(req, "slug"), &pg->net, &pg->acc);
+	if (rc == ERR_NOTFOUND) {
+		if (!pg->u)
+			return sign_in_first(req, res);
+		return res_error(res, 404, "There is no network at this address, or it is private to its members.");
+	}
+	if (rc)
+		return net_page_fail(req, res, rc);
+	if (need == NET_NEED_READ && !policy_network_read(&pg->acc)) {
+		if (!pg->u)
+			return sign_in_first(req, res);
+		return res_error(res, 403, "Only the network's members can see this page.");
+	}
+	return 0;
+}
+
+json_t *net_page_model(const struct net_page *pg, const char *title)
+{
+	const struct net_access *acc = &pg->acc;
+	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "read", policy_network_read(acc), "edit",
+				policy_network_edit(acc), "themes", policy_themes_edit(acc), "schools",
+				policy_schools_manage(acc), "steering", policy_steering_manage(acc), "profile",
+				policy_profile_edit(acc, acc->school_urn, acc->school_member));
+	json_t *m = json_pack("{s:s, s:o, s:o}", "title", title ? title : pg->net.name, "network",
+			      net_json(&pg->net), "can", can);
+	if (pg->u)
+		json_object_set_new(m, "me", json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "id", (json_int_t)pg->u->id,
+						       "name", pg->u->name ? pg->u->name : "", "school_urn",
+						       (json_int_t)acc->school_urn, "role", school_role_name(acc->role),
+						       "coordinator", acc->coordinator, "steering", acc->steering));
+	return m;
+}
+
+json_t *net_param_errors(struct request *req)
+{
+	json_t *e = req_errors(req);
+	return e ? json_deep_copy(e) : json_object();
+}
+
+int net_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl,
+		  json_t *model, const char *prefix)
+{
+	if (rc != ERR_INVALID && rc != ERR_CONFLICT) {
+		json_decref(errors);
+		json_decref(model);
+		return net_page_fail(req, res, rc);
+	}
+	int status = rc == ERR_CONFLICT ? 409 : 400;
+	const char *field;
+	json_t *msg;
+	if (req_wants_json(req) || !model) {
+		json_object_foreach(errors, field, msg)
+			res_field_error(res, field, json_string_value(msg));
+		json_decref(errors);
+		json_decref(model);
+		return res_error(res, status, status == 409 ? "This clashes with what is already there."
+							    : "Some of the values given are not valid.");
+	}
+	json_t *list = json_array();
+	json_object_set(model, "field_errors", errors);
+	json_object_foreach(errors, field, msg)
+		json_array_append_new(list, json_pack("{s:s, s:s+, s:O}", "field", field, "anchor",
+						      prefix ? prefix : "", field, "message", msg));
+	json_decref(errors);
+	json_object_set_new(model, "errors", list);
+	json_object_set_new(model, "has_errors", json_true());
+	res_view(res, status, tmpl, model);
+	return 0;
+}
+
+void net_redirect(struct response *res, struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *loc = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	res_redirect(res, 303, loc);
+}
+
+/* The submitted values of the named fields, to fill a form again. */
+static json_t *form_values(struct request *req, const char *const *names)
+{
+	json_t *f = json_object();
+	for (size_t i = 0; names[i]; i++) {
+		const char *v = req_field(req, names[i]);
+		if (v)
+			json_object_set_new(f, names[i], json_string(v));
+	}
+	return f;
+}
+
+/* ---- /networks --------------------------------------------------------- */
+
+/* POST /networks and POST /networks/{slug}/edit parameters. */
+static const struct param_spec details_params[] = {
+	{"name", PARAM_STRING, PARAM_REQUIRED, 0, NET_NAME_MAX, NULL, "Name"},
+	{"description", PARAM_TEXT, 0, 0, NET_DESCRIPTION_MAX, NULL, "Description"},
+	{"region", PARAM_STRING, 0, 0, NET_REGION_MAX, NULL, "Region"},
+	{"is_public", PARAM_BOOL, 0, 0, 0, NULL, "Public"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+static const char *const details_fields[] = {"name", "description", "region", NULL};
+
+/* The details form as submitted (is_public as a boolean). */
+static json_t *details_form(struct request *req)
+{
+	json_t *f = form_values(req, details_fields);
+	json_object_set_new(f, "is_public", json_boolean(req_bool(req, "is_public")));
+	return f;
+}
+
+/* The model of /networks for the person asking. */
+static json_t *index_model(struct db *db, const struct user *u)
+{
+	struct net_access acc;
+	net_access_none(u, &acc);
+	json_t *mine = net_list_mine(db, &acc);
+	json_t *m = json_pack("{s:s, s:o, s:o, s:b, s:b, s:b, s:o}", "title", "Networks", "mine", mine,
+			      "public", net_list_public(db), "signed_in", u != NULL, "can_create",
+			      policy_network_create(&acc), "has_mine", json_array_size(mine) > 0, "form",
+			      json_object());
+	return m;
+}
+
+/*
+ * GET /networks
+ * The networks the person is in (every network, for an administrator), the
+ * public networks, and the form that creates a network.
+ */
+static int handle_networks_index(struct request *req, struct response *res)
+{
+	struct db *db = app_db(req);
+	if (!db)
+		return ERR_DB;
+	res_view(res, 200, "networks/index", index_model(db, accounts_user(req)));
+	return 0;
+}
+
+/*
+ * POST /networks
+ * Create a network: name (required), description, region, is_public. The
+ * creator becomes its first coordinator. 303 to the new network.
+ */
+static int handle_networks_create(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require(req, res, &u);
+	if (rc)
+		return rc;
+	struct db *db = app_db(req);
+	if (!db)
+		return ERR_DB;
+	struct arena *a = req_arena(req);
+	struct net_access acc;
+	net_access_none(u, &acc);
+	if (!policy_network_create(&acc))
+		return net_page_fail(req, res, ERR_FORBIDDEN);
+	json_t *errors = net_param_errors(req);
+	const char *slug = NULL;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : net_create(db, a, &acc, req_str(req, "name"), req_str(req, "description"),
+						   req_str(req, "region"), req_bool(req, "is_public"), errors, &slug);
+	if (rc) {
+		json_t *m = index_model(db, u);
+		json_object_set_new(m, "form", details_form(req));
+		return net_form_fail(req, res, rc, errors, "networks/index", m, "network-");
+	}
+	json_decref(errors);
+	audit_record(db, u, req_client_ip(req), "network_created", json_pack("{s:s}", "network", slug));
+	net_redirect(res, a, "/networks/%s", slug);
+	return 0;
+}
+
+/* ---- a network's home page ---------------------------------------------- */
+
+/*
+ * GET /networks/{slug}
+ * The network's home: details, coordinators and steering group, themes,
+ * member schools (a table with a map link for each) with their people, and
+ * what's new. Outsiders see a public network's name and description only; a
+ * private one is a 404.
+ */
+static int handle_network_home(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_SEE, &pg);
+	if (rc)
+		return rc;
+	if (!policy_network_read(&pg.acc)) {
+		json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "title", pg.net.name, "network", "slug",
+				      pg.net.slug, "name", pg.net.name, "description", pg.net.description,
+				      "signed_in", pg.u != NULL);
+		res_view(res, 200, "networks/public", m);
+		return 0;
+	}
+	json_t *schools = NULL, *roles = NULL, *themes = NULL, *news = NULL;
+	if ((rc = net_people(pg.db, &pg.acc, &schools)) || (rc = net_roles(pg.db, &pg.acc, &roles)) ||
+	    (rc = net_themes(pg.db, &pg.acc, &themes)) || (rc = net_whats_new(pg.db, &pg.acc, 12, &news))) {
+		json_decref(schools);
+		json_decref(roles);
+		json_decref(themes);
+		json_decref(news);
+		return net_page_fail(req, res, rc);
+	}
+	json_t *m = net_page_model(&pg, NULL);
+	json_object_set_new(m, "has_schools", json_boolean(json_array_size(schools) > 0));
+	json_object_set_new(m, "school_count", json_integer((json_int_t)json_array_size(schools)));
+	json_object_set_new(m, "schools", schools);
+	json_object_set_new(m, "coordinators", json_incref(json_object_get(roles, "coordinators")));
+	json_object_set_new(m, "steering", json_incref(json_object_get(roles, "steering")));
+	json_decref(roles);
+	size_t i;
+	json_t *t;
+	json_array_foreach(themes, i, t)
+	{
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "/networks/%s/strengths?theme=", pg.net.slug);
+		buf_put_urlencoded(&b, json_string_value(json_object_get(t, "name")));
+		json_object_set_new(t, "strengths_url", json_string(buf_str(&b)));
+		buf_free(&b);
+	}
+	json_object_set_new(m, "themes", themes);
+	json_object_set_new(m, "whats_new", news);
+	res_view(res, 200, "networks/home", m);
+	return 0;
+}
+
+/* ---- details ------------------------------------------------------------- */
+
+/* The edit form's model with the network's current values. */
+static json_t *edit_model(const struct net_page *pg)
+{
+	json_t *m = net_page_model(pg, "Edit the network's details");
+	json_object_set_new(m, "form", json_pack("{s:s, s:s, s:s, s:b}", "name", pg->net.name, "description",
+						 pg->net.description, "region", pg->net.region, "is_public",
+						 pg->net.is_public));
+	return m;
+}
+
+/*
+ * GET /networks/{slug}/edit
+ * The form for the network's name, description, region and public flag (coordinators).
+ */
+static int handle_network_edit(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_READ, &pg);
+	if (rc)
+		return rc;
+	if (!policy_network_edit(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	res_view(res, 200, "networks/edit", edit_model(&pg));
+	return 0;
+}
+
+/*
+ * POST /networks/{slug}/edit
+ * Save the details: name (required), description, region, is_public. 303 to the network.
+ */
+static int handle_network_update(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
+	if (rc)
+		return rc;
+	if (!policy_network_edit(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	json_t *errors = net_param_errors(req);
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : net_update(pg.db, pg.a, &pg.acc, req_str(req, "name"),
+						   req_str(req, "description"), req_str(req, "region"),
+						   req_bool(req, "is_public"), errors);
+	if (rc) {
+		json_t *m = edit_model(&pg);
+		json_object_set_new(m, "form", details_form(req));
+		return net_form_fail(req, res, rc, errors, "networks/edit", m, "network-");
+	}
+	json_decref(errors);
+	net_redirect(res, pg.a, "/networks/%s", pg.net.slug);
+	return 0;
+}
+
+/* ---- themes -------------------------------------------------------------- */
+
+/* POST /networks/{slug}/themes parameters. */
+static const struct param_spec themes_params[] = {
+	{"themes", PARAM_TEXT, PARAM_REQUIRED, 0, 4000, NULL, "Themes"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/* The themes form's model: the current themes, one a line. */
+static json_t *themes_model(const struct net_page *pg)
+{
+	json_t *m = net_page_model(pg, "Themes");
+	json_t *names = net_theme_names(pg->db, pg->net.id);
+	struct buf b = BUF_INIT;
+	size_t i;
+	json_t *n;
+	json_array_foreach(names, i, n)
+		buf_printf(&b, "%s\n", json_string_value(n));
+	json_object_set_new(m, "themes", names);
+	json_object_set_new(m, "form", json_pack("{s:s}", "themes", buf_str(&b)));
+	buf_free(&b);
+	return m;
+}
+
+/*
+ * GET /networks/{slug}/themes
+ * The network's themes as an editable list, one a line (coordinators).
+ */
+static int handle_network_themes(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_READ, &pg);
+	if (rc)
+		return rc;
+	if (!policy_themes_edit(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	res_view(res, 200, "networks/themes", themes_model(&pg));
+	return 0;
+}
+
+/*
+ * POST /networks/{slug}/themes
+ * Replace the themes: `themes`, one a line. A theme a strength or need uses
+ * cannot be removed (400 naming it). 303 to the network.
+ */
+static int handle_network_themes_save(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
+	if (rc)
+		return rc;
+	if (!policy_themes_edit(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	json_t *errors = net_param_errors(req);
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : net_themes_set(pg.db, pg.a, &pg.acc, req_str(req, "themes"), errors);
+	if (rc) {
+		json_t *m = themes_model(&pg);
+		static const char *const fields[] = {"themes", NULL};
+		json_object_set_new(m, "form", form_values(req, fields));
+		return net_form_fail(req, res, rc, errors, "networks/themes", m, "themes-");
+	}
+	json_decref(errors);
+	net_redirect(res, pg.a, "/networks/%s", pg.net.slug);
+	return 0;
+}
+
+/* ---- member schools ---------------------------------------------------- */
+
+/* GET /networks/{slug}/schools parameters. */
+static const struct param_spec schools_params[] = {
+	{"q", PARAM_STRING, 0, 0, 100, NULL, "School name, town or URN"},
+	{"added", PARAM_INT, 0, 1, 99999999, NULL, "Added"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/* POST /networks/{slug}/schools parameters. */
+static const struct param_spec school_add_params[] = {
+	{"urn", PARAM_INT, PARAM_REQUIRED, 1, 99999999, NULL, "URN"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/* Mark each directory result that is already a member. */
+static void mark_members(struct db *db, int64_t network_id, json_t *results)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(results, i, r)
+		json_object_set_new(r, "member", json_boolean(net_has_school(db, network_id,
+									     json_integer_value(json_object_get(r, "urn")))));
+}
+
+/* The member-schools page: the members, and directory results for q. */
+static int schools_model(struct request *req, const struct net_page *pg, const char *q, json_t **out)
+{
+	*out = NULL;
+	json_t *members;
+	int rc = net_schools(pg->db, &pg->acc, &members);
+	if (rc)
+		return rc;
+	json_t *m = net_page_model(pg, "Member schools");
+	json_object_set_new(m, "members", members);
+	json_object_set_new(m, "has_members", json_boolean(json_array_size(members) > 0));
+	json_object_set_new(m, "query", json_pack("{s:s}", "q", q ? q : ""));
+	json_t *results = NULL;
+	int64_t urn;
+	if (q && str_to_int64(str_trim(pg->a, q), &urn) == 0) {
+		json_t *s;
+		results = json_array();
+		if (urn > 0 && schools_profile(pg->db, urn, &s) == 0) {
+			json_array_append_new(results, json_pack("{s:O, s:O, s:O?, s:O?, s:O?}", "urn",
+								 json_object_get(s, "urn"), "name", json_object_get(s, "name"),
+								 "town", json_object_get(s, "town"), "phase_name",
+								 json_object_get(s, "phase_name"), "status_name",
+								 json_object_get(s, "status_name")));
+			json_decref(s);
+		}
+	} else if (q) {
+		struct search_query sq = {.status = "open", .pupils_min = -1, .pupils_max = -1, .fsm_min = NAN,
+					  .fsm_max = NAN, .page = 1, .per_page = 20};
+		int64_t total = 0;
+		if (search_fts_query(pg->a, q, &sq.fts) == 0 && search_run(pg->db, &sq, &results, &total) != 0)
+			results = NULL;
+	}
+	if (q) {
+		if (!results)
+			results = json_array();
+		mark_members(pg->db, pg->net.id, results);
+		json_object_set_new(m, "searched", json_true());
+		json_object_set_new(m, "has_results", json_boolean(json_array_size(results) > 0));
+		json_object_set_new(m, "results", results);
+	}
+	*out = m;
+	return 0;
+}
+
+/*
+ * GET /networks/{slug}/schools[?q=TEXT][&added=URN]
+ * Manage the member schools (coordinators): the members with a remove
+ * button, and a search of the directory by name, town or URN with an add
+ * button for each result.
+ */
+static int handle_network_schools(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_READ, &pg);
+	if (rc)
+		return rc;
+	if (!policy_schools_manage(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	json_t *m;
+	if ((rc = schools_model(req, &pg, req_str(req, "q"), &m)))
+		return net_page_fail(req, res, rc);
+	int64_t added = req_int(req, "added", 0);
+	if (added) {
+		json_t *s;
+		if (net_school(pg.db, &pg.acc, added, &s) == 0)
+			json_object_set_new(m, "added", s);
+	}
+	res_view(res, 200, "networks/schools", m);
+	return 0;
+}
+
+/*
+ * POST /networks/{slug}/schools
+ * Add the school with `urn` from the register (coordinators). A URN not in
+ * the register, or a closed school, is a 400 saying so; one already a member
+ * a 409. 303 back to the member schools page.
+ */
+static int handle_network_school_add(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
+	if (rc)
+		return rc;
+	if (!policy_schools_manage(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	json_t *errors = net_param_errors(req);
+	int64_t urn = req_int(req, "urn", 0);
+	rc = json_object_size(errors) ? ERR_INVALID : net_school_add(pg.db, pg.a, &pg.acc, urn, errors);
+	if (rc) {
+		json_t *m = NULL;
+		if (rc == ERR_INVALID || rc == ERR_CONFLICT)
+			(void)schools_model(req, &pg, NULL, &m);
+		return net_form_fail(req, res, rc, errors, "networks/schools", m, "school-");
+	}
+	json_decref(errors);
+	audit_record(pg.db, pg.u, req_client_ip(req), "network_school_added",
+		     json_pack("{s:s, s:I}", "network", pg.net.slug, "school", (json_int_t)urn));
+	net_redirect(res, pg.a, "/networks/%s/schools?added=%lld", pg.net.slug, (long long)urn);
+	return 0;
+}
+
+/*
+ * POST /networks/{slug}/schools/{urn}/remove
+ * Remove a member school (coordinators); its strengths and needs in this
+ * network go with it and its pending invitations are withdrawn. 303 back.
+ */
+static int handle_network_school_remove(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
+	if (rc)
+		return rc;
+	int64_t urn = req_path_int(req, "urn");
+	if ((rc = net_school_remove(pg.db, &pg.acc, urn)))
+		return net_page_fail(req, res, rc);
+	audit_record(pg.db, pg.u, req_client_ip(req), "network_school_removed",
+		     json_pack("{s:s, s:I}", "network", pg.net.slug, "school", (json_int_t)urn));
+	net_redirect(res, pg.a, "/networks/%s/schools", pg.net.slug);
+	return 0;
+}
+
+/* ---- coordinators and steering group ------------------------------------ */
+
+static const char *const network_role_choices[] = {"coordinator", "steering", NULL};
+
+/* POST /networks/{slug}/steering parameters. */
+static const struct param_spec steering_add_params[] = {
+	{"email", PARAM_EMAIL, PARAM_REQUIRED, 0, 0, NULL, "Email"},
+	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, network_role_choices, "Role"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/* POST /networks/{slug}/steering/{person}/remove parameters. */
+static const struct param_spec steering_remove_params[] = {
+	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, network_role_choices, "Role"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int steering_model(const struct net_page *pg, json_t **out)
+{
+	json_t *roles;
+	int rc = net_roles(pg->db, &pg->acc, &roles);
+	if (rc)
+		return rc;
+	json_t *m = net_page_model(pg, "Coordinators and steering group");
+	json_object_set_new(m, "coordinators", json_incref(json_object_get(roles, "coordinators")));
+	json_object_set_new(m, "steering", json_incref(json_object_get(roles, "steering")));
+	json_object_set_new(m, "form", json_pack("{s:s}", "role", "steering"));
+	json_decref(roles);
+	*out = m;
+	return 0;
+}
+
+/*
+ * GET /networks/{slug}/steering
+ * The coordinators and the steering group, with forms to add someone (by the
+ * email of their account) and to take a role away (coordinators).
+ */
+static int handle_network_steering(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_READ, &pg);
+	if (rc)
+		return rc;
+	if (!policy_steering_manage(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	json_t *m;
+	if ((rc = steering_model(&pg, &m)))
+		return net_page_fail(req, res, rc);
+	res_view(res, 200, "networks/steering", m);
+	return 0;
+}
+
+/*
+ * POST /networks/{slug}/steering
+ * Give the person with account `email` the network `role` coordinator or
+ * steering (coordinators). 303 back.
+ */
+static int handle_network_steering_add(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
+	if (rc)
+		return rc;
+	if (!policy_steering_manage(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	json_t *errors = net_param_errors(req);
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : net_role_add(pg.db, pg.a, &pg.acc, req_str(req, "email"), req_str(req, "role"),
+						     errors);
+	if (rc) {
+		json_t *m = NULL;
+		if ((rc == ERR_INVALID || rc == ERR_CONFLICT) && steering_model(&pg, &m) == 0) {
+			static const char *const fields[] = {"email", "role", NULL};
+			json_object_set_new(m, "form", form_values(req, fields));
+		}
+		return net_form_fail(req, res, rc, errors, "networks/steering", m, "steering-");
+	}
+	json_decref(errors);
+	audit_record(pg.db, pg.u, req_client_ip(req), "network_role_added",
+		     json_pack("{s:s, s:s}", "network", pg.net.slug, "role", req_str(req, "role")));
+	net_redirect(res, pg.a, "/networks/%s/steering", pg.net.slug);
+	return 0;
+}
+
+/*
+ * POST /networks/{slug}/steering/{person}/remove
+ * Take the network `role` (coordinator or steering) from person
+ * (coordinators). The last coordinator cannot go (409). 303 back.
+ */
+static int handle_network_steering_remove(struct request *req, struct response *res)
+{
+	struct net_page pg;
+	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
+	if (rc)
+		return rc;
+	if (!policy_steering_manage(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	if (!req_has(req, "role"))
+		return res_error(res, 400, "Say which role to take away: coordinator or steering.");
+	int64_t person = req_path_int(req, "person");
+	rc = net_role_remove(pg.db, &pg.acc, person, req_str(req, "role"));
+	if (rc == ERR_CONFLICT)
+		return res_error(res, 409, "A network needs at least one coordinator: add another before "
+					   "this one steps down.");
+	if (rc)
+		return net_page_fail(req, res, rc);
+	audit_record_about(pg.db, pg.u, person, req_client_ip(req), "network_role_removed",
+			   json_pack("{s:s, s:s}", "network", pg.net.slug, "role", req_str(req, "role")));
+	net_redirect(res, pg.a, "/networks/%s/steering", pg.net.slug);
+	return 0;
+}
+
+/* ---- the route table ----------------------------------------------------- */
+
+/* Form routes take ROUTE_OWN_ERRORS: the handler checks permission first, then re-shows the form. */
+#define FORM ROUTE_OWN_ERRORS
+
+const struct route networks_routes[] = {
+	{HTTP_GET, "/networks", handle_networks_index, NULL, 0, 0},
+	{HTTP_POST, "/networks", handle_networks_create, details_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}", handle_network_home, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/edit", handle_network_edit, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/edit", handle_network_update, details_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/themes", handle_network_themes, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/themes", handle_network_themes_save, themes_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/schools", handle_network_schools, schools_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/schools", handle_network_school_add, school_add_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/remove", handle_network_school_remove, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/schools/{urn:int}", handle_net_school, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/strengths", handle_net_strength_add, net_strength_params,
+	 FORM, 0},
+	{HTTP_GET, "/networks/{slug}/schools/{urn:int}/strengths/{id:int}", handle_net_strength_edit, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/strengths/{id:int}", handle_net_strength_update,
+	 net_strength_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/strengths/{id:int}/delete", handle_net_strength_delete, NULL,
+	 0, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/needs", handle_net_need_add, net_need_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/schools/{urn:int}/needs/{id:int}", handle_net_need_edit, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/needs/{id:int}", handle_net_need_update, net_need_params,
+	 FORM, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/needs/{id:int}/delete", handle_net_need_delete, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/strengths", handle_net_strengths, net_search_params, 0, 0},
+	{HTTP_GET, "/networks/{slug}/needs", handle_net_needs, net_search_params, 0, 0},
+	{HTTP_GET, "/networks/{slug}/people", handle_net_people, net_people_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/invitations", handle_net_invite, net_invite_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/invitations/{id:int}/revoke", handle_net_invitation_revoke, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/people/{person:int}/role", handle_net_person_role, net_role_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/people/{person:int}/remove", handle_net_person_remove, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/steering", handle_network_steering, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/steering", handle_network_steering_add, steering_add_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/steering/{person:int}/remove", handle_network_steering_remove,
+	 steering_remove_params, FORM, 0},
+	{HTTP_GET, "/invitations/{token}", handle_invitation_show, NULL, ROUTE_SECRET_PATH, 0},
+	{HTTP_POST, "/invitations/{token}", handle_invitation_accept, net_accept_params, FORM | ROUTE_SECRET_PATH, 0},
+	{0, NULL, NULL, NULL, 0, 0},
+};

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * pages.h — what the networks page files (pages.c, pages_school.c,
+ * pages_people.c) share: opening the network a URL names for the person
+ * asking, the common parts of a page model, the way a refused or invalid
+ * form is answered, and the handlers the route table in pages.c lists.
+ */
+#ifndef TANDEM_APP_NETWORKS_PAGES_H
+#define TANDEM_APP_NETWORKS_PAGES_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "app/networks/net.h"
+#include "http/http.h"
+
+struct arena;
+struct db;
+
+/* One network page's context. */
+struct net_page {
+	struct db *db;         /* this thread's connection */
+	struct arena *a;       /* the request arena */
+	const struct user *u;  /* the signed-in person, NULL when anonymous */
+	struct network net;    /* the network of {slug} */
+	struct net_access acc; /* what the person may do there */
+};
+
+/* How much a page needs of the network before its handler runs. */
+enum net_need {
+	NET_NEED_SEE,  /* knowing it exists (public networks show outsiders their summary) */
+	NET_NEED_READ, /* everything members see */
+	NET_NEED_USER, /* a signed-in person (state-changing routes) who can see it */
+};
+
+/*
+ * Open the network of the request's {slug}. Returns 0, or a negative error
+ * with the response set: anonymous visitors to anything not public are sent
+ * to sign in; a network hidden from the person is a 404; a public network's
+ * private pages are a 403 to outsiders.
+ */
+int net_page_open(struct request *req, struct response *res, enum net_need need, struct net_page *pg) WUR;
+/* The answer for a model function's refusal or failure (404, 403, 409, 500 …). */
+int net_page_fail(struct request *req, struct response *res, int rc);
+/* A page model with {title, network, can{…}} for pg (new reference). */
+json_t *net_page_model(const struct net_page *pg, const char *title);
+/* The request's invalid fields (with ROUTE_OWN_ERRORS) as a new object, empty when none. */
+json_t *net_param_errors(struct request *req);
+/*
+ * Answer a form that did not pass: JSON gets problem+json with the field
+ * errors; HTML gets tmpl rendered with model plus `errors` [{field, anchor,
+ * message}] and `has_errors` (anchor = prefix + field, the input's id).
+ * status 400 (or 409 for ERR_CONFLICT). Takes both references. Returns 0.
+ */
+int net_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl,
+		  json_t *model, const char *prefix);
+/* 303 See Other to an arena-formatted location. */
+void net_redirect(struct response *res, struct arena *a, const char *fmt, ...) FMT(3, 4);
+
+/* pages_school.c */
+int handle_net_school(struct request *req, struct response *res);
+int handle_net_strength_add(struct request *req, struct response *res);
+int handle_net_strength_edit(struct request *req, struct response *res);
+int handle_net_strength_update(struct request *req, struct response *res);
+int handle_net_strength_delete(struct request *req, struct response *res);
+int handle_net_strengths(struct request *req, struct response *res);
+int handle_net_need_add(struct request *req, struct response *res);
+int handle_net_need_edit(struct request *req, struct response *res);
+int handle_net_need_update(struct request *req, struct response *res);
+int handle_net_need_delete(struct request *req, struct response *res);
+int handle_net_needs(struct request *req, struct response *res);
+extern const struct param_spec net_strength_params[];
+extern const struct param_spec net_need_params[];
+extern const struct param_spec net_search_params[];
+
+/* pages_people.c */
+int handle_net_people(struct request *req, struct response *res);
+int handle_net_invite(struct request *req, struct response *res);
+int handle_net_invitation_revoke(struct request *req, struct response *res);
+int handle_net_person_role(struct request *req, struct response *res);
+int handle_net_person_remove(struct request *req, struct response *res);
+int handle_invitation_show(struct request *req, struct response *res);
+int handle_invitation_accept(struct request *req, struct response *res);
+extern const struct param_spec net_invite_params[];
+extern const struct param_spec net_people_params[];
+extern const struct param_spec net_role_params[];
+extern const struct param_spec net_accept_params[];
+
+#endif

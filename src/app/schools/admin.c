@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * admin.c — the register import in the browser, for administrators: a page
+ * listing past imports with an upload form, the upload itself (the same
+ * one-transaction import as `tandem import-gias`), and each run's report
+ * with the rows that were rejected.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/accounts/accounts.h"
+#include "app/app.h"
+#include "app/schools/schools.h"
+#include "core/arena.h"
+#include "db/db.h"
+
+#define UPLOAD_MAX (256u * 1024 * 1024) /* the national file is about 60 MB unpacked */
+
+DB_QUERY(Q_RUNS, "SELECT id, kind, file_name, snapshot_date, started_at, finished_at, rows_read, "
+		 "inserted, updated, unchanged, closed, rejected, status, message FROM import_run "
+		 "ORDER BY id DESC LIMIT 50");
+DB_QUERY(Q_RUN, "SELECT id, kind, file_name, snapshot_date, started_at, finished_at, rows_read, "
+		"inserted, updated, unchanged, closed, rejected, ignored_columns, status, message "
+		"FROM import_run WHERE id = ?");
+DB_QUERY(Q_RUN_REJECTS, "SELECT line, column_name AS column, reason FROM import_reject "
+			"WHERE import_id = ? ORDER BY line LIMIT 1000");
+
+/*
+ * GET /admin/imports
+ * Administrators: the last 50 imports and the upload form.
+ */
+static int handle_imports_index(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require_admin(req, res, &u);
+	if (rc)
+		return rc;
+	struct db *db = app_db(req);
+	struct db_stmt *st = db ? db_stmt(db, &Q_RUNS) : NULL;
+	json_t *runs = st ? db_rows_json(st) : NULL;
+	if (!runs)
+		return ERR_DB;
+	res_view(res, 200, "schools/imports",
+		 json_pack("{s:s, s:o}", "title", "Import the register of schools", "runs", runs));
+	return 0;
+}
+
+/*
+ * POST /admin/imports   (multipart/form-data: csrf, kind = schools | links, file)
+ * Administrators: import an uploaded GIAS extract or links file, then show
+ * its report (303 to /admin/imports/{id}). A file that cannot be imported
+ * leaves the data as it was and is reported as a failed run.
+ */
+static int handle_imports_create(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require_admin(req, res, &u);
+	if (rc)
+		return rc;
+	struct multipart_part *parts;
+	size_t n;
+	const char *detail;
+	rc = req_multipart(req, &parts, &n, &detail);
+	if (rc == ERR_INVALID)
+		return res_error(res, 400, detail);
+	if (rc)
+		return rc;
+	const struct multipart_part *csrf = multipart_find(parts, n, "csrf");
+	rc = accounts_check_csrf(req, res, csrf ? csrf->value : NULL);
+	if (rc)
+		return rc;
+	const struct multipart_part *kind = multipart_find(parts, n, "kind");
+	const struct multipart_part *file = multipart_find(parts, n, "file");
+	bool links = kind && kind->value && strcmp(kind->value, "links") == 0;
+	if (kind && kind->value && !links && strcmp(kind->value, "schools") != 0) {
+		res_field_error(res, "kind", "Choose the register of schools or the links file");
+		return res_error(res, 400, "Unknown kind of file.");
+	}
+	if (!file || !file->path || file->size == 0) {
+		res_field_error(res, "file", "Choose the file to import");
+		return res_error(res, 400, "No file was uploaded.");
+	}
+	struct db *db = app_db(req);
+	if (!db)
+		return ERR_DB;
+	struct import_report rep;
+	char err[1024];
+	const char *name = file->filename && *file->filename ? file->filename : "upload.csv";
+	rc = links ? schools_import_links(db, file->path, name, NULL, NULL, &rep, err, sizeof(err))
+		   : schools_import_gias(db, file->path, name, NULL, NULL, &rep, err, sizeof(err));
+	audit_record(db, u, req_client_ip(req), links ? "import_links" : "import_schools",
+		     json_pack("{s:s, s:b, s:I, s:I}", "file", name, "ok", rc == 0, "rows",
+			       (json_int_t)rep.read, "rejected", (json_int_t)rep.rejected));
+	import_report_free(&rep);
+	if (rc) {
+		/* The failed run is recorded; show the reason now. */
+		return res_error(res, 422, arena_printf(req_arena(req), "The file was not imported and "
+							 "nothing was changed: %s", err));
+	}
+	res_redirect(res, 303, arena_printf(req_arena(req), "/admin/imports/%lld", (long long)rep.run_id));
+	return 0;
+}
+
+/*
+ * GET /admin/imports/{id:int}
+ * Administrators: one import's report — counts, ignored columns and the
+ * rows that were rejected (line, column, reason).
+ */
+static int handle_imports_show(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require_admin(req, res, &u);
+	if (rc)
+		return rc;
+	struct db *db = app_db(req);
+	if (!db)
+		return ERR_DB;
+	int64_t id = req_path_int(req, "id");
+	struct db_stmt *st = db_stmt(db, &Q_RUN);
+	if (!st || db_bind_int(st, 1, id))
+		return ERR_DB;
+	rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return res_error(res, 404, "There is no import with that number.");
+	json_t *run = db_row_json(st);
+	db_reset(st);
+	st = db_stmt(db, &Q_RUN_REJECTS);
+	json_t *rejects = st && !db_bind_int(st, 1, id) ? db_rows_json(st) : NULL;
+	json_object_set_new(run, "rejects", rejects ? rejects : json_array());
+	json_object_set_new(run, "done", json_boolean(strcmp(json_string_value(json_object_get(run, "status")),
+							     "done") == 0));
+	res_view(res, 200, "schools/import",
+		 json_pack("{s:s, s:o}", "title", "Import report", "run", run));
+	return 0;
+}
+
+const struct route schools_admin_routes[] = {
+	{HTTP_GET, "/admin/imports", handle_imports_index, NULL, 0, 0},
+	/* Multipart upload: the CSRF token is a form part, checked by the handler. */
+	{HTTP_POST, "/admin/imports", handle_imports_create, NULL, ROUTE_RAW_BODY | ROUTE_NO_CSRF, UPLOAD_MAX},
+	{HTTP_GET, "/admin/imports/{id:int}", handle_imports_show, NULL, 0, 0},
+	{0, NULL, NULL, NULL, 0, 0},
+};

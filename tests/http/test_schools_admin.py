@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The register import in the browser: administrators upload the GIAS file
+and read the report; nobody else can, and a bad file changes nothing."""
+import gzip
+import os
+import re
+import time
+
+import pytest
+
+from accounts_client import Browser, make_user, query
+from tandem_server import ROOT, Server
+
+DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
+LINKS = os.path.join(ROOT, "data", "demo", "links_edubasealldata20250502-demo.csv.gz")
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = Server()
+    make_user(s.db, "admin@example.org", "Ada Admin", admin=True)
+    make_user(s.db, "staff@example.org", "Sam Staff")
+    yield s
+    assert s.close() == 0
+
+
+def upload(b, path, kind="schools", name=None, csrf=True, data=None):
+    files = {"file": (name or os.path.basename(path), data if data is not None else open(path, "rb").read())}
+    form = {"kind": kind}
+    if csrf:
+        form["csrf"] = b.token
+    return b.s.post(b.url("/admin/imports"), data=form, files=files, headers={"Accept": "text/html"},
+                    allow_redirects=False)
+
+
+def test_an_administrator_uploads_the_register_and_reads_the_report(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    page = b.get("/admin/imports")
+    assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
+    r = upload(b, DEMO)
+    assert r.status_code == 303, r.text[:500]
+    report = b.get(r.headers["Location"])
+    assert report.status_code == 200
+    assert "8047 rows read" in report.text and "snapshot of 2025-05-02" in report.text
+    assert query(server.db, "SELECT COUNT(*) FROM school")[0][0] == 8047
+    r = upload(b, LINKS, kind="links")
+    assert r.status_code == 303
+    assert query(server.db, "SELECT COUNT(*) FROM school_link")[0][0] == 5853
+    # The directory and the similar-schools finder follow the new data at once.
+    j = b.get("/schools/107889/similar", json=True)
+    assert j.status_code == 200 and len(j.json()["results"]) == 30
+    runs = b.get("/admin/imports", json=True).json()["runs"]
+    assert runs[0]["kind"] == "links" and runs[1]["status"] == "done"
+    assert any(e[0] == "import_schools" for e in query(server.db, "SELECT event FROM audit_log"))
+
+
+def test_a_damaged_upload_changes_nothing_and_says_why(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    b.get("/admin/imports")
+    before = query(server.db, "SELECT COUNT(*), MAX(updated_at) FROM school")[0]
+    data = open(DEMO, "rb").read()
+    r = upload(b, DEMO, data=data[: len(data) // 3])
+    assert r.status_code == 422
+    assert "nothing was changed" in r.text
+    assert query(server.db, "SELECT COUNT(*), MAX(updated_at) FROM school")[0] == before
+    failed = query(server.db, "SELECT status FROM import_run ORDER BY id DESC LIMIT 1")[0][0]
+    assert failed == "failed"
+
+
+def test_a_file_without_the_urn_column_is_refused(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    b.get("/admin/imports")
+    with gzip.open(DEMO, "rb") as f:
+        head = f.readline().replace(b'"URN"', b'"Number"', 1)
+    r = upload(b, DEMO, name="bad.csv", data=head)
+    assert r.status_code == 422 and "URN" in r.text
+
+
+def test_an_empty_upload_is_a_400(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    b.get("/admin/imports")
+    r = upload(b, DEMO, data=b"")
+    assert r.status_code == 400
+
+
+def test_the_upload_needs_the_csrf_token(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    b.get("/admin/imports")
+    r = upload(b, DEMO, csrf=False)
+    assert r.status_code == 403
+
+
+def test_staff_and_anonymous_people_cannot_import(server):
+    staff = Browser(server)
+    staff.sign_in("staff@example.org")
+    assert staff.get("/admin/imports").status_code == 403
+    staff.get("/account")
+    assert upload(staff, DEMO).status_code == 403
+    anon = Browser(server)
+    r = anon.get("/admin/imports")
+    assert r.status_code == 303 and "/sign-in" in r.headers["Location"]
+    assert anon.get("/admin/imports", json=True).status_code == 401
+
+
+def test_a_report_that_does_not_exist_is_404(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    assert b.get("/admin/imports/999999").status_code == 404
+
+
+def test_secret_links_do_not_reach_the_access_log(server):
+    b = Browser(server)
+    b.get("/password-reset/abcdefsecret")
+    for _ in range(50):  # the log is read by a background thread
+        if any("/password-reset/" in line for line in server.log):
+            break
+        time.sleep(0.05)
+    assert not any("abcdefsecret" in line for line in server.log)
+    assert any(re.search(r"GET /password-reset/\{token\} \d{3}", line) for line in server.log)
