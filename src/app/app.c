@@ -8,6 +8,7 @@
 #include "app/accounts/accounts.h"
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
+#include "app/partnerships/partnerships.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -35,6 +36,8 @@ const struct route *const app_routes[] = {
 	accounts_routes,
 	mail_routes,
 	networks_routes,
+	partnerships_routes,
+	ps_running_routes,
 	NULL,
 };
 

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/accounts/accounts.h"
 #include "app/app.h"
+#include "app/partnerships/partnerships.h"
 #include "app/schools/gias.h"
 #include "app/schools/model.h"
 #include "app/schools/schools.h"
@@ -343,6 +345,10 @@ static int handle_schools_show(struct request *req, struct response *res)
 	} else {
 		json_object_set_new(model, "similar_reason", json_string(reason ? reason : ""));
 	}
+	/* A signed-in school lead in a network with this school may ask for an introduction. */
+	json_t *offers = partnerships_intro_offer(db, accounts_user(req), urn);
+	json_object_set_new(model, "can_introduce", json_boolean(json_array_size(offers) > 0));
+	json_object_set_new(model, "introduce_networks", offers);
 	res_view(res, 200, "schools/show", model);
 	return 0;
 }
@@ -398,6 +404,8 @@ static int handle_schools_similar(struct request *req, struct response *res)
 							   "selected", str_eq(within_choices[i], within ? within : "any")));
 		json_object_set_new(model, "within_choices", w);
 	}
+	json_object_set_new(model, "can_ask_introductions",
+			    json_boolean(accounts_user(req) && accounts_user(req)->role == SCHOOL_ROLE_LEAD));
 	res_view(res, 200, "schools/similar", model);
 	return 0;
 }

@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * agreement_store.c — the partnership agreement in the store: loading it
+ * into the pure struct agreement (agreement.h), saving what the partners
+ * type (checked with agreement.h's validators, so the messages are the same
+ * everywhere), the measures and the risk register, and signing. A signature
+ * is the digest of the version the lead read; when the content changes the
+ * digest does too, so every lead is asked to sign again. When every
+ * partner school's lead has signed the complete agreement the partnership
+ * becomes active.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/partnerships/ps.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/str.h"
+#include "db/db.h"
+
+DB_QUERY(Q_AG_GET,
+	 "SELECT type, challenge, outcomes, themes, licence, starts_on, ends_on, decision, lead_school_urn, "
+	 "cadence_weeks, keeper_person_id FROM partnership WHERE id = ?");
+DB_QUERY(Q_AG_SCHOOLS,
+	 "SELECT ps.urn, COALESCE(s.name, 'School URN ' || ps.urn), ps.lead_person_id, ps.hours_per_term, "
+	 "ps.budget_pence, ps.in_objectives, ps.signed_digest, sp.name, ps.signed_at, lp.name "
+	 "FROM partnership_school ps LEFT JOIN school s ON s.urn = ps.urn "
+	 "LEFT JOIN person sp ON sp.id = ps.signed_by LEFT JOIN person lp ON lp.id = ps.lead_person_id "
+	 "WHERE ps.partnership_id = ? ORDER BY ps.urn");
+DB_QUERY(Q_AG_MEASURES,
+	 "SELECT id, name, unit, pupil_group, baseline, target, method, measured_when, baseline_on, target_by "
+	 "FROM partnership_measure WHERE partnership_id = ? ORDER BY id");
+DB_QUERY(Q_AG_RISKS,
+	 "SELECT id, risk, likelihood, impact, mitigation, owner, status FROM partnership_risk "
+	 "WHERE partnership_id = ? ORDER BY id");
+DB_QUERY(Q_AG_UPDATE,
+	 "UPDATE partnership SET type = ?, challenge = ?, outcomes = ?, themes = ?, licence = ?, starts_on = ?, "
+	 "ends_on = ?, decision = ?, lead_school_urn = ?, cadence_weeks = ?, keeper_person_id = ?, updated_at = ? "
+	 "WHERE id = ?");
+DB_QUERY(Q_AG_SCHOOL_UPDATE,
+	 "UPDATE partnership_school SET hours_per_term = ?, budget_pence = ?, in_objectives = ? "
+	 "WHERE partnership_id = ? AND urn = ?");
+DB_QUERY(Q_AG_MEASURE_INSERT,
+	 "INSERT INTO partnership_measure (partnership_id, name, unit, pupil_group, baseline, target, method, "
+	 "measured_when, baseline_on, target_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_AG_RISK_INSERT,
+	 "INSERT INTO partnership_risk (partnership_id, risk, likelihood, impact, mitigation, owner, status) "
+	 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_AG_MEASURE_DELETE, "DELETE FROM partnership_measure WHERE partnership_id = ? AND id = ?");
+DB_QUERY(Q_AG_RISK_DELETE, "DELETE FROM partnership_risk WHERE partnership_id = ? AND id = ?");
+DB_QUERY(Q_AG_SIGN,
+	 "UPDATE partnership_school SET signed_digest = ?, signed_by = ?, signed_at = ? "
+	 "WHERE partnership_id = ? AND urn = ?");
+DB_QUERY(Q_AG_SIGNATURE,
+	 "INSERT INTO partnership_signature (partnership_id, urn, person_id, digest, signed_at) VALUES (?, ?, ?, ?, ?)");
+DB_QUERY(Q_AG_ACTIVATE,
+	 "UPDATE partnership SET state = 'active', activated_at = ?, updated_at = ? WHERE id = ? AND state = 'forming'");
+DB_QUERY(Q_AG_KEEPER_OK,
+	 "SELECT 1 FROM person WHERE id = ? AND school_urn IN (SELECT urn FROM partnership_school WHERE partnership_id = ?)");
+
+/* Text of column i in the arena ("" for NULL). */
+static const char *col(struct db_stmt *st, struct arena *a, int i)
+{
+	const char *s = db_col_text(st, i);
+	return arena_strdup(a, s ? s : "");
+}
+
+/* Split lines into an arena array of trimmed, non-empty strings. */
+static const char **split_lines(struct arena *a, const char *text, size_t *n)
+{
+	size_t cap = 1;
+	for (const char *p = text; *p; p++)
+		cap += *p == '\n';
+	const char **out = arena_calloc(a, cap, sizeof(*out));
+	*n = 0;
+	const char *p = text;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *t = str_trim(a, arena_strndup(a, p, len));
+		if (*t)
+			out[(*n)++] = t;
+		p += len + (e ? 1 : 0);
+	}
+	return out;
+}
+
+int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		      struct ps_agreement *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!policy_ps_read(acc))
+		return ps_deny(acc);
+	struct agreement *ag = &out->ag;
+	struct db_stmt *st = db_stmt(db, &Q_AG_GET);
+	if (!st || db_bind_int(st, 1, p->id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : ERR_NOTFOUND;
+	if (agreement_type_from_key(db_col_text(st, 0), &ag->type)) {}
+	ag->challenge = col(st, a, 1);
+	ag->outcomes = col(st, a, 2);
+	ag->themes = split_lines(a, col(st, a, 3), &ag->n_themes);
+	if (agreement_licence_from_key(db_col_text(st, 4), &ag->licence)) {}
+	ag->starts_on = ps_parse_day(db_col_text(st, 5));
+	ag->ends_on = ps_parse_day(db_col_text(st, 6));
+	if (agreement_decision_from_key(db_col_text(st, 7), &ag->decision)) {}
+	ag->lead_school_urn = db_col_is_null(st, 8) ? 0 : db_col_int(st, 8);
+	ag->has_cadence = !db_col_is_null(st, 9);
+	ag->cadence_weeks = ag->has_cadence ? (int)db_col_int(st, 9) : 0;
+	ag->keeper_person_id = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
+	db_reset(st);
+
+	/* Partner schools (at most a handful, so a fixed ceiling is fine). */
+	enum { MAXS = 32, MAXM = 64 };
+	out->schools = arena_calloc(a, MAXS, sizeof(*out->schools));
+	out->signed_by = arena_calloc(a, MAXS, sizeof(char *));
+	out->signed_at = arena_calloc(a, MAXS, sizeof(char *));
+	st = db_stmt(db, &Q_AG_SCHOOLS);
+	if (!st || db_bind_int(st, 1, p->id))
+		return ERR_DB;
+	size_t n = 0;
+	while ((rc = db_step(st)) == DB_ROW && n < MAXS) {
+		struct agreement_school *s = &out->schools[n];
+		s->urn = db_col_int(st, 0);
+		s->name = col(st, a, 1);
+		s->lead_person_id = db_col_is_null(st, 2) ? 0 : db_col_int(st, 2);
+		s->has_hours = !db_col_is_null(st, 3);
+		s->hours_per_term = (int)db_col_int(st, 3);
+		s->has_budget = !db_col_is_null(st, 4);
+		s->budget_pence = db_col_int(st, 4);
+		const char *obj = db_col_text(st, 5);
+		s->in_objectives = str_eq(obj, "yes") ? AGREEMENT_ANSWER_YES
+				   : str_eq(obj, "no") ? AGREEMENT_ANSWER_NO
+						       : AGREEMENT_ANSWER_UNSET;
+		s->signed_digest = db_col_is_null(st, 6) ? NULL : col(st, a, 6);
+		out->signed_by[n] = db_col_is_null(st, 7) ? NULL : col(st, a, 7);
+		out->signed_at[n] = db_col_is_null(st, 8) ? NULL : col(st, a, 8);
+		n++;
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	ag->schools = out->schools;
+	ag->n_schools = n;
+
+	struct agreement_measure *ms = arena_calloc(a, MAXM, sizeof(*ms));
+	out->measure_ids = arena_calloc(a, MAXM, sizeof(int64_t));
+	st = db_stmt(db, &Q_AG_MEASURES);
+	if (!st || db_bind_int(st, 1, p->id))
+		return ERR_DB;
+	n = 0;
+	while ((rc = db_step(st)) == DB_ROW && n < MAXM) {
+		struct agreement_measure *m = &ms[n];
+		out->measure_ids[n] = db_col_int(st, 0);
+		m->name = col(st, a, 1);
+		m->unit = col(st, a, 2);
+		m->pupil_group = col(st, a, 3);
+		m->has_baseline = !db_col_is_null(st, 4);
+		m->baseline = db_col_double(st, 4);
+		m->has_target = !db_col_is_null(st, 5);
+		m->target = db_col_double(st, 5);
+		m->method = col(st, a, 6);
+		m->when = col(st, a, 7);
+		m->baseline_on = ps_parse_day(db_col_text(st, 8));
+		m->target_by = ps_parse_day(db_col_text(st, 9));
+		n++;
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	ag->measures = ms;
+	ag->n_measures = n;
+
+	struct agreement_risk *rs = arena_calloc(a, MAXM, sizeof(*rs));
+	out->risk_ids = arena_calloc(a, MAXM, sizeof(int64_t));
+	st = db_stmt(db, &Q_AG_RISKS);
+	if (!st || db_bind_int(st, 1, p->id))
+		return ERR_DB;
+	n = 0;
+	while ((rc = db_step(st)) == DB_ROW && n < MAXM) {
+		struct agreement_risk *r = &rs[n];
+		out->risk_ids[n] = db_col_int(st, 0);
+		r->risk = col(st, a, 1);
+		r->likelihood = (int)db_col_int(st, 2);
+		r->impact = (int)db_col_int(st, 3);
+		r->mitigation = col(st, a, 4);
+		r->owner = col(st, a, 5);
+		r->status = str_eq(db_col_text(st, 6), "closed") ? AGREEMENT_RISK_CLOSED : AGREEMENT_RISK_OPEN;
+		n++;
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	ag->risks = rs;
+	ag->n_risks = n;
+	return 0;
+}
+
+/* A day as "YYYY-MM-DD" or "" for 0 (arena). */
+static const char *day(struct arena *a, int64_t t)
+{
+	char s[16] = "";
+	if (t)
+		clock_format_date(t, s, sizeof(s));
+	return arena_strdup(a, s);
+}
+
+/* [{value, label, selected}] for an enum with the key/label functions given. */
+static json_t *options(int max, const char *(*key)(int), const char *(*label)(int), int selected)
+{
+	json_t *o = json_array();
+	for (int i = 0; i < max; i++)
+		json_array_append_new(o, json_pack("{s:s, s:s, s:b}", "value", key(i), "label", label(i), "selected",
+						   i == selected));
+	return o;
+}
+static const char *type_key(int i) { return agreement_type_key((enum agreement_type)i); }
+static const char *type_label(int i) { return agreement_type_label((enum agreement_type)i); }
+static const char *licence_key(int i) { return agreement_licence_key((enum agreement_licence)i); }
+static const char *licence_label(int i) { return agreement_licence_label((enum agreement_licence)i); }
+static const char *decision_key(int i) { return agreement_decision_key((enum agreement_decision)i); }
+static const char *decision_label(int i) { return agreement_decision_label((enum agreement_decision)i); }
+
+/* Guidance for each section, shown above its fields. */
+static const char *const guidance[AGREEMENT_SECTION__MAX] = {
+	"Say what kind of partnership this is, the challenge you share, the outcomes you intend and who may use "
+	"what you make. Two-way partnerships, where each school gives and gains, last longest.",
+	"Each school says how many staff hours a term and how much budget it commits, and whether the work is "
+	"written into staff objectives. Time that is not protected is usually the first thing lost.",
+	"Choose measures about groups of pupils (never one pupil), with a baseline and a target, and say how and "
+	"when you will measure them. Record what did not work as well as what did.",
+	"List what might go wrong, how likely (1–5) and how serious (1–5) it is, what you will do about it and "
+	"who watches it. Agree how you decide.",
+	"Agree how often you meet and name the person who keeps the partnership going between meetings.",
+};
+
+json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreement *pa)
+{
+	const struct agreement *ag = &pa->ag;
+	struct agreement_missing miss;
+	agreement_missing(a, ag, &miss);
+	json_t *j = json_object();
+	json_object_set_new(j, "type", json_string(agreement_type_key(ag->type)));
+	json_object_set_new(j, "type_label", json_string(agreement_type_label(ag->type)));
+	json_object_set_new(j, "types", options(AGREEMENT_TYPE__MAX, type_key, type_label, (int)ag->type));
+	json_object_set_new(j, "challenge", json_string(ag->challenge));
+	json_object_set_new(j, "outcomes", json_string(ag->outcomes));
+	json_t *themes = json_array();
+	for (size_t i = 0; i < ag->n_themes; i++)
+		json_array_append_new(themes, json_string(ag->themes[i]));
+	json_object_set_new(j, "themes", themes);
+	const char *tl = "";
+	for (size_t i = 0; i < ag->n_themes; i++)
+		tl = arena_printf(a, "%s%s%s", tl, i ? "\n" : "", ag->themes[i]);
+	json_object_set_new(j, "themes_text", json_string(tl));
+	json_object_set_new(j, "licence", json_string(agreement_licence_key(ag->licence)));
+	json_object_set_new(j, "licence_label", json_string(agreement_licence_label(ag->licence)));
+	json_object_set_new(j, "licences", options(AGREEMENT_LICENCE__MAX, licence_key, licence_label, (int)ag->licence));
+	json_object_set_new(j, "starts_on", json_string(day(a, ag->starts_on)));
+	json_object_set_new(j, "ends_on", json_string(day(a, ag->ends_on)));
+	json_object_set_new(j, "decision", json_string(agreement_decision_key(ag->decision)));
+	json_object_set_new(j, "decision_label", json_string(agreement_decision_label(ag->decision)));
+	json_object_set_new(j, "decisions",
+			    options(AGREEMENT_DECISION__MAX, decision_key, decision_label, (int)ag->decision));
+	json_object_set_new(j, "lead_school_urn", ag->lead_school_urn ? json_integer(ag->lead_school_urn) : json_null());
+	json_object_set_new(j, "cadence_weeks", ag->has_cadence ? json_integer(ag->cadence_weeks) : json_null());
+	json_object_set_new(j, "keeper_person_id",
+			    ag->keeper_person_id ? json_integer(ag->keeper_person_id) : json_null());
+	json_t *schools = json_array();
+	for (size_t i = 0; i < ag->n_schools; i++) {
+		const struct agreement_school *s = &ag->schools[i];
+		bool current = s->signed_digest && str_eq(s->signed_digest, miss.digest);
+		json_t *o = json_pack("{s:I, s:s, s:o, s:o, s:o, s:s, s:b, s:b, s:s?, s:s?, s:b}", "urn",
+				      (json_int_t)s->urn, "name", s->name, "lead_person_id",
+				      s->lead_person_id ? json_integer(s->lead_person_id) : json_null(), "hours_per_term",
+				      s->has_hours ? json_integer(s->hours_per_term) : json_null(), "budget_pence",
+				      s->has_budget ? json_integer(s->budget_pence) : json_null(), "in_objectives",
+				      s->in_objectives == AGREEMENT_ANSWER_YES  ? "yes"
+				      : s->in_objectives == AGREEMENT_ANSWER_NO ? "no"
+										: "unset",
+				      "signed", current, "signed_earlier", s->signed_digest && !current, "signed_by",
+				      pa->signed_by[i], "signed_at", pa->signed_at[i], "objectives_yes",
+				      s->in_objectives == AGREEMENT_ANSWER_YES);
+		json_object_set_new(o, "objectives_no", json_boolean(s->in_objectives == AGREEMENT_ANSWER_NO));
+		json_object_set_new(o, "hours_text", s->has_hours ? json_sprintf("%d", s->hours_per_term) : json_string(""));
+		json_object_set_new(o, "budget_text",
+				    s->has_budget ? json_sprintf("%lld.%02lld", (long long)(s->budget_pence / 100),
+								 (long long)(s->budget_pence % 100))
+						  : json_string(""));
+		json_array_append_new(schools, o);
+	}
+	json_object_set_new(j, "schools", schools);
+	json_t *measures = json_array();
+	for (size_t i = 0; i < ag->n_measures; i++) {
+		const struct agreement_measure *m = &ag->measures[i];
+		json_array_append_new(
+			measures,
+			json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s, s:s}", "id", (json_int_t)pa->measure_ids[i],
+				  "name", m->name, "unit", m->unit, "pupil_group", m->pupil_group, "baseline",
+				  m->has_baseline ? json_real(m->baseline) : json_null(), "target",
+				  m->has_target ? json_real(m->target) : json_null(), "method", m->method, "when", m->when,
+				  "baseline_on", day(a, m->baseline_on), "target_by", day(a, m->target_by)));
+	}
+	json_object_set_new(j, "measures", measures);
+	json_t *risks = json_array();
+	for (size_t i = 0; i < ag->n_risks; i++) {
+		const struct agreement_risk *r = &ag->risks[i];
+		json_array_append_new(risks, json_pack("{s:I, s:s, s:i, s:i, s:i, s:s, s:s, s:s}", "id",
+						       (json_int_t)pa->risk_ids[i], "risk", r->risk, "likelihood",
+						       r->likelihood, "impact", r->impact, "score",
+						       agreement_risk_score(r->likelihood, r->impact), "mitigation",
+						       r->mitigation, "owner", r->owner, "status",
+						       agreement_risk_status_key(r->status)));
+	}
+	json_object_set_new(j, "risks", risks);
+	json_t *sections = json_array(), *guide = json_object();
+	for (int s = 0; s < AGREEMENT_SECTION__MAX; s++)
+		json_object_set_new(guide, agreement_section_key((enum agreement_section)s), json_string(guidance[s]));
+	json_object_set_new(j, "guidance", guide);
+	for (int s = 0; s < AGREEMENT_SECTION__MAX; s++) {
+		json_t *gaps = json_array();
+		for (size_t k = 0; k < miss.sections[s].n; k++)
+			json_array_append_new(gaps, json_string(miss.sections[s].sentences[k]));
+		json_array_append_new(sections, json_pack("{s:s, s:s, s:s, s:b, s:o}", "key",
+							  agreement_section_key((enum agreement_section)s), "title",
+							  agreement_section_title((enum agreement_section)s), "guidance",
+							  guidance[s], "complete", miss.sections[s].complete, "missing", gaps));
+	}
+	json_object_set_new(j, "sections", sections);
+	json_t *sigs = json_array();
+	for (size_t k = 0; k < miss.n_signatures; k++)
+		json_array_append_new(sigs, json_string(miss.signatures[k]));
+	json_object_set_new(j, "signatures_missing", sigs);
+	json_object_set_new(j, "complete", json_boolean(miss.complete));
+	json_object_set_new(j, "signed_by_all", json_boolean(miss.signed_by_all));
+	json_object_set_new(j, "digest", json_string(miss.digest));
+	return j;
+}
+
+/* Copy problems into errors {field: message} (first message per field). */
+static void problems_to_errors(const struct agreement_problems *pr, json_t *errors)
+{
+	for (size_t i = 0; i < pr->n; i++)
+		if (!json_object_get(errors, pr->items[i].field))
+			json_object_set_new(errors, pr->items[i].field, json_string(pr->items[i].message));
+}
+
+/* A form value (a JSON string) trimmed, "" when absent. */
+static const char *fval(struct arena *a, json_t *form, const char *name)
+{
+	const char *s = json_string_value(json_object_get(form, name));
+	return s ? str_trim(a, s) : "";
+}
+
+/* Parse an integer form value: 0 absent, 1 given (*v), -1 not a whole number. */
+static int fint(struct arena *a, json_t *form, const char *name, int64_t *v)
+{
+	const char *s = fval(a, form, name);
+	if (!*s)
+		return 0;
+	return str_to_int64(s, v) == 0 ? 1 : -1;
+}
+
+/* A day value: 0 absent, 1 given (*t), -1 not a date; adds the error. */
+static int fday(struct arena *a, json_t *form, const char *name, const char *label, int64_t *t, json_t *errors)
+{
+	const char *s = fval(a, form, name);
+	*t = 0;
+	if (!*s)
+		return 0;
+	*t = ps_parse_day(s);
+	if (!*t) {
+		json_object_set_new(errors, name, json_sprintf("%s must be a date like 2025-09-01.", label));
+		return -1;
+	}
+	return 1;
+}
+
+int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		      json_t *form, json_t *errors)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct ps_agreement cur;
+	int rc = ps_agreement_load(db, a, acc, p, &cur);
+	if (rc)
+		return rc;
+	struct agreement_problems pr;
+	agreement_problems_init(&pr, a);
+	enum agreement_type type = AGREEMENT_TYPE_UNSET;
+	enum agreement_licence licence = AGREEMENT_LICENCE_UNSET;
+	enum agreement_decision decision = AGREEMENT_DECISION_CONSENSUS;
+	const char *v = fval(a, form, "type");
+	if (*v && agreement_type_from_key(v, &type))
+		json_object_set_new(errors, "type", json_string("Choose one of the kinds of partnership listed."));
+	v = fval(a, form, "licence");
+	if (*v && agreement_licence_from_key(v, &licence))
+		json_object_set_new(errors, "licence", json_string("Choose one of the licences listed."));
+	v = fval(a, form, "decision");
+	if (*v && agreement_decision_from_key(v, &decision))
+		json_object_set_new(errors, "decision", json_string("Choose one of the ways of deciding listed."));
+	const char *challenge = fval(a, form, "challenge"), *outcomes = fval(a, form, "outcomes");
+	const char *themes = fval(a, form, "themes");
+	if (agreement_validate_text(&pr, "challenge", "The shared challenge", challenge, AGREEMENT_MAX_CHALLENGE)) {}
+	if (agreement_validate_text(&pr, "outcomes", "The outcomes", outcomes, AGREEMENT_MAX_OUTCOMES)) {}
+	if (agreement_validate_text(&pr, "themes", "The themes", themes, AGREEMENT_MAX_OUTCOMES)) {}
+	int64_t starts = 0, ends = 0;
+	int sd = fday(a, form, "starts_on", "The start date", &starts, errors);
+	int ed = fday(a, form, "ends_on", "The end date", &ends, errors);
+	if (sd >= 0 && ed >= 0)
+		if (agreement_validate_dates(&pr, "ends_on", "the start date", starts, "the end date", ends)) {}
+	int64_t cadence = 0, lead_urn = 0, keeper = 0;
+	int hc = fint(a, form, "cadence_weeks", &cadence);
+	if (hc < 0)
+		json_object_set_new(errors, "cadence_weeks", json_string("The meeting cadence must be a whole number of weeks."));
+	else if (hc > 0)
+		if (agreement_validate_cadence(&pr, "cadence_weeks", cadence > 1000 || cadence < -1000 ? 1000 : (int)cadence)) {}
+	if (fint(a, form, "lead_school_urn", &lead_urn) < 0)
+		json_object_set_new(errors, "lead_school_urn", json_string("Choose one of the partner schools."));
+	if (fint(a, form, "keeper_person_id", &keeper) < 0)
+		json_object_set_new(errors, "keeper_person_id", json_string("Choose one of the partner schools' people."));
+	if (keeper > 0) {
+		struct db_stmt *st = db_stmt(db, &Q_AG_KEEPER_OK);
+		if (!st || db_bind_int(st, 1, keeper) || db_bind_int(st, 2, p->id))
+			return ERR_DB;
+		int k = db_step(st);
+		db_reset(st);
+		if (k < 0)
+			return k;
+		if (k != DB_ROW)
+			json_object_set_new(errors, "keeper_person_id",
+					    json_string("The person who keeps it going must be from a partner school."));
+	}
+	/* Each partner school's commitment: hours_URN, budget_URN (pounds), objectives_URN. */
+	struct agreement_school *ns = arena_calloc(a, cur.ag.n_schools + 1, sizeof(*ns));
+	for (size_t i = 0; i < cur.ag.n_schools; i++) {
+		ns[i] = cur.ag.schools[i];
+		int64_t urn = ns[i].urn, h;
+		const char *hf = arena_printf(a, "hours_%lld", (long long)urn);
+		const char *bf = arena_printf(a, "budget_%lld", (long long)urn);
+		const char *of = arena_printf(a, "objectives_%lld", (long long)urn);
+		int r = fint(a, form, hf, &h);
+		ns[i].has_hours = r > 0;
+		if (r < 0)
+			json_object_set_new(errors, hf, json_sprintf("%s: hours must be a whole number.", ns[i].name));
+		else if (r > 0 && agreement_validate_hours(&pr, hf, h < INT32_MIN || h > INT32_MAX ? -1 : (int)h) == 0)
+			ns[i].hours_per_term = (int)h;
+		else if (r > 0)
+			ns[i].has_hours = false;
+		const char *b = fval(a, form, bf);
+		ns[i].has_budget = false;
+		if (*b) {
+			double pounds;
+			if (str_to_double(b, &pounds) || !isfinite(pounds) || pounds < -1e12 || pounds > 1e12)
+				json_object_set_new(errors, bf, json_sprintf("%s: the budget must be an amount in pounds.", ns[i].name));
+			else if (agreement_validate_budget(&pr, bf, (int64_t)llround(pounds * 100)) == 0) {
+				ns[i].has_budget = true;
+				ns[i].budget_pence = (int64_t)llround(pounds * 100);
+			}
+		}
+		const char *o = fval(a, form, of);
+		ns[i].in_objectives = str_eq(o, "yes") ? AGREEMENT_ANSWER_YES
+				      : str_eq(o, "no") ? AGREEMENT_ANSWER_NO
+							: AGREEMENT_ANSWER_UNSET;
+	}
+	problems_to_errors(&pr, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	if ((rc = db_begin(db)))
+		return rc;
+	const char *now = ps_iso(a, clock_now());
+	struct db_stmt *st = db_stmt(db, &Q_AG_UPDATE);
+	if (!st || db_bind_text(st, 1, agreement_type_key(type)) || db_bind_text(st, 2, challenge) ||
+	    db_bind_text(st, 3, outcomes) || db_bind_text(st, 4, themes) ||
+	    db_bind_text(st, 5, agreement_licence_key(licence)) ||
+	    (starts ? db_bind_text(st, 6, day(a, starts)) : db_bind_null(st, 6)) ||
+	    (ends ? db_bind_text(st, 7, day(a, ends)) : db_bind_null(st, 7)) ||
+	    db_bind_text(st, 8, agreement_decision_key(decision)) ||
+	    (lead_urn > 0 ? db_bind_int(st, 9, lead_urn) : db_bind_null(st, 9)) ||
+	    (hc > 0 ? db_bind_int(st, 10, cadence) : db_bind_null(st, 10)) ||
+	    (keeper > 0 ? db_bind_int(st, 11, keeper) : db_bind_null(st, 11)) || db_bind_text(st, 12, now) ||
+	    db_bind_int(st, 13, p->id)) {
+		rc = ERR_DB;
+		goto out;
+	}
+	if ((rc = db_step(st)) < 0)
+		goto out;
+	for (size_t i = 0; i < cur.ag.n_schools; i++) {
+		st = db_stmt(db, &Q_AG_SCHOOL_UPDATE);
+		if (!st || (ns[i].has_hours ? db_bind_int(st, 1, ns[i].hours_per_term) : db_bind_null(st, 1)) ||
+		    (ns[i].has_budget ? db_bind_int(st, 2, ns[i].budget_pence) : db_bind_null(st, 2)) ||
+		    db_bind_text(st, 3, ns[i].in_objectives == AGREEMENT_ANSWER_YES  ? "yes"
+					: ns[i].in_objectives == AGREEMENT_ANSWER_NO ? "no"
+										     : "unset") ||
+		    db_bind_int(st, 4, p->id) || db_bind_int(st, 5, ns[i].urn)) {
+			rc = ERR_DB;
+			goto out;
+		}
+		if ((rc = db_step(st)) < 0)
+			goto out;
+	}
+	rc = db_commit(db);
+out:
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+/* Bind a number form value or NULL; -1 with an error when it is not a number. */
+static int fnum(struct arena *a, json_t *form, const char *name, const char *label, double *v, json_t *errors)
+{
+	const char *s = fval(a, form, name);
+	if (!*s)
+		return 0;
+	if (str_to_double(s, v) || !isfinite(*v)) {
+		json_object_set_new(errors, name, json_sprintf("%s must be a number.", label));
+		return -1;
+	}
+	return 1;
+}
+
+int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		   json_t *form, json_t *errors)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct agreement_measure m;
+	memset(&m, 0, sizeof(m));
+	m.name = fval(a, form, "name");
+	m.unit = fval(a, form, "unit");
+	m.pupil_group = fval(a, form, "pupil_group");
+	m.method = fval(a, form, "method");
+	m.when = fval(a, form, "when");
+	int hb = fnum(a, form, "baseline", "The baseline", &m.baseline, errors);
+	int ht = fnum(a, form, "target", "The target", &m.target, errors);
+	m.has_baseline = hb > 0;
+	m.has_target = ht > 0;
+	(void)fday(a, form, "baseline_on", "The baseline date", &m.baseline_on, errors);
+	(void)fday(a, form, "target_by", "The target date", &m.target_by, errors);
+	struct agreement_problems pr;
+	agreement_problems_init(&pr, a);
+	if (!*m.name)
+		json_object_set_new(errors, "name", json_string("Give the measure a name."));
+	if (agreement_validate_text(&pr, "name", "The name", m.name, AGREEMENT_MAX_NAME)) {}
+	if (agreement_validate_text(&pr, "unit", "The unit", m.unit, AGREEMENT_MAX_UNIT)) {}
+	if (agreement_validate_text(&pr, "pupil_group", "The group of pupils", m.pupil_group, AGREEMENT_MAX_NAME)) {}
+	if (agreement_validate_text(&pr, "method", "How it is measured", m.method, AGREEMENT_MAX_METHOD)) {}
+	if (agreement_validate_text(&pr, "when", "When it is measured", m.when, AGREEMENT_MAX_NAME)) {}
+	if (agreement_validate_dates(&pr, "target_by", "the baseline date", m.baseline_on, "the target date",
+				       m.target_by)) {}
+	problems_to_errors(&pr, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_AG_MEASURE_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, m.name) || db_bind_text(st, 3, m.unit) ||
+	    db_bind_text(st, 4, m.pupil_group) || (hb > 0 ? db_bind_double(st, 5, m.baseline) : db_bind_null(st, 5)) ||
+	    (ht > 0 ? db_bind_double(st, 6, m.target) : db_bind_null(st, 6)) || db_bind_text(st, 7, m.method) ||
+	    db_bind_text(st, 8, m.when) ||
+	    (m.baseline_on ? db_bind_text(st, 9, day(a, m.baseline_on)) : db_bind_null(st, 9)) ||
+	    (m.target_by ? db_bind_text(st, 10, day(a, m.target_by)) : db_bind_null(st, 10)))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		json_t *form, json_t *errors)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct agreement_risk r;
+	memset(&r, 0, sizeof(r));
+	r.risk = fval(a, form, "risk");
+	r.mitigation = fval(a, form, "mitigation");
+	r.owner = fval(a, form, "owner");
+	int64_t l = 0, im = 0;
+	int hl = fint(a, form, "likelihood", &l), hi = fint(a, form, "impact", &im);
+	struct agreement_problems pr;
+	agreement_problems_init(&pr, a);
+	if (!*r.risk)
+		json_object_set_new(errors, "risk", json_string("Say what might go wrong."));
+	if (agreement_validate_text(&pr, "risk", "The risk", r.risk, AGREEMENT_MAX_RISK)) {}
+	if (agreement_validate_text(&pr, "mitigation", "The mitigation", r.mitigation, AGREEMENT_MAX_MITIGATION)) {}
+	if (agreement_validate_text(&pr, "owner", "The owner", r.owner, AGREEMENT_MAX_NAME)) {}
+	if (hl <= 0)
+		json_object_set_new(errors, "likelihood", json_string("Give the likelihood as a whole number from 1 to 5."));
+	else
+		if (agreement_validate_likelihood(&pr, "likelihood", l < -100 || l > 100 ? 100 : (int)l)) {}
+	if (hi <= 0)
+		json_object_set_new(errors, "impact", json_string("Give the impact as a whole number from 1 to 5."));
+	else
+		if (agreement_validate_impact(&pr, "impact", im < -100 || im > 100 ? 100 : (int)im)) {}
+	problems_to_errors(&pr, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	const char *status = fval(a, form, "status");
+	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, r.risk) || db_bind_int(st, 3, l) ||
+	    db_bind_int(st, 4, im) || db_bind_text(st, 5, r.mitigation) || db_bind_text(st, 6, r.owner) ||
+	    db_bind_text(st, 7, str_eq(status, "closed") ? "closed" : "open"))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Delete one row of a partnership's child table by id. */
+static int delete_child(struct db *db, const struct ps_access *acc, const struct partnership *p,
+			const struct db_query *q, int64_t id)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct db_stmt *st = db_stmt(db, q);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+}
+
+int ps_measure_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id)
+{
+	return delete_child(db, acc, p, &Q_AG_MEASURE_DELETE, id);
+}
+
+int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id)
+{
+	return delete_child(db, acc, p, &Q_AG_RISK_DELETE, id);
+}
+
+int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		      const struct partnership *p, const char **detail)
+{
+	*detail = NULL;
+	if (!policy_ps_read(acc))
+		return ERR_NOTFOUND;
+	if (!policy_ps_sign(acc)) {
+		*detail = acc->closed ? "This partnership is closed; its agreement can no longer be signed."
+				      : "Only the lead of a partner school can sign the agreement, for their own school.";
+		return acc->closed ? ERR_CONFLICT : ERR_FORBIDDEN;
+	}
+	struct ps_agreement pa;
+	int rc = ps_agreement_load(db, a, acc, p, &pa);
+	if (rc)
+		return rc;
+	rc = agreement_can_sign(&pa.ag, u->id);
+	if (rc == ERR_INVALID) {
+		*detail = "The agreement is not complete yet: fill in what the page lists as missing, then sign.";
+		return rc;
+	}
+	if (rc == ERR_FORBIDDEN) {
+		*detail = "You are not named as the lead of a partner school in this partnership, so you cannot sign "
+			  "for one.";
+		return rc;
+	}
+	if (rc == ERR_CONFLICT) {
+		*detail = "You have already signed this version of the agreement.";
+		return rc;
+	}
+	if (rc)
+		return rc;
+	char digest[AGREEMENT_DIGEST_SIZE];
+	agreement_digest(&pa.ag, digest);
+	if ((rc = db_begin(db)))
+		return rc;
+	const char *now = ps_iso(a, clock_now());
+	for (size_t i = 0; i < pa.ag.n_schools; i++) {
+		struct agreement_school *s = &pa.schools[i];
+		if (s->lead_person_id != u->id)
+			continue;
+		struct db_stmt *st = db_stmt(db, &Q_AG_SIGN);
+		if (!st || db_bind_text(st, 1, digest) || db_bind_int(st, 2, u->id) || db_bind_text(st, 3, now) ||
+		    db_bind_int(st, 4, p->id) || db_bind_int(st, 5, s->urn)) {
+			rc = ERR_DB;
+			goto out;
+		}
+		if ((rc = db_step(st)) < 0)
+			goto out;
+		st = db_stmt(db, &Q_AG_SIGNATURE);
+		if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, s->urn) || db_bind_int(st, 3, u->id) ||
+		    db_bind_text(st, 4, digest) || db_bind_text(st, 5, now)) {
+			rc = ERR_DB;
+			goto out;
+		}
+		if ((rc = db_step(st)) < 0)
+			goto out;
+		s->signed_digest = arena_strdup(a, digest);
+	}
+	if (agreement_signed_by_all(&pa.ag)) {
+		struct db_stmt *st = db_stmt(db, &Q_AG_ACTIVATE);
+		if (!st || db_bind_text(st, 1, now) || db_bind_text(st, 2, now) || db_bind_int(st, 3, p->id)) {
+			rc = ERR_DB;
+			goto out;
+		}
+		if ((rc = db_step(st)) < 0)
+			goto out;
+	}
+	rc = db_commit(db);
+out:
+	if (rc)
+		db_rollback(db);
+	return rc;
+}

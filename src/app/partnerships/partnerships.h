@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * partnerships.h — the partnerships capability as the rest of Tandem sees
+ * it: the route table (introductions, partnerships and their agreement;
+ * see pages*.c) and the offer of an introduction that a school's profile
+ * shows a signed-in school lead.
+ */
+#ifndef TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
+#define TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "http/http.h"
+
+struct db;
+struct user;
+
+/* Route table for /introductions/… and /partnerships/…. */
+extern const struct route partnerships_routes[];
+/* Route table for running a partnership, closing it and /networks/{slug}/attention (pages_running.c). */
+extern const struct route ps_running_routes[];
+
+/*
+ * For a school's profile or the similar-schools list: the networks in which
+ * u (a school lead) may ask to be introduced to school urn, [{slug, name}]
+ * (new array; empty when none).
+ */
+json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t urn);
+
+#endif

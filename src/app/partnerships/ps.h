@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * ps.h — the partnerships model, shared by the files of
+ * src/app/partnerships/: opening a partnership with the access facts of the
+ * person asking (model.c), introductions (introductions.c), the agreement in
+ * the store (agreement_store.c) and running it (running.c). Each model
+ * function asks policy.c first and refuses with ERR_NOTFOUND (the person
+ * may not know the partnership exists) or ERR_FORBIDDEN (they may see it
+ * but not do this), so the pages cannot forget a check.
+ *
+ * Results are new jansson references (the caller decrefs); strings in the
+ * structs live in the request arena. Functions that validate input add
+ * {field: message} to an `errors` object and return ERR_INVALID.
+ */
+#ifndef TANDEM_APP_PARTNERSHIPS_PS_H
+#define TANDEM_APP_PARTNERSHIPS_PS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "app/accounts/accounts.h"
+#include "app/partnerships/agreement.h"
+#include "app/partnerships/health.h"
+#include "app/partnerships/policy.h"
+#include "core/err.h"
+
+struct arena;
+struct db;
+
+/* Limits on what people type, in characters. */
+#define PS_MESSAGE_MAX 2000
+#define PS_TITLE_MAX 200
+#define PS_NOTES_MAX 10000
+#define PS_TO_MAX 10 /* schools asked at once */
+
+/* A partnership as loaded (strings in the request arena). */
+struct partnership {
+	int64_t id;               /* partnership.id */
+	int64_t network_id;       /* the network it belongs to */
+	const char *network_slug; /* and its slug */
+	const char *network_name; /* and name */
+	const char *title;        /* "Weetwood Primary and Ireland Wood Primary" */
+	const char *state;        /* "forming", "active" or "closed" */
+	int64_t activated_at;     /* when it became active, 0 when not yet */
+	int64_t closed_at;        /* when it closed, 0 when open */
+	const char *closing_reflection; /* written when it closed, "" before */
+};
+
+/* ---- model.c ------------------------------------------------------------ */
+
+/* The access facts of u (NULL: anonymous) in network network_id (0: none). */
+int ps_access_network(struct db *db, const struct user *u, int64_t network_id, struct ps_access *acc) WUR;
+/*
+ * Load partnership id and u's access to it. ERR_NOTFOUND when there is no
+ * such partnership or u may not even see its summary.
+ */
+int ps_open(struct db *db, struct arena *a, const struct user *u, int64_t id, struct partnership *p,
+	    struct ps_access *acc) WUR;
+/* The error a refused action gives: ERR_NOTFOUND unless acc may read the partnership. */
+int ps_deny(const struct ps_access *acc);
+/* {id, title, state, url, network{slug, name, url}, activated_at, closed_at} (new reference). */
+json_t *ps_json(const struct partnership *p);
+/* Whether urn is a member school of the network (false on error). */
+bool ps_network_has_school(struct db *db, int64_t network_id, int64_t urn);
+/* The name of school urn in the register, or "School URN n" (arena). */
+const char *ps_school_name(struct db *db, struct arena *a, int64_t urn);
+/* Queue an email to every lead of school urn (errors are logged, never fail the caller). */
+void ps_mail_leads(struct db *db, int64_t urn, const char *subject, const char *body);
+/* The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL or bad text). */
+const char *ps_iso(struct arena *a, int64_t t);
+int64_t ps_parse_time(const char *s);
+/* A day "YYYY-MM-DD" as Unix time at midnight UTC, 0 for NULL or bad text. */
+int64_t ps_parse_day(const char *s);
+/* The partnerships of u's school (and for coordinators, their networks' partnerships): [{…ps_json}]. */
+json_t *ps_list_mine(struct db *db, const struct user *u);
+
+/* ---- introductions.c ---------------------------------------------------- */
+
+/*
+ * Ask for introductions from school from_urn to each school of to (n of
+ * them) in network network_id, with a message. acc is the network access of
+ * the person asking (a lead of from_urn, or a coordinator brokering). Queues
+ * an email to each school's lead (links start with base_url). ERR_INVALID with errors; ERR_FORBIDDEN.
+ */
+int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		    const char *base_url, int64_t network_id, int64_t from_urn, const int64_t *to, size_t n, const char *message,
+		    json_t *errors) WUR;
+/* Introductions u may see, newest first: [{id, from, to, state, message, …}]. */
+json_t *ps_intro_list(struct db *db, const struct user *u);
+/* One introduction ({id, from{urn,name}, to{…}, state, message, reason, can_answer, partnership_url}). */
+int ps_intro_get(struct db *db, struct arena *a, const struct user *u, int64_t id, json_t **out) WUR;
+/*
+ * Accept (accept true) or decline (reason optional) a pending introduction
+ * as the lead of the school asked. Accepting opens a partnership in the
+ * forming state (*partnership_id). Both schools' leads get an email.
+ * ERR_NOTFOUND, ERR_FORBIDDEN, ERR_CONFLICT (already answered).
+ */
+int ps_intro_answer(struct db *db, struct arena *a, const struct user *u, const char *base_url, int64_t id,
+		    bool accept, const char *reason, int64_t *partnership_id) WUR;
+
+/* ---- agreement_store.c -------------------------------------------------- */
+
+/* The agreement as stored, with the arrays it points into (all in the arena). */
+struct ps_agreement {
+	struct agreement ag;               /* the pure struct (agreement.h) */
+	struct agreement_school *schools;  /* ag.schools, writable */
+	int64_t *measure_ids;              /* partnership_measure.id of each measure */
+	int64_t *risk_ids;                 /* partnership_risk.id of each risk */
+	const char **signed_by;            /* per school: who signed (name), NULL when unsigned */
+	const char **signed_at;            /* per school: when */
+};
+
+/* Load the agreement of p (policy: read). */
+int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		      struct ps_agreement *out) WUR;
+/* The agreement, what is missing and who signed, as the page and the API show it (new reference). */
+json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreement *pa);
+/*
+ * Save the agreement's single-valued fields and the commitments from form
+ * (a JSON object of strings as submitted; see pages_agreement.c). Values
+ * not given stay "not said yet". ERR_INVALID with errors.
+ */
+int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		      json_t *form, json_t *errors) WUR;
+/* Add a measure or a risk from form; delete one by id. ERR_INVALID with errors. */
+int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		   json_t *form, json_t *errors) WUR;
+int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		json_t *form, json_t *errors) WUR;
+int ps_measure_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id) WUR;
+int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id) WUR;
+/*
+ * Sign the current version for every partner school u leads. ERR_INVALID
+ * (incomplete), ERR_FORBIDDEN (not a partner school's lead), ERR_CONFLICT
+ * (already signed this version). When every lead has signed, the
+ * partnership becomes active. *detail gets a sentence for the person.
+ */
+int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		      const struct partnership *p, const char **detail) WUR;
+
+/* ---- running.c ---------------------------------------------------------- */
+
+/*
+ * Record a meeting from form {held_on, held_at (HH:MM, default 16:00),
+ * minutes, location, attendees, notes, decision, action, action_owner,
+ * action_due}: the meeting, and optionally one decision and one action
+ * taken at it. ERR_INVALID with errors.
+ */
+int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		   const struct partnership *p, json_t *form, json_t *errors) WUR;
+/* An action {title, owner_person_id, due_on}; mark one done. */
+int ps_action_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		  json_t *form, json_t *errors) WUR;
+int ps_action_done(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		   int64_t id) WUR;
+/* A decision {text, decided_on, agreed_URN = yes|no|abstain per partner school}. */
+int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		    json_t *form, json_t *errors) WUR;
+/* Time given by the person's own school {worked_on, hours (> 0, ≤ 1000), note}. */
+int ps_time_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		const struct partnership *p, json_t *form, json_t *errors) WUR;
+/* A measure's value on a day {measure_id, measured_on, value, note}. */
+int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		    const struct partnership *p, json_t *form, json_t *errors) WUR;
+/* A reflection {worked, did_not_work} (at least one). */
+int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		      const struct partnership *p, json_t *form, json_t *errors) WUR;
+/*
+ * Everything recorded, for the running page and the API: {meetings,
+ * actions, decisions, time{schools[{urn, name, committed, logged}]},
+ * evidence[{measure, values, chart}], reflections, people}. Policy: read.
+ */
+int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		    json_t **out) WUR;
+
+/* ---- health (model.c) ---------------------------------------------------- */
+
+/* The health of p at time now (any reader of the summary). */
+int ps_health(struct db *db, const struct partnership *p, int64_t now, struct health_result *out) WUR;
+/* {status, label, reason, reasons[], next_meeting_due, hours_committed, hours_due, hours_logged} (new). */
+json_t *ps_health_json(struct arena *a, const struct health_result *h);
+
+#endif

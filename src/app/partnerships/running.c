@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * running.c — running a partnership: meetings (with the decision and the
+ * action taken at them), actions with an owner and a due day, decisions
+ * with each partner school's agreement, the time each school gives against
+ * its commitment, the measures' values over time (with the numbers for a
+ * small chart against baseline and target) and reflections on what worked
+ * and what did not. Leads and staff of partner schools record; everyone in
+ * the partner schools reads; nothing changes once the partnership closes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/partnerships/ps.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/str.h"
+#include "db/db.h"
+
+DB_QUERY(Q_RUN_MEETING_INSERT,
+	 "INSERT INTO meeting (partnership_id, held_at, minutes, location, attendees, notes, created_by, created_at) "
+	 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_RUN_ACTION_INSERT,
+	 "INSERT INTO action (partnership_id, meeting_id, title, owner_person_id, due_on, created_at) "
+	 "VALUES (?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_RUN_ACTION_DONE,
+	 "UPDATE action SET done_at = ? WHERE partnership_id = ? AND id = ? AND done_at IS NULL");
+DB_QUERY(Q_RUN_DECISION_INSERT,
+	 "INSERT INTO decision (partnership_id, meeting_id, text, decided_on, created_at) VALUES (?, ?, ?, ?, ?)");
+DB_QUERY(Q_RUN_DECISION_SCHOOL, "INSERT INTO decision_school (decision_id, urn, agreed) VALUES (?, ?, ?)");
+DB_QUERY(Q_RUN_TIME_INSERT,
+	 "INSERT INTO time_log (partnership_id, urn, person_id, worked_on, hours, note, created_at) "
+	 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_RUN_MEASURE_OF, "SELECT 1 FROM partnership_measure WHERE partnership_id = ? AND id = ?");
+DB_QUERY(Q_RUN_EVIDENCE_INSERT,
+	 "INSERT INTO evidence_value (measure_id, measured_on, value, note, created_by, created_at) "
+	 "VALUES (?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_RUN_REFLECTION_INSERT,
+	 "INSERT INTO reflection (partnership_id, worked, did_not_work, person_id, created_at) VALUES (?, ?, ?, ?, ?)");
+DB_QUERY(Q_RUN_PERSON_OK,
+	 "SELECT 1 FROM person WHERE id = ? AND school_urn IN (SELECT urn FROM partnership_school WHERE partnership_id = ?)");
+DB_QUERY(Q_RUN_SCHOOLS, "SELECT urn FROM partnership_school WHERE partnership_id = ? ORDER BY urn");
+DB_QUERY(Q_RUN_MEETINGS,
+	 "SELECT id, held_at, minutes, location, attendees, notes FROM meeting WHERE partnership_id = ? "
+	 "ORDER BY held_at DESC");
+DB_QUERY(Q_RUN_ACTIONS,
+	 "SELECT a.id, a.title, a.due_on, a.done_at, a.meeting_id, p.name AS owner FROM action a "
+	 "LEFT JOIN person p ON p.id = a.owner_person_id WHERE a.partnership_id = ? ORDER BY a.done_at IS NOT NULL, a.due_on");
+DB_QUERY(Q_RUN_DECISIONS,
+	 "SELECT d.id, d.text, d.decided_on, (SELECT group_concat(COALESCE(s.name, ds.urn) || ': ' || ds.agreed, '; ') "
+	 "FROM decision_school ds LEFT JOIN school s ON s.urn = ds.urn WHERE ds.decision_id = d.id) AS agreement "
+	 "FROM decision d WHERE d.partnership_id = ? ORDER BY d.decided_on DESC, d.id DESC");
+DB_QUERY(Q_RUN_TIME,
+	 "SELECT ps.urn, COALESCE(s.name, 'School URN ' || ps.urn) AS name, ps.hours_per_term AS committed, "
+	 "COALESCE((SELECT SUM(hours) FROM time_log t WHERE t.partnership_id = ps.partnership_id AND t.urn = ps.urn), 0) "
+	 "AS logged FROM partnership_school ps LEFT JOIN school s ON s.urn = ps.urn WHERE ps.partnership_id = ? "
+	 "ORDER BY ps.urn");
+DB_QUERY(Q_RUN_TIME_ROWS,
+	 "SELECT t.worked_on, t.hours, t.note, COALESCE(s.name, t.urn) AS school FROM time_log t "
+	 "LEFT JOIN school s ON s.urn = t.urn WHERE t.partnership_id = ? ORDER BY t.worked_on DESC, t.id DESC LIMIT 100");
+DB_QUERY(Q_RUN_MEASURES,
+	 "SELECT id, name, unit, baseline, target, baseline_on, target_by FROM partnership_measure "
+	 "WHERE partnership_id = ? ORDER BY id");
+DB_QUERY(Q_RUN_VALUES, "SELECT measured_on, value, note FROM evidence_value WHERE measure_id = ? ORDER BY measured_on, id");
+DB_QUERY(Q_RUN_REFLECTIONS,
+	 "SELECT r.worked, r.did_not_work, r.created_at, p.name AS author FROM reflection r "
+	 "LEFT JOIN person p ON p.id = r.person_id WHERE r.partnership_id = ? ORDER BY r.id DESC");
+DB_QUERY(Q_RUN_PEOPLE,
+	 "SELECT id, name FROM person WHERE school_urn IN (SELECT urn FROM partnership_school WHERE partnership_id = ?) "
+	 "ORDER BY name");
+
+/* A form value trimmed ("" when absent). */
+static const char *fv(struct arena *a, json_t *form, const char *name)
+{
+	const char *s = json_string_value(json_object_get(form, name));
+	return s ? str_trim(a, s) : "";
+}
+
+/* Check text length; add an error when too long. */
+static const char *text(struct arena *a, json_t *form, const char *name, const char *label, size_t max,
+			bool required, json_t *errors)
+{
+	const char *s = fv(a, form, name);
+	if (required && !*s)
+		json_object_set_new(errors, name, json_sprintf("%s is needed.", label));
+	else if (utf8_len(s, strlen(s)) > max)
+		json_object_set_new(errors, name, json_sprintf("%s must be at most %zu characters.", label, max));
+	return s;
+}
+
+/* A required or optional day; 0 when absent or invalid (error added). */
+static int64_t dayv(struct arena *a, json_t *form, const char *name, const char *label, bool required, json_t *errors)
+{
+	const char *s = fv(a, form, name);
+	if (!*s) {
+		if (required)
+			json_object_set_new(errors, name, json_sprintf("%s is needed (a date like 2025-10-06).", label));
+		return 0;
+	}
+	int64_t t = ps_parse_day(s);
+	if (!t)
+		json_object_set_new(errors, name, json_sprintf("%s must be a date like 2025-10-06.", label));
+	return t;
+}
+
+/* An owner: a person of a partner school, or 0. */
+static int64_t owner_of(struct db *db, struct arena *a, const struct partnership *p, json_t *form, const char *name,
+			json_t *errors)
+{
+	const char *s = fv(a, form, name);
+	int64_t id = 0;
+	if (!*s)
+		return 0;
+	if (str_to_int64(s, &id) || id <= 0) {
+		json_object_set_new(errors, name, json_string("Choose the owner from the partner schools' people."));
+		return 0;
+	}
+	struct db_stmt *st = db_stmt(db, &Q_RUN_PERSON_OK);
+	if (!st || db_bind_int(st, 1, id) || db_bind_int(st, 2, p->id))
+		return 0;
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_ROW)
+		json_object_set_new(errors, name, json_string("The owner must be one of the partner schools' people."));
+	return rc == DB_ROW ? id : 0;
+}
+
+/* Insert an action (inside the caller's transaction or alone). */
+static int insert_action(struct db *db, struct arena *a, const struct partnership *p, int64_t meeting_id,
+			 const char *title, int64_t owner, int64_t due)
+{
+	char d[16];
+	clock_format_date(due, d, sizeof(d));
+	struct db_stmt *st = db_stmt(db, &Q_RUN_ACTION_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || (meeting_id ? db_bind_int(st, 2, meeting_id) : db_bind_null(st, 2)) ||
+	    db_bind_text(st, 3, title) || (owner ? db_bind_int(st, 4, owner) : db_bind_null(st, 4)) ||
+	    db_bind_text(st, 5, d) || db_bind_text(st, 6, ps_iso(a, clock_now())))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Insert a decision and each school's agreed_URN answer. */
+static int insert_decision(struct db *db, struct arena *a, const struct partnership *p, int64_t meeting_id,
+			   const char *txt, int64_t on, json_t *form)
+{
+	char d[16];
+	clock_format_date(on, d, sizeof(d));
+	struct db_stmt *st = db_stmt(db, &Q_RUN_DECISION_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || (meeting_id ? db_bind_int(st, 2, meeting_id) : db_bind_null(st, 2)) ||
+	    db_bind_text(st, 3, txt) || db_bind_text(st, 4, d) || db_bind_text(st, 5, ps_iso(a, clock_now())))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	int64_t did = db_last_id(db);
+	st = db_stmt(db, &Q_RUN_SCHOOLS);
+	if (!st || db_bind_int(st, 1, p->id))
+		return ERR_DB;
+	json_t *urns = db_rows_json(st);
+	size_t i;
+	json_t *row;
+	rc = 0;
+	json_array_foreach(urns, i, row)
+	{
+		long long urn = (long long)json_integer_value(json_object_get(row, "urn"));
+		const char *v = fv(a, form, arena_printf(a, "agreed_%lld", urn));
+		if (!str_eq(v, "yes") && !str_eq(v, "no") && !str_eq(v, "abstain"))
+			continue;
+		st = db_stmt(db, &Q_RUN_DECISION_SCHOOL);
+		if (!st || db_bind_int(st, 1, did) || db_bind_int(st, 2, urn) || db_bind_text(st, 3, v)) {
+			rc = ERR_DB;
+			break;
+		}
+		if ((rc = db_step(st)) < 0)
+			break;
+		rc = 0;
+	}
+	json_decref(urns);
+	return rc;
+}
+
+int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		   const struct partnership *p, json_t *form, json_t *errors)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	int64_t on = dayv(a, form, "held_on", "The meeting date", true, errors);
+	const char *hm = fv(a, form, "held_at");
+	int hh = 16, mm = 0;
+	if (*hm && (sscanf(hm, "%2d:%2d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || strlen(hm) != 5))
+		json_object_set_new(errors, "held_at", json_string("The time must be like 16:00."));
+	int64_t minutes = 60;
+	const char *ms = fv(a, form, "minutes");
+	if (*ms && (str_to_int64(ms, &minutes) || minutes < 1 || minutes > 1440))
+		json_object_set_new(errors, "minutes", json_string("The length must be 1 to 1440 minutes."));
+	const char *loc = text(a, form, "location", "The place", 200, false, errors);
+	const char *att = text(a, form, "attendees", "Who came", 2000, false, errors);
+	const char *notes = text(a, form, "notes", "The notes", PS_NOTES_MAX, false, errors);
+	const char *dec = text(a, form, "decision", "The decision", 2000, false, errors);
+	const char *act = text(a, form, "action", "The action", 500, false, errors);
+	int64_t owner = owner_of(db, a, p, form, "action_owner", errors);
+	int64_t due = *act ? dayv(a, form, "action_due", "The action's due date", true, errors) : 0;
+	if (*act && due && on && due < on)
+		json_object_set_new(errors, "action_due", json_string("The action cannot be due before the meeting."));
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_stmt(db, &Q_RUN_MEETING_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, ps_iso(a, on + hh * 3600 + mm * 60)) ||
+	    db_bind_int(st, 3, minutes) || db_bind_text(st, 4, loc) || db_bind_text(st, 5, att) ||
+	    db_bind_text(st, 6, notes) || db_bind_int(st, 7, u->id) || db_bind_text(st, 8, ps_iso(a, clock_now()))) {
+		rc = ERR_DB;
+		goto out;
+	}
+	if ((rc = db_step(st)) < 0)
+		goto out;
+	int64_t mid = db_last_id(db);
+	rc = 0;
+	if (*dec && (rc = insert_decision(db, a, p, mid, dec, on, form)))
+		goto out;
+	if (*act && (rc = insert_action(db, a, p, mid, act, owner, due)))
+		goto out;
+	rc = db_commit(db);
+out:
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int ps_action_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		  json_t *form, json_t *errors)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	const char *title = text(a, form, "title", "The action", 500, true, errors);
+	int64_t owner = owner_of(db, a, p, form, "owner_person_id", errors);
+	int64_t due = dayv(a, form, "due_on", "The due date", true, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	return insert_action(db, a, p, 0, title, owner, due);
+}
+
+int ps_action_done(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		   int64_t id)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	struct db_stmt *st = db_stmt(db, &Q_RUN_ACTION_DONE);
+	if (!st || db_bind_text(st, 1, ps_iso(a, clock_now())) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+}
+
+int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		    json_t *form, json_t *errors)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	const char *txt = text(a, form, "text", "The decision", 2000, true, errors);
+	int64_t on = dayv(a, form, "decided_on", "The date", true, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	if ((rc = insert_decision(db, a, p, 0, txt, on, form)) == 0)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
+int ps_time_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		const struct partnership *p, json_t *form, json_t *errors)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	int64_t on = dayv(a, form, "worked_on", "The date", true, errors);
+	const char *hs = fv(a, form, "hours");
+	double hours = 0;
+	if (!*hs)
+		json_object_set_new(errors, "hours", json_string("Say how many hours were given."));
+	else if (str_to_double(hs, &hours) || !isfinite(hours))
+		json_object_set_new(errors, "hours", json_string("The hours must be a number, like 1.5."));
+	else if (hours <= 0)
+		json_object_set_new(errors, "hours", json_string("The hours must be more than 0 (negative hours cannot be logged)."));
+	else if (hours > 1000)
+		json_object_set_new(errors, "hours", json_string("Log at most 1000 hours at a time."));
+	const char *note = text(a, form, "note", "The note", 500, false, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	char d[16];
+	clock_format_date(on, d, sizeof(d));
+	struct db_stmt *st = db_stmt(db, &Q_RUN_TIME_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, u->school_urn) || db_bind_int(st, 3, u->id) ||
+	    db_bind_text(st, 4, d) || db_bind_double(st, 5, hours) || db_bind_text(st, 6, note) ||
+	    db_bind_text(st, 7, ps_iso(a, clock_now())))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		    const struct partnership *p, json_t *form, json_t *errors)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	int64_t mid = 0;
+	const char *ms = fv(a, form, "measure_id");
+	if (str_to_int64(ms, &mid) || mid <= 0) {
+		json_object_set_new(errors, "measure_id", json_string("Choose one of the agreement's measures."));
+	} else {
+		struct db_stmt *st = db_stmt(db, &Q_RUN_MEASURE_OF);
+		if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, mid))
+			return ERR_DB;
+		int rc = db_step(st);
+		db_reset(st);
+		if (rc != DB_ROW)
+			json_object_set_new(errors, "measure_id", json_string("Choose one of the agreement's measures."));
+	}
+	int64_t on = dayv(a, form, "measured_on", "The date", true, errors);
+	double v = 0;
+	const char *vs = fv(a, form, "value");
+	if (!*vs || str_to_double(vs, &v) || !isfinite(v) || fabs(v) > 1e12)
+		json_object_set_new(errors, "value", json_string("The value must be a number."));
+	const char *note = text(a, form, "note", "The note", 500, false, errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	char d[16];
+	clock_format_date(on, d, sizeof(d));
+	struct db_stmt *st = db_stmt(db, &Q_RUN_EVIDENCE_INSERT);
+	if (!st || db_bind_int(st, 1, mid) || db_bind_text(st, 2, d) || db_bind_double(st, 3, v) ||
+	    db_bind_text(st, 4, note) || db_bind_int(st, 5, u->id) || db_bind_text(st, 6, ps_iso(a, clock_now())))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		      const struct partnership *p, json_t *form, json_t *errors)
+{
+	if (!policy_ps_record(acc))
+		return ps_deny(acc);
+	const char *w = text(a, form, "worked", "What worked", 4000, false, errors);
+	const char *n = text(a, form, "did_not_work", "What did not work", 4000, false, errors);
+	if (!*w && !*n && !json_object_size(errors))
+		json_object_set_new(errors, "worked", json_string("Say what worked, what did not, or both."));
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_RUN_REFLECTION_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, w) || db_bind_text(st, 3, n) ||
+	    db_bind_int(st, 4, u->id) || db_bind_text(st, 5, ps_iso(a, clock_now())))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Rows of q for the partnership as a new array (empty on error). */
+static json_t *rows_of(struct db *db, const struct db_query *q, int64_t id)
+{
+	struct db_stmt *st = db_stmt(db, q);
+	json_t *r = st && db_bind_int(st, 1, id) == 0 ? db_rows_json(st) : NULL;
+	return r ? r : json_array();
+}
+
+/* Chart geometry, in the SVG's user units. */
+#define CHART_W 300.0
+#define CHART_H 120.0
+#define CHART_PAD 10.0
+
+/*
+ * The numbers for a measure's chart: x by date between the first and last
+ * day shown, y by value between the lowest and highest of the baseline,
+ * target and values. {points: "x,y x,y", dots: [{x, y}], baseline_y,
+ * target_y, has_line}. Plain numbers: the template places them in
+ * attributes (escaped like everything else).
+ */
+static json_t *chart(struct arena *a, json_t *values, json_t *measure)
+{
+	double lo = INFINITY, hi = -INFINITY;
+	int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+	json_t *b = json_object_get(measure, "baseline"), *g = json_object_get(measure, "target");
+	if (json_is_number(b)) {
+		lo = fmin(lo, json_number_value(b));
+		hi = fmax(hi, json_number_value(b));
+	}
+	if (json_is_number(g)) {
+		lo = fmin(lo, json_number_value(g));
+		hi = fmax(hi, json_number_value(g));
+	}
+	size_t i;
+	json_t *v;
+	json_array_foreach(values, i, v)
+	{
+		double x = json_number_value(json_object_get(v, "value"));
+		int64_t t = ps_parse_day(json_string_value(json_object_get(v, "measured_on")));
+		lo = fmin(lo, x);
+		hi = fmax(hi, x);
+		if (t < t0)
+			t0 = t;
+		if (t > t1)
+			t1 = t;
+	}
+	if (!isfinite(lo) || !isfinite(hi))
+		return json_pack("{s:s, s:[], s:b}", "points", "", "dots", "has_line", 0);
+	if (hi - lo < 1e-9) {
+		hi += 1;
+		lo -= 1;
+	}
+	double span = t1 > t0 ? (double)(t1 - t0) : 1.0;
+#define YOF(val) (CHART_H - CHART_PAD - ((val) - lo) / (hi - lo) * (CHART_H - 2 * CHART_PAD))
+	const char *pts = "";
+	json_t *dots = json_array();
+	json_array_foreach(values, i, v)
+	{
+		double x = json_number_value(json_object_get(v, "value"));
+		int64_t t = ps_parse_day(json_string_value(json_object_get(v, "measured_on")));
+		double px = t1 > t0 ? CHART_PAD + (double)(t - t0) / span * (CHART_W - 2 * CHART_PAD) : CHART_W / 2;
+		double py = YOF(x);
+		pts = arena_printf(a, "%s%s%.1f,%.1f", pts, *pts ? " " : "", px, py);
+		json_array_append_new(dots, json_pack("{s:s, s:s}", "x", arena_printf(a, "%.1f", px), "y",
+						      arena_printf(a, "%.1f", py)));
+	}
+	json_t *c = json_pack("{s:s, s:o, s:b}", "points", pts, "dots", dots, "has_line", json_array_size(values) > 1);
+	if (json_is_number(b))
+		json_object_set_new(c, "baseline_y", json_string(arena_printf(a, "%.1f", YOF(json_number_value(b)))));
+	if (json_is_number(g))
+		json_object_set_new(c, "target_y", json_string(arena_printf(a, "%.1f", YOF(json_number_value(g)))));
+#undef YOF
+	return c;
+}
+
+int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		    json_t **out)
+{
+	*out = NULL;
+	if (!policy_ps_read(acc))
+		return ps_deny(acc);
+	json_t *j = json_object();
+	json_object_set_new(j, "meetings", rows_of(db, &Q_RUN_MEETINGS, p->id));
+	json_t *actions = rows_of(db, &Q_RUN_ACTIONS, p->id);
+	char today[16];
+	clock_format_date(clock_now(), today, sizeof(today));
+	size_t i;
+	json_t *r;
+	json_array_foreach(actions, i, r)
+	{
+		const char *due = json_string_value(json_object_get(r, "due_on"));
+		bool done = !json_is_null(json_object_get(r, "done_at"));
+		json_object_set_new(r, "done", json_boolean(done));
+		json_object_set_new(r, "overdue", json_boolean(!done && due && strcmp(due, today) < 0));
+	}
+	json_object_set_new(j, "actions", actions);
+	json_object_set_new(j, "decisions", rows_of(db, &Q_RUN_DECISIONS, p->id));
+	json_object_set_new(j, "time", rows_of(db, &Q_RUN_TIME, p->id));
+	json_object_set_new(j, "time_log", rows_of(db, &Q_RUN_TIME_ROWS, p->id));
+	json_t *measures = rows_of(db, &Q_RUN_MEASURES, p->id);
+	json_array_foreach(measures, i, r)
+	{
+		json_t *vals = rows_of(db, &Q_RUN_VALUES, json_integer_value(json_object_get(r, "id")));
+		json_object_set_new(r, "chart", chart(a, vals, r));
+		json_object_set_new(r, "values", vals);
+	}
+	json_object_set_new(j, "evidence", measures);
+	json_object_set_new(j, "reflections", rows_of(db, &Q_RUN_REFLECTIONS, p->id));
+	json_object_set_new(j, "people", rows_of(db, &Q_RUN_PEOPLE, p->id));
+	json_object_set_new(j, "schools", rows_of(db, &Q_RUN_SCHOOLS, p->id));
+	*out = j;
+	return 0;
+}
