@@ -40,7 +40,7 @@ DB_QUERY(Q_AG_UPDATE,
 	 "ends_on = ?, decision = ?, lead_school_urn = ?, cadence_weeks = ?, keeper_person_id = ?, updated_at = ? "
 	 "WHERE id = ?");
 DB_QUERY(Q_AG_SCHOOL_UPDATE,
-	 "UPDATE partnership_school SET hours_per_term = ?, budget_pence = ?, in_objectives = ? "
+	 "UPDATE partnership_school SET hours_per_term = ?, budget_pence = ?, in_objectives = ?, lead_person_id = ? "
 	 "WHERE partnership_id = ? AND urn = ?");
 DB_QUERY(Q_AG_MEASURE_INSERT,
 	 "INSERT INTO partnership_measure (partnership_id, name, unit, pupil_group, baseline, target, method, "
@@ -50,6 +50,11 @@ DB_QUERY(Q_AG_RISK_INSERT,
 	 "VALUES (?, ?, ?, ?, ?, ?, ?)");
 DB_QUERY(Q_AG_MEASURE_DELETE, "DELETE FROM partnership_measure WHERE partnership_id = ? AND id = ?");
 DB_QUERY(Q_AG_RISK_DELETE, "DELETE FROM partnership_risk WHERE partnership_id = ? AND id = ?");
+DB_QUERY(Q_AG_RISK_STATUS, "UPDATE partnership_risk SET status = ? WHERE partnership_id = ? AND id = ?");
+DB_QUERY(Q_AG_PEOPLE,
+	 "SELECT id, name, school_urn, school_role FROM person WHERE school_urn IN "
+	 "(SELECT urn FROM partnership_school WHERE partnership_id = ?) ORDER BY name, id");
+DB_QUERY(Q_AG_IS_LEAD_OF, "SELECT 1 FROM person WHERE id = ? AND school_urn = ? AND school_role = 'lead'");
 DB_QUERY(Q_AG_SIGN,
 	 "UPDATE partnership_school SET signed_digest = ?, signed_by = ?, signed_at = ? "
 	 "WHERE partnership_id = ? AND urn = ?");
@@ -93,6 +98,7 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 	memset(out, 0, sizeof(*out));
 	if (!policy_ps_read(acc))
 		return ps_deny(acc);
+	out->partnership_id = p->id;
 	struct agreement *ag = &out->ag;
 	struct db_stmt *st = db_stmt(db, &Q_AG_GET);
 	if (!st || db_bind_int(st, 1, p->id))
@@ -238,6 +244,49 @@ static const char *const guidance[AGREEMENT_SECTION__MAX] = {
 	"Agree how often you meet and name the person who keeps the partnership going between meetings.",
 };
 
+/*
+ * The people of the partner schools, for the form's choices: j.people
+ * [{id, name, school, role, is_keeper}] (the person who keeps it going), and
+ * on each of j.schools[] lead_options [{id, name, selected}] (that school's
+ * leads, one of whom leads the partnership for it) and is_lead_school.
+ */
+static void add_people(struct db *db, const struct ps_agreement *pa, json_t *j)
+{
+	const struct agreement *ag = &pa->ag;
+	struct db_stmt *st = db_stmt(db, &Q_AG_PEOPLE);
+	json_t *rows = st && db_bind_int(st, 1, pa->partnership_id) == 0 ? db_rows_json(st) : NULL;
+	json_t *people = json_array(), *schools = json_object_get(j, "schools");
+	for (size_t i = 0; i < ag->n_schools; i++) {
+		json_t *so = json_array_get(schools, i);
+		json_object_set_new(so, "lead_options", json_array());
+		json_object_set_new(so, "is_lead_school", json_boolean(ag->lead_school_urn == ag->schools[i].urn));
+	}
+	size_t k;
+	json_t *r;
+	json_array_foreach(rows, k, r)
+	{
+		int64_t id = json_integer_value(json_object_get(r, "id"));
+		int64_t urn = json_integer_value(json_object_get(r, "school_urn"));
+		const char *role = json_string_value(json_object_get(r, "school_role"));
+		const char *school = "";
+		for (size_t i = 0; i < ag->n_schools; i++) {
+			if (ag->schools[i].urn != urn)
+				continue;
+			school = ag->schools[i].name ? ag->schools[i].name : "";
+			if (str_eq(role, "lead"))
+				json_array_append_new(json_object_get(json_array_get(schools, i), "lead_options"),
+						      json_pack("{s:I, s:O, s:b}", "id", (json_int_t)id, "name",
+								json_object_get(r, "name"), "selected",
+								ag->schools[i].lead_person_id == id));
+		}
+		json_array_append_new(people, json_pack("{s:I, s:O, s:s, s:s?, s:b}", "id", (json_int_t)id, "name",
+							json_object_get(r, "name"), "school", school, "role", role,
+							"is_keeper", ag->keeper_person_id == id));
+	}
+	json_decref(rows);
+	json_object_set_new(j, "people", people);
+}
+
 json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreement *pa)
 {
 	const struct agreement *ag = &pa->ag;
@@ -294,6 +343,7 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 		json_array_append_new(schools, o);
 	}
 	json_object_set_new(j, "schools", schools);
+	add_people(db, pa, j);
 	json_t *measures = json_array();
 	for (size_t i = 0; i < ag->n_measures; i++) {
 		const struct agreement_measure *m = &ag->measures[i];
@@ -315,6 +365,11 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 						       agreement_risk_score(r->likelihood, r->impact), "mitigation",
 						       r->mitigation, "owner", r->owner, "status",
 						       agreement_risk_status_key(r->status)));
+		json_t *ro = json_array_get(risks, json_array_size(risks) - 1);
+		json_object_set_new(ro, "is_open", json_boolean(r->status == AGREEMENT_RISK_OPEN));
+		json_object_set_new(ro, "high", json_boolean(r->status == AGREEMENT_RISK_OPEN &&
+							     agreement_risk_score(r->likelihood, r->impact) >=
+								     AGREEMENT_RISK_HIGH));
 	}
 	json_object_set_new(j, "risks", risks);
 	json_t *sections = json_array(), *guide = json_object();
@@ -380,6 +435,17 @@ static int fday(struct arena *a, json_t *form, const char *name, const char *lab
 	return 1;
 }
 
+/* 1 when person id is a lead of school urn, 0 when not, or a negative error. */
+static int is_lead_of(struct db *db, int64_t id, int64_t urn)
+{
+	struct db_stmt *st = db_stmt(db, &Q_AG_IS_LEAD_OF);
+	if (!st || db_bind_int(st, 1, id) || db_bind_int(st, 2, urn))
+		return ERR_DB;
+	int rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : rc == DB_ROW;
+}
+
 int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
 		      json_t *form, json_t *errors)
 {
@@ -419,7 +485,11 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 		json_object_set_new(errors, "cadence_weeks", json_string("The meeting cadence must be a whole number of weeks."));
 	else if (hc > 0)
 		if (agreement_validate_cadence(&pr, "cadence_weeks", cadence > 1000 || cadence < -1000 ? 1000 : (int)cadence)) {}
-	if (fint(a, form, "lead_school_urn", &lead_urn) < 0)
+	int hl = fint(a, form, "lead_school_urn", &lead_urn);
+	bool lead_is_partner = false;
+	for (size_t i = 0; hl > 0 && i < cur.ag.n_schools; i++)
+		lead_is_partner |= cur.ag.schools[i].urn == lead_urn;
+	if (hl < 0 || (hl > 0 && !lead_is_partner))
 		json_object_set_new(errors, "lead_school_urn", json_string("Choose one of the partner schools."));
 	if (fint(a, form, "keeper_person_id", &keeper) < 0)
 		json_object_set_new(errors, "keeper_person_id", json_string("Choose one of the partner schools' people."));
@@ -466,6 +536,17 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 		ns[i].in_objectives = str_eq(o, "yes") ? AGREEMENT_ANSWER_YES
 				      : str_eq(o, "no") ? AGREEMENT_ANSWER_NO
 							: AGREEMENT_ANSWER_UNSET;
+		/* lead_URN: which of the school's leads leads the partnership for it (absent: unchanged). */
+		const char *lf = arena_printf(a, "lead_%lld", (long long)urn);
+		int64_t lead;
+		r = fint(a, form, lf, &lead);
+		int ok = r > 0 ? is_lead_of(db, lead, urn) : 0;
+		if (ok < 0)
+			return ok;
+		if (r < 0 || (r > 0 && !ok))
+			json_object_set_new(errors, lf, json_sprintf("%s: choose one of the school's leads.", ns[i].name));
+		else if (r > 0)
+			ns[i].lead_person_id = lead;
 	}
 	problems_to_errors(&pr, errors);
 	if (json_object_size(errors))
@@ -496,7 +577,8 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 		    db_bind_text(st, 3, ns[i].in_objectives == AGREEMENT_ANSWER_YES  ? "yes"
 					: ns[i].in_objectives == AGREEMENT_ANSWER_NO ? "no"
 										     : "unset") ||
-		    db_bind_int(st, 4, p->id) || db_bind_int(st, 5, ns[i].urn)) {
+		    (ns[i].lead_person_id > 0 ? db_bind_int(st, 4, ns[i].lead_person_id) : db_bind_null(st, 4)) ||
+		    db_bind_int(st, 5, p->id) || db_bind_int(st, 6, ns[i].urn)) {
 			rc = ERR_DB;
 			goto out;
 		}
@@ -632,8 +714,24 @@ int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct part
 	return delete_child(db, acc, p, &Q_AG_RISK_DELETE, id);
 }
 
+int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id,
+		       const char *status)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	if (!str_eq(status, "open") && !str_eq(status, "closed"))
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_STATUS);
+	if (!st || db_bind_text(st, 1, status) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+}
+
 int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, const char **detail)
+		      const struct partnership *p, int64_t for_urn, const char **detail)
 {
 	*detail = NULL;
 	if (!policy_ps_read(acc))
@@ -647,6 +745,16 @@ int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *ac
 	int rc = ps_agreement_load(db, a, acc, p, &pa);
 	if (rc)
 		return rc;
+	if (for_urn > 0) {
+		bool theirs = false;
+		for (size_t i = 0; i < pa.ag.n_schools; i++)
+			theirs |= pa.ag.schools[i].urn == for_urn && pa.ag.schools[i].lead_person_id == u->id;
+		if (!theirs) {
+			*detail = "You can sign only for a partner school whose lead for this partnership is you; each "
+				  "school's lead signs for their own school.";
+			return ERR_FORBIDDEN;
+		}
+	}
 	rc = agreement_can_sign(&pa.ag, u->id);
 	if (rc == ERR_INVALID) {
 		*detail = "The agreement is not complete yet: fill in what the page lists as missing, then sign.";
@@ -670,7 +778,7 @@ int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *ac
 	const char *now = ps_iso(a, clock_now());
 	for (size_t i = 0; i < pa.ag.n_schools; i++) {
 		struct agreement_school *s = &pa.schools[i];
-		if (s->lead_person_id != u->id)
+		if (s->lead_person_id != u->id || (for_urn > 0 && s->urn != for_urn))
 			continue;
 		struct db_stmt *st = db_stmt(db, &Q_AG_SIGN);
 		if (!st || db_bind_text(st, 1, digest) || db_bind_int(st, 2, u->id) || db_bind_text(st, 3, now) ||

@@ -327,6 +327,7 @@ const struct route partnerships_routes[] = {
 	{HTTP_POST, "/partnerships/{id:int}/measures/{mid:int}/delete", handle_ps_measure_delete, NULL, 0, 0},
 	{HTTP_POST, "/partnerships/{id:int}/risks", handle_ps_risk_add, ps_risk_params, FORM, 0},
 	{HTTP_POST, "/partnerships/{id:int}/risks/{rid:int}/delete", handle_ps_risk_delete, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/sign", handle_ps_sign, NULL, 0, 0},
+	{HTTP_POST, "/partnerships/{id:int}/risks/{rid:int}/status", handle_ps_risk_status, ps_risk_status_params, 0, 0},
+	{HTTP_POST, "/partnerships/{id:int}/sign", handle_ps_sign, ps_sign_params, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };

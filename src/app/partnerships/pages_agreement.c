@@ -176,8 +176,9 @@ static json_t *agreement_form(struct request *req, const struct ps_page *pg)
 		for (size_t i = 0; i < pa.ag.n_schools; i++) {
 			long long urn = (long long)pa.ag.schools[i].urn;
 			const char *names[] = {arena_printf(pg->a, "hours_%lld", urn), arena_printf(pg->a, "budget_%lld", urn),
-					       arena_printf(pg->a, "objectives_%lld", urn)};
-			for (int k = 0; k < 3; k++) {
+					       arena_printf(pg->a, "objectives_%lld", urn),
+					       arena_printf(pg->a, "lead_%lld", urn)};
+			for (int k = 0; k < 4; k++) {
 				const char *v = req_field(req, names[k]);
 				if (v)
 					json_object_set_new(f, names[k], json_string(v));
@@ -187,11 +188,85 @@ static json_t *agreement_form(struct request *req, const struct ps_page *pg)
 	return f;
 }
 
+/* Mark the option of list whose key `key` equals v as selected, the others not. */
+static void select_option(json_t *list, const char *key, const char *v)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+	{
+		json_t *k = json_object_get(o, key);
+		const char *ks = json_string_value(k);
+		char num[32] = "";
+		if (json_is_integer(k))
+			snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(k));
+		json_object_set_new(o, "selected", json_boolean(str_eq(ks ? ks : num, v)));
+	}
+}
+
+/*
+ * Put what the person typed (form) back into the agreement's model, so a
+ * form that did not pass shows their values with the messages, not the
+ * saved ones: nothing typed is lost.
+ */
+static void overlay_form(json_t *ag, json_t *form)
+{
+	static const char *const plain[] = {"challenge", "outcomes", "starts_on", "ends_on", "cadence_weeks", NULL};
+	for (size_t i = 0; plain[i]; i++) {
+		json_t *v = json_object_get(form, plain[i]);
+		if (json_is_string(v))
+			json_object_set(ag, plain[i], v);
+	}
+	const char *v;
+	if ((v = json_string_value(json_object_get(form, "themes"))))
+		json_object_set_new(ag, "themes_text", json_string(v));
+	if ((v = json_string_value(json_object_get(form, "type"))))
+		select_option(json_object_get(ag, "types"), "value", v);
+	if ((v = json_string_value(json_object_get(form, "licence"))))
+		select_option(json_object_get(ag, "licences"), "value", v);
+	if ((v = json_string_value(json_object_get(form, "decision"))))
+		select_option(json_object_get(ag, "decisions"), "value", v);
+	const char *keeper = json_string_value(json_object_get(form, "keeper_person_id"));
+	size_t i;
+	json_t *o;
+	if (keeper)
+		json_array_foreach(json_object_get(ag, "people"), i, o)
+		{
+			char id[32];
+			snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(o, "id")));
+			json_object_set_new(o, "is_keeper", json_boolean(str_eq(id, keeper)));
+		}
+	const char *lead_school = json_string_value(json_object_get(form, "lead_school_urn"));
+	json_array_foreach(json_object_get(ag, "schools"), i, o)
+	{
+		char f[48];
+		long long urn = (long long)json_integer_value(json_object_get(o, "urn"));
+		char us[32];
+		snprintf(us, sizeof(us), "%lld", urn);
+		if (lead_school)
+			json_object_set_new(o, "is_lead_school", json_boolean(str_eq(us, lead_school)));
+		snprintf(f, sizeof(f), "hours_%lld", urn);
+		if ((v = json_string_value(json_object_get(form, f))))
+			json_object_set_new(o, "hours_text", json_string(v));
+		snprintf(f, sizeof(f), "budget_%lld", urn);
+		if ((v = json_string_value(json_object_get(form, f))))
+			json_object_set_new(o, "budget_text", json_string(v));
+		snprintf(f, sizeof(f), "objectives_%lld", urn);
+		if ((v = json_string_value(json_object_get(form, f)))) {
+			json_object_set_new(o, "objectives_yes", json_boolean(str_eq(v, "yes")));
+			json_object_set_new(o, "objectives_no", json_boolean(str_eq(v, "no")));
+		}
+		snprintf(f, sizeof(f), "lead_%lld", urn);
+		if ((v = json_string_value(json_object_get(form, f))))
+			select_option(json_object_get(o, "lead_options"), "id", v);
+	}
+}
+
 /*
  * POST /partnerships/{id}/agreement (type, challenge, outcomes, themes,
  *   licence, starts_on, ends_on, decision, lead_school_urn, cadence_weeks,
  *   keeper_person_id, and per partner school hours_URN, budget_URN,
- *   objectives_URN)
+ *   objectives_URN, lead_URN)
  * Save the agreement (partner schools' leads). A change after signing asks
  * every lead to sign again. 303 to the agreement.
  */
@@ -207,7 +282,7 @@ int handle_ps_agreement_save(struct request *req, struct response *res)
 	if (rc) {
 		json_t *m = NULL;
 		if (rc == ERR_INVALID && agreement_model(&pg, &m) == 0)
-			json_object_set_new(m, "form", json_incref(form));
+			overlay_form(json_object_get(m, "agreement"), form);
 		json_decref(form);
 		return ps_form_fail(req, res, rc, errors, "partnerships/agreement", m);
 	}
@@ -276,10 +351,40 @@ int handle_ps_measure_delete(struct request *req, struct response *res) { return
 /* POST /partnerships/{id}/risks/{rid}/delete — delete a risk (leads). */
 int handle_ps_risk_delete(struct request *req, struct response *res) { return child_delete(req, res, true); }
 
+static const char *const risk_status_choices[] = {"open", "closed", NULL};
+
+const struct param_spec ps_risk_status_params[] = {
+	{"status", PARAM_ENUM, PARAM_REQUIRED, 0, 0, risk_status_choices, "Status"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
 /*
- * POST /partnerships/{id}/sign
+ * POST /partnerships/{id}/risks/{rid}/status (status = open | closed)
+ * Close a risk that has passed, or open it again (leads). The register is
+ * part of the agreement, so every lead is asked to sign again.
+ */
+int handle_ps_risk_status(struct request *req, struct response *res)
+{
+	struct ps_page pg;
+	int rc = ps_page_open(req, res, true, &pg);
+	if (rc)
+		return rc;
+	if ((rc = ps_risk_set_status(pg.db, &pg.acc, &pg.p, req_path_int(req, "rid"), req_str(req, "status"))))
+		return ps_fail(req, res, rc);
+	res_redirect(res, 303, arena_printf(pg.a, "/partnerships/%lld/agreement#risks", (long long)pg.p.id));
+	return 0;
+}
+
+const struct param_spec ps_sign_params[] = {
+	{"school", PARAM_INT, 0, 1, INT32_MAX, NULL, "School"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/*
+ * POST /partnerships/{id}/sign (school, optional)
  * Sign the current version of the agreement for the school the person
- * leads. 400 when it is incomplete, 403 when they lead no partner school,
+ * leads (or only for `school`, which must be theirs). 400 when it is
+ * incomplete, 403 when they lead no partner school or name another's,
  * 409 when they already signed this version. When every lead has signed
  * the partnership becomes active. 303 to the partnership.
  */
@@ -290,7 +395,7 @@ int handle_ps_sign(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	const char *detail;
-	rc = ps_agreement_sign(pg.db, pg.a, &pg.acc, pg.u, &pg.p, &detail);
+	rc = ps_agreement_sign(pg.db, pg.a, &pg.acc, pg.u, &pg.p, req_int(req, "school", 0), &detail);
 	if (rc) {
 		int status = rc == ERR_INVALID ? 400 : rc == ERR_FORBIDDEN ? 403 : rc == ERR_CONFLICT ? 409 : 0;
 		return status ? res_error(res, status, detail) : ps_fail(req, res, rc);

@@ -104,6 +104,7 @@ int ps_intro_answer(struct db *db, struct arena *a, const struct user *u, const 
 
 /* The agreement as stored, with the arrays it points into (all in the arena). */
 struct ps_agreement {
+	int64_t partnership_id;            /* whose agreement */
 	struct agreement ag;               /* the pure struct (agreement.h) */
 	struct agreement_school *schools;  /* ag.schools, writable */
 	int64_t *measure_ids;              /* partnership_measure.id of each measure */
@@ -132,13 +133,17 @@ int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, con
 int ps_measure_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id) WUR;
 int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id) WUR;
 /*
- * Sign the current version for every partner school u leads. ERR_INVALID
+ * Sign the current version for every partner school u leads (for_urn 0),
+ * or for school for_urn only — ERR_FORBIDDEN unless u is its lead. ERR_INVALID
  * (incomplete), ERR_FORBIDDEN (not a partner school's lead), ERR_CONFLICT
  * (already signed this version). When every lead has signed, the
  * partnership becomes active. *detail gets a sentence for the person.
  */
 int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, const char **detail) WUR;
+		      const struct partnership *p, int64_t for_urn, const char **detail) WUR;
+/* Mark risk id "open" or "closed" (partner schools' leads; it changes the agreement). ERR_NOTFOUND, ERR_INVALID. */
+int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id,
+		       const char *status) WUR;
 
 /* ---- running.c ---------------------------------------------------------- */
 

@@ -40,7 +40,9 @@ DB_QUERY(Q_RUN_REFLECTION_INSERT,
 	 "INSERT INTO reflection (partnership_id, worked, did_not_work, person_id, created_at) VALUES (?, ?, ?, ?, ?)");
 DB_QUERY(Q_RUN_PERSON_OK,
 	 "SELECT 1 FROM person WHERE id = ? AND school_urn IN (SELECT urn FROM partnership_school WHERE partnership_id = ?)");
-DB_QUERY(Q_RUN_SCHOOLS, "SELECT urn FROM partnership_school WHERE partnership_id = ? ORDER BY urn");
+DB_QUERY(Q_RUN_SCHOOLS,
+	 "SELECT ps.urn, COALESCE(s.name, 'School URN ' || ps.urn) AS name FROM partnership_school ps "
+	 "LEFT JOIN school s ON s.urn = ps.urn WHERE ps.partnership_id = ? ORDER BY ps.urn");
 DB_QUERY(Q_RUN_MEETINGS,
 	 "SELECT id, held_at, minutes, location, attendees, notes FROM meeting WHERE partnership_id = ? "
 	 "ORDER BY held_at DESC");
@@ -53,8 +55,10 @@ DB_QUERY(Q_RUN_DECISIONS,
 	 "FROM decision d WHERE d.partnership_id = ? ORDER BY d.decided_on DESC, d.id DESC");
 DB_QUERY(Q_RUN_TIME,
 	 "SELECT ps.urn, COALESCE(s.name, 'School URN ' || ps.urn) AS name, ps.hours_per_term AS committed, "
+	 "COALESCE((SELECT SUM(hours) FROM time_log t WHERE t.partnership_id = ps.partnership_id AND t.urn = ps.urn "
+	 "AND t.worked_on >= ?2 AND t.worked_on <= ?3), 0) AS logged_term, "
 	 "COALESCE((SELECT SUM(hours) FROM time_log t WHERE t.partnership_id = ps.partnership_id AND t.urn = ps.urn), 0) "
-	 "AS logged FROM partnership_school ps LEFT JOIN school s ON s.urn = ps.urn WHERE ps.partnership_id = ? "
+	 "AS logged FROM partnership_school ps LEFT JOIN school s ON s.urn = ps.urn WHERE ps.partnership_id = ?1 "
 	 "ORDER BY ps.urn");
 DB_QUERY(Q_RUN_TIME_ROWS,
 	 "SELECT t.worked_on, t.hours, t.note, COALESCE(s.name, t.urn) AS school FROM time_log t "
@@ -444,12 +448,24 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 	if (!policy_ps_read(acc))
 		return ps_deny(acc);
 	json_t *j = json_object();
-	json_object_set_new(j, "meetings", rows_of(db, &Q_RUN_MEETINGS, p->id));
+	json_t *meetings = rows_of(db, &Q_RUN_MEETINGS, p->id);
+	const char *now_iso = ps_iso(a, clock_now());
+	size_t i;
+	json_t *r;
+	json_array_foreach(meetings, i, r)
+	{
+		/* "2025-10-06T16:00:00Z": the day, the time, and whether it is still to come. */
+		const char *at = json_string_value(json_object_get(r, "held_at"));
+		if (!at || strlen(at) < 16)
+			continue;
+		json_object_set_new(r, "day", json_stringn(at, 10));
+		json_object_set_new(r, "time", json_stringn(at + 11, 5));
+		json_object_set_new(r, "planned", json_boolean(strcmp(at, now_iso) > 0));
+	}
+	json_object_set_new(j, "meetings", meetings);
 	json_t *actions = rows_of(db, &Q_RUN_ACTIONS, p->id);
 	char today[16];
 	clock_format_date(clock_now(), today, sizeof(today));
-	size_t i;
-	json_t *r;
 	json_array_foreach(actions, i, r)
 	{
 		const char *due = json_string_value(json_object_get(r, "due_on"));
@@ -459,7 +475,18 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 	}
 	json_object_set_new(j, "actions", actions);
 	json_object_set_new(j, "decisions", rows_of(db, &Q_RUN_DECISIONS, p->id));
-	json_object_set_new(j, "time", rows_of(db, &Q_RUN_TIME, p->id));
+	/* Planned against given: each school's commitment a term, what it logged this term and in all. */
+	int64_t term_start, term_end;
+	health_term(clock_now(), &term_start, &term_end);
+	char from[16];
+	clock_format_date(term_start, from, sizeof(from));
+	struct db_stmt *st = db_stmt(db, &Q_RUN_TIME);
+	json_t *time = st && db_bind_int(st, 1, p->id) == 0 && db_bind_text(st, 2, from) == 0 &&
+				       db_bind_text(st, 3, today) == 0
+			       ? db_rows_json(st)
+			       : NULL;
+	json_object_set_new(j, "time", time ? time : json_array());
+	json_object_set_new(j, "term_from", json_string(from));
 	json_object_set_new(j, "time_log", rows_of(db, &Q_RUN_TIME_ROWS, p->id));
 	json_t *measures = rows_of(db, &Q_RUN_MEASURES, p->id);
 	json_array_foreach(measures, i, r)
@@ -468,6 +495,7 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 		json_object_set_new(r, "chart", chart(a, vals, r));
 		json_object_set_new(r, "values", vals);
 	}
+	json_object_set_new(j, "has_measures", json_boolean(json_array_size(measures) > 0));
 	json_object_set_new(j, "evidence", measures);
 	json_object_set_new(j, "reflections", rows_of(db, &Q_RUN_REFLECTIONS, p->id));
 	json_object_set_new(j, "people", rows_of(db, &Q_RUN_PEOPLE, p->id));
