@@ -85,7 +85,7 @@ static const struct cli_command commands[] = {
 	 "% with an EHC plan, as the DfE's comparator sets), with the reasons.",
 	 similar_options, schools_cli_similar},
 	{"demo", "", 0, 0, "create the demo network and demo accounts",
-	 "Creates the Aire Valley Learning Partnership: twelve schools from the demo data\n"
+	 "Creates the Aire Valley Learning Partnership: thirteen schools from the demo data\n"
 	 "(import data/demo/edubasealldata20250502-demo.csv.gz first), their strengths and\n"
 	 "needs, and an account for each role, then prints how to sign in. Running it again\n"
 	 "changes nothing.",

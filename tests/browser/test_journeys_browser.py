@@ -70,6 +70,6 @@ def test_the_coordinator_signs_in_and_sees_the_network(browser, server):
     assert "Cora Coordinator" in browser.find_element(By.TAG_NAME, "header").text
     browser.get(server.url + "/networks/aire-valley-learning-partnership")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Aire Valley Learning Partnership"
-    assert "Member schools (12)" in browser.page_source
+    assert "Member schools (13)" in browser.page_source
     browser.save_screenshot(os.path.join(BUILD, "screenshot-network.png"))
     assert no_console_errors(browser)

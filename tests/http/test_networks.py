@@ -754,9 +754,10 @@ def test_the_demo_builds_a_network_with_accounts_for_each_role_and_is_idempotent
     r = run_cli("demo", "--db", db)
     assert r.returncode == 0, r.stderr
     out = r.stdout
-    assert "Aire Valley Learning Partnership" in out and "12 member schools" in out
+    assert "Aire Valley Learning Partnership" in out and "13 member schools" in out
     for email in ("admin@tandem.example", "coordinator@tandem.example", "lead.weetwood@tandem.example",
-                  "lead.lawnswood@tandem.example", "staff.weetwood@tandem.example",
+                  "lead.lawnswood@tandem.example", "lead.adel@tandem.example",
+                  "staff.weetwood@tandem.example",
                   "governor.weetwood@tandem.example"):
         assert email in out
     password = re.search(r"every password is (\S+?)\)", out).group(1)
@@ -764,7 +765,7 @@ def test_the_demo_builds_a_network_with_accounts_for_each_role_and_is_idempotent
                       one(db, "SELECT COUNT(*) FROM strength"), one(db, "SELECT COUNT(*) FROM need"),
                       one(db, "SELECT COUNT(*) FROM network_role"))
     first = counts()
-    assert first[0] == 6 and first[1] == 12 and first[2] >= 12 and first[3] >= 12
+    assert first[0] == 7 and first[1] == 13 and first[2] >= 12 and first[3] >= 12
     assert len({t for (t,) in query(db, "SELECT theme_id FROM strength")}) >= 10  # across the themes
     assert run_cli("demo", "--db", db).returncode == 0
     assert counts() == first

@@ -18,7 +18,7 @@ import pytest
 
 from tandem_server import Server, run_cli
 from test_networks import DENIED, Person, add_user, create_network, location, one, query
-from test_partnerships import DEMO, IVESON, LAWNSWOOD, MEASURE, RISK, WEETWOOD, agreement_form
+from test_partnerships import DEMO, IRELAND_WOOD, IVESON, LAWNSWOOD, MEASURE, RISK, WEETWOOD, agreement_form
 
 DAY = 24 * 3600
 # A Wednesday in the autumn term: everything in this module happens on this clock.
@@ -95,6 +95,39 @@ def health(person, w):
     r = person.get(url(w), json=True)
     assert r.status_code == 200, r.text
     return r.json()["health"]
+
+
+# ---- finding partners: the similar-schools list and the strengths search --------------------------
+
+def test_the_similar_list_marks_network_schools_and_asks_several_at_once(w):
+    lead = w.p["lead_w"]
+    page = lead.get("/schools/%d/similar" % WEETWOOD).text
+    assert "In Running Network" in page and 'name="to" value="%d"' % w.similar in page
+    # Staff do not ask for introductions; nor is anything marked for them.
+    assert "In Running Network" not in w.p["staff_w"].get("/schools/%d/similar" % WEETWOOD).text
+    location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": IRELAND_WOOD}))
+    r = lead.get("/introductions/new?to=%d&to=%d" % (LAWNSWOOD, IRELAND_WOOD), json=True).json()
+    assert [t["urn"] for t in r["to"]] == [LAWNSWOOD, IRELAND_WOOD]
+    assert [o["slug"] for o in r["offers"]] == [w.net]
+    # A school outside every shared network leaves no network to ask in.
+    r = lead.get("/introductions/new?to=%d&to=%d" % (LAWNSWOOD, IVESON), json=True).json()
+    assert r["offers"] == [] and r["has_offers"] is False
+    n = one(w.db, "SELECT COUNT(*) FROM introduction")
+    location(lead.post("/introductions", {"network": w.net, "to": [LAWNSWOOD, IRELAND_WOOD],
+                                          "message": "Would you like to work with us on reasoning?"}))
+    assert one(w.db, "SELECT COUNT(*) FROM introduction") == n + 2
+
+
+def test_the_strengths_search_offers_an_introduction_to_other_schools(w):
+    location(w.p["lead_l"].post("/networks/%s/schools/%d/strengths" % (w.net, LAWNSWOOD),
+                                {"theme": "maths", "summary": "Maths mastery with a specialist who visits."}))
+    location(w.p["lead_w"].post("/networks/%s/schools/%d/strengths" % (w.net, WEETWOOD),
+                                {"theme": "maths", "summary": "Number sense in the early years."}))
+    results = w.p["lead_w"].get("/networks/%s/strengths?theme=maths" % w.net, json=True).json()["results"]
+    asks = {r["urn"]: r.get("ask_url") for r in results}
+    assert asks[LAWNSWOOD] == "/introductions/new?to=%d" % LAWNSWOOD and asks[WEETWOOD] is None
+    results = w.p["staff_w"].get("/networks/%s/strengths?theme=maths" % w.net, json=True).json()["results"]
+    assert all("ask_url" not in r for r in results)
 
 
 # ---- the agreement: leads, the keeper, signing for one's own school only -----------------------

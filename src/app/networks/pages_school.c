@@ -352,6 +352,18 @@ static int item_search(struct request *req, struct response *res, bool is_need)
 		title = theme ? arena_printf(pg.a, "Who needs help with %s", theme) : "Needs across the network";
 	else
 		title = theme ? arena_printf(pg.a, "Who is strong in %s", theme) : "Strengths across the network";
+	/* A lead of a member school may ask the other schools found for an introduction. */
+	if (pg.u && pg.u->role == SCHOOL_ROLE_LEAD && pg.u->school_urn > 0 &&
+	    net_has_school(pg.db, pg.net.id, pg.u->school_urn)) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(results, i, r)
+		{
+			int64_t urn = json_integer_value(json_object_get(r, "urn"));
+			if (urn > 0 && urn != pg.u->school_urn)
+				json_object_set_new(r, "ask_url", json_sprintf("/introductions/new?to=%lld", (long long)urn));
+		}
+	}
 	json_t *m = net_page_model(&pg, title);
 	json_object_set_new(m, "results", results);
 	json_object_set_new(m, "count", json_integer((json_int_t)json_array_size(results)));

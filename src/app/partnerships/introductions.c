@@ -43,6 +43,9 @@ DB_QUERY(Q_PS_INSERT,
 DB_QUERY(Q_PS_SCHOOL_INSERT,
 	 "INSERT INTO partnership_school (partnership_id, urn, lead_person_id) VALUES (?, ?, ?)");
 DB_QUERY(Q_FIRST_LEAD, "SELECT id FROM person WHERE school_urn = ? AND school_role = 'lead' ORDER BY id LIMIT 1");
+DB_QUERY(Q_PEERS,
+	 "SELECT b.urn, MIN(n.name) FROM network_school a JOIN network_school b ON b.network_id = a.network_id "
+	 "AND b.urn <> a.urn JOIN network n ON n.id = a.network_id WHERE a.urn = ? GROUP BY b.urn");
 DB_QUERY(Q_OFFER,
 	 "SELECT n.slug, n.name FROM network n JOIN network_school a ON a.network_id = n.id AND a.urn = ? "
 	 "JOIN network_school b ON b.network_id = n.id AND b.urn = ? ORDER BY n.name");
@@ -323,4 +326,21 @@ json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t ur
 	json_decref(out);
 	out = db_rows_json(st);
 	return out ? out : json_array();
+}
+
+json_t *partnerships_peers(struct db *db, const struct user *u)
+{
+	json_t *out = json_object();
+	if (!u || u->role != SCHOOL_ROLE_LEAD || u->school_urn <= 0)
+		return out;
+	struct db_stmt *st = db_stmt(db, &Q_PEERS);
+	if (!st || db_bind_int(st, 1, u->school_urn))
+		return out;
+	while (db_step(st) == DB_ROW) {
+		char key[32];
+		snprintf(key, sizeof(key), "%lld", (long long)db_col_int(st, 0));
+		json_object_set_new(out, key, json_string(db_col_text(st, 1) ? db_col_text(st, 1) : ""));
+	}
+	db_reset(st);
+	return out;
 }

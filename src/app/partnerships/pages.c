@@ -114,7 +114,7 @@ int ps_form_fail(struct request *req, struct response *res, int rc, json_t *erro
 /* ---- introductions ------------------------------------------------------- */
 
 static const struct param_spec new_params[] = {
-	{"to", PARAM_INT, 0, 1, INT32_MAX, NULL, "School"},
+	{"to", PARAM_INT, PARAM_MULTI, 1, INT32_MAX, NULL, "School"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -131,17 +131,39 @@ static const struct param_spec decline_params[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
-/* The new-introduction page's model for school to (0: none chosen). */
-static json_t *new_model(struct db *db, struct arena *a, const struct user *u, int64_t to)
+/*
+ * The new-introduction page's model for the n schools of to (none chosen
+ * when n is 0): the schools, and the networks the person's school shares
+ * with every one of them.
+ */
+static json_t *new_model(struct db *db, struct arena *a, const struct user *u, const int64_t *to, size_t n)
 {
-	json_t *m = json_pack("{s:s}", "title", "Ask for an introduction");
-	if (to > 0) {
-		json_object_set_new(m, "to", json_pack("{s:I, s:s}", "urn", (json_int_t)to, "name", ps_school_name(db, a, to)));
-		json_object_set_new(m, "offers", partnerships_intro_offer(db, u, to));
-	} else {
-		json_object_set_new(m, "offers", json_array());
+	json_t *m = json_pack("{s:s}", "title", n > 1 ? "Ask for introductions" : "Ask for an introduction");
+	json_t *schools = json_array(), *offers = NULL;
+	for (size_t i = 0; i < n && i < PS_TO_MAX; i++) {
+		json_array_append_new(schools, json_pack("{s:I, s:s}", "urn", (json_int_t)to[i], "name",
+							 ps_school_name(db, a, to[i])));
+		json_t *o = partnerships_intro_offer(db, u, to[i]);
+		if (!offers) {
+			offers = o;
+			continue;
+		}
+		/* Keep the networks shared with every school asked. */
+		json_t *keep = json_array();
+		size_t k, q;
+		json_t *x, *y;
+		json_array_foreach(offers, k, x)
+			json_array_foreach(o, q, y)
+				if (json_equal(json_object_get(x, "slug"), json_object_get(y, "slug")))
+					json_array_append(keep, x);
+		json_decref(o);
+		json_decref(offers);
+		offers = keep;
 	}
+	json_object_set_new(m, "to", schools);
+	json_object_set_new(m, "offers", offers ? offers : json_array());
 	json_object_set_new(m, "has_offers", json_boolean(json_array_size(json_object_get(m, "offers")) > 0));
+	json_object_set_new(m, "has_many", json_boolean(n > 1));
 	struct db_stmt *st = db_stmt(db, &Q_PG_COORDINATED);
 	json_t *coord = st && db_bind_int(st, 1, u->id) == 0 ? db_rows_json(st) : NULL;
 	json_object_set_new(m, "coordinated", coord ? coord : json_array());
@@ -172,9 +194,10 @@ static int handle_intro_index(struct request *req, struct response *res)
 }
 
 /*
- * GET /introductions/new[?to=URN]
- * The form that asks for an introduction to school URN (school leads, in a
- * network both schools belong to) or brokers one (coordinators).
+ * GET /introductions/new[?to=URN[&to=URN…]]
+ * The form that asks for introductions to one or more schools (school
+ * leads, in a network their school shares with each of them) or brokers
+ * one (coordinators).
  */
 static int handle_intro_new(struct request *req, struct response *res)
 {
@@ -185,7 +208,14 @@ static int handle_intro_new(struct request *req, struct response *res)
 	struct db *db = app_db(req);
 	if (!db)
 		return res_error(res, 503, "The database is not available.");
-	res_view(res, 200, "partnerships/intro_new", new_model(db, req_arena(req), u, req_int(req, "to", 0)));
+	const char *const *tos = NULL;
+	size_t n = req_multi(req, "to", &tos);
+	int64_t *to = arena_calloc(req_arena(req), n + 1, sizeof(*to));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (str_to_int64(tos[i], &to[k]) == 0)
+			k++;
+	res_view(res, 200, "partnerships/intro_new", new_model(db, req_arena(req), u, to, k));
 	return 0;
 }
 
@@ -214,7 +244,7 @@ static int handle_intro_create(struct request *req, struct response *res)
 	struct network net;
 	struct net_access nacc;
 	struct ps_access acc;
-	int64_t first_to = n ? to[0] : 0;
+
 	if (json_object_size(errors)) {
 		rc = ERR_INVALID;
 	} else if (net_open(db, a, u, req_str(req, "network"), &net, &nacc)) {
@@ -228,7 +258,7 @@ static int handle_intro_create(struct request *req, struct response *res)
 				     errors);
 	}
 	if (rc) {
-		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? new_model(db, a, u, first_to) : NULL;
+		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? new_model(db, a, u, to, n) : NULL;
 		return ps_form_fail(req, res, rc, errors, "partnerships/intro_new", m);
 	}
 	json_decref(errors);

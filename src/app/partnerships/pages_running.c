@@ -43,6 +43,9 @@ static int running_model(const struct ps_page *pg, json_t **out)
 	char today[16];
 	clock_format_date(clock_now(), today, sizeof(today));
 	json_object_set_new(m, "today", json_string(today));
+	struct health_result h;
+	if (ps_health(pg->db, &pg->p, clock_now(), &h) == 0)
+		json_object_set_new(m, "health", ps_health_json(pg->a, &h));
 	*out = m;
 	return 0;
 }

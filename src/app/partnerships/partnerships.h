@@ -29,4 +29,11 @@ extern const struct route ps_running_routes[];
  */
 json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t urn);
 
+/*
+ * For the similar-schools list: the schools that share a network with u's
+ * school when u is a school lead, {"URN": "network name"} (new object;
+ * empty for anyone else), so the list can mark who may be asked.
+ */
+json_t *partnerships_peers(struct db *db, const struct user *u);
+
 #endif

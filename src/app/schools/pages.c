@@ -404,8 +404,20 @@ static int handle_schools_similar(struct request *req, struct response *res)
 							   "selected", str_eq(within_choices[i], within ? within : "any")));
 		json_object_set_new(model, "within_choices", w);
 	}
-	json_object_set_new(model, "can_ask_introductions",
-			    json_boolean(accounts_user(req) && accounts_user(req)->role == SCHOOL_ROLE_LEAD));
+	/* A school lead sees which schools share a network with theirs, and may ask them for introductions. */
+	json_t *peers = partnerships_peers(db, accounts_user(req));
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(model, "results"), i, r)
+	{
+		char key[32];
+		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(r, "urn")));
+		json_t *net = json_object_get(peers, key);
+		if (net)
+			json_object_set_new(r, "peer_network", json_incref(net));
+	}
+	json_object_set_new(model, "can_ask_introductions", json_boolean(json_object_size(peers) > 0));
+	json_decref(peers);
 	res_view(res, 200, "schools/similar", model);
 	return 0;
 }

@@ -1,0 +1,201 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""The partnership journey in the browser, on the demo data and a clock the
+test moves: the Weetwood lead finds Adel Primary among the schools most like
+Weetwood and asks for an introduction; Adel's lead accepts, fills in the
+agreement on the five foundations with a measure and a risk, and signs;
+Weetwood's lead signs and the partnership is active; they meet, log time
+and evidence, and see it on track; forty days later (a server started on the
+same database with a later TANDEM_NOW) it is overdue, and the coordinator
+finds it on the "needs attention" list. Fails on console errors; saves
+screenshots under the build folder."""
+import calendar
+import os
+import subprocess
+import sys
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
+from tandem_server import BIN, ROOT, Server  # noqa: E402
+
+BUILD = os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build", "test"))
+PASSWORD = "aire-valley-demo"
+SLUG = "aire-valley-learning-partnership"
+WEETWOOD, ADEL = 107897, 107892
+T0 = calendar.timegm((2025, 10, 1, 9, 0, 0))  # a Wednesday in the autumn term
+DAY = 24 * 3600
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = str(tmp_path_factory.mktemp("ps-journey") / "demo.db")
+    env = dict(os.environ, TANDEM_SHARE=ROOT, TANDEM_NOW=str(T0 - DAY))
+    subprocess.run(["sh", os.path.join(ROOT, "scripts", "load-demo"), BIN, path], cwd=ROOT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000"):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    yield driver
+    driver.quit()
+
+
+def console_errors(driver):
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def sign_in(b, server, email):
+    b.delete_all_cookies()
+    b.get(server.url + "/sign-in")
+    b.find_element(By.NAME, "email").send_keys(email)
+    b.find_element(By.NAME, "password").send_keys(PASSWORD)
+    button = b.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
+    button.click()
+    WebDriverWait(b, 10).until(EC.staleness_of(button))
+    assert "Sign out" in b.find_element(By.TAG_NAME, "header").text
+
+
+def submit(b, action_suffix):
+    """Press the submit button of the form whose action ends with action_suffix; wait for the next page."""
+    button = b.find_element(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix)
+    button.click()
+    WebDriverWait(b, 10).until(EC.staleness_of(button))
+
+
+def fill(b, name, value, form=None):
+    scope = b.find_element(By.CSS_SELECTOR, "form[action$='%s']" % form) if form else b
+    el = scope.find_element(By.NAME, name)
+    if el.tag_name == "select":
+        Select(el).select_by_value(value)
+    elif el.get_attribute("type") in ("date", "time"):
+        b.execute_script("arguments[0].value = arguments[1]", el, value)
+    else:
+        el.clear()
+        el.send_keys(value)
+
+
+def shot(b, name):
+    os.makedirs(BUILD, exist_ok=True)
+    b.save_screenshot(os.path.join(BUILD, "screenshot-%s.png" % name))
+
+
+def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fades(browser, db):
+    b = browser
+    server = Server(db=db, env={"TANDEM_NOW": str(T0)})
+    try:
+        # Weetwood's lead finds Adel among the schools most like Weetwood, in the same network.
+        sign_in(b, server, "lead.weetwood@tandem.example")
+        b.get(server.url + "/schools/%d/similar" % WEETWOOD)
+        adel = [li for li in b.find_elements(By.CSS_SELECTOR, "ol.similar > li") if "Adel Primary" in li.text][0]
+        assert "In Aire Valley Learning Partnership" in adel.text
+        adel.find_element(By.PARTIAL_LINK_TEXT, "Ask for an introduction").click()
+        assert "Adel Primary School" in b.find_element(By.TAG_NAME, "main").text
+        fill(b, "message", "Your reasoning work is what we need, and our phonics catch-up may help you.")
+        submit(b, "/introductions")
+        assert "Adel Primary School" in b.find_element(By.TAG_NAME, "main").text
+
+        # Adel's lead accepts: a partnership opens, forming, and the page says what is missing.
+        sign_in(b, server, "lead.adel@tandem.example")
+        b.get(server.url + "/introductions")
+        b.find_element(By.PARTIAL_LINK_TEXT, "Weetwood Primary School").click()
+        submit(b, "/accept")
+        assert "forming" in b.find_element(By.TAG_NAME, "main").text
+        assert "What is missing" in b.page_source
+        pid = b.current_url.rstrip("/").rsplit("/", 1)[1]
+        base = "/partnerships/" + pid
+
+        # The agreement on the five foundations.
+        b.find_element(By.LINK_TEXT, "The agreement").click()
+        fill(b, "type", "mutual")
+        fill(b, "challenge", "Reasoning in upper Key Stage 2 maths, and phonics catch-up in Key Stage 1.")
+        fill(b, "outcomes", "A shared reasoning scheme; more Year 6 pupils reasoning at greater depth.")
+        fill(b, "themes", "maths\nreading")
+        fill(b, "licence", "cc_by")
+        fill(b, "starts_on", "2025-10-01")
+        fill(b, "ends_on", "2026-07-17")
+        for urn in (WEETWOOD, ADEL):
+            fill(b, "hours_%d" % urn, "20")
+            fill(b, "budget_%d" % urn, "500")
+            fill(b, "objectives_%d" % urn, "yes")
+        fill(b, "cadence_weeks", "4")
+        Select(b.find_element(By.NAME, "keeper_person_id")).select_by_visible_text(
+            "Ade Lead (Adel Primary School)")
+        submit(b, base + "/agreement")
+        fill(b, "name", "Year 6 reasoning at greater depth", form="/measures")
+        fill(b, "unit", "%", form="/measures")
+        fill(b, "pupil_group", "Year 6 pupils", form="/measures")
+        fill(b, "baseline", "18", form="/measures")
+        fill(b, "target", "30", form="/measures")
+        fill(b, "method", "Termly reasoning paper", form="/measures")
+        fill(b, "when", "Each term", form="/measures")
+        submit(b, "/measures")
+        fill(b, "risk", "Staff turnover", form="/risks")
+        fill(b, "likelihood", "2", form="/risks")
+        fill(b, "impact", "3", form="/risks")
+        fill(b, "mitigation", "Two people from each school", form="/risks")
+        fill(b, "owner", "Both heads", form="/risks")
+        submit(b, "/risks")
+        assert "What is missing" not in b.page_source
+        shot(b, "agreement")
+        b.get(server.url + base)
+        submit(b, "/sign")
+        assert "has not signed yet" in b.page_source
+
+        # Weetwood's lead signs: every lead has signed, so it is active.
+        sign_in(b, server, "lead.weetwood@tandem.example")
+        b.get(server.url + base)
+        submit(b, "/sign")
+        assert "active since" in b.find_element(By.TAG_NAME, "main").text
+
+        # Running it: a meeting with a decision and an action, time, evidence.
+        b.find_element(By.LINK_TEXT, "Meetings, time and evidence").click()
+        fill(b, "held_at", "08:00", form="/meetings")
+        fill(b, "location", "Weetwood staffroom", form="/meetings")
+        fill(b, "notes", "Agreed the outline of the reasoning scheme.", form="/meetings")
+        fill(b, "decision", "One reasoning paper for both schools", form="/meetings")
+        fill(b, "action", "Draft the reasoning paper", form="/meetings")
+        fill(b, "action_due", "2025-10-20", form="/meetings")
+        submit(b, "/meetings")
+        fill(b, "hours", "10", form="/time")
+        submit(b, "/time")
+        fill(b, "value", "21", form="/evidence")
+        submit(b, "/evidence")
+        page = b.find_element(By.TAG_NAME, "main").text
+        assert "Weetwood staffroom" in page and "Draft the reasoning paper" in page
+        assert b.find_elements(By.CSS_SELECTOR, "svg.chart circle")
+        shot(b, "running")
+        b.get(server.url + base)
+        assert "Health: On track" in b.find_element(By.TAG_NAME, "main").text
+        assert console_errors(b) == []
+    finally:
+        server.stop()
+
+    # Forty days on, nobody has met: overdue, and the coordinator sees it needs attention.
+    later = Server(db=db, env={"TANDEM_NOW": str(T0 + 40 * DAY)})
+    try:
+        sign_in(b, later, "lead.adel@tandem.example")
+        b.get(later.url + base)
+        assert "Health: Overdue" in b.find_element(By.TAG_NAME, "main").text
+        sign_in(b, later, "coordinator@tandem.example")
+        b.get(later.url + "/networks/%s" % SLUG)
+        b.find_element(By.LINK_TEXT, "Partnerships needing attention").click()
+        item = b.find_element(By.CSS_SELECTOR, "main ul.plain li")
+        assert "Weetwood Primary School" in item.text and "Overdue" in item.text
+        shot(b, "attention")
+        assert console_errors(b) == []
+    finally:
+        later.stop()
