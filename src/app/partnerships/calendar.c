@@ -161,6 +161,7 @@ static int load_partnerships(struct db *db, struct arena *a, const struct user *
 	return 0;
 }
 
+/* The entry of partnership id in list, or NULL when policy kept it out of the feed. */
 static const struct cal_ps *find_ps(const struct cal_ps *list, size_t n, int64_t id)
 {
 	for (size_t i = 0; i < n; i++)

@@ -56,8 +56,8 @@ int ps_calendar_revoke(struct db *db, int64_t person_id, bool *revoked) WUR;
  */
 int ps_calendar_get(struct db *db, struct arena *a, int64_t person_id, const char **created_at) WUR;
 /*
- * The owner of a feed token: fills u (id, name, school, role; strings in a;
- * no email, session or CSRF token). ERR_NOTFOUND for a malformed, unknown or
+ * The owner of a feed token: fills u (id, name, school, role, is_admin;
+ * strings in a; no email, session or CSRF token). ERR_NOTFOUND for a malformed, unknown or
  * revoked token alike; ERR_DB.
  */
 int ps_calendar_find(struct db *db, struct arena *a, const char *token, struct user *u) WUR;
