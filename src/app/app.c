@@ -38,6 +38,7 @@ const struct route *const app_routes[] = {
 	networks_routes,
 	partnerships_routes,
 	ps_running_routes,
+	ps_calendar_routes,
 	NULL,
 };
 

@@ -364,18 +364,20 @@ enum router_result router_match(const struct router *r, struct arena *a, enum ht
 
 	const struct croute *best = NULL, *best_bad = NULL;
 	size_t bad_seg = 0;
+	bool fits_trailing = false;
 	for (size_t k = 0; k < r->n; k++) {
 		const struct croute *cr = &r->routes[k];
 		size_t bad = 0;
 		enum fit fit = route_fits(cr, segs, n, &bad);
 		if (fit == FIT_NONE)
 			continue;
+		/* Seen before the method and the trailing slashes count: a 405 or a 308 for
+		 * "/password-reset/TOKEN/" must not put the token in the log either. */
+		if (cr->route->flags & ROUTE_SECRET_PATH)
+			m->log_pattern = cr->route->pattern;
 		if (trailing) {
-			/* Never "//host" or "/\host": browsers read those as another site. */
-			if (raw_path[1] == '/' || raw_path[1] == '\\')
-				return ROUTER_NOT_FOUND;
-			m->location = arena_strndup(a, raw_path, plen);
-			return ROUTER_REDIRECT;
+			fits_trailing = true;
+			continue;
 		}
 		m->allow |= 1u << cr->route->method;
 		if (!method_fits(method, cr->route->method))
@@ -388,8 +390,13 @@ enum router_result router_match(const struct router *r, struct arena *a, enum ht
 			bad_seg = bad;
 		}
 	}
-	if (trailing)
-		return ROUTER_NOT_FOUND;
+	if (trailing) {
+		/* Never "//host" or "/\host": browsers read those as another site. */
+		if (!fits_trailing || raw_path[1] == '/' || raw_path[1] == '\\')
+			return ROUTER_NOT_FOUND;
+		m->location = arena_strndup(a, raw_path, plen);
+		return ROUTER_REDIRECT;
+	}
 	if (best) {
 		m->route = best->route;
 		for (size_t i = 0; i < best->nsegs; i++) {

@@ -49,6 +49,9 @@ struct router_match {
 	unsigned allow;              /* ROUTER_BAD_METHOD: bit (1u << method) per allowed method */
 	const char *message;         /* ROUTER_BAD_CAPTURE / ROUTER_BAD_PATH: words for a person */
 	const char *location;        /* ROUTER_REDIRECT: the raw path without trailing slashes */
+	const char *log_pattern;     /* any result: the pattern of a ROUTE_SECRET_PATH route the path
+	                              * fits (whatever the method or trailing slashes), for the access
+	                              * log to show instead of a path holding a secret; else NULL */
 };
 
 struct router;

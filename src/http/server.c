@@ -146,9 +146,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 	long long us = (long long)(clock_mono_us() - req->t0);
 	/* A route whose path carries a secret (an invitation or reset token) is
-	 * logged by its pattern, so the log never holds a usable link. */
-	const char *path = req->route && (req->route->flags & ROUTE_SECRET_PATH) ? req->route->pattern
-										 : req->raw_path;
+	 * logged by its pattern, so the log never holds a usable link; so is a
+	 * 405 or 308 for such a path (no route chosen, but the router saw it fit). */
+	const char *path = req->raw_path;
+	if (req->route && (req->route->flags & ROUTE_SECRET_PATH))
+		path = req->route->pattern;
+	else if (!req->route && req->match.log_pattern)
+		path = req->match.log_pattern;
 	log_info("%s %s %s %d %lldus%s", req->id, loggable(req->arena, req->method_str, 16),
 		 loggable(req->arena, path, 512), req->status, us,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");

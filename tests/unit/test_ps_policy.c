@@ -63,6 +63,7 @@ static const struct row table[] = {
 	{"record", policy_ps_record, {false, false, false, false, true, true, false, false}, false},
 	{"close", policy_ps_close, {false, false, false, false, false, true, false, false}, false},
 	{"attention", policy_ps_attention, {false, false, false, false, false, false, true, true}, true},
+	{"calendar", policy_ps_calendar, {false, false, false, true, true, true, false, false}, true},
 };
 
 static void the_table_holds_for_an_open_partnership(void **state)

@@ -2,7 +2,8 @@
 /*
  * test_router.c — route patterns and matching (src/http/router.c):
  * literals, typed captures, the rest of the path, precedence, 405 with the
- * allowed methods, HEAD on GET routes, trailing slashes and bad paths.
+ * allowed methods, HEAD on GET routes, trailing slashes, bad paths, and the
+ * pattern the log shows for a path holding a secret.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@ static int h_files(struct request *q, struct response *s) { return h_any(q, s); 
 static int h_first(struct request *q, struct response *s) { return h_any(q, s); }
 static int h_second(struct request *q, struct response *s) { return h_any(q, s); }
 static int h_pair(struct request *q, struct response *s) { return h_any(q, s); }
+static int h_reset(struct request *q, struct response *s) { return h_any(q, s); }
 
 static const struct route app_routes[] = {
 	{HTTP_GET, "/", h_index, NULL, 0, 0},
@@ -45,6 +47,7 @@ static const struct route app_routes[] = {
 	{HTTP_GET, "/tie/{a}", h_first, NULL, 0, 0},
 	{HTTP_GET, "/tie/{b}", h_second, NULL, 0, 0},
 	{HTTP_PUT, "/n/{net}/s/{urn:int}", h_pair, NULL, 0, 0},
+	{HTTP_GET, "/reset/{token}", h_reset, NULL, ROUTE_SECRET_PATH, 0},
 	{HTTP_GET, NULL, NULL, NULL, 0, 0},
 };
 
@@ -217,6 +220,24 @@ static void a_trailing_slash_redirects_to_the_known_path(void **state)
 	assert_string_equal(m.location, "/schools/12");
 }
 
+static void a_secret_path_gives_its_pattern_for_the_log_whatever_the_answer(void **state)
+{
+	struct router_match m;
+	assert_int_equal(match(state, HTTP_GET, "/reset/s3cret", &m), ROUTER_FOUND);
+	assert_string_equal(m.log_pattern, "/reset/{token}");
+	assert_int_equal(match(state, HTTP_POST, "/reset/s3cret", &m), ROUTER_BAD_METHOD);
+	assert_string_equal(m.log_pattern, "/reset/{token}");
+	assert_int_equal(match(state, HTTP_GET, "/reset/s3cret/", &m), ROUTER_REDIRECT);
+	assert_string_equal(m.location, "/reset/s3cret");
+	assert_string_equal(m.log_pattern, "/reset/{token}");
+	assert_int_equal(match(state, HTTP_GET, "/schools/12", &m), ROUTER_FOUND);
+	assert_null(m.log_pattern);
+	assert_int_equal(match(state, HTTP_DELETE, "/schools", &m), ROUTER_BAD_METHOD);
+	assert_null(m.log_pattern);
+	assert_int_equal(match(state, HTTP_GET, "/schools/", &m), ROUTER_REDIRECT);
+	assert_null(m.log_pattern);
+}
+
 static void a_trailing_slash_on_an_unknown_path_is_not_found(void **state)
 {
 	struct router_match m;
@@ -313,6 +334,7 @@ int main(void)
 		cmocka_unit_test(a_known_path_with_another_method_lists_the_allowed_ones),
 		cmocka_unit_test(head_is_served_by_get_routes),
 		cmocka_unit_test(a_trailing_slash_redirects_to_the_known_path),
+		cmocka_unit_test(a_secret_path_gives_its_pattern_for_the_log_whatever_the_answer),
 		cmocka_unit_test(a_trailing_slash_on_an_unknown_path_is_not_found),
 		cmocka_unit_test(a_redirect_never_leads_to_another_host),
 		cmocka_unit_test(malformed_percent_encoding_is_a_bad_path),

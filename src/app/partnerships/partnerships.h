@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * partnerships.h — the partnerships capability as the rest of Tandem sees
- * it: the route table (introductions, partnerships and their agreement;
- * see pages*.c) and the offer of an introduction that a school's profile
- * shows a signed-in school lead.
+ * it: the route tables (introductions, partnerships and their agreement,
+ * running them, the private calendar feed; see pages*.c) and the offer of
+ * an introduction that a school's profile shows a signed-in school lead.
  */
 #ifndef TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
 #define TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
@@ -21,6 +21,8 @@ struct user;
 extern const struct route partnerships_routes[];
 /* Route table for running a partnership, closing it and /networks/{slug}/attention (pages_running.c). */
 extern const struct route ps_running_routes[];
+/* Route table for /calendar (the private feed's page) and /calendar/TOKEN.ics (the feed; pages_calendar.c). */
+extern const struct route ps_calendar_routes[];
 
 /*
  * For a school's profile or the similar-schools list: the networks in which

@@ -17,10 +17,14 @@
  *   read an introduction            yes   yes     either side  either side      no
  *   accept or decline one           no    no      school asked no               no
  *   "needs attention" list          yes   yes     no           no               no
+ *   in their calendar feed          no    no      yes          yes              no
  *
  * Coordinators see how partnerships are doing, never what partners wrote:
  * the agreement, notes and evidence are the partner schools' own. A closed
- * partnership stays readable as evidence and changes no more.
+ * partnership stays readable as evidence and changes no more. A calendar
+ * feed holds the partnerships of the person's own school only: an
+ * administrator reads any partnership on its page, but their feed is not
+ * filled with everyone's meetings.
  */
 #include "app/partnerships/policy.h"
 
@@ -105,4 +109,9 @@ bool policy_intro_answer(const struct ps_access *a, int64_t to_urn)
 bool policy_ps_attention(const struct ps_access *a)
 {
 	return runs_network(a);
+}
+
+bool policy_ps_calendar(const struct ps_access *a)
+{
+	return partner(a);
 }

@@ -55,5 +55,10 @@ bool policy_intro_read(const struct ps_access *a, int64_t from_urn, int64_t to_u
 bool policy_intro_answer(const struct ps_access *a, int64_t to_urn);
 /* See the network's "needs attention" list (coordinators). */
 bool policy_ps_attention(const struct ps_access *a);
+/*
+ * Have the partnership's meetings and due dates in the person's private
+ * calendar feed (everyone at a partner school, closed partnerships too).
+ */
+bool policy_ps_calendar(const struct ps_access *a);
 
 #endif

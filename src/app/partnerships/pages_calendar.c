@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * pages_calendar.c — the private calendar feed in the browser and the API:
+ * the page where a signed-in person makes, replaces and turns off their
+ * feed's link, and the feed itself, which calendar apps fetch without a
+ * session (the secret in the link is the key). See calendar.h for what the
+ * feed holds.
+ *
+ * Routes: the feed is /calendar/TOKEN.ics. The router matches whole
+ * segments only ("{token}.ics" is not a pattern it compiles), so the route
+ * captures the segment and ps_calendar_token_of requires and strips the
+ * ".ics" that calendar apps like to see. The feed route is
+ * ROUTE_SECRET_PATH: the access log shows "/calendar/{feed}", never the
+ * link. An unknown, malformed or turned-off link is the same plain 404.
+ *
+ * Making a link answers 201 with the page showing the link, not a 303:
+ * only the link's hash is kept, so the answer to the POST is the one place
+ * it can be shown (as with API tokens). Turning it off ends in a 303.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/accounts/token.h"
+#include "app/partnerships/calendar.h"
+#include "app/partnerships/pages.h"
+#include "app/partnerships/partnerships.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "db/db.h"
+
+/*
+ * The page's model for u: {title, calendar{active, created_at}, has_school,
+ * partnerships, has_partnerships, has_links} (has_links: the feed can link
+ * back to the pages, TANDEM_BASE_URL being set).
+ */
+static int calendar_model(struct request *req, struct db *db, const struct user *u, json_t **out)
+{
+	struct arena *a = req_arena(req);
+	*out = NULL;
+	const char *created_at = NULL;
+	int rc = ps_calendar_get(db, a, u->id, &created_at);
+	if (rc && rc != ERR_NOTFOUND)
+		return rc;
+	json_t *mine = ps_list_mine(db, u);
+	size_t n = json_array_size(mine);
+	json_decref(mine);
+	*out = json_pack("{s:s, s:{s:b, s:s?}, s:b, s:I, s:b, s:b}", "title", "Your calendar feed", "calendar", "active",
+			 created_at != NULL, "created_at", created_at, "has_school", u->school_urn > 0, "partnerships",
+			 (json_int_t)n, "has_partnerships", n > 0, "has_links",
+			 ps_calendar_link_base(a, ps_page_base_url(req)) != NULL);
+	return *out ? 0 : ERR_INTERNAL;
+}
+
+static const struct param_spec show_params[] = {
+	{"off", PARAM_BOOL, 0, 0, 0, NULL, "Turned off"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/*
+ * GET /calendar[?off=1]
+ * The person's calendar feed: what it is and how to subscribe, whether they
+ * have a link and since when, and the forms to make a (new) link and to turn
+ * it off. off=1 (after turning it off) says that it is off.
+ */
+static int handle_calendar_show(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require(req, res, &u);
+	if (rc)
+		return rc;
+	struct db *db = app_db(req);
+	if (!db)
+		return res_error(res, 503, "The database is not available.");
+	json_t *m;
+	if ((rc = calendar_model(req, db, u, &m)))
+		return rc;
+	if (req_bool(req, "off"))
+		json_object_set_new(m, "turned_off", json_true());
+	res_view(res, 200, "partnerships/calendar", m);
+	return 0;
+}
+
+/*
+ * POST /calendar (csrf)
+ * Make a new private link for the person's feed, replacing the old one
+ * (which stops working at once). 201 with the page (or JSON) holding the
+ * link as new_link{url, webcal_url}: the only time it is shown.
+ */
+static int handle_calendar_create(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require(req, res, &u);
+	if (rc)
+		return rc;
+	struct db *db = app_db(req);
+	struct arena *a = req_arena(req);
+	if (!db)
+		return res_error(res, 503, "The database is not available.");
+	char token[TOKEN_BUFSZ];
+	if ((rc = ps_calendar_create(db, u->id, token)))
+		return rc;
+	audit_record(db, u, accounts_client_address(req), "calendar_link_created", NULL);
+	json_t *m;
+	if ((rc = calendar_model(req, db, u, &m)))
+		return rc;
+	const char *webcal;
+	const char *url = ps_calendar_feed_url(a, ps_page_base_url(req), req_header(req, "Host"), token, &webcal);
+	json_object_set_new(m, "new_link", json_pack("{s:s, s:s?}", "url", url, "webcal_url", webcal));
+	res_view(res, 201, "partnerships/calendar", m);
+	return 0;
+}
+
+/*
+ * POST /calendar/revoke (csrf)
+ * Turn the person's feed off: its link answers 404 from now on. 303 to
+ * /calendar?off=1 (also when there was no link).
+ */
+static int handle_calendar_revoke(struct request *req, struct response *res)
+{
+	const struct user *u;
+	int rc = accounts_require(req, res, &u);
+	if (rc)
+		return rc;
+	struct db *db = app_db(req);
+	if (!db)
+		return res_error(res, 503, "The database is not available.");
+	bool revoked;
+	if ((rc = ps_calendar_revoke(db, u->id, &revoked)))
+		return rc;
+	if (revoked)
+		audit_record(db, u, accounts_client_address(req), "calendar_link_revoked", NULL);
+	res_redirect(res, 303, "/calendar?off=1");
+	return 0;
+}
+
+/*
+ * GET /calendar/{feed}   feed = TOKEN.ics
+ * The feed itself, as text/calendar, for calendar apps: no session, the
+ * token is the key. 404, the same for every bad link.
+ */
+static int handle_calendar_feed(struct request *req, struct response *res)
+{
+	struct db *db = app_db(req);
+	struct arena *a = req_arena(req);
+	if (!db)
+		return res_error(res, 503, "The database is not available.");
+	const char *token = ps_calendar_token_of(a, req_path_str(req, "feed"));
+	struct user owner;
+	int rc = token ? ps_calendar_find(db, a, token, &owner) : ERR_NOTFOUND;
+	if (rc == ERR_NOTFOUND)
+		return res_error(res, 404, NULL);
+	if (rc)
+		return rc;
+	struct buf out = BUF_INIT;
+	rc = ps_calendar_build(db, a, &owner, ps_page_base_url(req), clock_now(), &out);
+	if (rc) {
+		buf_free(&out);
+		return res_error(res, 500, "the calendar feed could not be built");
+	}
+	res_body(res, 200, "text/calendar; charset=utf-8", out.data ? out.data : "", out.len);
+	buf_free(&out);
+	/* Personal and revocable: no cache anywhere may keep it. */
+	res_header(res, "Cache-Control", "private, no-store");
+	res_header(res, "X-Robots-Tag", "noindex, nofollow");
+	res_header(res, "Content-Disposition", "inline; filename=\"tandem-partnerships.ics\"");
+	return 0;
+}
+
+/* The routes of this file (app.c lists the table). */
+const struct route ps_calendar_routes[] = {
+	{HTTP_GET, "/calendar", handle_calendar_show, show_params, 0, 0},
+	{HTTP_POST, "/calendar", handle_calendar_create, NULL, 0, 0},
+	{HTTP_POST, "/calendar/revoke", handle_calendar_revoke, NULL, 0, 0},
+	{HTTP_GET, "/calendar/{feed}", handle_calendar_feed, NULL, ROUTE_SECRET_PATH, 0},
+	{0, NULL, NULL, NULL, 0, 0},
+};
