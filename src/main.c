@@ -17,6 +17,7 @@
 #include "app/cli.h"
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
+#include "app/partnerships/partnerships.h"
 #include "app/schools/schools.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -65,6 +66,11 @@ static const struct cli_option user_options[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct cli_option digest_options[] = {
+	{"--dry-run", NULL, "print what would be recorded and sent, and change nothing"},
+	{NULL, NULL, NULL},
+};
+
 static const struct cli_command commands[] = {
 	{"serve", "", 0, 0, "run the web server",
 	 "Serves Tandem over HTTP until stopped with Ctrl-C or SIGTERM, then finishes the\n"
@@ -96,6 +102,14 @@ static const struct cli_command commands[] = {
 	 "asked for twice without echo. It needs at least 10 characters and must not be a\n"
 	 "common password, the email address or the name.",
 	 user_options, accounts_cli_user},
+	{"digest", "", 0, 0, "check partnership health and queue the weekly digests",
+	 "Works out the health of every open partnership now, records each change of health\n"
+	 "(shown on the partnership's page), then queues the weekly email digest for each\n"
+	 "partner school's lead and each partnership's named keeper who is due one (at most\n"
+	 "once a week) and has news: overdue actions or changes of health. Prints what it did.\n"
+	 "`tandem serve` does the same every TANDEM_DIGEST_INTERVAL seconds; run this from\n"
+	 "cron when that is 0. With --dry-run it prints each email instead and changes nothing.",
+	 digest_options, partnerships_cli_digest},
 	{"version", "", 0, 0, "print the version", "Prints the version of this tandem binary.", NULL,
 	 cmd_version},
 	{"help", "[COMMAND]", 0, 1, "show help for tandem or one command",
@@ -247,6 +261,12 @@ static int cmd_serve(struct cli *cli)
 		app_close(&app);
 		return 1;
 	}
+	if (partnerships_digest_worker_start(app.db, cfg, err, sizeof(err))) {
+		fprintf(stderr, "tandem serve: %s\n", err);
+		mail_worker_stop();
+		app_close(&app);
+		return 1;
+	}
 	char *static_dir = config_share_path(cfg, "static");
 	struct http_server_opts opts = {
 		.addr = cfg->listen_addr,
@@ -263,6 +283,7 @@ static int cmd_serve(struct cli *cli)
 	free(static_dir);
 	if (rc) {
 		fprintf(stderr, "tandem serve: %s\n", err);
+		partnerships_digest_worker_stop();
 		mail_worker_stop();
 		app_close(&app);
 		return 1;
@@ -279,6 +300,7 @@ static int cmd_serve(struct cli *cli)
 	log_info("received %s: finishing requests in flight and stopping",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
+	partnerships_digest_worker_stop();
 	mail_worker_stop();
 	app_close(&app);
 	log_info("stopped");

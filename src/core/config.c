@@ -73,6 +73,7 @@ int config_load(struct config *c, char *err, size_t errsz)
 	c->smtp_password = xstrdup("");
 	c->session_idle = 8 * 3600;
 	c->session_max = 30 * 86400;
+	c->digest_interval = 3600;
 
 	const char *v;
 	int64_t n;
@@ -128,6 +129,13 @@ int config_load(struct config *c, char *err, size_t errsz)
 			return ERR_INVALID;
 		}
 		c->session_max = (int)n;
+	}
+	if ((v = getenv("TANDEM_DIGEST_INTERVAL")) && *v) {
+		if (str_to_int64(v, &n) || n < 0 || n > 7 * 86400) {
+			snprintf(err, errsz, "TANDEM_DIGEST_INTERVAL must be seconds from 0 (never) to 604800, got '%s'", v);
+			return ERR_INVALID;
+		}
+		c->digest_interval = (int)n;
 	}
 	if ((v = getenv("TANDEM_LOG_LEVEL")) && *v) {
 		enum log_level level;

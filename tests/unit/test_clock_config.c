@@ -49,6 +49,7 @@ static void config_defaults_are_sensible(void **state)
 	assert_int_equal(c.port, 8080);
 	assert_true(c.threads >= 1);
 	assert_int_equal(c.max_body, 1024 * 1024);
+	assert_int_equal(c.digest_interval, 3600);
 	config_free(&c);
 }
 
@@ -59,7 +60,9 @@ static void environment_overrides_defaults(void **state)
 	setenv("TANDEM_DB", "/tmp/x.db", 1);
 	setenv("TANDEM_LISTEN", "[::1]:9090", 1);
 	setenv("TANDEM_THREADS", "3", 1);
+	setenv("TANDEM_DIGEST_INTERVAL", "0", 1);
 	assert_int_equal(config_load(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.digest_interval, 0);
 	assert_string_equal(c.db_path, "/tmp/x.db");
 	assert_string_equal(c.listen_addr, "::1");
 	assert_int_equal(c.port, 9090);
@@ -68,6 +71,7 @@ static void environment_overrides_defaults(void **state)
 	unsetenv("TANDEM_DB");
 	unsetenv("TANDEM_LISTEN");
 	unsetenv("TANDEM_THREADS");
+	unsetenv("TANDEM_DIGEST_INTERVAL");
 }
 
 static void bad_environment_values_are_named_in_the_error(void **state)
@@ -84,6 +88,11 @@ static void bad_environment_values_are_named_in_the_error(void **state)
 	assert_non_null(strstr(err, "TANDEM_LISTEN"));
 	config_free(&c);
 	unsetenv("TANDEM_LISTEN");
+	setenv("TANDEM_DIGEST_INTERVAL", "-1", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), ERR_INVALID);
+	assert_non_null(strstr(err, "TANDEM_DIGEST_INTERVAL"));
+	config_free(&c);
+	unsetenv("TANDEM_DIGEST_INTERVAL");
 }
 
 int main(void)

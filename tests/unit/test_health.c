@@ -580,6 +580,21 @@ static void every_status_has_a_key_and_a_label(void **state)
 	assert_null(health_status_key(HEALTH__MAX));
 }
 
+static void a_status_key_reads_back_and_anything_else_is_refused(void **state)
+{
+	(void)state;
+	for (int s = 0; s < HEALTH__MAX; s++) {
+		enum health_status got = HEALTH__MAX;
+		assert_int_equal(health_status_parse(health_status_key((enum health_status)s), &got), 0);
+		assert_int_equal(got, s);
+	}
+	enum health_status keep = HEALTH_FADING;
+	assert_int_equal(health_status_parse("On track", &keep), ERR_INVALID);
+	assert_int_equal(health_status_parse("", &keep), ERR_INVALID);
+	assert_int_equal(health_status_parse(NULL, &keep), ERR_INVALID);
+	assert_int_equal(keep, HEALTH_FADING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +636,7 @@ int main(void)
 		cmocka_unit_test(missing_pointers_are_refused),
 		cmocka_unit_test(a_clock_before_activation_is_on_track),
 		cmocka_unit_test(every_status_has_a_key_and_a_label),
+		cmocka_unit_test(a_status_key_reads_back_and_anything_else_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

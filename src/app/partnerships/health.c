@@ -28,6 +28,16 @@ const char *health_status_label(enum health_status s)
 	return s >= 0 && s < HEALTH__MAX ? status_labels[s] : NULL;
 }
 
+int health_status_parse(const char *key, enum health_status *out)
+{
+	for (int i = 0; key && i < HEALTH__MAX; i++)
+		if (strcmp(key, status_keys[i]) == 0) {
+			*out = (enum health_status)i;
+			return 0;
+		}
+	return ERR_INVALID;
+}
+
 static int64_t max64(int64_t a, int64_t b)
 {
 	return a > b ? a : b;

@@ -83,6 +83,8 @@ enum health_status {
 const char *health_status_key(enum health_status s);
 /* "Not active", "On track", "Overdue", "Fading", "At risk"; NULL out of range. */
 const char *health_status_label(enum health_status s);
+/* The status of a key as health_status_key gives it. Returns 0, or ERR_INVALID (*out untouched) for anything else. */
+int health_status_parse(const char *key, enum health_status *out) WUR;
 
 /* One partner school's time. */
 struct health_school {

@@ -91,7 +91,8 @@ static int agreement_model(const struct ps_page *pg, json_t **out)
  * GET /partnerships/{id}
  * The partnership: state, partner schools, what the agreement still needs
  * and who has signed. Partner schools' people see it all; the network's
- * coordinators see its summary only.
+ * coordinators see its summary only. Both see its health with the recent
+ * changes of health (health.history) and since when it has had its status.
  */
 int handle_ps_show(struct request *req, struct response *res)
 {
@@ -142,8 +143,18 @@ int handle_ps_show(struct request *req, struct response *res)
 		json_object_set_new(m, "full", json_false());
 	}
 	struct health_result h;
-	if (ps_health(pg.db, &pg.p, clock_now(), &h) == 0)
-		json_object_set_new(m, "health", ps_health_json(pg.a, &h));
+	int64_t now = clock_now();
+	if (ps_health(pg.db, &pg.p, now, &h) == 0) {
+		/* With the recent changes of health, which the latest of says since when. */
+		json_t *hj = ps_health_json(pg.a, &h);
+		json_t *history = ps_health_history(pg.db, pg.p.id, PS_HEALTH_HISTORY_SHOWN);
+		json_t *last = json_array_get(history, 0);
+		ps_health_set_since(hj, json_string_value(json_object_get(last, "to")),
+				    json_string_value(json_object_get(last, "changed_at")), now);
+		json_object_set_new(hj, "has_history", json_boolean(json_array_size(history) > 0));
+		json_object_set_new(hj, "history", history);
+		json_object_set_new(m, "health", hj);
+	}
 	res_view(res, 200, "partnerships/show", m);
 	return 0;
 }

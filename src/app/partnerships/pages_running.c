@@ -17,8 +17,12 @@
 #include "core/str.h"
 #include "db/db.h"
 
+/* With the latest recorded change of health (for "since when"). */
 DB_QUERY(Q_PR_NETWORK_PS,
-	 "SELECT p.id FROM partnership p WHERE p.network_id = ? AND p.state <> 'closed' ORDER BY p.id");
+	 "SELECT p.id, h.to_status AS last_to, h.changed_at AS last_at FROM partnership p "
+	 "LEFT JOIN health_change h ON h.id = (SELECT id FROM health_change WHERE partnership_id = p.id "
+	 "ORDER BY changed_at DESC, id DESC LIMIT 1) "
+	 "WHERE p.network_id = ? AND p.state <> 'closed' ORDER BY p.id");
 DB_QUERY(Q_PR_CLOSE,
 	 "UPDATE partnership SET state = 'closed', closed_at = ?, closing_reflection = ?, updated_at = ? "
 	 "WHERE id = ? AND state <> 'closed'");
@@ -184,8 +188,9 @@ static int handle_ps_close(struct request *req, struct response *res)
 /*
  * GET /networks/{slug}/attention
  * The network's open partnerships with their health, those that need
- * attention (overdue, fading, at risk) first, with the reason
- * (coordinators and administrators).
+ * attention (overdue, fading, at risk) first, with the reason and, once
+ * the health sweep has recorded it, since when (coordinators and
+ * administrators).
  */
 static int handle_ps_attention(struct request *req, struct response *res)
 {
@@ -225,6 +230,8 @@ static int handle_ps_attention(struct request *req, struct response *res)
 			continue;
 		json_t *item = ps_json(&p);
 		json_t *hj = ps_health_json(a, &h);
+		ps_health_set_since(hj, json_string_value(json_object_get(row, "last_to")),
+				    json_string_value(json_object_get(row, "last_at")), now);
 		bool needs = json_is_true(json_object_get(hj, "needs_attention"));
 		json_object_set_new(item, "health", hj);
 		json_array_append_new(needs ? attention : fine, item);

@@ -2,19 +2,26 @@
 /*
  * partnerships.h — the partnerships capability as the rest of Tandem sees
  * it: the route tables (introductions, partnerships and their agreement,
- * running them, the private calendar feed; see pages*.c) and the offer of
- * an introduction that a school's profile shows a signed-in school lead.
+ * running them, the private calendar feed; see pages*.c), the offer of an
+ * introduction that a school's profile shows a signed-in school lead, and
+ * the health sweep with the weekly digest, as a thread of `tandem serve`
+ * and as `tandem digest`.
  */
 #ifndef TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
 #define TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
+#include "core/err.h"
 #include "http/http.h"
 
+struct cli;
+struct config;
 struct db;
+struct db_pool;
 struct user;
 
 /* Route table for /introductions/… and /partnerships/…. */
@@ -37,5 +44,19 @@ json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t ur
  * empty for anyone else), so the list can mark who may be asked.
  */
 json_t *partnerships_peers(struct db *db, const struct user *u);
+
+/*
+ * Start the health thread of `tandem serve` (digest_worker.c): the health
+ * sweep and the weekly digests at start and every config->digest_interval
+ * seconds, on its own connection from pool. A no-op when the interval is 0.
+ * Returns 0 or an error with a message in err.
+ */
+int partnerships_digest_worker_start(struct db_pool *pool, const struct config *config, char *err,
+				     size_t errsz) WUR;
+/* Ask the health thread to stop and wait for it (a run in progress finishes first). */
+void partnerships_digest_worker_stop(void);
+
+/* `tandem digest [--dry-run]`: the sweep and the digests once, saying what was done (cli.c). */
+int partnerships_cli_digest(struct cli *cli);
 
 #endif

@@ -187,4 +187,65 @@ int ps_health(struct db *db, const struct partnership *p, int64_t now, struct he
 /* {status, label, reason, reasons[], next_meeting_due, hours_committed, hours_due, hours_logged} (new). */
 json_t *ps_health_json(struct arena *a, const struct health_result *h);
 
+/* ---- sweep.c: health over time ------------------------------------------- */
+
+/* What a sweep and a digest run did, for the command line and the log. */
+struct ps_digest_report {
+	int checked;      /* partnerships whose health was worked out */
+	int changes;      /* health changes recorded (in a dry run: found) */
+	int digests;      /* digests queued (in a dry run: that would have been) */
+	json_t *changed;  /* [{partnership_id, title, from, to, reason}] (owned) */
+	json_t *messages; /* [{to, name, subject, body}] (owned) */
+};
+/* Empty report with its arrays; free with ps_digest_report_free. */
+void ps_digest_report_init(struct ps_digest_report *r);
+void ps_digest_report_free(struct ps_digest_report *r);
+
+/*
+ * Work out, at now, the health of every partnership that is not closed (and
+ * of one closed since the last sweep); where it differs from the stored
+ * partnership.health_status, record a health_change with the reason and
+ * store the new status. In the caller's transaction (ps_digest_run makes
+ * one). A partnership whose facts make no sense is logged and skipped. Adds
+ * to rep. Returns 0 or ERR_DB.
+ */
+int ps_health_sweep_tx(struct db *db, int64_t now, struct ps_digest_report *rep) WUR;
+/*
+ * The recent health changes of a partnership, newest first, at most limit:
+ * [{from, from_label, to, to_label, reason, changed_at, changed_on}] (new
+ * array; empty on a store error). No policy check: the caller shows it to
+ * whoever may see the summary.
+ */
+json_t *ps_health_history(struct db *db, int64_t partnership_id, int limit);
+/* How many recent changes the partnership page lists. */
+#define PS_HEALTH_HISTORY_SHOWN 10
+/*
+ * Add since (a day in words) and since_at to health JSON hj when the last
+ * recorded change (to status last_to at last_at, ISO text; NULL when none)
+ * led to the status hj shows at now, and was not after now. Otherwise
+ * leave hj alone.
+ */
+void ps_health_set_since(json_t *hj, const char *last_to, const char *last_at, int64_t now);
+
+/* ---- digest_store.c: the weekly digest ----------------------------------- */
+
+/*
+ * Queue, at now, the weekly digest for every lead of a partner school of an
+ * active partnership and every named keeper of one (each still at one of
+ * its partner schools) whose digest is due (health_digest_due) and who has
+ * news (digest.h); record digest_sent. Links start with base_url ("" for
+ * paths only). In the caller's transaction; dry_run queues and records
+ * nothing but still fills rep. Returns 0 or ERR_DB.
+ */
+int ps_digest_send_tx(struct db *db, const char *base_url, int64_t now, bool dry_run,
+		      struct ps_digest_report *rep) WUR;
+/*
+ * The sweep and then the digests, as `tandem digest` and the background
+ * thread run them: each in its own transaction; with dry_run both in one
+ * transaction that is rolled back, so nothing changes. Returns 0 or an
+ * error (nothing of the failing step is kept).
+ */
+int ps_digest_run(struct db *db, const char *base_url, int64_t now, bool dry_run,
+		  struct ps_digest_report *rep) WUR;
+
 #endif
