@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
-/* clock.c — injectable wall clock and a monotonic clock. */
+/*
+ * clock.c — injectable wall clock and a monotonic clock, and UK civil time
+ * (Europe/London: GMT and British Summer Time) worked out from the rule in
+ * force since 1996 rather than the process's TZ, which is global state and
+ * not thread-safe to change.
+ */
 #include "core/clock.h"
 
 #include <stdatomic.h>
@@ -68,4 +73,55 @@ void clock_format_date(int64_t t, char *out, size_t size)
 	struct tm tm;
 	gmtime_r(&tt, &tm);
 	strftime(out, size, "%Y-%m-%d", &tm);
+}
+
+/* 01:00 UTC on the last Sunday of month mon (0-based) of year: when UK clocks change. */
+static int64_t last_sunday_1am(int year, int mon)
+{
+	struct tm tm = {.tm_year = year - 1900, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1};
+	time_t t = timegm(&tm);
+	struct tm w;
+	gmtime_r(&t, &w);
+	return (int64_t)t - (int64_t)w.tm_wday * 86400;
+}
+
+int64_t clock_uk_offset(int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int year = tm.tm_year + 1900;
+	return t >= last_sunday_1am(year, 2) && t < last_sunday_1am(year, 9) ? 3600 : 0;
+}
+
+int64_t clock_uk_to_utc(int64_t local)
+{
+	/* Summer time when the instant an hour earlier is in summer time; otherwise GMT. */
+	return clock_uk_offset(local - 3600) ? local - 3600 : local;
+}
+
+static const char *const uk_months[12] = {"January", "February", "March",     "April",   "May",      "June",
+					  "July",    "August",   "September", "October", "November", "December"};
+
+void clock_format_uk(int64_t t, int with_time, char *out, size_t size)
+{
+	time_t tt = (time_t)(t + clock_uk_offset(t));
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	if (with_time)
+		snprintf(out, size, "%d %s %d, %02d:%02d", tm.tm_mday, uk_months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+			 tm.tm_min);
+	else
+		snprintf(out, size, "%d %s %d", tm.tm_mday, uk_months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+void clock_uk_day_time(int64_t t, char *day, char *hhmm)
+{
+	time_t tt = (time_t)(t + clock_uk_offset(t));
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	if (day)
+		strftime(day, 11, "%Y-%m-%d", &tm);
+	if (hhmm)
+		strftime(hhmm, 6, "%H:%M", &tm);
 }

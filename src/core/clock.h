@@ -28,4 +28,24 @@ void clock_format_iso(int64_t t, char *out, size_t size);
 /* Format a Unix time as "YYYY-MM-DD" into out (at least 11 bytes). */
 void clock_format_date(int64_t t, char *out, size_t size);
 
+/*
+ * School time. Tandem is for schools in England, so times people type and
+ * read (a meeting at 16:00) are UK civil time, Europe/London: GMT, and
+ * British Summer Time (GMT+1) from 01:00 UTC on the last Sunday in March
+ * until 01:00 UTC on the last Sunday in October. The store keeps UTC.
+ */
+/* Seconds UK civil time is ahead of UTC at instant t: 3600 in summer time, else 0. */
+int64_t clock_uk_offset(int64_t t);
+/*
+ * The instant (UTC) of a UK wall-clock time given as seconds since the
+ * epoch as if it were UTC (a day's midnight plus hours and minutes). In the
+ * hour skipped in March the time is read as GMT; in the hour repeated in
+ * October, as the first (summer time) one.
+ */
+int64_t clock_uk_to_utc(int64_t local);
+/* t in UK civil time for people: "1 October 2025", or with_time "1 October 2025, 16:00" (size >= 32). */
+void clock_format_uk(int64_t t, int with_time, char *out, size_t size);
+/* The UK civil day of t as "YYYY-MM-DD" and the time as "HH:MM" (either may be NULL; 11 and 6 bytes). */
+void clock_uk_day_time(int64_t t, char *day, char *hhmm);
+
 #endif

@@ -12,6 +12,7 @@ the log."""
 import datetime
 import re
 import time
+import zoneinfo
 
 import icalendar  # python3-icalendar
 import pytest
@@ -22,6 +23,8 @@ from test_networks import DEMO, Person, add_user, create_network, location, one,
 
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD, COOKRIDGE = 107897, 107896, 108055, 107894
 UTC = datetime.timezone.utc
+# Times typed on the running page are UK civil time; the feed carries the same instants in UTC.
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 BASE_URL = "https://tandem.example.org"
 TODAY = datetime.datetime.now(UTC).date()
 
@@ -203,7 +206,7 @@ def test_the_feed_is_a_private_uncached_calendar(w):
 def test_the_feed_holds_the_meetings_of_the_persons_partnerships_at_their_times(w):
     ev = events(feed(w, "lead_w"))
     e = ev[uid("meeting", w.m_next)]
-    start = datetime.datetime.combine(TODAY + datetime.timedelta(days=30), datetime.time(15, 30), UTC)
+    start = datetime.datetime.combine(TODAY + datetime.timedelta(days=30), datetime.time(15, 30), LONDON)
     assert e.decoded("DTSTART") == start
     assert e.decoded("DTEND") == start + datetime.timedelta(minutes=90)
     assert str(e["SUMMARY"]) == "Partnership meeting: " + w.p1_title
@@ -215,7 +218,7 @@ def test_the_feed_holds_the_meetings_of_the_persons_partnerships_at_their_times(
     assert "URL" not in e  # no TANDEM_BASE_URL on this server: no absolute link to give
     past = ev[uid("meeting", w.m_past)]
     assert past.decoded("DTSTART") == datetime.datetime.combine(
-        TODAY - datetime.timedelta(days=60), datetime.time(16, 0), UTC)
+        TODAY - datetime.timedelta(days=60), datetime.time(16, 0), LONDON)
     assert past.decoded("DTEND") - past.decoded("DTSTART") == datetime.timedelta(hours=1)
     assert uid("meeting", w.m_old) not in ev  # more than a year ago
     assert uid("meeting", w.m_p2) not in ev   # not Weetwood's partnership

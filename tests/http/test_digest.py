@@ -198,7 +198,7 @@ def test_the_page_shows_the_history_and_the_attention_page_lists_it(w):
             assert "Not active \u2192 <strong>On track</strong>" in page
             assert "Overdue since " + h["since"] in page
         page = coord.get("/networks/%s/attention" % w.net).text
-        needs, others = page.split("<h2>The others</h2>")
+        needs, others = page.split("<h2>Other open partnerships</h2>")
         assert w.title in needs and "Overdue" in needs and "since " in needs
         assert w.title not in others
         item = coord.get("/networks/%s/attention" % w.net, json=True).json()["attention"][0]

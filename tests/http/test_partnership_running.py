@@ -199,6 +199,9 @@ def test_a_meeting_with_its_decision_and_action_is_recorded(w):
     run = w.p["staff_w"].get(url(w, "/running"), json=True).json()["running"]
     assert run["meetings"][0]["location"] == "Weetwood staffroom"
     assert run["meetings"][0]["planned"] is False
+    # Typed in UK time (British Summer Time on 1 October), kept in UTC, shown as typed.
+    assert one(w.db, "SELECT held_at FROM meeting WHERE partnership_id = ?", w.pid) == "2025-10-01T07:00:00Z"
+    assert run["meetings"][0]["when"] == "1 October 2025, 08:00"
     assert run["decisions"][0]["text"] == "Use one reasoning paper in both schools"
     assert run["decisions"][0]["agreement"].count("yes") == 2
     assert run["actions"][0]["title"] == "Draft the reasoning paper" and run["actions"][0]["owner"] == "Sol Lead"

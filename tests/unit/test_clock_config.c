@@ -21,6 +21,44 @@ static void the_clock_moves_by_the_offset(void **state)
 	clock_set_offset(0);
 }
 
+static void uk_summer_time_starts_and_ends_at_one_in_the_morning_utc(void **state)
+{
+	(void)state;
+	/* 2025: summer time from 30 March 01:00 UTC to 26 October 01:00 UTC. */
+	assert_int_equal(clock_uk_offset(1743296400 - 1), 0);    /* 2025-03-30T00:59:59Z */
+	assert_int_equal(clock_uk_offset(1743296400), 3600);     /* 2025-03-30T01:00:00Z */
+	assert_int_equal(clock_uk_offset(1761440400 - 1), 3600); /* 2025-10-26T00:59:59Z */
+	assert_int_equal(clock_uk_offset(1761440400), 0);        /* 2025-10-26T01:00:00Z */
+	assert_int_equal(clock_uk_offset(1735689600), 0);        /* 2025-01-01 */
+	assert_int_equal(clock_uk_offset(1751328000), 3600);     /* 2025-07-01 */
+}
+
+static void a_uk_wall_clock_time_becomes_the_right_instant(void **state)
+{
+	(void)state;
+	/* 16:00 on 1 July 2025 is 15:00 UTC; 16:00 on 1 December 2025 is 16:00 UTC. */
+	assert_int_equal(clock_uk_to_utc(1751328000 + 16 * 3600), 1751328000 + 15 * 3600);
+	assert_int_equal(clock_uk_to_utc(1764547200 + 16 * 3600), 1764547200 + 16 * 3600);
+	char day[11], hhmm[6];
+	clock_uk_day_time(1751328000 + 15 * 3600, day, hhmm);
+	assert_string_equal(day, "2025-07-01");
+	assert_string_equal(hhmm, "16:00");
+	/* 23:30 UTC on 30 June is already 1 July in the UK. */
+	clock_uk_day_time(1751328000 - 1800, day, hhmm);
+	assert_string_equal(day, "2025-07-01");
+	assert_string_equal(hhmm, "00:30");
+}
+
+static void uk_times_are_written_for_people(void **state)
+{
+	(void)state;
+	char s[40];
+	clock_format_uk(1751328000 + 15 * 3600, 1, s, sizeof(s));
+	assert_string_equal(s, "1 July 2025, 16:00");
+	clock_format_uk(1764547200 + 16 * 3600, 0, s, sizeof(s));
+	assert_string_equal(s, "1 December 2025");
+}
+
 static void tandem_now_sets_an_absolute_time(void **state)
 {
 	setenv("TANDEM_NOW", "1800000000", 1);
@@ -99,6 +137,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_clock_moves_by_the_offset),
+		cmocka_unit_test(uk_summer_time_starts_and_ends_at_one_in_the_morning_utc),
+		cmocka_unit_test(a_uk_wall_clock_time_becomes_the_right_instant),
+		cmocka_unit_test(uk_times_are_written_for_people),
 		cmocka_unit_test(tandem_now_sets_an_absolute_time),
 		cmocka_unit_test(config_defaults_are_sensible),
 		cmocka_unit_test(environment_overrides_defaults),

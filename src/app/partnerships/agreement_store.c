@@ -335,6 +335,7 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 				      pa->signed_by[i], "signed_at", pa->signed_at[i], "objectives_yes",
 				      s->in_objectives == AGREEMENT_ANSWER_YES);
 		json_object_set_new(o, "objectives_no", json_boolean(s->in_objectives == AGREEMENT_ANSWER_NO));
+		ps_add_date_label(o, "signed_at", "signed_on", true);
 		json_object_set_new(o, "hours_text", s->has_hours ? json_sprintf("%d", s->hours_per_term) : json_string(""));
 		json_object_set_new(o, "budget_text",
 				    s->has_budget ? json_sprintf("%lld.%02lld", (long long)(s->budget_pence / 100),

@@ -155,6 +155,7 @@ json_t *ps_intro_list(struct db *db, const struct user *u)
 		json_object_set_new(r, "awaiting_you",
 				    json_boolean(json_integer_value(json_object_get(r, "awaiting_you")) &&
 						 u->role == SCHOOL_ROLE_LEAD));
+		ps_add_date_label(r, "created_at", "asked_on", false);
 	}
 	return rows ? rows : json_array();
 }
@@ -218,6 +219,7 @@ int ps_intro_get(struct db *db, struct arena *a, const struct user *u, int64_t i
 			      str_eq(in.state, "declined"));
 	if (in.partnership_id)
 		json_object_set_new(j, "partnership_url", json_sprintf("/partnerships/%lld", (long long)in.partnership_id));
+	ps_add_date_label(j, "created_at", "asked_on", false);
 	*out = j;
 	return 0;
 }

@@ -146,6 +146,15 @@ json_t *ps_json(const struct partnership *p)
 			      str_eq(p->state, "forming"), "is_active", str_eq(p->state, "active"), "is_closed",
 			      str_eq(p->state, "closed"));
 	json_object_set_new(j, "url", json_sprintf("/partnerships/%lld", (long long)p->id));
+	/* The dates as people read them. */
+	if (p->activated_at) {
+		clock_format_uk(p->activated_at, 0, act, sizeof(act));
+		json_object_set_new(j, "activated_on", json_string(act));
+	}
+	if (p->closed_at) {
+		clock_format_uk(p->closed_at, 0, clo, sizeof(clo));
+		json_object_set_new(j, "closed_on", json_string(clo));
+	}
 	return j;
 }
 
@@ -175,6 +184,16 @@ void ps_mail_leads(struct db *db, int64_t urn, const char *subject, const char *
 			log_warn("partnerships: could not queue mail to a lead of %lld", (long long)urn);
 	}
 	json_decref(emails);
+}
+
+void ps_add_date_label(json_t *o, const char *iso_key, const char *label_key, bool with_time)
+{
+	int64_t t = ps_parse_time(json_string_value(json_object_get(o, iso_key)));
+	if (!t)
+		return;
+	char label[48];
+	clock_format_uk(t, with_time, label, sizeof(label));
+	json_object_set_new(o, label_key, json_string(label));
 }
 
 const char *ps_iso(struct arena *a, int64_t t)
@@ -296,9 +315,19 @@ json_t *ps_health_json(struct arena *a, const struct health_result *h)
 	char due[16] = "";
 	if (h->next_meeting_due)
 		clock_format_date(h->next_meeting_due, due, sizeof(due));
-	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:f, s:f, s:f, s:b}", "status", health_status_key(h->status), "label",
-			 health_status_label(h->status), "reason", h->reason, "reasons", reasons, "next_meeting_due",
-			 arena_strdup(a, due), "hours_committed", h->hours_committed, "hours_due", h->hours_due,
-			 "hours_logged", h->hours_logged, "needs_attention",
-			 h->status == HEALTH_OVERDUE || h->status == HEALTH_FADING || h->status == HEALTH_AT_RISK);
+	/* The reasons after the headline one, for the page (the headline is `reason`). */
+	json_t *more = json_array();
+	for (size_t i = 1; i < h->n_reasons; i++)
+		json_array_append_new(more, json_string(h->reasons[i].text));
+	char due_on[48] = "";
+	if (h->next_meeting_due)
+		clock_format_uk(h->next_meeting_due, 0, due_on, sizeof(due_on));
+	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:s, s:f, s:f, s:f, s:b}", "status", health_status_key(h->status),
+			      "label", health_status_label(h->status), "reason", h->reason, "reasons", reasons,
+			      "next_meeting_due", arena_strdup(a, due), "hours_committed", h->hours_committed, "hours_due",
+			      h->hours_due, "hours_logged", h->hours_logged, "needs_attention",
+			      h->status == HEALTH_OVERDUE || h->status == HEALTH_FADING || h->status == HEALTH_AT_RISK);
+	json_object_set_new(j, "other_reasons", more);
+	json_object_set_new(j, "next_meeting_due_on", json_string(due_on));
+	return j;
 }

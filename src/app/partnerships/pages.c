@@ -22,8 +22,11 @@
 #include "db/db.h"
 
 DB_QUERY(Q_PG_COORDINATED,
-	 "SELECT n.slug, n.name FROM network n JOIN network_role r ON r.network_id = n.id "
+	 "SELECT n.id, n.slug, n.name FROM network n JOIN network_role r ON r.network_id = n.id "
 	 "WHERE r.person_id = ? AND r.role = 'coordinator' ORDER BY n.name");
+DB_QUERY(Q_PG_MEMBERS,
+	 "SELECT ns.urn, COALESCE(s.name, 'School URN ' || ns.urn) AS name FROM network_school ns "
+	 "LEFT JOIN school s ON s.urn = ns.urn WHERE ns.network_id = ? ORDER BY name");
 
 /* ---- shared by the page files -------------------------------------------- */
 
@@ -166,6 +169,17 @@ static json_t *new_model(struct db *db, struct arena *a, const struct user *u, c
 	json_object_set_new(m, "has_many", json_boolean(n > 1));
 	struct db_stmt *st = db_stmt(db, &Q_PG_COORDINATED);
 	json_t *coord = st && db_bind_int(st, 1, u->id) == 0 ? db_rows_json(st) : NULL;
+	/* A coordinator brokers between the member schools of a network they run: each network's schools. */
+	size_t i;
+	json_t *net;
+	json_array_foreach(coord, i, net)
+	{
+		struct db_stmt *ms = db_stmt(db, &Q_PG_MEMBERS);
+		json_t *members = ms && db_bind_int(ms, 1, json_integer_value(json_object_get(net, "id"))) == 0
+					  ? db_rows_json(ms)
+					  : NULL;
+		json_object_set_new(net, "schools", members ? members : json_array());
+	}
 	json_object_set_new(m, "coordinated", coord ? coord : json_array());
 	json_object_set_new(m, "can_broker", json_boolean(json_array_size(json_object_get(m, "coordinated")) > 0));
 	return m;

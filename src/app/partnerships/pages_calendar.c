@@ -50,6 +50,8 @@ static int calendar_model(struct request *req, struct db *db, const struct user 
 			 created_at != NULL, "created_at", created_at, "has_school", u->school_urn > 0, "partnerships",
 			 (json_int_t)n, "has_partnerships", n > 0, "has_links",
 			 ps_calendar_link_base(a, ps_page_base_url(req)) != NULL);
+	if (*out)
+		ps_add_date_label(json_object_get(*out, "calendar"), "created_at", "created_on", true);
 	return *out ? 0 : ERR_INTERNAL;
 }
 

@@ -68,6 +68,8 @@ bool ps_network_has_school(struct db *db, int64_t network_id, int64_t urn);
 const char *ps_school_name(struct db *db, struct arena *a, int64_t urn);
 /* Queue an email to every lead of school urn (errors are logged, never fail the caller). */
 void ps_mail_leads(struct db *db, int64_t urn, const char *subject, const char *body);
+/* Add o[label_key] = o[iso_key] (a stored time) as people read it in UK time: "1 October 2025[, 16:00]". */
+void ps_add_date_label(json_t *o, const char *iso_key, const char *label_key, bool with_time);
 /* The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL or bad text). */
 const char *ps_iso(struct arena *a, int64_t t);
 int64_t ps_parse_time(const char *s);
@@ -148,7 +150,7 @@ int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct 
 /* ---- running.c ---------------------------------------------------------- */
 
 /*
- * Record a meeting from form {held_on, held_at (HH:MM, default 16:00),
+ * Record a meeting from form {held_on, held_at (HH:MM in UK time, default 16:00),
  * minutes, location, attendees, notes, decision, action, action_owner,
  * action_due}: the meeting, and optionally one decision and one action
  * taken at it. ERR_INVALID with errors.

@@ -214,7 +214,7 @@ int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 	if (rc)
 		return rc;
 	struct db_stmt *st = db_stmt(db, &Q_RUN_MEETING_INSERT);
-	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, ps_iso(a, on + hh * 3600 + mm * 60)) ||
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, ps_iso(a, clock_uk_to_utc(on + hh * 3600 + mm * 60))) ||
 	    db_bind_int(st, 3, minutes) || db_bind_text(st, 4, loc) || db_bind_text(st, 5, att) ||
 	    db_bind_text(st, 6, notes) || db_bind_int(st, 7, u->id) || db_bind_text(st, 8, ps_iso(a, clock_now()))) {
 		rc = ERR_DB;
@@ -454,12 +454,17 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 	json_t *r;
 	json_array_foreach(meetings, i, r)
 	{
-		/* "2025-10-06T16:00:00Z": the day, the time, and whether it is still to come. */
+		/* Stored in UTC; the day and time as the school's clock shows them, and whether it is still to come. */
 		const char *at = json_string_value(json_object_get(r, "held_at"));
-		if (!at || strlen(at) < 16)
+		int64_t t = ps_parse_time(at);
+		if (!t)
 			continue;
-		json_object_set_new(r, "day", json_stringn(at, 10));
-		json_object_set_new(r, "time", json_stringn(at + 11, 5));
+		char day[11], hhmm[6], label[48];
+		clock_uk_day_time(t, day, hhmm);
+		clock_format_uk(t, 1, label, sizeof(label));
+		json_object_set_new(r, "day", json_string(day));
+		json_object_set_new(r, "time", json_string(hhmm));
+		json_object_set_new(r, "when", json_string(label));
 		json_object_set_new(r, "planned", json_boolean(strcmp(at, now_iso) > 0));
 	}
 	json_object_set_new(j, "meetings", meetings);
@@ -497,7 +502,14 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 	}
 	json_object_set_new(j, "has_measures", json_boolean(json_array_size(measures) > 0));
 	json_object_set_new(j, "evidence", measures);
-	json_object_set_new(j, "reflections", rows_of(db, &Q_RUN_REFLECTIONS, p->id));
+	json_t *refl = rows_of(db, &Q_RUN_REFLECTIONS, p->id);
+	json_array_foreach(refl, i, r)
+	{
+		char label[48];
+		clock_format_uk(ps_parse_time(json_string_value(json_object_get(r, "created_at"))), 0, label, sizeof(label));
+		json_object_set_new(r, "written_on", json_string(label));
+	}
+	json_object_set_new(j, "reflections", refl);
 	json_object_set_new(j, "people", rows_of(db, &Q_RUN_PEOPLE, p->id));
 	json_object_set_new(j, "schools", rows_of(db, &Q_RUN_SCHOOLS, p->id));
 	*out = j;
