@@ -4,28 +4,11 @@ import os
 import sys
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
-from tandem_server import ROOT, Server  # noqa: E402
-
-BUILD = os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build", "test"))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,900"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    yield driver
-    driver.quit()
+from conftest import BUILD, console_errors  # noqa: E402
+from tandem_server import Server  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +16,6 @@ def server():
     s = Server()
     yield s
     s.close()
-
-
-def console_errors(driver):
-    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_front_page_opens_with_its_title_and_no_console_errors(browser, server):

@@ -14,16 +14,12 @@ import subprocess
 import sys
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
+from conftest import click_and_wait, console_errors, screenshot  # noqa: E402
 from tandem_server import BIN, ROOT, Server  # noqa: E402
-
-BUILD = os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build", "test"))
 PASSWORD = "aire-valley-demo"
 SLUG = "aire-valley-learning-partnership"
 WEETWOOD, ADEL = 107897, 107892
@@ -40,40 +36,18 @@ def db(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000"):
-        opts.add_argument(flag)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
-    yield driver
-    driver.quit()
-
-
-def console_errors(driver):
-    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-
-
 def sign_in(b, server, email):
     b.delete_all_cookies()
     b.get(server.url + "/sign-in")
     b.find_element(By.NAME, "email").send_keys(email)
     b.find_element(By.NAME, "password").send_keys(PASSWORD)
-    button = b.find_element(By.CSS_SELECTOR, "main form button[type=submit]")
-    button.click()
-    WebDriverWait(b, 10).until(EC.staleness_of(button))
+    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert "Sign out" in b.find_element(By.TAG_NAME, "header").text
 
 
 def submit(b, action_suffix):
     """Press the submit button of the form whose action ends with action_suffix; wait for the next page."""
-    button = b.find_element(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix)
-    button.click()
-    WebDriverWait(b, 10).until(EC.staleness_of(button))
+    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix))
 
 
 def fill(b, name, value, form=None):
@@ -88,11 +62,6 @@ def fill(b, name, value, form=None):
         el.send_keys(value)
 
 
-def shot(b, name):
-    os.makedirs(BUILD, exist_ok=True)
-    b.save_screenshot(os.path.join(BUILD, "screenshot-%s.png" % name))
-
-
 def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fades(browser, db):
     b = browser
     server = Server(db=db, env={"TANDEM_NOW": str(T0)})
@@ -102,7 +71,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         b.get(server.url + "/schools/%d/similar" % WEETWOOD)
         adel = [li for li in b.find_elements(By.CSS_SELECTOR, "ol.similar > li") if "Adel Primary" in li.text][0]
         assert "In Aire Valley Learning Partnership" in adel.text
-        adel.find_element(By.PARTIAL_LINK_TEXT, "Ask for an introduction").click()
+        click_and_wait(b, adel.find_element(By.PARTIAL_LINK_TEXT, "Ask for an introduction"))
         assert "Adel Primary School" in b.find_element(By.TAG_NAME, "main").text
         fill(b, "message", "Your reasoning work is what we need, and our phonics catch-up may help you.")
         submit(b, "/introductions")
@@ -111,7 +80,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         # Adel's lead accepts: a partnership opens, forming, and the page says what is missing.
         sign_in(b, server, "lead.adel@tandem.example")
         b.get(server.url + "/introductions")
-        b.find_element(By.PARTIAL_LINK_TEXT, "Weetwood Primary School").click()
+        click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "Weetwood Primary School"))
         submit(b, "/accept")
         assert "forming" in b.find_element(By.TAG_NAME, "main").text
         assert "What is missing" in b.page_source
@@ -119,7 +88,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         base = "/partnerships/" + pid
 
         # The agreement on the five foundations.
-        b.find_element(By.LINK_TEXT, "The agreement").click()
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "The agreement"))
         fill(b, "type", "mutual")
         fill(b, "challenge", "Reasoning in upper Key Stage 2 maths, and phonics catch-up in Key Stage 1.")
         fill(b, "outcomes", "A shared reasoning scheme; more Year 6 pupils reasoning at greater depth.")
@@ -150,7 +119,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         fill(b, "owner", "Both heads", form="/risks")
         submit(b, "/risks")
         assert "What is missing" not in b.page_source
-        shot(b, "agreement")
+        screenshot(b, "agreement")
         b.get(server.url + base)
         submit(b, "/sign")
         assert "has not signed yet" in b.page_source
@@ -162,7 +131,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         assert "active since" in b.find_element(By.TAG_NAME, "main").text
 
         # Running it: a meeting with a decision and an action, time, evidence.
-        b.find_element(By.LINK_TEXT, "Meetings, time and evidence").click()
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "Meetings, time and evidence"))
         fill(b, "held_at", "08:00", form="/meetings")
         fill(b, "location", "Weetwood staffroom", form="/meetings")
         fill(b, "notes", "Agreed the outline of the reasoning scheme.", form="/meetings")
@@ -177,7 +146,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         page = b.find_element(By.TAG_NAME, "main").text
         assert "Weetwood staffroom" in page and "Draft the reasoning paper" in page
         assert b.find_elements(By.CSS_SELECTOR, "svg.chart circle")
-        shot(b, "running")
+        screenshot(b, "running")
         b.get(server.url + base)
         assert "Health: On track" in b.find_element(By.TAG_NAME, "main").text
         assert console_errors(b) == []
@@ -192,10 +161,10 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         assert "Health: Overdue" in b.find_element(By.TAG_NAME, "main").text
         sign_in(b, later, "coordinator@tandem.example")
         b.get(later.url + "/networks/%s" % SLUG)
-        b.find_element(By.LINK_TEXT, "Partnerships needing attention").click()
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "Partnerships needing attention"))
         item = b.find_element(By.CSS_SELECTOR, "main ul.plain li")
         assert "Weetwood Primary School" in item.text and "Overdue" in item.text
-        shot(b, "attention")
+        screenshot(b, "attention")
         assert console_errors(b) == []
     finally:
         later.stop()

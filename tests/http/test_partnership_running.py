@@ -315,6 +315,9 @@ def test_the_coordinator_sees_health_but_not_the_records(w):
     r = c.get("/networks/%s/attention" % w.net, json=True)
     assert r.status_code == 200 and not r.json()["attention"]
     assert w.p["lead_w"].get("/networks/%s/attention" % w.net).status_code in DENIED
+    # Their partnerships page leads to each network they coordinate.
+    assert 'href="/networks/%s/attention"' % w.net in c.get("/partnerships").text
+    assert "/attention" not in w.p["lead_w"].get("/partnerships").text
 
 
 # ---- health as time passes ------------------------------------------------------------------------

@@ -50,16 +50,22 @@ int ps_fail(struct request *req, struct response *res, int rc)
 	}
 }
 
+int ps_page_begin(struct request *req, struct response *res, const struct user **u, struct db **db)
+{
+	int rc = accounts_require(req, res, u);
+	if (rc)
+		return rc;
+	*db = app_db(req);
+	return *db ? 0 : res_error(res, 503, "The database is not available.");
+}
+
 int ps_page_open(struct request *req, struct response *res, bool full, struct ps_page *pg)
 {
 	memset(pg, 0, sizeof(*pg));
 	pg->a = req_arena(req);
-	int rc = accounts_require(req, res, &pg->u);
+	int rc = ps_page_begin(req, res, &pg->u, &pg->db);
 	if (rc)
 		return rc;
-	pg->db = app_db(req);
-	if (!pg->db)
-		return res_error(res, 503, "The database is not available.");
 	rc = ps_open(pg->db, pg->a, pg->u, req_path_int(req, "id"), &pg->p, &pg->acc);
 	if (rc)
 		return ps_fail(req, res, rc);
@@ -194,12 +200,10 @@ static json_t *new_model(struct db *db, struct arena *a, const struct user *u, c
 static int handle_intro_index(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	json_t *list = ps_intro_list(db, u);
 	json_t *m = json_pack("{s:s, s:o, s:b}", "title", "Introductions", "introductions", list, "has_introductions",
 			      json_array_size(list) > 0);
@@ -216,12 +220,10 @@ static int handle_intro_index(struct request *req, struct response *res)
 static int handle_intro_new(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	const char *const *tos = NULL;
 	size_t n = req_multi(req, "to", &tos);
 	int64_t *to = arena_calloc(req_arena(req), n + 1, sizeof(*to));
@@ -241,13 +243,11 @@ static int handle_intro_new(struct request *req, struct response *res)
 static int handle_intro_create(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
 	struct arena *a = req_arena(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	json_t *errors = req_errors(req) ? json_deep_copy(req_errors(req)) : json_object();
 	const char *const *tos = NULL;
 	size_t n = req_multi(req, "to", &tos);
@@ -288,12 +288,10 @@ static int handle_intro_create(struct request *req, struct response *res)
 static int handle_intro_show(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	json_t *in;
 	if ((rc = ps_intro_get(db, req_arena(req), u, req_path_int(req, "id"), &in)))
 		return ps_fail(req, res, rc);
@@ -306,12 +304,10 @@ static int handle_intro_show(struct request *req, struct response *res)
 static int intro_answer(struct request *req, struct response *res, bool accept)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	int64_t id = req_path_int(req, "id"), pid = 0;
 	const char *reason = accept ? NULL : req_str(req, "reason");
 	if ((rc = ps_intro_answer(db, req_arena(req), u, ps_page_base_url(req), id, accept, reason, &pid)))
@@ -336,20 +332,24 @@ static int handle_intro_decline(struct request *req, struct response *res) { ret
 
 /*
  * GET /partnerships
- * The partnerships of the person's school.
+ * The partnerships of the person's school, and for coordinators the
+ * networks whose partnerships they follow.
  */
 static int handle_ps_index(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	json_t *list = ps_list_mine(db, u);
 	json_t *m = json_pack("{s:s, s:o, s:b}", "title", "Partnerships", "partnerships", list, "has_partnerships",
 			      json_array_size(list) > 0);
+	/* Coordinators follow their networks' partnerships on each network's "needs attention" page. */
+	struct db_stmt *st = db_stmt(db, &Q_PG_COORDINATED);
+	json_t *coord = st && db_bind_int(st, 1, u->id) == 0 ? db_rows_json(st) : NULL;
+	json_object_set_new(m, "coordinated", coord ? coord : json_array());
+	json_object_set_new(m, "has_school", json_boolean(u->school_urn > 0));
 	res_view(res, 200, "partnerships/index", m);
 	return 0;
 }

@@ -31,6 +31,11 @@ struct ps_page {
  * negative error with the response set (sign in first, 404).
  */
 int ps_page_open(struct request *req, struct response *res, bool full, struct ps_page *pg) WUR;
+/*
+ * The start of a page that needs a signed-in person and the database: *u
+ * and *db, or a negative error with the response set (sign in first, 503).
+ */
+int ps_page_begin(struct request *req, struct response *res, const struct user **u, struct db **db) WUR;
 /* The answer for a model refusal or failure (404, 403, 409, 400, 500). */
 int ps_fail(struct request *req, struct response *res, int rc);
 /* The public base URL for links in emails ("" when unset). */

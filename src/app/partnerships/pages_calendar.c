@@ -69,12 +69,10 @@ static const struct param_spec show_params[] = {
 static int handle_calendar_show(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	json_t *m;
 	if ((rc = calendar_model(req, db, u, &m)))
 		return rc;
@@ -93,13 +91,11 @@ static int handle_calendar_show(struct request *req, struct response *res)
 static int handle_calendar_create(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
 	struct arena *a = req_arena(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	char token[TOKEN_BUFSZ];
 	if ((rc = ps_calendar_create(db, u->id, token)))
 		return rc;
@@ -122,12 +118,10 @@ static int handle_calendar_create(struct request *req, struct response *res)
 static int handle_calendar_revoke(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	bool revoked;
 	if ((rc = ps_calendar_revoke(db, u->id, &revoked)))
 		return rc;

@@ -195,13 +195,11 @@ static int handle_ps_close(struct request *req, struct response *res)
 static int handle_ps_attention(struct request *req, struct response *res)
 {
 	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct db *db;
+	int rc = ps_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
 	struct arena *a = req_arena(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	struct network net;
 	struct net_access nacc;
 	if (net_open(db, a, u, req_path_str(req, "slug"), &net, &nacc))

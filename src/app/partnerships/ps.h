@@ -75,7 +75,7 @@ const char *ps_iso(struct arena *a, int64_t t);
 int64_t ps_parse_time(const char *s);
 /* A day "YYYY-MM-DD" as Unix time at midnight UTC, 0 for NULL or bad text. */
 int64_t ps_parse_day(const char *s);
-/* The partnerships of u's school (and for coordinators, their networks' partnerships): [{…ps_json}]. */
+/* The partnerships of u's school, newest first: [{…ps_json}] (empty without a school). */
 json_t *ps_list_mine(struct db *db, const struct user *u);
 
 /* ---- introductions.c ---------------------------------------------------- */
