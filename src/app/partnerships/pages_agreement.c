@@ -106,33 +106,9 @@ int handle_ps_show(struct request *req, struct response *res)
 			return ps_fail(req, res, rc);
 		json_object_set_new(m, "title", json_string(pg.p.title));
 		json_object_set_new(m, "full", json_true());
-		json_t *run;
-		if (ps_running_json(pg.db, pg.a, &pg.acc, &pg.p, &run) == 0) {
-			/* The review: each measure's latest value against its baseline and target. */
-			json_t *review = json_array(), *ev = json_object_get(run, "evidence");
-			size_t i;
-			json_t *mm;
-			json_array_foreach(ev, i, mm)
-			{
-				json_t *vals = json_object_get(mm, "values");
-				json_t *last = json_array_get(vals, json_array_size(vals) - 1);
-				json_t *target = json_object_get(mm, "target"), *latest = json_object_get(last, "value");
-				json_t *baseline = json_object_get(mm, "baseline");
-				bool met = false;
-				if (json_is_number(latest) && json_is_number(target) && json_is_number(baseline))
-					met = json_number_value(target) >= json_number_value(baseline)
-						      ? json_number_value(latest) >= json_number_value(target)
-						      : json_number_value(latest) <= json_number_value(target);
-				json_array_append_new(review, json_pack("{s:O, s:O, s:O, s:O, s:O, s:b}", "name",
-									json_object_get(mm, "name"), "unit",
-									json_object_get(mm, "unit"), "baseline",
-									baseline ? baseline : json_null(), "target",
-									target ? target : json_null(), "latest",
-									latest ? latest : json_null(), "met", met));
-			}
+		json_t *review;
+		if (ps_review_json(pg.db, &pg.acc, &pg.p, &review) == 0)
 			json_object_set_new(m, "review", review);
-			json_decref(run);
-		}
 		const char *ends = json_string_value(json_object_get(json_object_get(m, "agreement"), "ends_on"));
 		int64_t end = ps_parse_day(ends);
 		json_object_set_new(m, "review_due", json_boolean(end && clock_now() >= end && !pg.acc.closed));

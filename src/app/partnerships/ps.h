@@ -182,6 +182,13 @@ int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *ac
 int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
 		    json_t **out) WUR;
 
+/*
+ * The review of outcomes against targets: each measure's baseline, target
+ * and latest value, and whether the target is met [{name, unit, baseline,
+ * target, latest, met}]. Policy: read.
+ */
+int ps_review_json(struct db *db, const struct ps_access *acc, const struct partnership *p, json_t **out) WUR;
+
 /* ---- health (model.c) ---------------------------------------------------- */
 
 /* The health of p at time now (any reader of the summary). */

@@ -66,6 +66,10 @@ DB_QUERY(Q_RUN_TIME_ROWS,
 DB_QUERY(Q_RUN_MEASURES,
 	 "SELECT id, name, unit, baseline, target, baseline_on, target_by FROM partnership_measure "
 	 "WHERE partnership_id = ? ORDER BY id");
+DB_QUERY(Q_RUN_REVIEW,
+	 "SELECT m.name, m.unit, m.baseline, m.target, (SELECT v.value FROM evidence_value v WHERE v.measure_id = m.id "
+	 "ORDER BY v.measured_on DESC, v.id DESC LIMIT 1) AS latest FROM partnership_measure m "
+	 "WHERE m.partnership_id = ? ORDER BY m.id");
 DB_QUERY(Q_RUN_VALUES, "SELECT measured_on, value, note FROM evidence_value WHERE measure_id = ? ORDER BY measured_on, id");
 DB_QUERY(Q_RUN_REFLECTIONS,
 	 "SELECT r.worked, r.did_not_work, r.created_at, p.name AS author FROM reflection r "
@@ -513,5 +517,30 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 	json_object_set_new(j, "people", rows_of(db, &Q_RUN_PEOPLE, p->id));
 	json_object_set_new(j, "schools", rows_of(db, &Q_RUN_SCHOOLS, p->id));
 	*out = j;
+	return 0;
+}
+
+int ps_review_json(struct db *db, const struct ps_access *acc, const struct partnership *p, json_t **out)
+{
+	*out = NULL;
+	if (!policy_ps_read(acc))
+		return ps_deny(acc);
+	struct db_stmt *st = db_stmt(db, &Q_RUN_REVIEW);
+	json_t *rows = st && db_bind_int(st, 1, p->id) == 0 ? db_rows_json(st) : NULL;
+	if (!rows)
+		return ERR_DB;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		/* Met: the latest value has reached the target, in whichever direction the target lies. */
+		json_t *b = json_object_get(r, "baseline"), *t = json_object_get(r, "target"), *l = json_object_get(r, "latest");
+		bool met = false;
+		if (json_is_number(b) && json_is_number(t) && json_is_number(l))
+			met = json_number_value(t) >= json_number_value(b) ? json_number_value(l) >= json_number_value(t)
+									     : json_number_value(l) <= json_number_value(t);
+		json_object_set_new(r, "met", json_boolean(met));
+	}
+	*out = rows;
 	return 0;
 }
