@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from tandem_server import Server, run_cli
-from test_networks import DEMO, Person, add_user, create_network, location, one, query
+from test_networks import DEMO, Person, add_user, ask_and_accept, create_network, location, one, query
 
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD, COOKRIDGE = 107897, 107896, 108055, 107894
 UTC = datetime.timezone.utc
@@ -75,8 +75,9 @@ def w(tmp_path_factory):
     try:
         w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
         w.net = create_network(w.p["coord"], "Calendar Network")
-        for urn in (WEETWOOD, IRELAND_WOOD, LAWNSWOOD, COOKRIDGE):
-            location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": urn}))
+        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i"), (LAWNSWOOD, "lead_l"),
+                          (COOKRIDGE, "lead_c")):
+            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
         # P1: Weetwood and Ireland Wood, forming, with three meetings and three actions.
         w.p1 = accept_introduction(w, "lead_w", IRELAND_WOOD, "lead_i")
         w.p1_title = one(db, "SELECT title FROM partnership WHERE id = ?", w.p1)

@@ -23,7 +23,7 @@ import time
 import pytest
 
 from tandem_server import ROOT, Server, run_cli
-from test_networks import Person, add_user, create_network, location, one, query
+from test_networks import Person, add_user, ask_and_accept, create_network, location, one, query
 from test_partnerships import MEASURE, RISK, agreement_form
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
@@ -95,8 +95,8 @@ def w(tmp_path_factory):
             ("coord", "coord@d.test"), ("lead_w", "lead@w.test"), ("lead_s", "lead@s.test"),
             ("lead_l", "lead@l.test")]}
         w.net = create_network(w.p["coord"], "Digest Network")
-        for urn in (WEETWOOD, IRELAND_WOOD, LAWNSWOOD):
-            location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": urn}))
+        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_s"), (LAWNSWOOD, "lead_l")):
+            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
         # Weetwood asks Ireland Wood; Ireland Wood accepts; both leads agree and sign.
         location(w.p["lead_w"].post("/introductions", {"network": w.net, "to": IRELAND_WOOD,
                                                        "message": "Shall we work on reasoning together?"}))

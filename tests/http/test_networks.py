@@ -115,6 +115,13 @@ def create_network(p, name, description="", region="", public=False):
     return loc.rsplit("/", 1)[1]
 
 
+def ask_and_accept(coord, lead, slug, urn):
+    """A coordinator asks a school to join and its lead accepts: the only way a coordinator's network grows."""
+    location(coord.post("/networks/%s/schools" % slug, {"urn": urn}))
+    assert location(lead.post("/networks/%s/membership" % slug, {"answer": "accept"})) == \
+        "/networks/%s?joined=1" % slug
+
+
 def last_invitation_token(db, email):
     body = one(db, "SELECT body FROM outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1", email)
     assert body, "no email to %s in the outbox" % email
@@ -156,10 +163,13 @@ def world(tmp_path_factory):
 
         w.a = create_network(P["coord_a"], "Network A", "The A partnership.", "Leeds")
         w.b = create_network(P["coord_b"], "Network B " + SECRET, "Private description " + SECRET, "Leeds")
-        for urn in (WEETWOOD, IRELAND_WOOD, LAWNSWOOD):
-            location(P["coord_a"].post("/networks/%s/schools" % w.a, {"urn": urn}))
-        for urn in (IVESON, COOKRIDGE, RALPH_THORESBY):
-            location(P["coord_b"].post("/networks/%s/schools" % w.b, {"urn": urn}))
+        # Schools with a lead on Tandem join when the lead accepts; the others are added by an administrator.
+        ask_and_accept(P["coord_a"], P["lead_a"], w.a, WEETWOOD)
+        ask_and_accept(P["coord_a"], P["lead_a2"], w.a, IRELAND_WOOD)
+        location(P["admin"].post("/networks/%s/schools" % w.a, {"urn": LAWNSWOOD}))
+        ask_and_accept(P["coord_b"], P["lead_b"], w.b, IVESON)
+        for urn in (COOKRIDGE, RALPH_THORESBY):
+            location(P["admin"].post("/networks/%s/schools" % w.b, {"urn": urn}))
 
         location(P["lead_a"].post("/networks/%s/schools/%d/strengths" % (w.a, WEETWOOD),
                                   {"theme": "reading", "summary": "Phonics that works.",
@@ -197,6 +207,9 @@ def snapshot(db, slug):
         "needs": query(db, "SELECT * FROM need WHERE network_id = ? ORDER BY id", nid),
         "invitations": query(db, "SELECT id, email, accepted_at, revoked_at FROM invitation "
                                  "WHERE network_id = ? ORDER BY id", nid),
+        "asked": query(db, "SELECT urn, decided_at, decision FROM school_invitation WHERE network_id = ? "
+                           "ORDER BY id", nid),
+        "lead_requests": query(db, "SELECT person_id, urn, decided_at FROM lead_request ORDER BY id"),
         "people": query(db, "SELECT id, school_urn, school_role FROM person ORDER BY id"),
         "outbox": one(db, "SELECT COUNT(*) FROM outbox"),
     }
@@ -423,20 +436,52 @@ def test_the_whole_journey_from_a_new_network_to_a_theme_search(world):
     # Add schools from the directory: search, then add by URN.
     r = coord.get(n + "/schools?q=Brudenell")
     assert r.status_code == 200 and "Brudenell Primary School" in r.text
-    assert location(coord.post(n + "/schools", {"urn": BRUDENELL})).startswith(n + "/schools")
-    location(coord.post(n + "/schools", {"urn": HAWKSWORTH}))
-    # Invite a lead; the link arrives by email (read from the outbox).
-    assert location(coord.post(n + "/invitations", {"email": "Head@Brudenell.test", "urn": BRUDENELL,
-                                                    "role": "lead"})) == n + "/people?sent=1"
-    token = last_invitation_token(w.db, "head@brudenell.test")
+    # Nobody at Brudenell is on Tandem: asking it needs the email of its first lead.
+    r = coord.post(n + "/schools", {"urn": BRUDENELL}, json=True)
+    assert r.status_code == 400 and "first lead" in r.json()["errors"]["email"]
+    r = coord.post(n + "/schools", {"urn": BRUDENELL})
+    assert r.status_code == 400 and 'value="107885"' in r.text  # the typed URN comes back
+    assert location(coord.post(n + "/schools", {"urn": BRUDENELL, "email": "Head@BrudenellPrimary.co.uk"})) == \
+        n + "/schools?asked=%d" % BRUDENELL
+    page = coord.get(n + "/schools?asked=%d" % BRUDENELL).text
+    assert "has been asked to join" in page and "Asked to join" in page
+    # Asking Hawksworth Wood through someone whose address is not at the school's domain.
+    location(coord.post(n + "/schools", {"urn": HAWKSWORTH, "email": "hawk.head@gmail.test"}))
+    assert BRUDENELL not in [x["urn"] for x in coord.get(n, json=True).json()["schools"]]
+    # The first lead's link arrives by email (read from the outbox).
+    token = last_invitation_token(w.db, "head@brudenellprimary.co.uk")
     assert token not in str(query(w.db, "SELECT * FROM invitation"))  # only its hash is stored
     lead = Person(w.server)
     r = lead.get("/invitations/" + token)
     assert r.status_code == 200 and "Brudenell Primary School" in r.text and "Kirkstall Journey" in r.text
-    assert location(lead.accept(token, "Hana Head")) == n
-    lead_id = one(w.db, "SELECT id FROM person WHERE email = 'head@brudenell.test'")
+    assert "first lead" in r.text
+    # Accepting at the school's own domain makes them its lead, and the school a member.
+    assert location(lead.accept(token, "Hana Head")) == n + "?lead_domain=brudenellprimary.co.uk"
+    assert "brudenellprimary.co.uk, the school&#39;s own domain" in lead.get(n + "?lead_domain=brudenellprimary.co.uk").text \
+        or "brudenellprimary.co.uk, the school's own domain" in lead.get(n + "?lead_domain=brudenellprimary.co.uk").text
+    lead_id = one(w.db, "SELECT id FROM person WHERE email = 'head@brudenellprimary.co.uk'")
     assert query(w.db, "SELECT school_urn, school_role FROM person WHERE id = ?", lead_id) == [(BRUDENELL, "lead")]
+    assert query(w.db, "SELECT consent, consent_by FROM network_school WHERE urn = ? AND network_id = "
+                       "(SELECT id FROM network WHERE slug = ?)", BRUDENELL, slug) == [("first_lead", lead_id)]
     assert lead.get(n).status_code == 200  # signed in by accepting
+    # Hawksworth's would-be lead waits for an administrator; the school is not a member meanwhile.
+    hawk = Person(w.server)
+    assert location(hawk.accept(last_invitation_token(w.db, "hawk.head@gmail.test"), "Hal Hawk")) == \
+        "/networks?waiting=1"
+    assert "administrator" in hawk.get("/networks?waiting=1").text
+    assert hawk.get(n).status_code == 404
+    assert query(w.db, "SELECT school_urn, school_role FROM person WHERE email = 'hawk.head@gmail.test'") == \
+        [(None, "none")]
+    admin = w.people["admin"]
+    requests_ = admin.get("/admin/leads", json=True).json()["requests"]
+    mine = [x for x in requests_ if x["email"] == "hawk.head@gmail.test"][0]
+    assert mine["school_domain"] == "hawksworthwood.leeds.sch.uk" and mine["email_domain"] == "gmail.test"
+    assert coord.get("/admin/leads").status_code == 403  # only administrators decide
+    assert location(admin.post("/admin/leads/%d" % mine["id"], {"decision": "approve"})) == \
+        "/admin/leads?done=approve"
+    assert query(w.db, "SELECT school_urn, school_role FROM person WHERE email = 'hawk.head@gmail.test'") == \
+        [(HAWKSWORTH, "lead")]
+    assert hawk.get(n).status_code == 200
     # The lead invites a colleague, who accepts.
     location(lead.post(n + "/invitations", {"email": "teacher@brudenell.test", "role": "staff"}))
     token2 = last_invitation_token(w.db, "teacher@brudenell.test")
@@ -489,7 +534,13 @@ def test_the_whole_journey_from_a_new_network_to_a_theme_search(world):
     assert [t for (t,) in query(w.db, "SELECT name FROM network_theme WHERE network_id = "
                                       "(SELECT id FROM network WHERE slug = ?) ORDER BY position", slug)] == \
         ["reading", "attendance", "oracy"]
-    location(coord.post(n + "/steering", {"email": "head@brudenell.test", "role": "steering"}))
+    assert location(coord.post(n + "/steering", {"email": "head@brudenellprimary.co.uk", "role": "steering"})) == \
+        n + "/steering?sent=1"
+    assert not any(x["name"] == "Hana Head" for x in coord.get(n, json=True).json()["steering"])
+    steer_token = last_invitation_token(w.db, "head@brudenellprimary.co.uk")
+    r = lead.get("/invitations/" + steer_token)
+    assert r.status_code == 200 and "steering group" in r.text
+    assert location(lead.post("/invitations/" + steer_token, {})) == n  # signed in as themselves: accept
     assert any(x["name"] == "Hana Head" for x in coord.get(n, json=True).json()["steering"])
     location(coord.post(n + "/schools/%d/remove" % HAWKSWORTH))
     assert HAWKSWORTH not in [x["urn"] for x in coord.get(n, json=True).json()["schools"]]
@@ -558,10 +609,40 @@ def test_accepting_needs_a_name_and_a_good_password(world):
     assert location(p.accept(token, "Cal Careful"))
 
 
-def test_inviting_someone_who_has_an_account_is_a_conflict(world):
-    r = world.people["lead_a"].post("/networks/%s/invitations" % world.a,
-                                    {"email": "STAFF@a.test", "role": "staff"}, json=True)
-    assert r.status_code == 409 and "email" in r.json()["errors"]
+def test_inviting_answers_the_same_whether_or_not_the_address_has_an_account(world):
+    w = world
+    a = "/networks/" + w.a
+    answers = []
+    for email in ("STAFF@a.test", "never-seen@a.test"):
+        r = w.people["lead_a"].post(a + "/invitations", {"email": email, "role": "staff"})
+        answers.append((r.status_code, r.headers.get("Location")))
+        assert last_invitation_token(w.db, email.lower())
+    assert answers[0] == answers[1] == (303, a + "/people?sent=1")
+    bodies = [one(w.db, "SELECT body FROM outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1", e)
+              for e in ("staff@a.test", "never-seen@a.test")]
+    assert re.sub(r"/invitations/\S+", "", bodies[0]) == re.sub(r"/invitations/\S+", "", bodies[1])
+    # Steering invitations likewise.
+    answers = [w.people["coord_a"].post(a + "/steering", {"email": e, "role": "steering"}, json=True).status_code
+               for e in ("lead2@a.test", "nobody-here@a.test")]
+    assert answers == [303, 303]
+
+
+def test_someone_with_an_account_accepts_by_signing_in_as_themselves(world):
+    w = world
+    token = invite(w, "gov@a.test", role="staff")
+    anon = Person(w.server)
+    r = anon.get("/invitations/" + token)
+    assert r.status_code == 200 and "already has a Tandem account" in r.text and "Sign in to accept" in r.text
+    r = anon.post("/invitations/" + token, {"name": "Someone", "password": PASSWORD})
+    assert r.status_code == 401 and "sign in" in r.text.lower()
+    other = w.people["staff_a"]
+    r = other.post("/invitations/" + token, {})
+    assert r.status_code == 403 and "someone else" in r.text
+    assert one(w.db, "SELECT school_role FROM person WHERE email = 'gov@a.test'") == "governor"
+    gov = w.people["gov_a"]
+    assert location(gov.post("/invitations/" + token, {})) == "/networks/" + w.a
+    assert one(w.db, "SELECT school_role FROM person WHERE email = 'gov@a.test'") == "staff"
+    location(w.people["lead_a"].post("/networks/%s/people/%d/role" % (w.a, w.ids["gov_a"]), {"role": "governor"}))
 
 
 # ---- CSRF --------------------------------------------------------------------------------------
@@ -646,7 +727,7 @@ def test_html_and_script_in_names_and_descriptions_are_shown_escaped(world):
     desc = '<img src=x onerror=alert(1)> "quoted" \'single\''
     slug = create_network(coord, name, desc, "<b>Leeds</b>")
     n = "/networks/" + slug
-    location(coord.post(n + "/schools", {"urn": LAWNSWOOD}))
+    location(world.people["admin"].post(n + "/schools", {"urn": LAWNSWOOD}))
     location(coord.post(n + "/themes", {"themes": "<i>reading</i>\nmaths"}))
     for path in (n, "/networks", n + "/edit", n + "/themes", n + "/people", n + "/strengths"):
         html = coord.get(path).text
@@ -717,9 +798,9 @@ def test_a_network_keeps_at_least_one_coordinator(world):
     r = coord.post(a + "/steering/%d/remove" % w.ids["coord_a"], {"role": "coordinator"}, json=True)
     assert r.status_code == 409
     location(coord.post(a + "/steering", {"email": "admin@a.test", "role": "coordinator"}))
-    r = coord.post(a + "/steering", {"email": "admin@a.test", "role": "coordinator"}, json=True)
-    assert r.status_code == 409
-    r = coord.post(a + "/steering", {"email": "nobody@a.test", "role": "steering"}, json=True)
+    admin = w.people["admin"]
+    location(admin.post("/invitations/" + last_invitation_token(w.db, "admin@a.test"), {}))
+    r = coord.post(a + "/steering", {"email": "not an address", "role": "steering"}, json=True)
     assert r.status_code == 400 and "email" in r.json()["errors"]
     location(coord.post(a + "/steering/%d/remove" % w.ids["admin"], {"role": "coordinator"}))
 

@@ -17,7 +17,8 @@ import json
 import pytest
 
 from tandem_server import Server, run_cli
-from test_networks import DENIED, Person, add_user, create_network, location, one, query
+from test_networks import (DENIED, Person, add_user, ask_and_accept, create_network, last_invitation_token,
+                           location, one, query)
 from test_partnerships import DEMO, IRELAND_WOOD, IVESON, LAWNSWOOD, MEASURE, RISK, WEETWOOD, agreement_form
 
 DAY = 24 * 3600
@@ -59,9 +60,9 @@ def w(tmp_path_factory):
         w.p = people(w, w.server)
         w.net = create_network(w.p["coord"], "Running Network")
         net_b = create_network(w.p["coord_b"], "Other Network")
-        for urn in (WEETWOOD, similar, LAWNSWOOD):
-            location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": urn}))
-        location(w.p["coord_b"].post("/networks/%s/schools" % net_b, {"urn": IVESON}))
+        for urn, lead in ((WEETWOOD, "lead_w"), (similar, "lead_s"), (LAWNSWOOD, "lead_l")):
+            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
+        ask_and_accept(w.p["coord_b"], w.p["lead_b"], net_b, IVESON)
         location(w.p["lead_w"].post("/introductions", {"network": w.net, "to": similar,
                                                        "message": "Shall we work on reasoning?"}))
         iid = one(db, "SELECT id FROM introduction WHERE to_urn = ?", similar)
@@ -105,7 +106,11 @@ def test_the_similar_list_marks_network_schools_and_asks_several_at_once(w):
     assert "In Running Network" in page and 'name="to" value="%d"' % w.similar in page
     # Staff do not ask for introductions; nor is anything marked for them.
     assert "In Running Network" not in w.p["staff_w"].get("/schools/%d/similar" % WEETWOOD).text
-    location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": IRELAND_WOOD}))
+    # Ireland Wood has nobody on Tandem: it joins when its first lead, at the school's domain, accepts.
+    location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": IRELAND_WOOD,
+                                                                "email": "head@irelandwood.leeds.sch.uk"}))
+    first = Person(w.server)
+    location(first.accept(last_invitation_token(w.db, "head@irelandwood.leeds.sch.uk"), "Iona Head"))
     r = lead.get("/introductions/new?to=%d&to=%d" % (LAWNSWOOD, IRELAND_WOOD), json=True).json()
     assert [t["urn"] for t in r["to"]] == [LAWNSWOOD, IRELAND_WOOD]
     assert [o["slug"] for o in r["offers"]] == [w.net]

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from tandem_server import ROOT, Server, run_cli
-from test_networks import DENIED, Person, add_user, create_network, location, one, query
+from test_networks import DENIED, Person, add_user, ask_and_accept, create_network, location, one, query
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055
@@ -66,9 +66,9 @@ def w(tmp_path_factory):
             ("coord_b", "coord@b.test")]}
         w.net = create_network(w.p["coord"], "Partnership Network")
         w.net_b = create_network(w.p["coord_b"], "Other Network")
-        for urn in (WEETWOOD, similar, LAWNSWOOD):
-            location(w.p["coord"].post("/networks/%s/schools" % w.net, {"urn": urn}))
-        location(w.p["coord_b"].post("/networks/%s/schools" % w.net_b, {"urn": IVESON}))
+        for urn, lead in ((WEETWOOD, "lead_w"), (similar, "lead_s"), (LAWNSWOOD, "lead_l")):
+            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
+        ask_and_accept(w.p["coord_b"], w.p["lead_b"], w.net_b, IVESON)
     except BaseException:
         w.server.close()
         raise

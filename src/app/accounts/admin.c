@@ -29,7 +29,9 @@ int handle_admin_index(struct request *req, struct response *res)
 	int rc = accounts_require_admin(req, res, &u);
 	if (rc)
 		return rc;
-	json_t *m = json_pack("{s:s, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}]}", "title", "Administration", "pages",
+	json_t *m = json_pack("{s:s, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s}]}", "title", "Administration",
+			      "pages", "href", "/admin/leads", "label", "School leads to confirm", "description",
+			      "People invited to lead a school whose address is not at the school's own domain.",
 			      "href", "/admin/audit", "label", "Audit log", "description",
 			      "Sign-ins, failures, lock-outs, exports, deletions and other security events.",
 			      "href", "/admin/outbox", "label", "Outbox", "description",

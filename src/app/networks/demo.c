@@ -283,7 +283,10 @@ int networks_cli_demo(struct cli *cli)
 		if (net_has_school(db, net.id, demo_schools[i]))
 			continue;
 		json_t *errors = json_object();
-		rc = net_school_add(db, a, &acc, demo_schools[i], errors);
+		struct user admin = {.id = acc.person_id, .name = "Ada Administrator", .is_admin = true};
+		struct net_join_request rq = {.urn = demo_schools[i], .net = &net, .actor = &admin};
+		enum net_join how;
+		rc = net_school_add(db, a, &acc, &rq, errors, &how);
 		if (rc)
 			fprintf(stderr, "tandem demo: school %lld left out: %s\n", (long long)demo_schools[i],
 				json_object_size(errors) ? json_string_value(json_object_iter_value(json_object_iter(errors)))

@@ -49,8 +49,9 @@ DB_QUERY(Q_NET_LIST_MINE,
 DB_QUERY(Q_NET_LIST_PUBLIC,
 	 "SELECT slug, name, description FROM network WHERE is_public = 1 ORDER BY name, id");
 
-DB_QUERY(Q_SCHOOL_IN_REGISTER, "SELECT name, status_code, close_date FROM school WHERE urn = ?");
-DB_QUERY(Q_NET_SCHOOL_ADD, "INSERT INTO network_school (network_id, urn, added_by, added_at) VALUES (?, ?, ?, ?)");
+DB_QUERY(Q_NET_SCHOOL_ASKED,
+	 "SELECT 1 FROM school_invitation WHERE network_id = ? AND urn = ? AND decided_at IS NULL");
+DB_QUERY(Q_NET_SCHOOL_HAS_LEAD, "SELECT 1 FROM person WHERE school_urn = ? AND school_role = 'lead' LIMIT 1");
 DB_QUERY(Q_NET_SCHOOL_REMOVE, "DELETE FROM network_school WHERE network_id = ? AND urn = ?");
 DB_QUERY(Q_NET_SCHOOL_REVOKE_INVITES,
 	 "UPDATE invitation SET revoked_at = ? WHERE network_id = ? AND school_urn = ? "
@@ -58,6 +59,7 @@ DB_QUERY(Q_NET_SCHOOL_REVOKE_INVITES,
 #define MEMBER_COLUMNS                                                                           \
 	"s.urn, COALESCE(sc.name, 'URN ' || s.urn) AS name, sc.town, sc.postcode, sc.la_name, "     \
 	"sc.phase_name, sc.type_name, sc.pupils, sc.status_name, sc.lat, sc.lon, s.added_at, "      \
+	"s.consent, "                                                                               \
 	"(SELECT COUNT(*) FROM person p WHERE p.school_urn = s.urn) AS people, "                    \
 	"(SELECT COUNT(*) FROM strength t WHERE t.network_id = s.network_id AND t.urn = s.urn) "    \
 	"AS strengths, "                                                                           \
@@ -106,7 +108,8 @@ DB_QUERY(Q_NET_WHATS_NEW,
 	 "WHERE d.network_id = ?1 "
 	 "UNION ALL SELECT i.accepted_at, 'person', i.school_urn, sc.name, p.name FROM invitation i "
 	 "JOIN person p ON p.id = i.accepted_by LEFT JOIN school sc ON sc.urn = i.school_urn "
-	 "WHERE i.network_id = ?1 AND i.accepted_at IS NOT NULL"
+	 "WHERE i.network_id = ?1 AND i.accepted_at IS NOT NULL AND i.school_urn IS NOT NULL "
+	 "AND p.school_urn = i.school_urn"
 	 ") AS events ORDER BY at DESC, kind LIMIT ?2");
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -169,6 +172,16 @@ static int finish(struct db *db, int rc)
 	return rc;
 }
 
+int net_run(struct db_stmt *st)
+{
+	return run(st);
+}
+
+int net_finish(struct db *db, int rc)
+{
+	return finish(db, rc);
+}
+
 /* Add map_url ("https://www.openstreetmap.org/?mlat=…") to rows with lat/lon, and added_on (the date). */
 static void add_map_urls(json_t *rows)
 {
@@ -213,6 +226,41 @@ bool net_has_school(struct db *db, int64_t network_id, int64_t urn)
 	return yes;
 }
 
+/* Whether the one-integer query st (bound by the caller) has a row; false on error. */
+static bool exists(struct db_stmt *st)
+{
+	if (!st)
+		return false;
+	bool yes = db_step(st) == DB_ROW;
+	db_reset(st);
+	return yes;
+}
+
+bool net_school_asked(struct db *db, int64_t network_id, int64_t urn)
+{
+	struct db_stmt *st = db_stmt(db, &Q_NET_SCHOOL_ASKED);
+	if (network_id <= 0 || urn <= 0 || !st || db_bind_int(st, 1, network_id) || db_bind_int(st, 2, urn))
+		return false;
+	return exists(st);
+}
+
+bool net_school_has_lead(struct db *db, int64_t urn)
+{
+	struct db_stmt *st = db_stmt(db, &Q_NET_SCHOOL_HAS_LEAD);
+	if (urn <= 0 || !st || db_bind_int(st, 1, urn))
+		return false;
+	return exists(st);
+}
+
+void net_school_facts_load(struct db *db, int64_t network_id, int64_t urn, struct net_school_facts *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->urn = urn;
+	out->member = net_has_school(db, network_id, urn);
+	out->invited = !out->member && net_school_asked(db, network_id, urn);
+	out->has_lead = net_school_has_lead(db, urn);
+}
+
 int net_open(struct db *db, struct arena *a, const struct user *u, const char *slug, struct network *net,
 	     struct net_access *acc)
 {
@@ -240,6 +288,8 @@ int net_open(struct db *db, struct arena *a, const struct user *u, const char *s
 	acc->network_public = net->is_public;
 	if (acc->person_id > 0) {
 		acc->school_member = acc->school_urn > 0 && net_has_school(db, net->id, acc->school_urn);
+		acc->school_invited = acc->school_urn > 0 && !acc->school_member &&
+				      net_school_asked(db, net->id, acc->school_urn);
 		st = db_stmt(db, &Q_NET_ROLES_OF);
 		if (!st || db_bind_int(st, 1, net->id) || db_bind_int(st, 2, acc->person_id))
 			return ERR_DB;
@@ -453,47 +503,6 @@ int net_school(struct db *db, const struct net_access *acc, int64_t urn, json_t 
 	return 0;
 }
 
-int net_school_add(struct db *db, struct arena *a, const struct net_access *acc, int64_t urn, json_t *errors)
-{
-	if (!policy_schools_manage(acc))
-		return net_deny(acc);
-	struct db_stmt *st = db_stmt(db, &Q_SCHOOL_IN_REGISTER);
-	if (!st || db_bind_int(st, 1, urn))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE) {
-		json_object_set_new(errors, "urn",
-				    json_sprintf("There is no school with URN %lld in the register", (long long)urn));
-		return ERR_INVALID;
-	}
-	if (str_eq(db_col_text(st, 1), "2")) {
-		const char *closed = db_col_text(st, 2);
-		json_object_set_new(errors, "urn",
-				    json_sprintf("%s (URN %lld) is closed%s%s: add the school that replaced it",
-						 db_col_text(st, 0), (long long)urn, closed ? " since " : "",
-						 closed ? closed : ""));
-		db_reset(st);
-		return ERR_INVALID;
-	}
-	db_reset(st);
-	if (net_has_school(db, acc->network_id, urn)) {
-		json_object_set_new(errors, "urn",
-				    json_sprintf("The school with URN %lld is already a member", (long long)urn));
-		return ERR_CONFLICT;
-	}
-	st = db_stmt(db, &Q_NET_SCHOOL_ADD);
-	if (!st || db_bind_int(st, 1, acc->network_id) || db_bind_int(st, 2, urn) ||
-	    db_bind_int(st, 3, acc->person_id) || db_bind_text(st, 4, net_now_iso(a, clock_now())))
-		return ERR_DB;
-	rc = run(st);
-	if (rc == ERR_CONFLICT)
-		json_object_set_new(errors, "urn",
-				    json_sprintf("The school with URN %lld is already a member", (long long)urn));
-	return rc;
-}
-
 int net_school_remove(struct db *db, const struct net_access *acc, int64_t urn)
 {
 	if (!policy_schools_manage(acc))
@@ -543,34 +552,6 @@ int net_roles(struct db *db, const struct net_access *acc, json_t **out)
 	json_decref(rows);
 	*out = json_pack("{s:o, s:o}", "coordinators", coord, "steering", steer);
 	return 0;
-}
-
-int net_role_add(struct db *db, struct arena *a, const struct net_access *acc, const char *email,
-		 const char *role, json_t *errors)
-{
-	if (!policy_steering_manage(acc))
-		return net_deny(acc);
-	if (!str_eq(role, "coordinator") && !str_eq(role, "steering")) {
-		json_object_set_new(errors, "role", json_string("Choose coordinator or steering group"));
-		return ERR_INVALID;
-	}
-	int64_t pid = 0;
-	int rc = email ? accounts_find_by_email(db, email, &pid) : ERR_NOTFOUND;
-	if (rc == ERR_NOTFOUND) {
-		json_object_set_new(errors, "email",
-				    json_string("No one with that email has an account yet: invite them to "
-						"their school first"));
-		return ERR_INVALID;
-	}
-	if (rc)
-		return rc;
-	rc = insert_role(db, a, acc->network_id, pid, role);
-	if (rc == ERR_CONFLICT)
-		json_object_set_new(errors, "email",
-				    json_sprintf("They are already %s", str_eq(role, "coordinator")
-									   ? "a coordinator"
-									   : "on the steering group"));
-	return rc;
 }
 
 int net_role_remove(struct db *db, const struct net_access *acc, int64_t person_id, const char *role)
@@ -758,6 +739,26 @@ int net_themes_set(struct db *db, struct arena *a, const struct net_access *acc,
 
 /* ---- people ------------------------------------------------------------- */
 
+/*
+ * Drop the email of each person in rows ({id, email, role[, urn]}) that acc
+ * may not see: a coordinator sees names and roles, and the emails of leads
+ * only; a lead also sees their own school's colleagues'.
+ */
+static void hide_emails(const struct net_access *acc, json_t *rows, int64_t urn)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		enum school_role role = SCHOOL_ROLE_NONE;
+		if (school_role_parse(json_string_value(json_object_get(r, "role")), &role))
+			role = SCHOOL_ROLE_NONE;
+		int64_t at = urn > 0 ? urn : json_integer_value(json_object_get(r, "urn"));
+		if (!policy_person_email(acc, json_integer_value(json_object_get(r, "id")), at, role))
+			json_object_del(r, "email");
+	}
+}
+
 int net_school_people(struct db *db, const struct net_access *acc, int64_t urn, json_t **out)
 {
 	*out = NULL;
@@ -769,7 +770,10 @@ int net_school_people(struct db *db, const struct net_access *acc, int64_t urn, 
 	if (!st || db_bind_int(st, 1, urn))
 		return ERR_DB;
 	*out = db_rows_json(st);
-	return *out ? 0 : ERR_DB;
+	if (!*out)
+		return ERR_DB;
+	hide_emails(acc, *out, urn);
+	return 0;
 }
 
 int net_people(struct db *db, const struct net_access *acc, json_t **out)
@@ -785,6 +789,7 @@ int net_people(struct db *db, const struct net_access *acc, json_t **out)
 		json_decref(schools);
 		return ERR_DB;
 	}
+	hide_emails(acc, people, 0);
 	size_t i, j;
 	json_t *s, *p;
 	json_array_foreach(schools, i, s)

@@ -26,6 +26,7 @@
 
 struct arena;
 struct db;
+struct db_stmt;
 
 /* Limits on what people type, in characters. */
 #define NET_NAME_MAX 100
@@ -83,23 +84,21 @@ json_t *net_list_public(struct db *db);
 
 /* Whether urn is a member school of the network (false on error). */
 bool net_has_school(struct db *db, int64_t network_id, int64_t urn);
+/* Whether the network has asked school urn to join and it has not answered (false on error). */
+bool net_school_asked(struct db *db, int64_t network_id, int64_t urn);
+/* Whether someone on Tandem leads school urn (false on error). */
+bool net_school_has_lead(struct db *db, int64_t urn);
+/* The facts policy_invite needs about school urn in the network. */
+void net_school_facts_load(struct db *db, int64_t network_id, int64_t urn, struct net_school_facts *out);
 /* Member schools: [{urn, name, town, phase_name, pupils, postcode, map_url, people, strengths, needs}]. */
 int net_schools(struct db *db, const struct net_access *acc, json_t **out) WUR;
 /* One member school: {urn, name, town, …, map_url}; ERR_NOTFOUND when not a member. */
 int net_school(struct db *db, const struct net_access *acc, int64_t urn, json_t **out) WUR;
-/* Add a school from the register. ERR_INVALID (errors: not in the register), ERR_CONFLICT (already a member). */
-int net_school_add(struct db *db, struct arena *a, const struct net_access *acc, int64_t urn, json_t *errors) WUR;
-/* Remove a member school (its strengths and needs in this network go too). */
+/* Remove a member school (its strengths and needs in this network go too; its people are untouched). */
 int net_school_remove(struct db *db, const struct net_access *acc, int64_t urn) WUR;
 
 /* Coordinators and steering group: {coordinators: [...], steering: [...]} of {id, name, school_name}. */
 int net_roles(struct db *db, const struct net_access *acc, json_t **out) WUR;
-/*
- * Make the person with email a coordinator or steering member ("coordinator",
- * "steering"). ERR_INVALID (errors: no such account), ERR_CONFLICT (already).
- */
-int net_role_add(struct db *db, struct arena *a, const struct net_access *acc, const char *email,
-		 const char *role, json_t *errors) WUR;
 /* Take a network role away. ERR_CONFLICT for the last coordinator. */
 int net_role_remove(struct db *db, const struct net_access *acc, int64_t person_id, const char *role) WUR;
 
@@ -136,8 +135,83 @@ int net_whats_new(struct db *db, const struct net_access *acc, int limit, json_t
 /* Trim s and check it is 1..max characters (or 0..max when optional); add an error to errors if not. */
 const char *net_clean_text(struct arena *a, const char *s, size_t max, bool required, const char *field,
 			   const char *label, json_t *errors);
+/* Run a bound statement to its end and reset it: 0 or the error (ERR_CONFLICT for a constraint). */
+int net_run(struct db_stmt *st) WUR;
+/* Commit when rc is 0, else roll back; the result. */
+int net_finish(struct db *db, int rc) WUR;
 /* The time as stored: "YYYY-MM-DDTHH:MM:SSZ" (arena). */
 const char *net_now_iso(struct arena *a, int64_t t);
+
+/* ---- membership.c: a school joins only with its consent ------------------ */
+
+/* What adding a school did. */
+enum net_join {
+	NET_JOIN_MEMBER,     /* an administrator made it a member */
+	NET_JOIN_ASKED,      /* its leads were asked to accept */
+	NET_JOIN_FIRST_LEAD, /* nobody leads it on Tandem: its first lead was invited */
+};
+
+/* Who asks a school to join, and how to reach it (strings borrowed). */
+struct net_join_request {
+	int64_t urn;                  /* the school, from the register */
+	const char *first_lead_email; /* for a school with no lead on Tandem, NULL otherwise */
+	const struct network *net;    /* the network asking */
+	const struct user *actor;     /* who asks (audit log, emails) */
+	const char *ip;               /* for the audit log */
+	const char *base_url;         /* for links in emails, no trailing slash */
+};
+
+/*
+ * Ask a school to join (coordinators), or make it a member (administrators).
+ * A school with leads on Tandem: they are emailed to accept or decline. A
+ * school with none: first_lead_email is required and gets an invitation to
+ * become its lead; the school joins when that person is confirmed as lead.
+ * ERR_INVALID with errors (not in the register, closed, no email for a
+ * school without a lead), ERR_CONFLICT (already a member or asked).
+ * *how says which happened.
+ */
+int net_school_add(struct db *db, struct arena *a, const struct net_access *acc, const struct net_join_request *rq,
+		   json_t *errors, enum net_join *how) WUR;
+/* Schools the network has asked and that have not answered: [{urn, name, town, asked_on, inviter, has_lead}]. */
+int net_schools_asked(struct db *db, const struct net_access *acc, json_t **out) WUR;
+/* Withdraw the request that school urn join (coordinators). ERR_NOTFOUND when there is none. */
+int net_school_ask_withdraw(struct db *db, struct arena *a, const struct net_access *acc, const struct user *actor,
+			    const char *ip, int64_t urn) WUR;
+/*
+ * The lead of an asked school accepts (accept true) or declines the request
+ * for their school. ERR_NOTFOUND when there is none or acc is not its lead.
+ */
+int net_membership_answer(struct db *db, struct arena *a, const struct net_access *acc, const struct user *actor,
+			  const char *ip, bool accept) WUR;
+/* The open request for acc's school: {asked_on, inviter, coordinators: [name]}; ERR_NOTFOUND. */
+int net_membership_request(struct db *db, const struct net_access *acc, json_t **out) WUR;
+/* Networks that asked school urn to join, unanswered: [{slug, name, description, asked_on}] (new array). */
+json_t *net_asked_of_school(struct db *db, int64_t urn);
+/*
+ * person_id has just become the first lead of school urn (their address is at
+ * the school's domain, or an administrator approved): the open request of
+ * network_id, if any, becomes membership with consent 'first_lead'. Inside
+ * the caller's transaction.
+ */
+int net_membership_first_lead(struct db *db, struct arena *a, int64_t network_id, int64_t urn,
+			      int64_t person_id) WUR;
+
+/* Would-be first leads waiting for an administrator: [{id, person, email, urn, school_name, …}]. */
+int net_lead_requests(struct db *db, const struct net_access *acc, json_t **out) WUR;
+/* This person's own waiting requests: [{school_name, asked_on}] (new array). */
+json_t *net_lead_requests_of(struct db *db, int64_t person_id);
+/*
+ * An administrator approves (the person becomes the school's lead, and the
+ * school joins the network that invited them) or refuses. ERR_NOTFOUND,
+ * ERR_CONFLICT (already decided, or the person has since taken another school).
+ */
+int net_lead_request_decide(struct db *db, struct arena *a, const struct net_access *acc, const struct user *actor,
+			    const char *ip, const char *base_url, int64_t id, bool approve) WUR;
+
+/* The host of a school's website as the register gives it, without "www.": "" when none (arena). */
+const char *net_site_domain(struct arena *a, const char *website);
+/* Whether email (any case) is at domain or a subdomain of it; domain "" never matches. */
+bool net_email_at_domain(const char *email, const char *domain);
 
 /* ---- invitations.c ----------------------------------------------------- */
 
@@ -148,38 +222,88 @@ struct net_invitation {
 	int64_t network_id;        /* the network it was sent from */
 	const char *network_slug;  /* and its slug */
 	const char *network_name;  /* and name */
-	int64_t school_urn;        /* the school the new account joins */
-	const char *school_name;   /* its name (or "URN n") */
-	enum school_role role;     /* the role it gets */
+	int64_t school_urn;        /* the school it brings them into, 0 for a network role */
+	const char *school_name;   /* its name (or "URN n"), NULL for a network role */
+	const char *role;          /* "lead", "staff", "governor", "coordinator" or "steering" */
+	const char *authority;     /* who stood behind a school role: "admin", "lead", "coordinator" */
 	const char *inviter_name;  /* who sent it, may be NULL */
-	const char *expires_at;    /* when it stops working */
+	const char *expires_at;    /* when it stops working (stored UTC) */
+	const char *expires_text;  /* the same for people: "13 December 2026, 19:52 UK time" */
 	const char *state;         /* "pending", "accepted", "expired", "revoked" */
+	bool has_account;          /* an account with this email exists: accepting means signing in */
+};
+
+/* A new invitation, for net_invitation_insert (strings borrowed). */
+struct net_invitation_new {
+	const char *email;          /* lower case, checked by the caller */
+	const struct network *net;  /* the network it is sent from */
+	int64_t urn;                /* the school, 0 for a network role */
+	const char *school_name;    /* its name, NULL for a network role */
+	const char *role;           /* as struct net_invitation.role */
+	const char *authority;      /* as struct net_invitation.authority ("lead" for network roles) */
+	const char *school_domain;  /* for a first lead: the school's email domain ("" when unknown) */
+	const struct user *actor;   /* who sends it */
+	const char *base_url;       /* for the link, no trailing slash */
 };
 
 /*
- * Invite email to school urn with role: stores the invitation (a hash of the
- * token), queues the email with the link (base_url + /invitations/TOKEN) and
- * records it in the audit log. ERR_INVALID with errors (bad email, an
- * account already exists, school not a member).
+ * Store a new invitation (replacing this email's earlier link for the same
+ * school or network role) and queue its email, inside the caller's
+ * transaction. The email reads the same whether or not the address has an
+ * account. *id gets invitation.id.
+ */
+int net_invitation_insert(struct db *db, struct arena *a, const struct net_invitation_new *in, int64_t *id) WUR;
+
+/*
+ * Invite email to school urn with role (the school's lead, an administrator,
+ * or a coordinator asking a school with no lead for its first lead; policy.c).
+ * The answer is the same whether or not the address has an account: an
+ * existing person is asked to sign in and accept. ERR_INVALID with errors
+ * (bad email, school not a member or asked).
  */
 int net_invite(struct db *db, struct arena *a, const struct net_access *acc, const struct network *net,
 	       const struct user *actor, const char *ip, const char *base_url, const char *email,
 	       int64_t urn, enum school_role role, json_t *errors) WUR;
-/* Pending invitations the person may manage: [{id, email, urn, school_name, role, expires_at, inviter}]. */
+/*
+ * Invite email to be a coordinator or on the steering group ("coordinator",
+ * "steering"); the role is theirs when they accept. Same answer whether or
+ * not the address has an account. ERR_INVALID with errors.
+ */
+int net_role_invite(struct db *db, struct arena *a, const struct net_access *acc, const struct network *net,
+		    const struct user *actor, const char *ip, const char *base_url, const char *email,
+		    const char *role, json_t *errors) WUR;
+/* Pending invitations the person may manage: [{id, email, urn, school_name, role, expires_on, inviter}]. */
 int net_invitations(struct db *db, const struct net_access *acc, json_t **out) WUR;
 /* Withdraw a pending invitation. ERR_NOTFOUND, ERR_CONFLICT (already used). */
 int net_invitation_revoke(struct db *db, const struct net_access *acc, int64_t id) WUR;
 /* Look an invitation up by the token in its link (anyone holding it). ERR_NOTFOUND. */
 int net_invitation_find(struct db *db, struct arena *a, const char *token, struct net_invitation *out) WUR;
+
+/* What accepting did. */
+enum net_accepted {
+	NET_ACCEPTED_SCHOOL,  /* the person now has the school role */
+	NET_ACCEPTED_NETWORK, /* the person now has the network role */
+	NET_ACCEPTED_WAITING, /* a would-be first lead not at the school's domain: an administrator decides */
+};
+
+/* The result of accepting. */
+struct net_acceptance {
+	enum net_accepted outcome; /* what happened */
+	int64_t person_id;         /* the account (new or existing) */
+	const char *domain;        /* first lead: the school's domain that their address matched, else NULL */
+};
+
 /*
- * Accept: create the account (name, password) and spend the invitation, in
- * one transaction. ERR_NOTFOUND (no such token), ERR_CONFLICT (used, expired
- * or withdrawn: out->state says which), ERR_INVALID with errors (name,
- * password). *person_id gets the new account.
+ * Accept an invitation. With no account at its email, name and password
+ * create one; with an account, u must be signed in as that person (else
+ * ERR_UNAUTH, or ERR_FORBIDDEN when signed in as someone else). Spends the
+ * link and grants the role in one transaction. ERR_NOTFOUND (no such token),
+ * ERR_CONFLICT (used, expired or withdrawn: out->state says which),
+ * ERR_INVALID with errors (name, password).
  */
-int net_invitation_accept(struct db *db, struct arena *a, const char *token, const char *name,
-			  const char *password, const char *ip, struct net_invitation *out,
-			  int64_t *person_id, json_t *errors) WUR;
+int net_invitation_accept(struct db *db, struct arena *a, const char *token, const struct user *u,
+			  const char *name, const char *password, const char *ip, struct net_invitation *out,
+			  struct net_acceptance *res, json_t *errors) WUR;
 
 /* ---- strengths.c ------------------------------------------------------- */
 

@@ -24,6 +24,7 @@
 #include "app/schools/search.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/str.h"
 #include "db/db.h"
 
@@ -142,6 +143,18 @@ int net_form_fail(struct request *req, struct response *res, int rc, json_t *err
 	return 0;
 }
 
+const char *net_base_url(struct request *req)
+{
+	struct app *app = req_app(req);
+	const char *b = app && app->config ? app->config->base_url : NULL;
+	if (b && *b) {
+		size_t n = strlen(b);
+		return n && b[n - 1] == '/' ? arena_strndup(req_arena(req), b, n - 1) : b;
+	}
+	const char *host = req_header(req, "Host");
+	return arena_printf(req_arena(req), "http://%s", host && *host ? host : "127.0.0.1:8080");
+}
+
 void net_redirect(struct response *res, struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
@@ -183,6 +196,20 @@ static json_t *details_form(struct request *req)
 	return f;
 }
 
+/* GET /networks parameters: notices after answering a request or accepting an invitation. */
+static const struct param_spec index_params[] = {
+	{"waiting", PARAM_BOOL, 0, 0, 0, NULL, "Waiting"},
+	{"declined", PARAM_BOOL, 0, 0, 0, NULL, "Declined"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+/* GET /networks/{slug} parameters: notices after joining. */
+static const struct param_spec home_params[] = {
+	{"joined", PARAM_BOOL, 0, 0, 0, NULL, "Joined"},
+	{"lead_domain", PARAM_STRING, 0, 0, 253, NULL, "Domain"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
 /* The model of /networks for the person asking. */
 static json_t *index_model(struct db *db, const struct user *u)
 {
@@ -193,6 +220,15 @@ static json_t *index_model(struct db *db, const struct user *u)
 			      "public", net_list_public(db), "signed_in", u != NULL, "can_create",
 			      policy_network_create(&acc), "has_mine", json_array_size(mine) > 0, "form",
 			      json_object());
+	if (u) {
+		/* A lead sees the networks that ask their school to join; anyone, their own waiting lead requests. */
+		json_t *asked = acc.role == SCHOOL_ROLE_LEAD ? net_asked_of_school(db, acc.school_urn) : json_array();
+		json_t *waiting = net_lead_requests_of(db, u->id);
+		json_object_set_new(m, "has_asked", json_boolean(json_array_size(asked) > 0));
+		json_object_set_new(m, "has_lead_requests", json_boolean(json_array_size(waiting) > 0));
+		json_object_set_new(m, "asked", asked);
+		json_object_set_new(m, "lead_requests", waiting);
+	}
 	return m;
 }
 
@@ -206,7 +242,10 @@ static int handle_networks_index(struct request *req, struct response *res)
 	struct db *db = app_db(req);
 	if (!db)
 		return ERR_DB;
-	res_view(res, 200, "networks/index", index_model(db, accounts_user(req)));
+	json_t *m = index_model(db, accounts_user(req));
+	json_object_set_new(m, "waiting", json_boolean(req_bool(req, "waiting")));
+	json_object_set_new(m, "declined", json_boolean(req_bool(req, "declined")));
+	res_view(res, 200, "networks/index", m);
 	return 0;
 }
 
@@ -261,9 +300,10 @@ static int handle_network_home(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_network_read(&pg.acc)) {
-		json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s}, s:b}", "title", pg.net.name, "network", "slug",
-				      pg.net.slug, "name", pg.net.name, "description", pg.net.description,
-				      "signed_in", pg.u != NULL);
+		json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s, s:s+}, s:b, s:b}", "title", pg.net.name, "network",
+				      "slug", pg.net.slug, "name", pg.net.name, "description", pg.net.description, "url",
+				      "/networks/", pg.net.slug, "signed_in", pg.u != NULL, "asked_to_join",
+				      policy_membership_answer(&pg.acc));
 		res_view(res, 200, "networks/public", m);
 		return 0;
 	}
@@ -295,6 +335,9 @@ static int handle_network_home(struct request *req, struct response *res)
 	}
 	json_object_set_new(m, "themes", themes);
 	json_object_set_new(m, "whats_new", news);
+	json_object_set_new(m, "joined", json_boolean(req_bool(req, "joined")));
+	if (req_str(req, "lead_domain"))
+		json_object_set_new(m, "lead_domain", json_string(req_str(req, "lead_domain")));
 	res_view(res, 200, "networks/home", m);
 	return 0;
 }
@@ -427,23 +470,30 @@ static int handle_network_themes_save(struct request *req, struct response *res)
 static const struct param_spec schools_params[] = {
 	{"q", PARAM_STRING, 0, 0, 100, NULL, "School name, town or URN"},
 	{"added", PARAM_INT, 0, 1, 99999999, NULL, "Added"},
+	{"asked", PARAM_INT, 0, 1, 99999999, NULL, "Asked"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
 /* POST /networks/{slug}/schools parameters. */
 static const struct param_spec school_add_params[] = {
 	{"urn", PARAM_INT, PARAM_REQUIRED, 1, 99999999, NULL, "URN"},
+	{"email", PARAM_EMAIL, 0, 0, 0, NULL, "Email of its first lead"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
-/* Mark each directory result that is already a member. */
+/* Mark each directory result that is already a member, or asked, and whether someone leads it on Tandem. */
 static void mark_members(struct db *db, int64_t network_id, json_t *results)
 {
 	size_t i;
 	json_t *r;
 	json_array_foreach(results, i, r)
-		json_object_set_new(r, "member", json_boolean(net_has_school(db, network_id,
-									     json_integer_value(json_object_get(r, "urn")))));
+	{
+		struct net_school_facts f;
+		net_school_facts_load(db, network_id, json_integer_value(json_object_get(r, "urn")), &f);
+		json_object_set_new(r, "member", json_boolean(f.member));
+		json_object_set_new(r, "asked", json_boolean(f.invited));
+		json_object_set_new(r, "has_lead", json_boolean(f.has_lead));
+	}
 }
 
 /* The member-schools page: the members, and directory results for q. */
@@ -454,9 +504,28 @@ static int schools_model(struct request *req, const struct net_page *pg, const c
 	int rc = net_schools(pg->db, &pg->acc, &members);
 	if (rc)
 		return rc;
+	json_t *asked = NULL;
+	if ((rc = net_schools_asked(pg->db, &pg->acc, &asked))) {
+		json_decref(members);
+		return rc;
+	}
 	json_t *m = net_page_model(pg, "Member schools");
+	size_t i;
+	json_t *r;
+	json_array_foreach(members, i, r)
+	{
+		const char *consent = json_string_value(json_object_get(r, "consent"));
+		json_object_set_new(r, "consent_label",
+				    json_string(str_eq(consent, "lead")	     ? "agreed by its lead"
+						: str_eq(consent, "first_lead") ? "agreed by its first lead"
+						: str_eq(consent, "admin")      ? "added by an administrator"
+										 : "joined before schools were asked"));
+	}
 	json_object_set_new(m, "members", members);
 	json_object_set_new(m, "has_members", json_boolean(json_array_size(members) > 0));
+	json_object_set_new(m, "asked", asked);
+	json_object_set_new(m, "has_asked", json_boolean(json_array_size(asked) > 0));
+	json_object_set_new(m, "add_direct", json_boolean(policy_school_add_direct(&pg->acc)));
 	json_object_set_new(m, "query", json_pack("{s:s}", "q", q ? q : ""));
 	json_t *results = NULL;
 	int64_t urn;
@@ -513,15 +582,25 @@ static int handle_network_schools(struct request *req, struct response *res)
 		if (net_school(pg.db, &pg.acc, added, &s) == 0)
 			json_object_set_new(m, "added", s);
 	}
+	int64_t asked = req_int(req, "asked", 0);
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(m, "asked"), i, r)
+		if (asked && json_integer_value(json_object_get(r, "urn")) == asked)
+			json_object_set(m, "just_asked", r);
 	res_view(res, 200, "networks/schools", m);
 	return 0;
 }
 
 /*
  * POST /networks/{slug}/schools
- * Add the school with `urn` from the register (coordinators). A URN not in
- * the register, or a closed school, is a 400 saying so; one already a member
- * a 409. 303 back to the member schools page.
+ * Ask the school with `urn` from the register to join (coordinators): its
+ * leads on Tandem are emailed to accept or decline; a school with nobody on
+ * Tandem needs `email`, the address of the person who will be its first
+ * lead. An administrator's request makes it a member at once. A URN not in
+ * the register, a closed school, or no email for a school without a lead is
+ * a 400 saying so; one already a member or asked a 409. 303 back to the
+ * member schools page.
  */
 static int handle_network_school_add(struct request *req, struct response *res)
 {
@@ -533,17 +612,26 @@ static int handle_network_school_add(struct request *req, struct response *res)
 		return net_page_fail(req, res, net_deny(&pg.acc));
 	json_t *errors = net_param_errors(req);
 	int64_t urn = req_int(req, "urn", 0);
-	rc = json_object_size(errors) ? ERR_INVALID : net_school_add(pg.db, pg.a, &pg.acc, urn, errors);
+	struct net_join_request rq = {.urn = urn, .first_lead_email = req_str(req, "email"), .net = &pg.net,
+				      .actor = pg.u, .ip = req_client_ip(req), .base_url = net_base_url(req)};
+	enum net_join how = NET_JOIN_MEMBER;
+	rc = json_object_size(errors) ? ERR_INVALID : net_school_add(pg.db, pg.a, &pg.acc, &rq, errors, &how);
 	if (rc) {
 		json_t *m = NULL;
-		if (rc == ERR_INVALID || rc == ERR_CONFLICT)
-			(void)schools_model(req, &pg, NULL, &m);
+		if ((rc == ERR_INVALID || rc == ERR_CONFLICT) && schools_model(req, &pg, NULL, &m) == 0) {
+			static const char *const fields[] = {"urn", "email", NULL};
+			json_object_set_new(m, "form", form_values(req, fields));
+			/* A school without a lead: show the email field with the school named. */
+			if (json_object_get(errors, "email") && !req_has(req, "email"))
+				json_object_set_new(m, "needs_first_lead", json_true());
+		}
 		return net_form_fail(req, res, rc, errors, "networks/schools", m, "school-");
 	}
 	json_decref(errors);
-	audit_record(pg.db, pg.u, req_client_ip(req), "network_school_added",
-		     json_pack("{s:s, s:I}", "network", pg.net.slug, "school", (json_int_t)urn));
-	net_redirect(res, pg.a, "/networks/%s/schools?added=%lld", pg.net.slug, (long long)urn);
+	if (how == NET_JOIN_MEMBER)
+		net_redirect(res, pg.a, "/networks/%s/schools?added=%lld", pg.net.slug, (long long)urn);
+	else
+		net_redirect(res, pg.a, "/networks/%s/schools?asked=%lld", pg.net.slug, (long long)urn);
 	return 0;
 }
 
@@ -578,6 +666,12 @@ static const struct param_spec steering_add_params[] = {
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
+/* GET /networks/{slug}/steering parameters. */
+static const struct param_spec steering_params[] = {
+	{"sent", PARAM_BOOL, 0, 0, 0, NULL, "Sent"},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
 /* POST /networks/{slug}/steering/{person}/remove parameters. */
 static const struct param_spec steering_remove_params[] = {
 	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, network_role_choices, "Role"},
@@ -600,9 +694,9 @@ static int steering_model(const struct net_page *pg, json_t **out)
 }
 
 /*
- * GET /networks/{slug}/steering
- * The coordinators and the steering group, with forms to add someone (by the
- * email of their account) and to take a role away (coordinators).
+ * GET /networks/{slug}/steering[?sent=1]
+ * The coordinators and the steering group, with a form to invite someone by
+ * email and buttons to take a role away (coordinators).
  */
 static int handle_network_steering(struct request *req, struct response *res)
 {
@@ -615,14 +709,16 @@ static int handle_network_steering(struct request *req, struct response *res)
 	json_t *m;
 	if ((rc = steering_model(&pg, &m)))
 		return net_page_fail(req, res, rc);
+	json_object_set_new(m, "sent", json_boolean(req_bool(req, "sent")));
 	res_view(res, 200, "networks/steering", m);
 	return 0;
 }
 
 /*
  * POST /networks/{slug}/steering
- * Give the person with account `email` the network `role` coordinator or
- * steering (coordinators). 303 back.
+ * Invite `email` to the network `role` coordinator or steering
+ * (coordinators): the role is theirs when they accept. The answer is the
+ * same whether or not the address has an account. 303 back.
  */
 static int handle_network_steering_add(struct request *req, struct response *res)
 {
@@ -634,20 +730,22 @@ static int handle_network_steering_add(struct request *req, struct response *res
 		return net_page_fail(req, res, net_deny(&pg.acc));
 	json_t *errors = net_param_errors(req);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_role_add(pg.db, pg.a, &pg.acc, req_str(req, "email"), req_str(req, "role"),
-						     errors);
+				      : net_role_invite(pg.db, pg.a, &pg.acc, &pg.net, pg.u, req_client_ip(req),
+							net_base_url(req), req_str(req, "email"), req_str(req, "role"), errors);
 	if (rc) {
 		json_t *m = NULL;
 		if ((rc == ERR_INVALID || rc == ERR_CONFLICT) && steering_model(&pg, &m) == 0) {
 			static const char *const fields[] = {"email", "role", NULL};
-			json_object_set_new(m, "form", form_values(req, fields));
+			json_t *f = form_values(req, fields);
+			json_object_set_new(f, str_eq(req_field(req, "role"), "coordinator") ? "role_coordinator"
+											      : "role_steering",
+					    json_true());
+			json_object_set_new(m, "form", f);
 		}
 		return net_form_fail(req, res, rc, errors, "networks/steering", m, "steering-");
 	}
 	json_decref(errors);
-	audit_record(pg.db, pg.u, req_client_ip(req), "network_role_added",
-		     json_pack("{s:s, s:s}", "network", pg.net.slug, "role", req_str(req, "role")));
-	net_redirect(res, pg.a, "/networks/%s/steering", pg.net.slug);
+	net_redirect(res, pg.a, "/networks/%s/steering?sent=1", pg.net.slug);
 	return 0;
 }
 
@@ -685,9 +783,9 @@ static int handle_network_steering_remove(struct request *req, struct response *
 #define FORM ROUTE_OWN_ERRORS
 
 const struct route networks_routes[] = {
-	{HTTP_GET, "/networks", handle_networks_index, NULL, 0, 0},
+	{HTTP_GET, "/networks", handle_networks_index, index_params, 0, 0},
 	{HTTP_POST, "/networks", handle_networks_create, details_params, FORM, 0},
-	{HTTP_GET, "/networks/{slug}", handle_network_home, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}", handle_network_home, home_params, 0, 0},
 	{HTTP_GET, "/networks/{slug}/edit", handle_network_edit, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/edit", handle_network_update, details_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/themes", handle_network_themes, NULL, 0, 0},
@@ -695,6 +793,9 @@ const struct route networks_routes[] = {
 	{HTTP_GET, "/networks/{slug}/schools", handle_network_schools, schools_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/schools", handle_network_school_add, school_add_params, FORM, 0},
 	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/remove", handle_network_school_remove, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/withdraw", handle_net_school_withdraw, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/membership", handle_net_membership, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/membership", handle_net_membership_answer, net_membership_params, 0, 0},
 	{HTTP_GET, "/networks/{slug}/schools/{urn:int}", handle_net_school, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/schools/{urn:int}/strengths", handle_net_strength_add, net_strength_params,
 	 FORM, 0},
@@ -715,10 +816,12 @@ const struct route networks_routes[] = {
 	{HTTP_POST, "/networks/{slug}/invitations/{id:int}/revoke", handle_net_invitation_revoke, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/people/{person:int}/role", handle_net_person_role, net_role_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/people/{person:int}/remove", handle_net_person_remove, NULL, 0, 0},
-	{HTTP_GET, "/networks/{slug}/steering", handle_network_steering, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/steering", handle_network_steering, steering_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/steering", handle_network_steering_add, steering_add_params, FORM, 0},
 	{HTTP_POST, "/networks/{slug}/steering/{person:int}/remove", handle_network_steering_remove,
 	 steering_remove_params, FORM, 0},
+	{HTTP_GET, "/admin/leads", handle_admin_leads, net_lead_list_params, 0, 0},
+	{HTTP_POST, "/admin/leads/{id:int}", handle_admin_lead_decide, net_lead_decision_params, 0, 0},
 	{HTTP_GET, "/invitations/{token}", handle_invitation_show, NULL, ROUTE_SECRET_PATH, 0},
 	{HTTP_POST, "/invitations/{token}", handle_invitation_accept, net_accept_params, FORM | ROUTE_SECRET_PATH, 0},
 	{0, NULL, NULL, NULL, 0, 0},

@@ -55,6 +55,8 @@ json_t *net_param_errors(struct request *req);
  */
 int net_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl,
 		  json_t *model, const char *prefix);
+/* Where links in emails point: TANDEM_BASE_URL, else this request's host; no trailing slash (arena). */
+const char *net_base_url(struct request *req);
 /* 303 See Other to an arena-formatted location. */
 void net_redirect(struct response *res, struct arena *a, const char *fmt, ...) FMT(3, 4);
 
@@ -82,6 +84,16 @@ int handle_net_person_role(struct request *req, struct response *res);
 int handle_net_person_remove(struct request *req, struct response *res);
 int handle_invitation_show(struct request *req, struct response *res);
 int handle_invitation_accept(struct request *req, struct response *res);
+
+/* pages_membership.c */
+int handle_net_membership(struct request *req, struct response *res);
+int handle_net_membership_answer(struct request *req, struct response *res);
+int handle_net_school_withdraw(struct request *req, struct response *res);
+int handle_admin_leads(struct request *req, struct response *res);
+int handle_admin_lead_decide(struct request *req, struct response *res);
+extern const struct param_spec net_membership_params[];
+extern const struct param_spec net_lead_decision_params[];
+extern const struct param_spec net_lead_list_params[];
 extern const struct param_spec net_invite_params[];
 extern const struct param_spec net_people_params[];
 extern const struct param_spec net_role_params[];

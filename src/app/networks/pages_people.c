@@ -4,9 +4,9 @@
  * join: the people page (everyone per school, with the role and remove
  * controls a coordinator or a school's lead may use, the invitation form and
  * pending invitations), sending and withdrawing invitations, and the
- * invitation link itself (/invitations/{token}): a page where the invited
- * person gives their name and a password, which creates their account and
- * signs them in.
+ * invitation link itself (/invitations/{token}): a page where a new person
+ * gives their name and a password, which creates their account and signs
+ * them in, or where someone who already has an account signs in and accepts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,8 +39,8 @@ const struct param_spec net_role_params[] = {
 };
 
 const struct param_spec net_accept_params[] = {
-	{"name", PARAM_STRING, PARAM_REQUIRED, 0, NET_NAME_MAX, NULL, "Your name"},
-	{"password", PARAM_STRING, PARAM_REQUIRED, 0, 1000, NULL, "Password"},
+	{"name", PARAM_STRING, 0, 0, NET_NAME_MAX, NULL, "Your name"},
+	{"password", PARAM_STRING, 0, 0, 1000, NULL, "Password"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -86,13 +86,18 @@ static int people_model(const struct net_page *pg, json_t *form, json_t **out)
 		chosen_urn = pg->acc.school_urn;
 	size_t i, j;
 	json_t *s, *p;
+	bool only_leads = true; /* a coordinator invites only first leads */
 	json_array_foreach(schools, i, s)
 	{
 		int64_t urn = json_integer_value(json_object_get(s, "urn"));
 		json_t *name = json_object_get(s, "name");
-		if (policy_invite(&pg->acc, urn, true, SCHOOL_ROLE_STAFF))
+		struct net_school_facts f;
+		net_school_facts_load(pg->db, pg->acc.network_id, urn, &f);
+		if (policy_invite(&pg->acc, &f, SCHOOL_ROLE_LEAD))
 			json_array_append_new(invite_to, json_pack("{s:I, s:O, s:b}", "urn", (json_int_t)urn, "name", name,
 								   "selected", urn == chosen_urn));
+		if (policy_invite(&pg->acc, &f, SCHOOL_ROLE_STAFF))
+			only_leads = false;
 		if (json_array_size(json_object_get(s, "people")) == 0)
 			json_array_append_new(empty, json_pack("{s:I, s:O}", "urn", (json_int_t)urn, "name", name));
 		json_array_foreach(json_object_get(s, "people"), j, p)
@@ -112,6 +117,20 @@ static int people_model(const struct net_page *pg, json_t *form, json_t **out)
 		}
 	}
 	json_decref(schools);
+	/* Schools asked to join that nobody leads on Tandem: a coordinator may invite their first lead. */
+	json_t *asked = NULL;
+	if (policy_schools_manage(&pg->acc) && net_schools_asked(pg->db, &pg->acc, &asked) == 0) {
+		json_array_foreach(asked, i, s)
+		{
+			struct net_school_facts f;
+			net_school_facts_load(pg->db, pg->acc.network_id, json_integer_value(json_object_get(s, "urn")), &f);
+			if (policy_invite(&pg->acc, &f, SCHOOL_ROLE_LEAD))
+				json_array_append_new(invite_to,
+						      json_pack("{s:I, s:O, s:b}", "urn", (json_int_t)f.urn, "name",
+								json_object_get(s, "name"), "selected", f.urn == chosen_urn));
+		}
+	}
+	json_decref(asked);
 	json_array_foreach(invitations, i, p)
 		json_object_set_new(p, "role_label", json_string(role_label(json_string_value(json_object_get(p, "role")))));
 	json_t *m = net_page_model(pg, "People");
@@ -125,7 +144,10 @@ static int people_model(const struct net_page *pg, json_t *form, json_t **out)
 	json_object_set_new(m, "has_invitations", json_boolean(json_array_size(invitations) > 0));
 	const char *role = json_string_value(json_object_get(form, "role"));
 	json_t *f = form ? json_deep_copy(form) : json_object();
-	json_object_set_new(f, "roles", role_options(role ? role : pg->acc.coordinator ? "lead" : "staff"));
+	json_object_set_new(f, "roles", only_leads ? json_pack("[{s:s, s:s, s:b}]", "value", "lead", "label",
+							       "School lead (its first)", "selected", 1)
+						   : role_options(role ? role : "staff"));
+	json_object_set_new(m, "first_leads_only", json_boolean(only_leads));
 	json_object_set_new(m, "form", f);
 	*out = m;
 	return 0;
@@ -151,19 +173,6 @@ int handle_net_people(struct request *req, struct response *res)
 	return 0;
 }
 
-/* Where invitation links point: TANDEM_BASE_URL, else this request's host. */
-static const char *base_url(struct request *req)
-{
-	struct app *app = req_app(req);
-	const char *b = app && app->config ? app->config->base_url : NULL;
-	if (b && *b) {
-		size_t n = strlen(b);
-		return n && b[n - 1] == '/' ? arena_strndup(req_arena(req), b, n - 1) : b;
-	}
-	const char *host = req_header(req, "Host");
-	return arena_printf(req_arena(req), "http://%s", host && *host ? host : "127.0.0.1:8080");
-}
-
 /*
  * POST /networks/{slug}/invitations
  * Invite `email` to a member school (`urn`; a lead's own school when absent)
@@ -180,12 +189,14 @@ int handle_net_invite(struct request *req, struct response *res)
 	enum school_role role = SCHOOL_ROLE_STAFF;
 	if (req_has(req, "role") && school_role_parse(req_str(req, "role"), &role))
 		role = SCHOOL_ROLE_STAFF;
-	/* Nobody who cannot invite at all learns anything from the form's checks. */
-	if (!policy_invite(&pg.acc, urn, true, SCHOOL_ROLE_STAFF) && !policy_invite(&pg.acc, urn, true, role))
-		return net_page_fail(req, res, policy_network_read(&pg.acc) ? ERR_FORBIDDEN : net_deny(&pg.acc));
+	/* Nobody outside the network learns anything from the form's checks; staff are refused outright. */
+	if (!policy_network_read(&pg.acc))
+		return net_page_fail(req, res, net_deny(&pg.acc));
+	if (!pg.acc.is_admin && !pg.acc.coordinator && pg.acc.role != SCHOOL_ROLE_LEAD)
+		return net_page_fail(req, res, ERR_FORBIDDEN);
 	json_t *errors = net_param_errors(req);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_invite(pg.db, pg.a, &pg.acc, &pg.net, pg.u, req_client_ip(req), base_url(req),
+				      : net_invite(pg.db, pg.a, &pg.acc, &pg.net, pg.u, req_client_ip(req), net_base_url(req),
 						   req_str(req, "email"), urn, role, errors);
 	if (rc) {
 		static const char *const fields[] = {"email", "urn", "role", NULL};
@@ -281,32 +292,50 @@ static int invitation_gone(struct response *res, const struct net_invitation *in
 	return 0;
 }
 
-/* The accept page's model. */
-static json_t *invitation_model(const struct net_invitation *inv, json_t *form)
+/* "a school lead", "a governor", … for a stored role name. */
+static const char *role_phrase(const char *role)
 {
-	json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s}}", "title", "Accept your invitation",
-			      "invitation", "email", inv->email, "network_name", inv->network_name, "network_slug",
-			      inv->network_slug, "school_urn", (json_int_t)inv->school_urn, "school_name",
-			      inv->school_name, "role", school_role_name(inv->role), "role_label",
-			      role_label(school_role_name(inv->role)), "expires_at", inv->expires_at);
+	if (str_eq(role, "lead"))
+		return "a school lead";
+	if (str_eq(role, "governor"))
+		return "a governor";
+	if (str_eq(role, "coordinator"))
+		return "a coordinator";
+	if (str_eq(role, "steering"))
+		return "a member of the steering group";
+	return "a member of staff";
+}
+
+/* The accept page's model; u is the signed-in person (NULL when nobody). */
+static json_t *invitation_model(const struct net_invitation *inv, const struct user *u, json_t *form)
+{
+	json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}}", "title",
+			      "Accept your invitation", "invitation", "email", inv->email, "network_name",
+			      inv->network_name, "network_slug", inv->network_slug, "role", inv->role, "role_label",
+			      role_label(inv->role), "role_phrase", role_phrase(inv->role), "expires_text",
+			      inv->expires_text, "has_account", inv->has_account, "network_role", inv->school_urn <= 0,
+			      "first_lead", str_eq(inv->authority, "coordinator"));
 	json_t *i = json_object_get(m, "invitation");
+	if (inv->school_urn > 0) {
+		json_object_set_new(i, "school_urn", json_integer((json_int_t)inv->school_urn));
+		json_object_set_new(i, "school_name", json_string(inv->school_name));
+	}
 	if (inv->inviter_name)
 		json_object_set_new(i, "inviter", json_string(inv->inviter_name));
-	json_object_set_new(i, "role_phrase", json_string(inv->role == SCHOOL_ROLE_LEAD ? "a school lead"
-							  : inv->role == SCHOOL_ROLE_GOVERNOR ? "a governor"
-											       : "a member of staff"));
-	/* "2026-11-29T15:12:13Z" → "2026-11-29 at 15:12 UTC" */
-	if (inv->expires_at && strlen(inv->expires_at) >= 16)
-		json_object_set_new(i, "expires_text", json_sprintf("%.10s at %.5s UTC", inv->expires_at, inv->expires_at + 11));
+	bool signed_in_as = u && u->email && str_eq(u->email, inv->email);
+	json_object_set_new(m, "signed_in_as_invitee", json_boolean(signed_in_as));
+	json_object_set_new(m, "signed_in_as_other", json_boolean(u && !signed_in_as));
+	json_object_set_new(m, "sign_in_first", json_boolean(inv->has_account && !signed_in_as));
 	json_object_set_new(m, "form", form ? json_incref(form) : json_object());
 	return m;
 }
 
 /*
  * GET /invitations/{token}
- * The page an invitation link opens: who invited whom to which school and
- * network, and a form for the person's name and a password. A used, expired
- * or withdrawn link is a 410 page saying which; an unknown one a 404.
+ * The page an invitation link opens: who invited whom to which school or
+ * network role. Someone new gives their name and a password; someone with
+ * an account signs in as themselves and accepts. A used, expired or
+ * withdrawn link is a 410 page saying which; an unknown one a 404.
  */
 int handle_invitation_show(struct request *req, struct response *res)
 {
@@ -321,16 +350,23 @@ int handle_invitation_show(struct request *req, struct response *res)
 		return rc;
 	if (!str_eq(inv.state, "pending"))
 		return invitation_gone(res, &inv);
-	res_view(res, 200, "networks/invitation", invitation_model(&inv, NULL));
+	json_t *m = invitation_model(&inv, accounts_user(req), NULL);
+	json_object_set_new(m, "token", json_string(req_path_str(req, "token")));
+	res_view(res, 200, "networks/invitation", m);
 	return 0;
 }
 
 /*
  * POST /invitations/{token}
- * Accept: `name` and `password` create the account with the invitation's
- * email, school and role, spend the link and sign the person in. 303 to the
- * network. Anyone holding the link may use it (the token is the secret); the
- * form still carries the CSRF token like every other.
+ * Accept. Someone new: `name` and `password` create the account with the
+ * invitation's email, and sign them in. Someone with an account: they must
+ * be signed in as that account (else 401 with the page saying so, or 403
+ * when signed in as someone else). The link is spent and the role given in
+ * one transaction; a would-be first lead whose address is not at the
+ * school's domain waits for an administrator. 303 to the network (or to
+ * /networks when the role waits). Anyone holding the link may use it (the
+ * token is the secret); the form still carries the CSRF token like every
+ * other.
  */
 int handle_invitation_accept(struct request *req, struct response *res)
 {
@@ -339,38 +375,58 @@ int handle_invitation_accept(struct request *req, struct response *res)
 		return ERR_DB;
 	struct arena *a = req_arena(req);
 	const char *token = req_path_str(req, "token");
+	const struct user *u = accounts_user(req);
 	struct net_invitation inv;
+	struct net_acceptance done;
 	json_t *errors = net_param_errors(req);
-	int64_t person = 0;
-	int rc;
-	if (json_object_size(errors)) {
-		rc = net_invitation_find(db, a, token, &inv);
-		if (rc == 0)
-			rc = str_eq(inv.state, "pending") ? ERR_INVALID : ERR_CONFLICT;
-	} else {
-		rc = net_invitation_accept(db, a, token, req_str(req, "name"), req_str(req, "password"),
-					   req_client_ip(req), &inv, &person, errors);
+	int rc = net_invitation_find(db, a, token, &inv);
+	if (rc == 0 && !str_eq(inv.state, "pending"))
+		rc = ERR_CONFLICT;
+	if (rc == 0 && json_object_size(errors) && !inv.has_account)
+		rc = ERR_INVALID;
+	if (rc == 0) {
+		json_object_clear(errors);
+		rc = net_invitation_accept(db, a, token, u, req_str(req, "name"), req_str(req, "password"),
+					   req_client_ip(req), &inv, &done, errors);
 	}
 	if (rc == ERR_NOTFOUND || rc == ERR_CONFLICT) {
 		json_decref(errors);
 		return invitation_gone(res, rc == ERR_NOTFOUND ? NULL : &inv);
 	}
-	if (rc == ERR_INVALID) {
+	if (rc == ERR_INVALID || rc == ERR_UNAUTH || rc == ERR_FORBIDDEN) {
 		json_t *form = json_object();
 		if (req_field(req, "name"))
 			json_object_set_new(form, "name", json_string(req_field(req, "name")));
-		json_t *m = invitation_model(&inv, form);
+		json_t *m = invitation_model(&inv, u, form);
+		json_object_set_new(m, "token", json_string(token));
 		json_decref(form);
-		return net_form_fail(req, res, rc, errors, "networks/invitation", m, "accept-");
+		if (rc == ERR_INVALID)
+			return net_form_fail(req, res, rc, errors, "networks/invitation", m, "accept-");
+		json_decref(errors);
+		int status = rc == ERR_UNAUTH ? 401 : 403;
+		const char *why = rc == ERR_UNAUTH ? "This address already has a Tandem account: sign in with it, then accept."
+						   : "You are signed in as someone else: sign out, then open the link again.";
+		if (req_wants_json(req))
+			return res_error(res, status, why);
+		json_object_set_new(m, "notice", json_string(why));
+		res_view(res, status, "networks/invitation", m);
+		return 0;
 	}
 	json_decref(errors);
 	if (rc)
 		return rc;
-	if (accounts_start_session(req, res, person) != 0) {
-		/* The account exists; signing in by hand still works. */
-		net_redirect(res, a, "/sign-in?next=/networks/%s", inv.network_slug);
-		return 0;
+	if (!u || u->id != done.person_id) {
+		if (accounts_start_session(req, res, done.person_id) != 0) {
+			/* The account exists; signing in by hand still works. */
+			net_redirect(res, a, "/sign-in?next=/networks/%s", inv.network_slug);
+			return 0;
+		}
 	}
-	net_redirect(res, a, "/networks/%s", inv.network_slug);
+	if (done.outcome == NET_ACCEPTED_WAITING)
+		net_redirect(res, a, "/networks?waiting=1");
+	else if (done.domain)
+		net_redirect(res, a, "/networks/%s?lead_domain=%s", inv.network_slug, done.domain);
+	else
+		net_redirect(res, a, "/networks/%s", inv.network_slug);
 	return 0;
 }

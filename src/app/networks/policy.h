@@ -26,7 +26,8 @@ struct net_access {
 	bool is_admin;          /* deployment administrator */
 	int64_t network_id;     /* the network, 0 when none (creating one) */
 	bool network_public;    /* the network shows its name and description to outsiders */
-	bool school_member;     /* the person's school is a member school of the network */
+	bool school_member;     /* the person's school is a member school of the network (it agreed) */
+	bool school_invited;    /* the network has asked the person's school to join, not yet answered */
 	bool coordinator;       /* the person coordinates the network */
 	bool steering;          /* the person is on the network's steering group */
 };
@@ -39,6 +40,14 @@ struct net_person {
 	bool school_member;    /* their school is a member school of the network */
 };
 
+/* What the policy needs to know about a school someone invites people to. */
+struct net_school_facts {
+	int64_t urn;   /* the school */
+	bool member;   /* it is a member of the network (it agreed, or joined before consent was asked) */
+	bool invited;  /* the network has asked it to join; no answer yet */
+	bool has_lead; /* someone on Tandem is its lead */
+};
+
 /* Create a network (and become its first coordinator). */
 bool policy_network_create(const struct net_access *a);
 /* See that the network exists: its name and description. */
@@ -49,17 +58,26 @@ bool policy_network_read(const struct net_access *a);
 bool policy_network_edit(const struct net_access *a);
 /* Change the list of themes. */
 bool policy_themes_edit(const struct net_access *a);
-/* Add and remove member schools. */
+/* Ask schools to join, withdraw the request, and remove member schools. */
 bool policy_schools_manage(const struct net_access *a);
+/* Make a school a member without asking it (administrators only). */
+bool policy_school_add_direct(const struct net_access *a);
+/* Accept or decline the network's request that the person's own school join. */
+bool policy_membership_answer(const struct net_access *a);
 /* Add and remove coordinators and steering group members. */
 bool policy_steering_manage(const struct net_access *a);
 /*
- * Invite someone to school urn with role. school_is_member: urn is a member
- * school of the network.
+ * Invite someone to school s with role: the school's own lead (any role),
+ * an administrator, or a coordinator asking a member or invited school that
+ * has no lead on Tandem for its first lead.
  */
-bool policy_invite(const struct net_access *a, int64_t urn, bool school_is_member, enum school_role role);
-/* See the pending invitations of school urn (and withdraw them). */
-bool policy_invitations_manage(const struct net_access *a, int64_t urn, bool school_is_member);
+bool policy_invite(const struct net_access *a, const struct net_school_facts *s, enum school_role role);
+/* See the pending invitations of school s (and withdraw them). */
+bool policy_invitations_manage(const struct net_access *a, const struct net_school_facts *s);
+/* See the email address of a person at school urn with role (everyone's own, leads', or a lead's colleagues'). */
+bool policy_person_email(const struct net_access *a, int64_t person_id, int64_t urn, enum school_role role);
+/* Approve or refuse someone waiting to become a school's first lead (administrators). */
+bool policy_lead_request_decide(const struct net_access *a);
 /* Give person t the school role new_role (in their own school). */
 bool policy_person_set_role(const struct net_access *a, const struct net_person *t, enum school_role new_role);
 /* Remove person t from their school. */
