@@ -6,6 +6,7 @@
  */
 #include "app/app.h"
 #include "app/accounts/accounts.h"
+#include "app/jobs.h"
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
@@ -27,6 +28,13 @@
 const struct accounts_export_part accounts_export_parts[] = {
 	{"networks", networks_export_person},
 	{NULL, NULL},
+};
+
+/* The background jobs of `tandem serve` (jobs.h), each on its own thread when its settings turn it on. */
+const struct job *const app_jobs[] = {
+	&mail_sender_job,
+	&partnerships_digest_job,
+	NULL,
 };
 
 const struct route *const app_routes[] = {

@@ -4,7 +4,7 @@
  * it: the route tables (introductions, partnerships and their agreement,
  * running them, the private calendar feed; see pages*.c), the offer of an
  * introduction that a school's profile shows a signed-in school lead, and
- * the health sweep with the weekly digest, as a thread of `tandem serve`
+ * the health sweep with the weekly digest, as a job of `tandem serve`
  * and as `tandem digest`.
  */
 #ifndef TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
@@ -21,7 +21,7 @@
 struct cli;
 struct config;
 struct db;
-struct db_pool;
+struct job;
 struct user;
 
 /* Route table for /introductions/… and /partnerships/…. */
@@ -46,16 +46,11 @@ json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t ur
 json_t *partnerships_peers(struct db *db, const struct user *u);
 
 /*
- * Start the health thread of `tandem serve` (digest_worker.c): the health
- * sweep and the weekly digests at start and every config->digest_interval
- * seconds, on its own connection from pool. A no-op when the interval is 0.
- * Returns 0 or an error with a message in err.
+ * The health sweep and the weekly digests as a job of `tandem serve`
+ * (digest_job.c; app_jobs lists it): at start and every
+ * config->digest_interval seconds, off when that is 0.
  */
-int partnerships_digest_worker_start(struct db_pool *pool, const struct config *config, char *err,
-				     size_t errsz) WUR;
-/* Ask the health thread to stop and wait for it (a run in progress finishes first). */
-void partnerships_digest_worker_stop(void);
-
+extern const struct job partnerships_digest_job;
 /* `tandem digest [--dry-run]`: the sweep and the digests once, saying what was done (cli.c). */
 int partnerships_cli_digest(struct cli *cli);
 
