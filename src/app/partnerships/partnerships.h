@@ -2,7 +2,7 @@
 /*
  * partnerships.h — the partnerships capability as the rest of Tandem sees
  * it: the route tables (introductions, partnerships and their agreement,
- * running them, the private calendar feed; see pages*.c), the offer of an
+ * running them; see pages*.c), their part of the calendar feed, the offer of an
  * introduction that a school's profile shows a signed-in school lead, and
  * the health sweep with the weekly digest, as a job of `tandem serve`
  * and as `tandem digest`.
@@ -18,6 +18,7 @@
 #include "core/err.h"
 #include "http/http.h"
 
+struct calendar_feed;
 struct cli;
 struct config;
 struct db;
@@ -28,8 +29,14 @@ struct user;
 extern const struct route partnerships_routes[];
 /* Route table for running a partnership, closing it and /networks/{slug}/attention (pages_running.c). */
 extern const struct route ps_running_routes[];
-/* Route table for /calendar (the private feed's page) and /calendar/TOKEN.ics (the feed; pages_calendar.c). */
-extern const struct route ps_calendar_routes[];
+/*
+ * The partnerships' part of a calendar feed (calendar.c; a calendar_source
+ * that app.c lists): add f->u's partnership meetings and the due days of
+ * open actions to f. Returns 0 or ERR_DB.
+ */
+int ps_calendar_add(struct db *db, struct calendar_feed *f) WUR;
+/* The number of partnerships of u's school, for the calendar page (0 when none): 0 or ERR_DB. */
+int ps_calendar_count(struct db *db, const struct user *u, int64_t *n) WUR;
 
 /*
  * For a school's profile or the similar-schools list: the networks in which
