@@ -102,28 +102,15 @@ int calendar_find(struct db *db, struct arena *a, const char *token, struct user
 
 /* ---- the feed ------------------------------------------------------------- */
 
-/* Make room for one more item of size sz in *items (n used of *cap), doubling in the arena. */
-static void *grow(struct arena *a, void *items, size_t n, size_t *cap, size_t sz)
-{
-	if (n < *cap)
-		return items;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *bigger = arena_calloc(a, ncap, sz);
-	if (n)
-		memcpy(bigger, items, n * sz);
-	*cap = ncap;
-	return bigger;
-}
-
 void calendar_add_event(struct calendar_feed *f, const struct ical_event *e)
 {
-	f->events = grow(f->a, f->events, f->n_events, &f->cap_events, sizeof(*f->events));
+	f->events = arena_grow(f->a, f->events, f->n_events, &f->cap_events, sizeof(*f->events));
 	f->events[f->n_events++] = *e;
 }
 
 void calendar_add_due(struct calendar_feed *f, const struct ical_due *d)
 {
-	f->dues = grow(f->a, f->dues, f->n_dues, &f->cap_dues, sizeof(*f->dues));
+	f->dues = arena_grow(f->a, f->dues, f->n_dues, &f->cap_dues, sizeof(*f->dues));
 	f->dues[f->n_dues++] = *d;
 }
 
