@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * outbox.h — the outbox table as the sender thread and the outbox page use
+ * outbox.h — the outbox table as the mail sender job and the outbox page use
  * it (outbox.c), and the back-off schedule. Internal to src/app/mail/.
  */
 #ifndef TANDEM_APP_MAIL_OUTBOX_H
