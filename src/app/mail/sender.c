@@ -172,8 +172,7 @@ static int sender_start(const struct config *config, int *interval, char *err, s
 		snprintf(err, errsz, "libcurl could not be initialised, so email cannot be sent");
 		return ERR_INTERNAL;
 	}
-	*interval = 1;
-	log_info("mail: the sender is running (TANDEM_SMTP_URL)");
+	*interval = 1; /* the runner logs that it runs */
 	return 0;
 }
 
