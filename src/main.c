@@ -15,7 +15,7 @@
 #include "app/accounts/accounts.h"
 #include "app/app.h"
 #include "app/cli.h"
-#include "app/mail/mail.h"
+#include "app/jobs.h"
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
 #include "app/schools/schools.h"
@@ -256,14 +256,8 @@ static int cmd_serve(struct cli *cli)
 		fprintf(stderr, "tandem serve: %s\n", err);
 		return 1;
 	}
-	if (mail_worker_start(app.db, cfg, err, sizeof(err))) {
+	if (jobs_start(app.db, cfg, app_jobs, err, sizeof(err))) {
 		fprintf(stderr, "tandem serve: %s\n", err);
-		app_close(&app);
-		return 1;
-	}
-	if (partnerships_digest_worker_start(app.db, cfg, err, sizeof(err))) {
-		fprintf(stderr, "tandem serve: %s\n", err);
-		mail_worker_stop();
 		app_close(&app);
 		return 1;
 	}
@@ -283,8 +277,7 @@ static int cmd_serve(struct cli *cli)
 	free(static_dir);
 	if (rc) {
 		fprintf(stderr, "tandem serve: %s\n", err);
-		partnerships_digest_worker_stop();
-		mail_worker_stop();
+		jobs_stop();
 		app_close(&app);
 		return 1;
 	}
@@ -300,8 +293,7 @@ static int cmd_serve(struct cli *cli)
 	log_info("received %s: finishing requests in flight and stopping",
 		 sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	http_server_stop(srv);
-	partnerships_digest_worker_stop();
-	mail_worker_stop();
+	jobs_stop();
 	app_close(&app);
 	log_info("stopped");
 	return 0;

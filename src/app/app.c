@@ -6,6 +6,8 @@
  */
 #include "app/app.h"
 #include "app/accounts/accounts.h"
+#include "app/calendar/calendar.h"
+#include "app/jobs.h"
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
@@ -29,6 +31,19 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{NULL, NULL},
 };
 
+/* The parts each capability adds to a person's calendar feed (calendar.h). */
+const struct calendar_source calendar_sources[] = {
+	{"partnerships", ps_calendar_add, ps_calendar_count},
+	{NULL, NULL, NULL},
+};
+
+/* The background jobs of `tandem serve` (jobs.h), each on its own thread when its settings turn it on. */
+const struct job *const app_jobs[] = {
+	&mail_sender_job,
+	&partnerships_digest_job,
+	NULL,
+};
+
 const struct route *const app_routes[] = {
 	home_routes,
 	schools_routes,
@@ -38,7 +53,7 @@ const struct route *const app_routes[] = {
 	networks_routes,
 	partnerships_routes,
 	ps_running_routes,
-	ps_calendar_routes,
+	calendar_routes,
 	NULL,
 };
 

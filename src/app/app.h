@@ -19,6 +19,7 @@ struct buf;
 struct config;
 struct db;
 struct db_pool;
+struct job;
 struct tmpl_set;
 
 struct app {
@@ -40,6 +41,8 @@ struct db *app_db(struct request *req);
 int app_render(struct request *req, const char *tmpl, json_t *model, struct buf *out) WUR;
 /* The hooks to give http_server_start. */
 struct http_hooks app_hooks(struct app *app);
+/* Every feature's background job (jobs.h), NULL-terminated. */
+extern const struct job *const app_jobs[];
 /* Every feature's route table, NULL-terminated. */
 extern const struct route *const app_routes[];
 

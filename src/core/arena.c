@@ -156,6 +156,18 @@ void *arena_memdup(struct arena *a, const void *p, size_t n)
 	return q;
 }
 
+void *arena_grow(struct arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return items;
+	size_t ncap = *cap < 4 ? 8 : *cap * 2;
+	void *bigger = arena_calloc(a, ncap, size); /* aborts on overflow */
+	if (n)
+		memcpy(bigger, items, n * size);
+	*cap = ncap;
+	return bigger;
+}
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	/* Most strings are short: format into a stack buffer first and only

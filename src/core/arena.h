@@ -32,6 +32,13 @@ void *arena_calloc(struct arena *a, size_t count, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_memdup(struct arena *a, const void *p, size_t n);
+/*
+ * Room for one more item of size bytes in an arena array that holds n of
+ * *cap: items itself when there is room, else a copy with twice the room (at
+ * least 8), *cap updated. For lists filled in a loop, so none drops items:
+ *   xs = arena_grow(a, xs, n, &cap, sizeof(*xs)); xs[n++] = x;
+ */
+void *arena_grow(struct arena *a, void *items, size_t n, size_t *cap, size_t size);
 /* A formatted string in the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) FMT(2, 3);
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) FMT(2, 0);

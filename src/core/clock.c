@@ -35,11 +35,6 @@ void clock_set_offset(int64_t seconds)
 	atomic_store(&clock_offset, seconds);
 }
 
-int64_t clock_get_offset(void)
-{
-	return atomic_load(&clock_offset);
-}
-
 int clock_init_from_env(void)
 {
 	const char *off = getenv("TANDEM_CLOCK_OFFSET");

@@ -20,7 +20,6 @@ int64_t clock_now(void);
 int64_t clock_mono_us(void);
 /* Shift clock_now() by seconds (may be negative). Thread-safe. */
 void clock_set_offset(int64_t seconds);
-int64_t clock_get_offset(void);
 /* Apply TANDEM_CLOCK_OFFSET / TANDEM_NOW from the environment. Returns 0 or -1 if malformed. */
 int clock_init_from_env(void);
 /* Format a Unix time as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */

@@ -140,8 +140,6 @@ bool req_bool(const struct request *req, const char *name);
 size_t req_multi(const struct request *req, const char *name, const char *const **values);
 /* With ROUTE_OWN_ERRORS: {field: message} for invalid fields, or NULL when all valid. Borrowed. */
 json_t *req_errors(const struct request *req);
-/* The JSON body when the request sent application/json, else NULL. Borrowed. */
-json_t *req_json(const struct request *req);
 /* With ROUTE_RAW_BODY: path of a temporary file holding the body (deleted after the request). */
 const char *req_body_file(const struct request *req, size_t *len);
 /*

@@ -167,11 +167,6 @@ json_t *req_errors(const struct request *req)
 	return req->params.errors;
 }
 
-json_t *req_json(const struct request *req)
-{
-	return req->json;
-}
-
 const char *req_body_file(const struct request *req, size_t *len)
 {
 	if (len)

@@ -2,7 +2,7 @@
 """The partnerships iCalendar writer, checked by a standard library.
 
 tests/unit/ical_sample.c prints a representative calendar written by
-src/app/partnerships/ical.c; python3-icalendar must parse it and give back
+src/app/calendar/ical.c; python3-icalendar must parse it and give back
 exactly the events, times and text that went in (escaping and folding
 undone). The program is found in the build directory named by TANDEM_BUILD,
 which tests/run sets.

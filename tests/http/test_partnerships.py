@@ -268,3 +268,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(w, partnership):
     r = anon.get("/partnerships/%d" % partnership)
     assert r.status_code == 303 and "/sign-in" in r.headers["Location"]
     assert anon.get("/partnerships/%d" % partnership, json=True).status_code == 401
+
+
+def test_every_measure_is_in_the_signed_agreement_even_the_sixty_fifth(w, partnership):
+    pid = partnership
+    location(w.p["lead_w"].post("/partnerships/%d/agreement" % pid, agreement_form(w)))
+    if not one(w.db, "SELECT COUNT(*) FROM partnership_risk WHERE partnership_id = ?", pid):
+        location(w.p["lead_s"].post("/partnerships/%d/risks" % pid, RISK))
+    have = one(w.db, "SELECT COUNT(*) FROM partnership_measure WHERE partnership_id = ?", pid)
+    for i in range(have, 65):
+        location(w.p["lead_w"].post("/partnerships/%d/measures" % pid, dict(MEASURE, name="Measure %d" % (i + 1))))
+    body = w.p["lead_w"].get("/partnerships/%d" % pid, json=True).json()
+    assert len(body["agreement"]["measures"]) == 65
+    location(w.p["lead_w"].post("/partnerships/%d/sign" % pid))
+    location(w.p["lead_s"].post("/partnerships/%d/sign" % pid))
+    assert w.p["lead_w"].get("/partnerships/%d" % pid, json=True).json()["agreement"]["signed_by_all"] is True
+    # Taking the 65th measure away changes what was signed: both leads are asked again.
+    last = one(w.db, "SELECT MAX(id) FROM partnership_measure WHERE partnership_id = ?", pid)
+    location(w.p["lead_w"].post("/partnerships/%d/measures/%d/delete" % (pid, last)))
+    body = w.p["lead_w"].get("/partnerships/%d" % pid, json=True).json()
+    assert len(body["agreement"]["measures"]) == 64
+    assert body["agreement"]["signed_by_all"] is False
+    assert all(s["signed_earlier"] for s in body["agreement"]["schools"])

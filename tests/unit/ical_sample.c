@@ -10,7 +10,7 @@
  */
 #include <stdio.h>
 
-#include "app/partnerships/ical.h"
+#include "app/calendar/ical.h"
 #include "core/buf.h"
 
 int main(void)

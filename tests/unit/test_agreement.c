@@ -929,6 +929,38 @@ static void the_digest_changes_when_any_field_changes(void **state)
 	}
 }
 
+static void the_sixty_fifth_measure_and_risk_and_beyond_are_in_the_digest(void **state)
+{
+	struct fixture *f = *state;
+	enum { MANY = 100 };
+	struct agreement_measure *ms = arena_calloc(f->arena, MANY, sizeof(*ms));
+	struct agreement_risk *rs = arena_calloc(f->arena, MANY, sizeof(*rs));
+	for (int i = 0; i < MANY; i++) {
+		ms[i] = f->measures[0];
+		ms[i].name = arena_printf(f->arena, "Measure %d", i + 1);
+		ms[i].target = i;
+		rs[i] = f->risks[0];
+		rs[i].risk = arena_printf(f->arena, "Risk %d", i + 1);
+	}
+	f->ag.measures = ms;
+	f->ag.n_measures = MANY;
+	f->ag.risks = rs;
+	f->ag.n_risks = MANY;
+	char before[AGREEMENT_DIGEST_SIZE], after[AGREEMENT_DIGEST_SIZE];
+	agreement_digest(&f->ag, before);
+	ms[64].target = 1000; /* the 65th measure */
+	agreement_digest(&f->ag, after);
+	assert_string_not_equal(before, after);
+	agreement_digest(&f->ag, before);
+	rs[64].mitigation = "Three people per school"; /* the 65th risk */
+	agreement_digest(&f->ag, after);
+	assert_string_not_equal(before, after);
+	agreement_digest(&f->ag, before);
+	f->ag.n_measures = MANY - 1; /* the last measure dropped */
+	agreement_digest(&f->ag, after);
+	assert_string_not_equal(before, after);
+}
+
 static void the_digest_ignores_names_signatures_and_order(void **state)
 {
 	struct fixture *f = *state;
@@ -1133,6 +1165,7 @@ int main(void)
 		T(the_digest_is_64_lower_case_hex_digits),
 		T(the_digest_is_the_same_for_the_same_content),
 		T(the_digest_changes_when_any_field_changes),
+		T(the_sixty_fifth_measure_and_risk_and_beyond_are_in_the_digest),
 		T(the_digest_ignores_names_signatures_and_order),
 		T(the_digest_ignores_surrounding_space_and_line_ending_style),
 		T(the_digest_ignores_a_deciding_school_under_another_rule),

@@ -83,6 +83,25 @@ static void defers_run_last_registered_first(void **state)
 	assert_int_equal(order[2], 1);
 }
 
+static void a_grown_array_keeps_every_item_in_order(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	int *xs = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 10000; i++) {
+		xs = arena_grow(a, xs, n, &cap, sizeof(*xs));
+		xs[n++] = i;
+	}
+	assert_int_equal(n, 10000);
+	assert_true(cap >= n);
+	for (int i = 0; i < 10000; i++)
+		assert_int_equal(xs[i], i);
+	int *same = arena_grow(a, xs, 1, &cap, sizeof(*xs)); /* room left: the same array */
+	assert_ptr_equal(same, xs);
+	arena_free(a);
+}
+
 static void freeing_null_is_harmless(void **state)
 {
 	arena_free(NULL);
@@ -96,6 +115,7 @@ int main(void)
 		cmocka_unit_test(many_small_allocations_survive_block_growth),
 		cmocka_unit_test(strings_are_copied_and_formatted),
 		cmocka_unit_test(defers_run_last_registered_first),
+		cmocka_unit_test(a_grown_array_keeps_every_item_in_order),
 		cmocka_unit_test(freeing_null_is_harmless),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * test_ical.c — the iCalendar writer (src/app/partnerships/ical.c): the
+ * test_ical.c — the iCalendar writer (src/app/calendar/ical.c): the
  * calendar's frame, meetings in UTC, due dates as all-day events, TEXT
  * escaping (RFC 5545 3.3.11), CRLF everywhere, folding at 75 octets without
  * splitting a UTF-8 character (3.1), and the inputs it refuses. The same
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "app/partnerships/ical.h"
+#include "app/calendar/ical.h"
 #include "core/buf.h"
 #include "core/str.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * mail.h — outgoing email. Features queue a message in the store's outbox
- * (inside their own transaction if they like); a background worker sends
+ * (inside their own transaction if they like); a background job sends
  * queued messages over SMTP with libcurl when TANDEM_SMTP_URL is set,
  * retrying with back-off, so no request ever waits on a mail server. Without
  * SMTP configured messages stay in the outbox, which an administrator reads
@@ -16,8 +16,7 @@
 #include "http/http.h"
 
 struct db;
-struct db_pool;
-struct config;
+struct job;
 
 /*
  * Queue a plain-text message to one address. Subject one line (≤ 200
@@ -31,10 +30,11 @@ json_t *mail_of_recipient(struct db *db, const char *to);
 /* Delete every message to address `to` (an account being deleted). Returns 0 or ERR_DB. */
 int mail_forget_recipient(struct db *db, const char *to) WUR;
 
-/* Start the sender thread (no-op without TANDEM_SMTP_URL). Returns 0 or an error with a message. */
-int mail_worker_start(struct db_pool *pool, const struct config *config, char *err, size_t errsz) WUR;
-/* Ask the sender to stop and wait for it (bounded). */
-void mail_worker_stop(void);
+/*
+ * The sender, a job of `tandem serve` (sender.c; app_jobs lists it): on
+ * when TANDEM_SMTP_URL is set, every second and whenever a message is queued.
+ */
+extern const struct job mail_sender_job;
 
 /* Route table: /admin/outbox (administrators only). */
 extern const struct route mail_routes[];

@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "app/jobs.h"
 #include "app/mail/mail.h"
 #include "app/mail/outbox.h"
 #include "core/arena.h"
@@ -76,7 +77,7 @@ int mail_queue(struct db *db, const char *to, const char *subject, const char *b
 	int rc = db_step(st);
 	if (rc < 0)
 		return rc;
-	mail_worker_wake();
+	jobs_wake(&mail_sender_job); /* the sender, when it runs, sends it now */
 	return 0;
 }
 

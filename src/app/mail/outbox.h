@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * outbox.h — the outbox table as the sender thread and the outbox page use
+ * outbox.h — the outbox table as the mail sender job and the outbox page use
  * it (outbox.c), and the back-off schedule. Internal to src/app/mail/.
  */
 #ifndef TANDEM_APP_MAIL_OUTBOX_H
@@ -47,7 +47,5 @@ int outbox_mark_failed(struct db *db, int64_t id, int attempts, bool permanent, 
 int64_t outbox_backoff(int n);
 /* One page of the outbox, newest first, optionally of one status: {messages, total}. NULL on error. */
 json_t *outbox_page(struct db *db, const char *status, int64_t offset, int64_t limit);
-/* Wake the sender (a message was queued). Safe when it is not running. */
-void mail_worker_wake(void);
 
 #endif

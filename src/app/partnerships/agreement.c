@@ -437,14 +437,6 @@ static void school_commitment(struct agreement_problems *p, size_t i, const stru
 			   name);
 }
 
-int agreement_validate_school(struct agreement_problems *p, size_t index, const struct agreement_school *s)
-{
-	size_t before = p->n;
-	school_identity(p, index, s);
-	school_commitment(p, index, s, false);
-	return verdict(p, before);
-}
-
 static void measure_check(struct agreement_problems *p, size_t i, const struct agreement_measure *m, bool gaps)
 {
 	char f[64], ref[300], label[340];
@@ -542,13 +534,6 @@ static void risk_check(struct agreement_problems *p, size_t i, const struct agre
 	snprintf(f, sizeof f, "risks[%zu].status", i);
 	if (r->status < 0 || r->status >= AGREEMENT_RISK__MAX)
 		note(p, f, "Say whether %s is open or closed.", ref);
-}
-
-int agreement_validate_risk(struct agreement_problems *p, size_t index, const struct agreement_risk *r)
-{
-	size_t before = p->n;
-	risk_check(p, index, r, false);
-	return verdict(p, before);
 }
 
 /* ---- the sections ------------------------------------------------------- */

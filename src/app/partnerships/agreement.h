@@ -249,10 +249,8 @@ int agreement_validate_cadence(struct agreement_problems *p, const char *field, 
  */
 int agreement_validate_dates(struct agreement_problems *p, const char *field, const char *first_label,
 			     int64_t first, const char *second_label, int64_t second) WUR;
-/* Every field of one partner school, measure or risk (index names it: "schools[1]..."). */
-int agreement_validate_school(struct agreement_problems *p, size_t index, const struct agreement_school *s) WUR;
+/* Every field of one impact measure (index names it: "measures[1]..."). */
 int agreement_validate_measure(struct agreement_problems *p, size_t index, const struct agreement_measure *m) WUR;
-int agreement_validate_risk(struct agreement_problems *p, size_t index, const struct agreement_risk *r) WUR;
 /*
  * Every value the agreement holds, and how they fit together (enums in
  * range, no school twice, the deciding school a partner). Values not given

@@ -120,16 +120,19 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 	ag->keeper_person_id = db_col_is_null(st, 10) ? 0 : db_col_int(st, 10);
 	db_reset(st);
 
-	/* Partner schools (at most a handful, so a fixed ceiling is fine). */
-	enum { MAXS = 32, MAXM = 64 };
-	out->schools = arena_calloc(a, MAXS, sizeof(*out->schools));
-	out->signed_by = arena_calloc(a, MAXS, sizeof(char *));
-	out->signed_at = arena_calloc(a, MAXS, sizeof(char *));
+	/*
+	 * Partner schools, measures and risks: every one of them, since the
+	 * digest a lead signs covers the whole agreement (the arrays grow).
+	 */
+	size_t cap = 0, cap_by = 0, cap_at = 0;
 	st = db_stmt(db, &Q_AG_SCHOOLS);
 	if (!st || db_bind_int(st, 1, p->id))
 		return ERR_DB;
 	size_t n = 0;
-	while ((rc = db_step(st)) == DB_ROW && n < MAXS) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		out->schools = arena_grow(a, out->schools, n, &cap, sizeof(*out->schools));
+		out->signed_by = arena_grow(a, out->signed_by, n, &cap_by, sizeof(*out->signed_by));
+		out->signed_at = arena_grow(a, out->signed_at, n, &cap_at, sizeof(*out->signed_at));
 		struct agreement_school *s = &out->schools[n];
 		s->urn = db_col_int(st, 0);
 		s->name = col(st, a, 1);
@@ -153,13 +156,16 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 	ag->schools = out->schools;
 	ag->n_schools = n;
 
-	struct agreement_measure *ms = arena_calloc(a, MAXM, sizeof(*ms));
-	out->measure_ids = arena_calloc(a, MAXM, sizeof(int64_t));
+	struct agreement_measure *ms = NULL;
+	size_t cap_ids = 0;
+	cap = 0;
 	st = db_stmt(db, &Q_AG_MEASURES);
 	if (!st || db_bind_int(st, 1, p->id))
 		return ERR_DB;
 	n = 0;
-	while ((rc = db_step(st)) == DB_ROW && n < MAXM) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		ms = arena_grow(a, ms, n, &cap, sizeof(*ms));
+		out->measure_ids = arena_grow(a, out->measure_ids, n, &cap_ids, sizeof(*out->measure_ids));
 		struct agreement_measure *m = &ms[n];
 		out->measure_ids[n] = db_col_int(st, 0);
 		m->name = col(st, a, 1);
@@ -181,13 +187,15 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 	ag->measures = ms;
 	ag->n_measures = n;
 
-	struct agreement_risk *rs = arena_calloc(a, MAXM, sizeof(*rs));
-	out->risk_ids = arena_calloc(a, MAXM, sizeof(int64_t));
+	struct agreement_risk *rs = NULL;
+	cap = cap_ids = 0;
 	st = db_stmt(db, &Q_AG_RISKS);
 	if (!st || db_bind_int(st, 1, p->id))
 		return ERR_DB;
 	n = 0;
-	while ((rc = db_step(st)) == DB_ROW && n < MAXM) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		rs = arena_grow(a, rs, n, &cap, sizeof(*rs));
+		out->risk_ids = arena_grow(a, out->risk_ids, n, &cap_ids, sizeof(*out->risk_ids));
 		struct agreement_risk *r = &rs[n];
 		out->risk_ids[n] = db_col_int(st, 0);
 		r->risk = col(st, a, 1);
@@ -731,10 +739,9 @@ int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct 
 	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
 }
 
-int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, int64_t for_urn, const char **detail)
+/* Whether acc lets its person sign; when not, the error with a sentence in *detail. */
+static int sign_allowed(const struct ps_access *acc, const char **detail)
 {
-	*detail = NULL;
 	if (!policy_ps_read(acc))
 		return ERR_NOTFOUND;
 	if (!policy_ps_sign(acc)) {
@@ -742,10 +749,33 @@ int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *ac
 				      : "Only the lead of a partner school can sign the agreement, for their own school.";
 		return acc->closed ? ERR_CONFLICT : ERR_FORBIDDEN;
 	}
-	struct ps_agreement pa;
-	int rc = ps_agreement_load(db, a, acc, p, &pa);
+	return 0;
+}
+
+int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
+		      const struct partnership *p, int64_t for_urn, const char **detail)
+{
+	*detail = NULL;
+	int rc = sign_allowed(acc, detail);
 	if (rc)
 		return rc;
+	/*
+	 * The partnership and its agreement are read again and checked inside
+	 * the transaction that writes the signature, so the digest signed is of
+	 * the agreement as it stands when the signature is kept: an edit or a
+	 * close that lands between the page's read and this write cannot slip
+	 * past it.
+	 */
+	struct partnership cur;
+	struct ps_access cur_acc;
+	struct ps_agreement pa;
+	char digest[AGREEMENT_DIGEST_SIZE];
+	if ((rc = db_begin(db)))
+		return rc;
+	if ((rc = ps_open(db, a, u, p->id, &cur, &cur_acc)) || (rc = sign_allowed(&cur_acc, detail)))
+		goto out;
+	if ((rc = ps_agreement_load(db, a, &cur_acc, &cur, &pa)))
+		goto out;
 	if (for_urn > 0) {
 		bool theirs = false;
 		for (size_t i = 0; i < pa.ag.n_schools; i++)
@@ -753,29 +783,21 @@ int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *ac
 		if (!theirs) {
 			*detail = "You can sign only for a partner school whose lead for this partnership is you; each "
 				  "school's lead signs for their own school.";
-			return ERR_FORBIDDEN;
+			rc = ERR_FORBIDDEN;
+			goto out;
 		}
 	}
 	rc = agreement_can_sign(&pa.ag, u->id);
-	if (rc == ERR_INVALID) {
+	if (rc == ERR_INVALID)
 		*detail = "The agreement is not complete yet: fill in what the page lists as missing, then sign.";
-		return rc;
-	}
-	if (rc == ERR_FORBIDDEN) {
+	else if (rc == ERR_FORBIDDEN)
 		*detail = "You are not named as the lead of a partner school in this partnership, so you cannot sign "
 			  "for one.";
-		return rc;
-	}
-	if (rc == ERR_CONFLICT) {
+	else if (rc == ERR_CONFLICT)
 		*detail = "You have already signed this version of the agreement.";
-		return rc;
-	}
 	if (rc)
-		return rc;
-	char digest[AGREEMENT_DIGEST_SIZE];
+		goto out;
 	agreement_digest(&pa.ag, digest);
-	if ((rc = db_begin(db)))
-		return rc;
 	const char *now = ps_iso(a, clock_now());
 	for (size_t i = 0; i < pa.ag.n_schools; i++) {
 		struct agreement_school *s = &pa.schools[i];

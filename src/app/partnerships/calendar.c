@@ -1,35 +1,34 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * calendar.c — the private calendar feed (see calendar.h): its token in the
- * store (calendar_token keeps only the SHA-256, looked up through its UNIQUE
- * index), the owner of a token, and the feed built from the meetings and
- * actions of the partnerships policy_ps_calendar lets into it, handed to
- * the iCalendar writer (ical.c). Also the small pure helpers the pages need
- * for the feed's address, unit-tested in tests/unit/test_calendar.c.
+ * calendar.c — the partnerships' part of a person's calendar feed (a
+ * calendar_source, see app/calendar/calendar.h; app.c lists it).
+ *
+ * What it adds (policy_ps_calendar decides which partnerships): the
+ * meetings of every partnership the person's school is a partner in, in any
+ * state (a closed partnership's meetings are its history), from a year back
+ * onward, oldest first; and the due days of the actions not yet done of
+ * those that are not closed (nothing is due once a partnership has closed),
+ * soonest first. The person's own actions say so in their summary. At most
+ * PS_CAL_MEETINGS_MAX meetings and PS_CAL_DUES_MAX due dates of at most
+ * PS_CAL_PARTNERSHIPS_MAX partnerships, the latest kept: a feed stays a size
+ * calendar apps fetch every hour, and the pages hold the rest.
  */
-#include "app/partnerships/calendar.h"
-
 #include <stdio.h>
 #include <string.h>
 
-#include "app/accounts/token.h"
-#include "app/partnerships/ical.h"
+#include "app/calendar/calendar.h"
+#include "app/partnerships/partnerships.h"
 #include "app/partnerships/ps.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
-#include "core/log.h"
-#include "core/str.h"
 #include "db/db.h"
 
-DB_QUERY(Q_CAL_UPSERT,
-	 "INSERT INTO calendar_token (person_id, token_hash, created_at) VALUES (?, ?, ?) "
-	 "ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at");
-DB_QUERY(Q_CAL_DELETE, "DELETE FROM calendar_token WHERE person_id = ?");
-DB_QUERY(Q_CAL_GET, "SELECT created_at FROM calendar_token WHERE person_id = ?");
-DB_QUERY(Q_CAL_FIND,
-	 "SELECT p.id, p.name, p.school_urn, p.school_role, p.is_admin FROM calendar_token c "
-	 "JOIN person p ON p.id = c.person_id WHERE c.token_hash = ?");
+/* Most meetings, due dates and partnerships one feed holds. */
+#define PS_CAL_MEETINGS_MAX 300
+#define PS_CAL_DUES_MAX 200
+#define PS_CAL_PARTNERSHIPS_MAX 200
+
 DB_QUERY(Q_CAL_PARTNERSHIPS,
 	 "SELECT partnership_id FROM partnership_school WHERE urn = ? ORDER BY partnership_id DESC LIMIT ?");
 /* The latest meetings from `since` on (the caller keeps those of partnerships policy allows). */
@@ -44,78 +43,6 @@ DB_QUERY(Q_CAL_ACTIONS,
 	 "JOIN partnership p ON p.id = a.partnership_id LEFT JOIN person o ON o.id = a.owner_person_id "
 	 "WHERE ps.urn = ? AND a.done_at IS NULL AND p.state <> 'closed' AND a.due_on >= ? "
 	 "ORDER BY a.due_on DESC, a.id DESC LIMIT ?");
-
-/* ---- the token ------------------------------------------------------------ */
-
-int ps_calendar_create(struct db *db, int64_t person_id, char *token)
-{
-	char hash[TOKEN_HASH_BUFSZ], now[32];
-	token_new(token);
-	token_hash(token, hash);
-	clock_format_iso(clock_now(), now, sizeof(now));
-	struct db_stmt *st = db_stmt(db, &Q_CAL_UPSERT);
-	if (!st || db_bind_int(st, 1, person_id) || db_bind_text(st, 2, hash) || db_bind_text(st, 3, now))
-		return ERR_DB;
-	int rc = db_step(st);
-	return rc < 0 ? rc : 0;
-}
-
-int ps_calendar_revoke(struct db *db, int64_t person_id, bool *revoked)
-{
-	*revoked = false;
-	struct db_stmt *st = db_stmt(db, &Q_CAL_DELETE);
-	if (!st || db_bind_int(st, 1, person_id))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	*revoked = db_changes(db) > 0;
-	return 0;
-}
-
-int ps_calendar_get(struct db *db, struct arena *a, int64_t person_id, const char **created_at)
-{
-	*created_at = NULL;
-	struct db_stmt *st = db_stmt(db, &Q_CAL_GET);
-	if (!st || db_bind_int(st, 1, person_id))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc == DB_ROW)
-		*created_at = arena_strdup(a, db_col_text(st, 0) ? db_col_text(st, 0) : "");
-	db_reset(st);
-	if (rc < 0)
-		return rc;
-	return *created_at ? 0 : ERR_NOTFOUND;
-}
-
-int ps_calendar_find(struct db *db, struct arena *a, const char *token, struct user *u)
-{
-	memset(u, 0, sizeof(*u));
-	if (!token_well_formed(token, NULL))
-		return ERR_NOTFOUND;
-	char hash[TOKEN_HASH_BUFSZ];
-	token_hash(token, hash);
-	struct db_stmt *st = db_stmt(db, &Q_CAL_FIND);
-	if (!st || db_bind_text(st, 1, hash))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return rc < 0 ? rc : ERR_NOTFOUND;
-	}
-	u->id = db_col_int(st, 0);
-	u->name = arena_strdup(a, db_col_text(st, 1) ? db_col_text(st, 1) : "");
-	u->school_urn = db_col_is_null(st, 2) ? 0 : db_col_int(st, 2);
-	enum school_role role = SCHOOL_ROLE_NONE;
-	if (school_role_parse(db_col_text(st, 3), &role))
-		role = SCHOOL_ROLE_NONE; /* the table's CHECK makes this unreachable */
-	u->role = role;
-	u->is_admin = db_col_int(st, 4) != 0;
-	db_reset(st);
-	return 0;
-}
-
-/* ---- the feed ------------------------------------------------------------- */
 
 /* A partnership whose events go in the feed. */
 struct cal_ps {
@@ -189,18 +116,19 @@ static void describe_ps(struct buf *b, const struct cal_ps *ps)
 	buf_printf(b, "Partnership: %s (%s)%s", ps->title, ps->network, ps->closed ? ", now closed" : "");
 }
 
-/* The meetings of the partnerships in list, from since on (arena array, oldest first). */
-static int load_meetings(struct db *db, struct arena *a, const struct user *u, const struct cal_ps *list, size_t n,
-			 const char *since, const char *link_base, const char *domain, struct ical_event **out,
-			 size_t *count)
+/*
+ * Add the meetings of the partnerships in list, from since on, oldest first
+ * (the query gives the latest PS_CAL_MEETINGS_MAX first).
+ */
+static int add_meetings(struct db *db, struct calendar_feed *f, const struct cal_ps *list, size_t n,
+			const char *since)
 {
-	*out = arena_calloc(a, PS_CAL_MEETINGS_MAX, sizeof(**out));
-	*count = 0;
+	struct arena *a = f->a;
 	struct db_stmt *st = db_stmt(db, &Q_CAL_MEETINGS);
-	if (!st || db_bind_int(st, 1, u->school_urn) || db_bind_text(st, 2, since) ||
+	if (!st || db_bind_int(st, 1, f->u->school_urn) || db_bind_text(st, 2, since) ||
 	    db_bind_int(st, 3, PS_CAL_MEETINGS_MAX))
 		return ERR_DB;
-	struct ical_event *ev = *out;
+	struct ical_event *ev = arena_calloc(a, PS_CAL_MEETINGS_MAX, sizeof(*ev));
 	size_t k = 0;
 	int rc;
 	struct buf d = BUF_INIT;
@@ -210,7 +138,7 @@ static int load_meetings(struct db *db, struct arena *a, const struct user *u, c
 		if (!ps || start <= 0 || minutes < 1)
 			continue;
 		const char *location = col(st, 4), *attendees = col(st, 5), *notes = col(st, 6);
-		const char *url = running_url(a, link_base, ps->id);
+		const char *url = running_url(a, f->link_base, ps->id);
 		buf_reset(&d);
 		describe_ps(&d, ps);
 		if (*attendees)
@@ -219,9 +147,8 @@ static int load_meetings(struct db *db, struct arena *a, const struct user *u, c
 			buf_printf(&d, "\n\nNotes:\n%s", notes);
 		if (url)
 			buf_printf(&d, "\n\nDetails: %s", url);
-		/* Filled from the end: the query gives the latest first, the feed lists oldest first. */
-		ev[PS_CAL_MEETINGS_MAX - 1 - k] = (struct ical_event){
-			.uid = arena_printf(a, "meeting-%lld@%s", (long long)db_col_int(st, 0), domain),
+		ev[k++] = (struct ical_event){
+			.uid = arena_printf(a, "meeting-%lld@%s", (long long)db_col_int(st, 0), f->uid_domain),
 			.title = arena_printf(a, "Partnership meeting: %s", ps->title),
 			.start = start,
 			.end = start + minutes * 60,
@@ -230,28 +157,29 @@ static int load_meetings(struct db *db, struct arena *a, const struct user *u, c
 			.url = url,
 			.stamp = ps_parse_time(db_col_text(st, 7)),
 		};
-		k++;
 	}
 	buf_free(&d);
 	db_reset(st);
 	if (rc < 0)
 		return rc;
-	*out = ev + (PS_CAL_MEETINGS_MAX - k);
-	*count = k;
+	while (k > 0)
+		calendar_add_event(f, &ev[--k]);
 	return 0;
 }
 
-/* The due days of the open actions of the partnerships in list (arena array, soonest first). */
-static int load_dues(struct db *db, struct arena *a, const struct user *u, const struct cal_ps *list, size_t n,
-		     const char *since, const char *link_base, const char *domain, struct ical_due **out, size_t *count)
+/*
+ * Add the due days of the open actions of the partnerships in list, from
+ * since on, soonest first (the query gives the latest PS_CAL_DUES_MAX first).
+ */
+static int add_dues(struct db *db, struct calendar_feed *f, const struct cal_ps *list, size_t n, const char *since)
 {
-	*out = arena_calloc(a, PS_CAL_DUES_MAX, sizeof(**out));
-	*count = 0;
+	struct arena *a = f->a;
+	const struct user *u = f->u;
 	struct db_stmt *st = db_stmt(db, &Q_CAL_ACTIONS);
 	if (!st || db_bind_int(st, 1, u->school_urn) || db_bind_text(st, 2, since) ||
 	    db_bind_int(st, 3, PS_CAL_DUES_MAX))
 		return ERR_DB;
-	struct ical_due *due = *out;
+	struct ical_due *due = arena_calloc(a, PS_CAL_DUES_MAX, sizeof(*due));
 	size_t k = 0;
 	int rc;
 	struct buf d = BUF_INIT;
@@ -261,14 +189,14 @@ static int load_dues(struct db *db, struct arena *a, const struct user *u, const
 		if (!ps || day <= 0)
 			continue;
 		bool mine = !db_col_is_null(st, 4) && db_col_int(st, 4) == u->id;
-		const char *owner = col(st, 5), *url = running_url(a, link_base, ps->id);
+		const char *owner = col(st, 5), *url = running_url(a, f->link_base, ps->id);
 		buf_reset(&d);
 		buf_printf(&d, "Owner: %s\n", mine ? "you" : *owner ? owner : "nobody yet");
 		describe_ps(&d, ps);
 		if (url)
 			buf_printf(&d, "\n\nDetails: %s", url);
-		due[PS_CAL_DUES_MAX - 1 - k] = (struct ical_due){
-			.uid = arena_printf(a, "action-%lld@%s", (long long)db_col_int(st, 0), domain),
+		due[k++] = (struct ical_due){
+			.uid = arena_printf(a, "action-%lld@%s", (long long)db_col_int(st, 0), f->uid_domain),
 			.title = arena_printf(a, "%s: %s (%s)", mine ? "Your action due" : "Action due", col(st, 2),
 					      ps->title),
 			.due = day,
@@ -276,134 +204,35 @@ static int load_dues(struct db *db, struct arena *a, const struct user *u, const
 			.url = url,
 			.stamp = ps_parse_time(db_col_text(st, 6)),
 		};
-		k++;
 	}
 	buf_free(&d);
 	db_reset(st);
 	if (rc < 0)
 		return rc;
-	*out = due + (PS_CAL_DUES_MAX - k);
-	*count = k;
+	while (k > 0)
+		calendar_add_due(f, &due[--k]);
 	return 0;
 }
 
-int ps_calendar_build(struct db *db, struct arena *a, const struct user *u, const char *base_url, int64_t now,
-		      struct buf *out)
+int ps_calendar_add(struct db *db, struct calendar_feed *f)
 {
-	struct ical_calendar cal = {.name = "Tandem partnerships", .stamp = now};
 	struct cal_ps *list;
 	size_t n;
-	int rc = load_partnerships(db, a, u, &list, &n);
-	if (rc)
+	int rc = load_partnerships(db, f->a, f->u, &list, &n);
+	if (rc || n == 0)
 		return rc;
-	if (n > 0) {
-		const char *link_base = ps_calendar_link_base(a, base_url), *domain = ps_calendar_uid_domain(a, base_url);
-		char since_time[32], since_day[16];
-		clock_format_iso(now - (int64_t)PS_CAL_PAST_DAYS * 86400, since_time, sizeof(since_time));
-		clock_format_date(now - (int64_t)PS_CAL_PAST_DAYS * 86400, since_day, sizeof(since_day));
-		struct ical_event *events;
-		struct ical_due *dues;
-		if ((rc = load_meetings(db, a, u, list, n, since_time, link_base, domain, &events, &cal.n_events)))
-			return rc;
-		if ((rc = load_dues(db, a, u, list, n, since_day, link_base, domain, &dues, &cal.n_dues)))
-			return rc;
-		cal.events = events;
-		cal.dues = dues;
-	}
-	rc = ical_write(out, &cal);
-	if (rc)
-		log_error("calendar: the feed of person %lld could not be written (%s)", (long long)u->id, err_str(rc));
-	return rc;
+	char since_time[32], since_day[16];
+	clock_format_iso(f->since, since_time, sizeof(since_time));
+	clock_format_date(f->since, since_day, sizeof(since_day));
+	if ((rc = add_meetings(db, f, list, n, since_time)))
+		return rc;
+	return add_dues(db, f, list, n, since_day);
 }
 
-/* ---- pure helpers --------------------------------------------------------- */
-
-const char *ps_calendar_token_of(struct arena *a, const char *segment)
+int ps_calendar_count(struct db *db, const struct user *u, int64_t *n)
 {
-	if (!segment || !str_ends_with(segment, PS_CAL_SUFFIX))
-		return NULL;
-	const char *token = arena_strndup(a, segment, strlen(segment) - strlen(PS_CAL_SUFFIX));
-	return token_well_formed(token, NULL) ? token : NULL;
-}
-
-/* The scheme-less rest of an http(s) URL, or NULL. */
-static const char *after_scheme(const char *url)
-{
-	if (!url)
-		return NULL;
-	if (str_starts_with(url, "https://"))
-		return url + 8;
-	if (str_starts_with(url, "http://"))
-		return url + 7;
-	return NULL;
-}
-
-const char *ps_calendar_uid_domain(struct arena *a, const char *base_url)
-{
-	const char *rest = after_scheme(base_url);
-	if (!rest)
-		return "tandem";
-	size_t n = strcspn(rest, "/?#:");
-	if (n == 0 || memchr(rest, '@', n))
-		return "tandem";
-	char *host = str_lower(a, arena_strndup(a, rest, n));
-	for (const char *p = host; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.'))
-			return "tandem";
-	return host;
-}
-
-/* Printable ASCII without spaces: what an iCalendar URI value may hold as it is. */
-static bool uri_chars_ok(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
-			return false;
-	return true;
-}
-
-/* s without trailing slashes (arena). */
-static char *strip_slashes(struct arena *a, const char *s)
-{
-	char *c = arena_strdup(a, s);
-	size_t n = strlen(c);
-	while (n && c[n - 1] == '/')
-		c[--n] = '\0';
-	return c;
-}
-
-const char *ps_calendar_link_base(struct arena *a, const char *base_url)
-{
-	const char *rest = after_scheme(base_url);
-	if (!rest || !*rest || *rest == '/' || !uri_chars_ok(base_url))
-		return NULL;
-	return strip_slashes(a, base_url);
-}
-
-/* A Host header we are willing to put in a link: letters, digits, '-', '.', ':', '[' and ']'. */
-static bool host_ok(const char *h)
-{
-	if (!h || !*h || strlen(h) > 255)
-		return false;
-	for (; *h; h++)
-		if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') || (*h >= '0' && *h <= '9') || *h == '-' ||
-		      *h == '.' || *h == ':' || *h == '[' || *h == ']'))
-			return false;
-	return true;
-}
-
-const char *ps_calendar_feed_url(struct arena *a, const char *base_url, const char *host, const char *token,
-				 const char **webcal)
-{
-	const char *site = "";
-	*webcal = NULL;
-	if (base_url && *base_url)
-		site = strip_slashes(a, base_url);
-	else if (host_ok(host))
-		site = arena_printf(a, "http://%s", host);
-	const char *url = arena_printf(a, "%s/calendar/%s%s", site, token, PS_CAL_SUFFIX);
-	const char *rest = after_scheme(url);
-	if (rest)
-		*webcal = arena_printf(a, "webcal://%s", rest);
-	return url;
+	json_t *mine = ps_list_mine(db, u);
+	*n = (int64_t)json_array_size(mine);
+	json_decref(mine);
+	return mine ? 0 : ERR_DB;
 }

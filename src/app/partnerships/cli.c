@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * cli.c — `tandem digest [--dry-run]`: the health sweep and the weekly
- * digests once, for cron (when the server's own thread is turned off with
+ * digests once, for cron (when the server's own job is turned off with
  * TANDEM_DIGEST_INTERVAL=0) and for tests, which move the clock with
  * TANDEM_CLOCK_OFFSET. It prints each health change, each digest queued and
  * a last line such as "3 partnerships checked, 1 health change, 2 digests

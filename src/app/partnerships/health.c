@@ -7,6 +7,7 @@
  */
 #include "app/partnerships/health.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,6 +138,8 @@ static void clip(const char *s, size_t max, char *out, size_t size)
 FMT(3, 4)
 static void add_reason(struct health_result *out, enum health_status status, const char *fmt, ...)
 {
+	/* The rules can give at most HEALTH_REASONS_MAX reasons together (health.h); more is a bug. */
+	assert(out->n_reasons < HEALTH_REASONS_MAX);
 	if (out->n_reasons >= HEALTH_REASONS_MAX)
 		return;
 	struct health_reason *r = &out->reasons[out->n_reasons++];

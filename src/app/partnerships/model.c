@@ -272,26 +272,34 @@ int ps_health(struct db *db, const struct partnership *p, int64_t now, struct he
 	char from[16], to[16];
 	clock_format_date(ts, from, sizeof(from));
 	clock_format_date(now, to, sizeof(to));
-	struct health_school schools[32];
-	struct health_risk risks[64];
+	/* Every partner school and every open risk counts: the lists grow in the arena. */
+	struct arena *a = arena_new();
+	struct health_school *schools = NULL;
+	struct health_risk *risks = NULL;
+	size_t cap_schools = 0, cap_risks = 0;
 	st = db_stmt(db, &Q_PS_HEALTH_HOURS);
-	if (!st || db_bind_text(st, 1, from) || db_bind_text(st, 2, to) || db_bind_int(st, 3, p->id))
+	if (!st || db_bind_text(st, 1, from) || db_bind_text(st, 2, to) || db_bind_int(st, 3, p->id)) {
+		arena_free(a);
 		return ERR_DB;
-	while ((rc = db_step(st)) == DB_ROW && in.n_schools < 32) {
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		schools = arena_grow(a, schools, in.n_schools, &cap_schools, sizeof(*schools));
 		schools[in.n_schools].hours_per_term = (int)db_col_int(st, 0);
 		schools[in.n_schools].hours_logged = db_col_double(st, 1);
 		in.n_schools++;
 	}
 	db_reset(st);
-	if (rc < 0)
+	if (rc < 0) {
+		arena_free(a);
 		return rc;
-	struct arena *a = arena_new();
+	}
 	st = db_stmt(db, &Q_PS_HEALTH_RISKS);
 	if (!st || db_bind_int(st, 1, p->id)) {
 		arena_free(a);
 		return ERR_DB;
 	}
-	while ((rc = db_step(st)) == DB_ROW && in.n_open_risks < 64) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		risks = arena_grow(a, risks, in.n_open_risks, &cap_risks, sizeof(*risks));
 		risks[in.n_open_risks].risk = arena_strdup(a, db_col_text(st, 0));
 		risks[in.n_open_risks].likelihood = (int)db_col_int(st, 1);
 		risks[in.n_open_risks].impact = (int)db_col_int(st, 2);

@@ -2,9 +2,9 @@
 /*
  * partnerships.h — the partnerships capability as the rest of Tandem sees
  * it: the route tables (introductions, partnerships and their agreement,
- * running them, the private calendar feed; see pages*.c), the offer of an
+ * running them; see pages*.c), their part of the calendar feed, the offer of an
  * introduction that a school's profile shows a signed-in school lead, and
- * the health sweep with the weekly digest, as a thread of `tandem serve`
+ * the health sweep with the weekly digest, as a job of `tandem serve`
  * and as `tandem digest`.
  */
 #ifndef TANDEM_APP_PARTNERSHIPS_PARTNERSHIPS_H
@@ -18,18 +18,25 @@
 #include "core/err.h"
 #include "http/http.h"
 
+struct calendar_feed;
 struct cli;
 struct config;
 struct db;
-struct db_pool;
+struct job;
 struct user;
 
 /* Route table for /introductions/… and /partnerships/…. */
 extern const struct route partnerships_routes[];
 /* Route table for running a partnership, closing it and /networks/{slug}/attention (pages_running.c). */
 extern const struct route ps_running_routes[];
-/* Route table for /calendar (the private feed's page) and /calendar/TOKEN.ics (the feed; pages_calendar.c). */
-extern const struct route ps_calendar_routes[];
+/*
+ * The partnerships' part of a calendar feed (calendar.c; a calendar_source
+ * that app.c lists): add f->u's partnership meetings and the due days of
+ * open actions to f. Returns 0 or ERR_DB.
+ */
+int ps_calendar_add(struct db *db, struct calendar_feed *f) WUR;
+/* The number of partnerships of u's school, for the calendar page (0 when none): 0 or ERR_DB. */
+int ps_calendar_count(struct db *db, const struct user *u, int64_t *n) WUR;
 
 /*
  * For a school's profile or the similar-schools list: the networks in which
@@ -46,16 +53,11 @@ json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t ur
 json_t *partnerships_peers(struct db *db, const struct user *u);
 
 /*
- * Start the health thread of `tandem serve` (digest_worker.c): the health
- * sweep and the weekly digests at start and every config->digest_interval
- * seconds, on its own connection from pool. A no-op when the interval is 0.
- * Returns 0 or an error with a message in err.
+ * The health sweep and the weekly digests as a job of `tandem serve`
+ * (digest_job.c; app_jobs lists it): at start and every
+ * config->digest_interval seconds, off when that is 0.
  */
-int partnerships_digest_worker_start(struct db_pool *pool, const struct config *config, char *err,
-				     size_t errsz) WUR;
-/* Ask the health thread to stop and wait for it (a run in progress finishes first). */
-void partnerships_digest_worker_stop(void);
-
+extern const struct job partnerships_digest_job;
 /* `tandem digest [--dry-run]`: the sweep and the digests once, saying what was done (cli.c). */
 int partnerships_cli_digest(struct cli *cli);
 

@@ -3,7 +3,10 @@
  * sweep.c — partnership health over time. The sweep works out every open
  * partnership's health at one moment (health.c through ps_health) and
  * records each change of status, with its reason, in health_change; the
- * partnership keeps its latest status in partnership.health_status. The
+ * partnership keeps its latest status in partnership.health_status, which
+ * only the sweep writes (sql/006's comment on that column, "last status
+ * the digest reported", predates the sweep; migrations that have landed are
+ * not edited). The
  * partnership page reads the history back, and the attention page says
  * since when a partnership has had its status. The weekly digest
  * (digest_store.c) tells people about the changes.

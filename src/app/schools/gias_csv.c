@@ -691,11 +691,6 @@ bool gias_csv_has(const struct gias_csv *c, size_t slot)
 	return slot < c->nwanted && c->col_of_slot[slot] != NO_OFFSET;
 }
 
-const char *gias_csv_column(const struct gias_csv *c, size_t slot)
-{
-	return slot < c->nwanted ? c->wanted[slot] : "";
-}
-
 void gias_csv_close(struct gias_csv *c)
 {
 	if (!c)

@@ -75,8 +75,6 @@ void gias_csv_progress(const struct gias_csv *c, uint64_t *done, uint64_t *total
 size_t gias_csv_ignored(const struct gias_csv *c, const char *const **names);
 /* True when the header has wanted column `slot`. */
 bool gias_csv_has(const struct gias_csv *c, size_t slot);
-/* The header name of a wanted column slot (the wanted string itself). */
-const char *gias_csv_column(const struct gias_csv *c, size_t slot);
 /* Close the file and free everything. NULL is a no-op. */
 void gias_csv_close(struct gias_csv *c);
 

@@ -641,14 +641,3 @@ void import_report_free(struct import_report *rep)
 	json_decref(rep->rejects);
 	rep->rejects = NULL;
 }
-
-json_t *import_report_json(const struct import_report *r)
-{
-	return json_pack("{s:I, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:O}", "run_id",
-			 (json_int_t)r->run_id, "snapshot_date", r->snapshot[0] ? r->snapshot : NULL,
-			 "read", (json_int_t)r->read, "inserted", (json_int_t)r->inserted, "updated",
-			 (json_int_t)r->updated, "unchanged", (json_int_t)r->unchanged, "closed",
-			 (json_int_t)r->closed, "rejected", (json_int_t)r->rejected, "ignored_count",
-			 (json_int_t)r->ignored, "ignored_columns", r->ignored_list, "rejects",
-			 r->rejects);
-}

@@ -52,8 +52,6 @@ int schools_import_links(struct db *db, const char *path, const char *name,
 			 char *err, size_t errsz) WUR;
 /* Free what a report holds. */
 void import_report_free(struct import_report *rep);
-/* The report as JSON (new reference). */
-json_t *import_report_json(const struct import_report *rep);
 
 /*
  * The similar-schools index for the current data, built from the store the

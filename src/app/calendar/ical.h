@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * ical.h — an iCalendar (RFC 5545) writer for the private calendar feeds:
- * a person's partnership meetings as timed events and their actions' due
- * dates as all-day events, written into a struct buf. Plain structs in, text
- * out: no store, no HTTP (the feed handler looks up the token, fills the
- * structs and serves the text as text/calendar).
+ * ical.h — an iCalendar (RFC 5545) writer for the private calendar feeds
+ * (calendar.h): timed events (a partnership meeting, a course session) and
+ * all-day due dates (an action's), written into a struct buf. Plain structs
+ * in, text out: no store, no HTTP (the feed handler looks up the token, the
+ * capabilities fill the structs, and the handler serves the text as
+ * text/calendar).
  *
  * What it writes: one VCALENDAR (VERSION:2.0, PRODID, CALSCALE:GREGORIAN,
- * X-WR-CALNAME, and a one-hour refresh hint); a VEVENT per meeting with UID,
+ * X-WR-CALNAME, and a one-hour refresh hint); a VEVENT per event with UID,
  * DTSTAMP, DTSTART/DTEND in UTC ("20250303T160000Z"), SUMMARY, LOCATION,
  * DESCRIPTION, URL and STATUS; a VEVENT per due date with DTSTART;VALUE=DATE
  * and DTEND;VALUE=DATE the next day (RFC 5545 3.6.1: the end is exclusive)
@@ -21,8 +22,8 @@
  * CRLF, and lines longer than 75 octets are folded (3.1) without splitting a
  * UTF-8 character.
  */
-#ifndef TANDEM_APP_PARTNERSHIPS_ICAL_H
-#define TANDEM_APP_PARTNERSHIPS_ICAL_H
+#ifndef TANDEM_APP_CALENDAR_ICAL_H
+#define TANDEM_APP_CALENDAR_ICAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,7 +38,7 @@ struct buf;
 /* Room for a UTC date-time "YYYYMMDDTHHMMSSZ" and its NUL. */
 #define ICAL_UTC_SIZE 17
 
-/* A meeting. Strings are UTF-8 and borrowed; optional ones may be NULL. */
+/* A timed event (a meeting). Strings are UTF-8 and borrowed; optional ones may be NULL. */
 struct ical_event {
 	const char *uid;         /* stable and unique, "meeting-42@tandem" (required) */
 	const char *title;       /* SUMMARY */
@@ -50,7 +51,7 @@ struct ical_event {
 	bool cancelled;          /* STATUS:CANCELLED (kept in the feed so calendars remove it) */
 };
 
-/* An action's due date, shown as an all-day event. */
+/* A due date (an action's), shown as an all-day event. */
 struct ical_due {
 	const char *uid;         /* stable and unique, "action-17@tandem" (required) */
 	const char *title;       /* SUMMARY */

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * pages_calendar.c — the private calendar feed in the browser and the API:
- * the page where a signed-in person makes, replaces and turns off their
- * feed's link, and the feed itself, which calendar apps fetch without a
- * session (the secret in the link is the key). See calendar.h for what the
- * feed holds.
+ * pages.c — the private calendar feed in the browser and the API: the
+ * page where a signed-in person makes, replaces and turns off their feed's
+ * link, and the feed itself, which calendar apps fetch without a session
+ * (the secret in the link is the key). See calendar.h for how the feed is
+ * built from what each capability adds.
  *
  * Routes: the feed is /calendar/TOKEN.ics. The router matches whole
  * segments only ("{token}.ics" is not a pattern it compiles), so the route
- * captures the segment and ps_calendar_token_of requires and strips the
+ * captures the segment and calendar_token_of requires and strips the
  * ".ics" that calendar apps like to see. The feed route is
  * ROUTE_SECRET_PATH: the access log shows "/calendar/{feed}", never the
  * link. An unknown, malformed or turned-off link is the same plain 404.
@@ -21,38 +21,66 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/accounts/accounts.h"
 #include "app/accounts/token.h"
-#include "app/partnerships/calendar.h"
-#include "app/partnerships/pages.h"
-#include "app/partnerships/partnerships.h"
+#include "app/calendar/calendar.h"
+#include "app/partnerships/ps.h" /* ps_add_date_label, until core/clock reads stored times */
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "db/db.h"
 
+/* The start of a page: a signed-in person (*u) and the database (*db), or a negative error with the response set. */
+static int calendar_page_begin(struct request *req, struct response *res, const struct user **u, struct db **db)
+{
+	int rc = accounts_require(req, res, u);
+	if (rc)
+		return rc;
+	*db = app_db(req);
+	return *db ? 0 : res_error(res, 503, "The database is not available.");
+}
+
+/* The public base URL (TANDEM_BASE_URL) for links, "" when unset. */
+static const char *base_url(struct request *req)
+{
+	struct app *app = req_app(req);
+	const char *b = app && app->config ? app->config->base_url : NULL;
+	return b ? b : "";
+}
+
 /*
- * The page's model for u: {title, calendar{active, created_at}, has_school,
- * partnerships, has_partnerships, has_links} (has_links: the feed can link
- * back to the pages, TANDEM_BASE_URL being set).
+ * The page's model for u: {title, calendar{active, created_at, created_on},
+ * has_school, has_links}, and for each source of the feed its count and
+ * whether it has any ("partnerships": 2, "has_partnerships": true), so the
+ * page can say why the feed is empty. has_links: the feed can link back to
+ * the pages, TANDEM_BASE_URL being set.
  */
 static int calendar_model(struct request *req, struct db *db, const struct user *u, json_t **out)
 {
 	struct arena *a = req_arena(req);
 	*out = NULL;
 	const char *created_at = NULL;
-	int rc = ps_calendar_get(db, a, u->id, &created_at);
+	int rc = calendar_get(db, a, u->id, &created_at);
 	if (rc && rc != ERR_NOTFOUND)
 		return rc;
-	json_t *mine = ps_list_mine(db, u);
-	size_t n = json_array_size(mine);
-	json_decref(mine);
-	*out = json_pack("{s:s, s:{s:b, s:s?}, s:b, s:I, s:b, s:b}", "title", "Your calendar feed", "calendar", "active",
-			 created_at != NULL, "created_at", created_at, "has_school", u->school_urn > 0, "partnerships",
-			 (json_int_t)n, "has_partnerships", n > 0, "has_links",
-			 ps_calendar_link_base(a, ps_page_base_url(req)) != NULL);
-	if (*out)
-		ps_add_date_label(json_object_get(*out, "calendar"), "created_at", "created_on", true);
-	return *out ? 0 : ERR_INTERNAL;
+	json_t *m = json_pack("{s:s, s:{s:b, s:s?}, s:b, s:b}", "title", "Your calendar feed", "calendar", "active",
+			      created_at != NULL, "created_at", created_at, "has_school", u->school_urn > 0, "has_links",
+			      calendar_link_base(a, base_url(req)) != NULL);
+	if (!m)
+		return ERR_INTERNAL;
+	for (const struct calendar_source *s = calendar_sources; s->name; s++) {
+		int64_t n = 0;
+		if (s->count && (rc = s->count(db, u, &n))) {
+			json_decref(m);
+			return rc;
+		}
+		json_object_set_new(m, s->name, json_integer(n));
+		json_object_set_new(m, arena_printf(a, "has_%s", s->name), json_boolean(n > 0));
+	}
+	ps_add_date_label(json_object_get(m, "calendar"), "created_at", "created_on", true);
+	*out = m;
+	return 0;
 }
 
 static const struct param_spec show_params[] = {
@@ -70,7 +98,7 @@ static int handle_calendar_show(struct request *req, struct response *res)
 {
 	const struct user *u;
 	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	int rc = calendar_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
 	json_t *m;
@@ -78,7 +106,7 @@ static int handle_calendar_show(struct request *req, struct response *res)
 		return rc;
 	if (req_bool(req, "off"))
 		json_object_set_new(m, "turned_off", json_true());
-	res_view(res, 200, "partnerships/calendar", m);
+	res_view(res, 200, "calendar/index", m);
 	return 0;
 }
 
@@ -92,21 +120,21 @@ static int handle_calendar_create(struct request *req, struct response *res)
 {
 	const struct user *u;
 	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	int rc = calendar_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
 	struct arena *a = req_arena(req);
 	char token[TOKEN_BUFSZ];
-	if ((rc = ps_calendar_create(db, u->id, token)))
+	if ((rc = calendar_create(db, u->id, token)))
 		return rc;
 	audit_record(db, u, accounts_client_address(req), "calendar_link_created", NULL);
 	json_t *m;
 	if ((rc = calendar_model(req, db, u, &m)))
 		return rc;
 	const char *webcal;
-	const char *url = ps_calendar_feed_url(a, ps_page_base_url(req), req_header(req, "Host"), token, &webcal);
+	const char *url = calendar_feed_url(a, base_url(req), req_header(req, "Host"), token, &webcal);
 	json_object_set_new(m, "new_link", json_pack("{s:s, s:s?}", "url", url, "webcal_url", webcal));
-	res_view(res, 201, "partnerships/calendar", m);
+	res_view(res, 201, "calendar/index", m);
 	return 0;
 }
 
@@ -119,11 +147,11 @@ static int handle_calendar_revoke(struct request *req, struct response *res)
 {
 	const struct user *u;
 	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	int rc = calendar_page_begin(req, res, &u, &db);
 	if (rc)
 		return rc;
 	bool revoked;
-	if ((rc = ps_calendar_revoke(db, u->id, &revoked)))
+	if ((rc = calendar_revoke(db, u->id, &revoked)))
 		return rc;
 	if (revoked)
 		audit_record(db, u, accounts_client_address(req), "calendar_link_revoked", NULL);
@@ -142,15 +170,15 @@ static int handle_calendar_feed(struct request *req, struct response *res)
 	struct arena *a = req_arena(req);
 	if (!db)
 		return res_error(res, 503, "The database is not available.");
-	const char *token = ps_calendar_token_of(a, req_path_str(req, "feed"));
+	const char *token = calendar_token_of(a, req_path_str(req, "feed"));
 	struct user owner;
-	int rc = token ? ps_calendar_find(db, a, token, &owner) : ERR_NOTFOUND;
+	int rc = token ? calendar_find(db, a, token, &owner) : ERR_NOTFOUND;
 	if (rc == ERR_NOTFOUND)
 		return res_error(res, 404, NULL);
 	if (rc)
 		return rc;
 	struct buf out = BUF_INIT;
-	rc = ps_calendar_build(db, a, &owner, ps_page_base_url(req), clock_now(), &out);
+	rc = calendar_build(db, a, &owner, base_url(req), clock_now(), &out);
 	if (rc) {
 		buf_free(&out);
 		return res_error(res, 500, "the calendar feed could not be built");
@@ -165,7 +193,7 @@ static int handle_calendar_feed(struct request *req, struct response *res)
 }
 
 /* The routes of this file (app.c lists the table). */
-const struct route ps_calendar_routes[] = {
+const struct route calendar_routes[] = {
 	{HTTP_GET, "/calendar", handle_calendar_show, show_params, 0, 0},
 	{HTTP_POST, "/calendar", handle_calendar_create, NULL, 0, 0},
 	{HTTP_POST, "/calendar/revoke", handle_calendar_revoke, NULL, 0, 0},

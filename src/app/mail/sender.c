@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * worker.c — the sender thread: wakes when a message is queued (and every
- * second in any case), sends what is due over SMTP with libcurl, and marks
- * each message sent, or queued again after a back-off, or failed. It has its
- * own database connection from the pool. Requests never wait on it.
+ * sender.c — the mail sender, a job of `tandem serve` (app/jobs.h) when
+ * TANDEM_SMTP_URL is set: it runs every second and as soon as a message is
+ * queued (outbox.c wakes it), sends what is due over SMTP with libcurl, and
+ * marks each message sent, or queued again after a back-off, or failed. The
+ * runner gives it its own thread and database connection. Requests never
+ * wait on it.
  *
  * libcurl: the envelope (MAIL FROM, RCPT TO) from the settings and the
  * message; the message text (message.c) through a read callback; user and
@@ -12,15 +14,13 @@
  * set, so it is never sent in the clear); connect timeout 10 s, whole
  * transfer 60 s; a transfer in progress is abandoned when the server stops.
  */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
+#include "app/jobs.h"
 #include "app/mail/mail.h"
 #include "app/mail/message.h"
 #include "app/mail/outbox.h"
@@ -33,27 +33,6 @@
 
 /* Messages handled per wake-up. */
 #define BATCH 20
-
-/* The sender's state; lock guards stop and kicked. */
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	bool running;                /* the thread exists (main thread only) */
-	bool stop;                   /* asked to stop */
-	bool kicked;                 /* a message was queued since the last look */
-	atomic_bool stopping;        /* read by curl's progress callback */
-	struct db_pool *pool;        /* borrowed */
-	const struct config *config; /* borrowed */
-} W = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
-
-void mail_worker_wake(void)
-{
-	pthread_mutex_lock(&W.lock);
-	W.kicked = true;
-	pthread_cond_signal(&W.wake);
-	pthread_mutex_unlock(&W.lock);
-}
 
 /* The message text as curl reads it. */
 struct upload {
@@ -75,7 +54,7 @@ static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 static int progress_cb(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	(void)p, (void)dt, (void)dn, (void)ut, (void)un;
-	return atomic_load(&W.stopping) ? 1 : 0;
+	return jobs_stopping() ? 1 : 0;
 }
 
 /* SMTP replies that will not change on a retry: bad or unknown recipient, message refused. */
@@ -88,9 +67,9 @@ static bool permanent_reply(long code)
  * Send one message. Returns 0, or a negative error with a message in err
  * and *permanent set when retrying cannot help.
  */
-static int send_one(const struct outbox_item *it, char *err, size_t errsz, bool *permanent)
+static int send_one(const struct config *cfg, const struct outbox_item *it, char *err, size_t errsz,
+		    bool *permanent)
 {
-	const struct config *cfg = W.config;
 	*permanent = false;
 	char from[320], envelope_from[330], rcpt[300];
 	if (!mail_address_of(cfg->smtp_from, from, sizeof(from))) {
@@ -151,20 +130,20 @@ static int send_one(const struct outbox_item *it, char *err, size_t errsz, bool 
 	return ERR_IO;
 }
 
-/* Send what is due now. */
-static void send_due(struct db *db)
+/* The job's run: send what is due now, at most BATCH messages (the next run takes the rest). */
+static int send_due(struct db *db, const struct config *cfg, int64_t now)
 {
 	struct outbox_item *items;
-	int n = outbox_due(db, clock_now(), BATCH, &items);
+	int n = outbox_due(db, now, BATCH, &items);
 	if (n <= 0)
-		return;
-	for (int i = 0; i < n && !atomic_load(&W.stopping); i++) {
+		return n;
+	for (int i = 0; i < n && !jobs_stopping(); i++) {
 		char err[512];
 		bool permanent;
-		int rc = send_one(&items[i], err, sizeof(err), &permanent);
-		int64_t now = clock_now();
+		int rc = send_one(cfg, &items[i], err, sizeof(err), &permanent);
+		int64_t at = clock_now();
 		if (rc == 0) {
-			if (outbox_mark_sent(db, items[i].id, now))
+			if (outbox_mark_sent(db, items[i].id, at))
 				log_error("mail: message %lld was sent but could not be marked sent", (long long)items[i].id);
 			else
 				log_info("mail: sent message %lld", (long long)items[i].id);
@@ -174,40 +153,17 @@ static void send_due(struct db *db)
 		bool give_up = permanent || attempts >= MAIL_MAX_ATTEMPTS;
 		log_warn("mail: message %lld, attempt %d: %s%s", (long long)items[i].id, attempts, err,
 			 give_up ? " (giving up)" : "");
-		if (outbox_mark_failed(db, items[i].id, attempts, permanent, err, now))
+		if (outbox_mark_failed(db, items[i].id, attempts, permanent, err, at))
 			log_error("mail: could not record the failure of message %lld", (long long)items[i].id);
 	}
 	outbox_due_free(items, n);
+	return 0;
 }
 
-static void *run(void *arg)
+/* On when TANDEM_SMTP_URL is set: every second, and libcurl initialised. */
+static int sender_start(const struct config *config, int *interval, char *err, size_t errsz)
 {
-	(void)arg;
-	struct db *db = db_pool_get(W.pool);
-	if (!db) {
-		log_error("mail: the sender has no database connection; mail stays in the outbox");
-		return NULL;
-	}
-	pthread_mutex_lock(&W.lock);
-	while (!W.stop) {
-		W.kicked = false;
-		pthread_mutex_unlock(&W.lock);
-		send_due(db);
-		db_reset_all(db);
-		pthread_mutex_lock(&W.lock);
-		if (W.stop || W.kicked)
-			continue;
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_cond_timedwait(&W.wake, &W.lock, &until);
-	}
-	pthread_mutex_unlock(&W.lock);
-	return NULL;
-}
-
-int mail_worker_start(struct db_pool *pool, const struct config *config, char *err, size_t errsz)
-{
+	*interval = 0;
 	if (!config->smtp_url || !*config->smtp_url) {
 		log_info("mail: TANDEM_SMTP_URL is not set, so email stays in the outbox (/admin/outbox)");
 		return 0;
@@ -216,30 +172,18 @@ int mail_worker_start(struct db_pool *pool, const struct config *config, char *e
 		snprintf(err, errsz, "libcurl could not be initialised, so email cannot be sent");
 		return ERR_INTERNAL;
 	}
-	W.pool = pool;
-	W.config = config;
-	W.stop = false;
-	atomic_store(&W.stopping, false);
-	if (pthread_create(&W.thread, NULL, run, NULL)) {
-		curl_global_cleanup();
-		snprintf(err, errsz, "the mail sender thread could not start");
-		return ERR_INTERNAL;
-	}
-	W.running = true;
-	log_info("mail: the sender is running (TANDEM_SMTP_URL)");
+	*interval = 1; /* the runner logs that it runs */
 	return 0;
 }
 
-void mail_worker_stop(void)
+static void sender_stop(void)
 {
-	if (!W.running)
-		return;
-	pthread_mutex_lock(&W.lock);
-	W.stop = true;
-	atomic_store(&W.stopping, true);
-	pthread_cond_signal(&W.wake);
-	pthread_mutex_unlock(&W.lock);
-	pthread_join(W.thread, NULL);
-	W.running = false;
 	curl_global_cleanup();
 }
+
+const struct job mail_sender_job = {
+	.name = "mail",
+	.start = sender_start,
+	.run = send_due,
+	.stop = sender_stop,
+};

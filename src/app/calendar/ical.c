@@ -6,7 +6,7 @@
  * ':' and the escaped value) and then written out folded, because folding
  * counts octets of the whole line, name included.
  */
-#include "app/partnerships/ical.h"
+#include "app/calendar/ical.h"
 
 #include <stdio.h>
 #include <string.h>
