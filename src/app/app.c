@@ -28,6 +28,7 @@
 /* The parts other features add to a person's "download my data" (accounts.h). */
 const struct accounts_export_part accounts_export_parts[] = {
 	{"networks", networks_export_person},
+	{"partnerships", partnerships_export_person},
 	{NULL, NULL},
 };
 

@@ -58,6 +58,14 @@ json_t *partnerships_peers(struct db *db, const struct user *u);
  * config->digest_interval seconds, off when that is 0.
  */
 extern const struct job partnerships_digest_job;
+/*
+ * A person's part of "download my data" (an accounts_export_parts entry,
+ * export.c): introductions, signatures, meetings, actions, time, evidence
+ * and reflections they wrote or that name them. New reference, NULL on a
+ * store error.
+ */
+json_t *partnerships_export_person(struct db *db, int64_t person_id);
+
 /* `tandem digest [--dry-run]`: the sweep and the digests once, saying what was done (cli.c). */
 int partnerships_cli_digest(struct cli *cli);
 
