@@ -69,6 +69,25 @@ def test_a_damaged_upload_changes_nothing_and_says_why(server):
     assert failed == "failed"
 
 
+def test_an_import_error_names_the_uploaded_file_never_the_servers_temporary_path(server):
+    b = Browser(server)
+    b.sign_in("admin@example.org")
+    b.get("/admin/imports")
+    data = open(DEMO, "rb").read()
+    for name, body in (("register-may.csv.gz", data[: len(data) // 3]),
+                       ("register.xlsx", b"PK\x03\x04 not a csv at all")):
+        r = upload(b, DEMO, name=name, data=body)
+        assert r.status_code == 422
+        assert name + ":" in r.text
+        assert "tandem-part" not in r.text and "/tmp" not in r.text
+        file_name, message = query(server.db, "SELECT file_name, message FROM import_run ORDER BY id DESC LIMIT 1")[0]
+        assert file_name == name and message.startswith(name + ":")
+        assert "tandem-part" not in message and "/tmp" not in message
+    # A name with folders in it is shown as its last part only.
+    r = upload(b, DEMO, name="C:\\Users\\head\\bad.csv", data=b"PK\x03\x04")
+    assert r.status_code == 422 and "bad.csv:" in r.text and "Users" not in r.text
+
+
 def test_a_file_without_the_urn_column_is_refused(server):
     b = Browser(server)
     b.sign_in("admin@example.org")

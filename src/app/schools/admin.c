@@ -45,6 +45,17 @@ static int handle_imports_index(struct request *req, struct response *res)
 	return 0;
 }
 
+/* The uploaded file's name for the page and the run record: its last part (browsers on some
+ * systems send a whole path), or "upload.csv" when it has none. */
+static const char *upload_name(const char *filename)
+{
+	const char *name = filename ? filename : "";
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			name = p + 1;
+	return *name ? name : "upload.csv";
+}
+
 /*
  * POST /admin/imports   (multipart/form-data: csrf, kind = schools | links, file)
  * Administrators: import an uploaded GIAS extract or links file, then show
@@ -85,7 +96,7 @@ static int handle_imports_create(struct request *req, struct response *res)
 		return ERR_DB;
 	struct import_report rep;
 	char err[1024];
-	const char *name = file->filename && *file->filename ? file->filename : "upload.csv";
+	const char *name = upload_name(file->filename);
 	rc = links ? schools_import_links(db, file->path, name, NULL, NULL, &rep, err, sizeof(err))
 		   : schools_import_gias(db, file->path, name, NULL, NULL, &rep, err, sizeof(err));
 	audit_record(db, u, req_client_ip(req), links ? "import_links" : "import_schools",
