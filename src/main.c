@@ -270,6 +270,7 @@ static int cmd_serve(struct cli *cli)
 		.static_dir = static_dir,
 		.shutdown_grace = cfg->shutdown_grace,
 		.https = cfg->https,
+		.max_uploads = cfg->max_uploads,
 	};
 	struct http_hooks hooks = app_hooks(&app);
 	struct http_server *srv;

@@ -58,6 +58,12 @@ const struct route *const app_routes[] = {
 	NULL,
 };
 
+/* Checks that run before a route's body is read (uploads). */
+static const struct route_gate *const app_gates[] = {
+	schools_admin_gates,
+	NULL,
+};
+
 int app_open(struct app *app, const struct config *config, char *err, size_t errsz)
 {
 	memset(app, 0, sizeof(*app));
@@ -161,6 +167,7 @@ struct http_hooks app_hooks(struct app *app)
 		.before = accounts_before,
 		.render = app_render,
 		.ctx = app,
+		.gates = app_gates,
 	};
 	return h;
 }

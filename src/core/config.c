@@ -66,6 +66,7 @@ int config_load(struct config *c, char *err, size_t errsz)
 	c->base_url = xstrdup("");
 	c->max_body = 1024 * 1024;
 	c->shutdown_grace = 10;
+	c->max_uploads = 2;
 	c->log_level = xstrdup("info");
 	c->smtp_url = xstrdup("");
 	c->smtp_from = xstrdup("tandem@localhost");
@@ -95,6 +96,13 @@ int config_load(struct config *c, char *err, size_t errsz)
 	if ((v = getenv("TANDEM_BASE_URL")) && *v) {
 		config_set_str(&c->base_url, v);
 		c->https = str_starts_with(v, "https://");
+	}
+	if ((v = getenv("TANDEM_MAX_UPLOADS")) && *v) {
+		if (str_to_int64(v, &n) || n < 1 || n > 64) {
+			snprintf(err, errsz, "TANDEM_MAX_UPLOADS must be a number from 1 to 64, got '%s'", v);
+			return ERR_INVALID;
+		}
+		c->max_uploads = (int)n;
 	}
 	if ((v = getenv("TANDEM_SHUTDOWN_GRACE")) && *v) {
 		if (str_to_int64(v, &n) || n < 0 || n > 3600) {

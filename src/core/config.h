@@ -21,6 +21,7 @@ struct config {
 	bool https;          /* true when base_url is https: cookies get Secure */
 	size_t max_body;     /* request body limit in bytes (1 MiB) */
 	int shutdown_grace;  /* TANDEM_SHUTDOWN_GRACE: seconds to finish in-flight requests (10) */
+	int max_uploads;     /* TANDEM_MAX_UPLOADS: large uploads received at once (2); more get a 503 */
 	char *log_level;     /* TANDEM_LOG_LEVEL: debug, info, warn, error */
 	char *smtp_url;      /* TANDEM_SMTP_URL: smtp://host:25 or smtps://host:465; "" = outbox only */
 	char *smtp_from;     /* TANDEM_SMTP_FROM: sender address (default tandem@localhost) */

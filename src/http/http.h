@@ -90,6 +90,22 @@ struct route {
 };
 
 /*
+ * A gate: the application's check for one route (method and pattern exactly
+ * as in its route table) that runs when the request's headers are in and
+ * before any of its body is read, so that a person who may not use a route
+ * taking large uploads is refused at once (401, 403) rather than after the
+ * upload. It sees the path, the query, the headers and the cookies (no
+ * parameters, no body). Return 0 to let the body come, or a negative error
+ * having set an error on res (or not, for the generic message). Tables end
+ * with an entry whose pattern is NULL; a gate for no route stops start-up.
+ */
+struct route_gate {
+	enum http_method method; /* the route's method */
+	const char *pattern;     /* the route's pattern */
+	http_handler gate;       /* the check */
+};
+
+/*
  * Hooks the application gives the server. All optional.
  * before: runs after routing and parameter validation and before the handler
  *   (sign-in, CSRF). Return 0 to continue, or a negative error having set an
@@ -98,11 +114,13 @@ struct route {
  *   it for views and for error pages (tmpl "error", model {status, title,
  *   detail, errors}). Return 0 or a negative error.
  * ctx: stored in every request (req_app).
+ * gates: checks that run before a route's body is read (struct route_gate).
  */
 struct http_hooks {
 	int (*before)(struct request *req, struct response *res);
 	int (*render)(struct request *req, const char *tmpl, json_t *model, struct buf *out);
 	void *ctx;
+	const struct route_gate *const *gates; /* NULL or a NULL-terminated list of gate tables */
 };
 
 /* ---- Request ---------------------------------------------------------- */
@@ -216,6 +234,7 @@ struct http_server_opts {
 	const char *static_dir; /* files served under /static/, loaded at start */
 	int shutdown_grace;     /* seconds in-flight requests get at shutdown */
 	bool https;             /* cookies get Secure */
+	int max_uploads;        /* ROUTE_RAW_BODY bodies received at once; more get a 503 (0: 2) */
 };
 
 /*

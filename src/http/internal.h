@@ -45,6 +45,11 @@ struct http_server {
 	char id_prefix[8];              /* random per-process hex prefix of request ids */
 	atomic_uint_fast64_t next_id;   /* request counter for ids */
 	atomic_int inflight;            /* requests begun and not yet completed */
+	const struct route **gated;     /* owned: the route each gate is for, parallel to gate_fns */
+	http_handler *gate_fns;         /* owned: the gates (hooks.gates flattened) */
+	size_t ngates;                  /* entries in gated and gate_fns */
+	int max_uploads;                /* ROUTE_RAW_BODY bodies received at once */
+	atomic_int uploads;             /* ROUTE_RAW_BODY bodies being received now */
 };
 
 /* One extra response header (arena). */
@@ -104,6 +109,7 @@ struct request {
 	size_t body_cap;              /* bytes allocated for body */
 	int body_fd;                  /* ROUTE_RAW_BODY upload file, or -1 */
 	char *body_path;              /* its path (arena), or NULL */
+	bool upload_slot;             /* holds one of srv->max_uploads until completion */
 
 	bool queued;                  /* a response has been queued with MHD */
 	int status;                   /* the status queued (0 if none), for the access log */

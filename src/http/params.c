@@ -16,6 +16,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/str.h"
 #include "http/form.h"
 
@@ -35,25 +36,10 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 bool param_date_valid(const char *s)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	int m = (s[5] - '0') * 10 + (s[6] - '0');
-	int d = (s[8] - '0') * 10 + (s[9] - '0');
-	return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+	int64_t t;
+	return clock_parse_day(s, &t, NULL) == 0;
 }
 
 bool param_email_valid(const char *s)
@@ -182,11 +168,17 @@ const char *param_check(struct arena *a, const struct param_spec *spec, const ch
 			buf_free(&b);
 			return msg;
 		}
-	case PARAM_DATE:
-		if (!param_date_valid(value))
-			return arena_printf(a, "%s must be a real date written as YYYY-MM-DD",
-					    label);
+	case PARAM_DATE: {
+		/* Never rolled over: 2025-02-30 is refused, not read as 2 March. */
+		char why[CLOCK_WHY_SIZE];
+		int64_t t;
+		int rc = clock_parse_day(value, &t, why);
+		if (rc == ERR_INVALID)
+			return arena_printf(a, "%s must be a real date written as YYYY-MM-DD: %s", label, why);
+		if (rc)
+			return arena_printf(a, "%s must be a real date written as YYYY-MM-DD", label);
 		return NULL;
+	}
 	case PARAM_EMAIL:
 		if (!param_email_valid(value))
 			return arena_printf(a, "%s must be an email address such as name@example.org",

@@ -156,6 +156,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	log_info("%s %s %s %d %lldus%s", req->id, loggable(req->arena, req->method_str, 16),
 		 loggable(req->arena, path, 512), req->status, us,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection closed early)");
+	if (req->upload_slot)
+		atomic_fetch_sub(&srv->uploads, 1);
 	arena_free(req->arena);
 	atomic_fetch_sub(&srv->inflight, 1);
 }
@@ -259,6 +261,31 @@ static bool quotable_token(const char *s)
 }
 
 /*
+ * An upload (a ROUTE_RAW_BODY body) takes one of the server's max_uploads
+ * slots until the request completes, so that a few large bodies cannot
+ * fill the disk or hold every worker: past the bound, a 503 that says when
+ * to try again, before anything is read.
+ */
+static enum MHD_Result take_upload_slot(struct request *req)
+{
+	struct http_server *srv = req->srv;
+	if (!(req->route->flags & ROUTE_RAW_BODY) || !req->has_body)
+		return MHD_YES;
+	if (atomic_fetch_add(&srv->uploads, 1) >= srv->max_uploads) {
+		atomic_fetch_sub(&srv->uploads, 1);
+		log_warn("%s refused an upload: %d already being received", req->id, srv->max_uploads);
+		res_header(&req->res, "Retry-After", "30");
+		return response_fail(req, 503,
+				     arena_printf(req->arena,
+						  "The server is already receiving as many uploads as it takes at "
+						  "once (%d). Nothing was changed: try again in a minute.",
+						  srv->max_uploads));
+	}
+	req->upload_slot = true;
+	return MHD_YES;
+}
+
+/*
  * First callback: the headers are in, no body yet. Answer at once when the
  * request cannot succeed (so a large body is never read), else route it and
  * prepare to receive the body.
@@ -332,11 +359,22 @@ static enum MHD_Result request_first(struct request *req)
 	}
 	}
 
+	/* The route's gate, before any of the body is read (who may upload at all). */
+	for (size_t i = 0; i < srv->ngates; i++) {
+		if (srv->gated[i] != req->route)
+			continue;
+		int rc = srv->gate_fns[i](req, &req->res);
+		if (rc < 0) {
+			if (!req->res.set)
+				(void)res_error(&req->res, http_status_for(rc), NULL);
+			return response_queue(req);
+		}
+	}
 	const char *detail = NULL;
 	int status = body_precheck(req, &detail);
 	if (status)
 		return response_fail(req, status, detail);
-	return MHD_YES;
+	return take_upload_slot(req);
 }
 
 /* Last callback: the body is complete. Parse, validate, run hooks and handler. */
@@ -433,8 +471,40 @@ static void make_id_prefix(struct http_server *srv)
 	snprintf(srv->id_prefix, sizeof(srv->id_prefix), "%02x%02x%02x", r[0], r[1], r[2]);
 }
 
+/* Find the route of each of the application's gates (srv->hooks.gates). 0 or ERR_INVALID naming the gate. */
+static int gates_resolve(struct http_server *srv, const struct route *const *tables, char *err, size_t errsz)
+{
+	size_t n = 0;
+	for (size_t g = 0; srv->hooks.gates && srv->hooks.gates[g]; g++)
+		for (const struct route_gate *e = srv->hooks.gates[g]; e->pattern; e++)
+			n++;
+	if (!n)
+		return 0;
+	srv->gated = xcalloc(n, sizeof(*srv->gated));
+	srv->gate_fns = xcalloc(n, sizeof(*srv->gate_fns));
+	for (size_t g = 0; srv->hooks.gates[g]; g++) {
+		for (const struct route_gate *e = srv->hooks.gates[g]; e->pattern; e++) {
+			const struct route *found = NULL;
+			for (size_t t = 0; tables && tables[t] && !found; t++)
+				for (const struct route *r = tables[t]; r->pattern && !found; r++)
+					if (r->method == e->method && strcmp(r->pattern, e->pattern) == 0)
+						found = r;
+			if (!found || !e->gate) {
+				snprintf(err, errsz, "gate for %s %s: %s", http_method_name(e->method), e->pattern,
+					 found ? "no check given" : "there is no such route");
+				return ERR_INVALID;
+			}
+			srv->gated[srv->ngates] = found;
+			srv->gate_fns[srv->ngates++] = e->gate;
+		}
+	}
+	return 0;
+}
+
 static void server_free(struct http_server *srv)
 {
+	free(srv->gated);
+	free(srv->gate_fns);
 	router_free(srv->router);
 	static_free(srv->statics);
 	free(srv->addr);
@@ -469,6 +539,10 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
 		goto fail;
 	if (hooks)
 		srv->hooks = *hooks;
+	rc = gates_resolve(srv, tables, err, errsz);
+	if (rc < 0)
+		goto fail;
+	srv->max_uploads = opts->max_uploads > 0 ? opts->max_uploads : 2;
 	srv->addr = xstrdup(opts->addr);
 	srv->max_body = opts->max_body ? opts->max_body : HTTP_DEFAULT_MAX_BODY;
 	srv->shutdown_grace = opts->shutdown_grace;

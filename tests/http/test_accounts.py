@@ -352,6 +352,47 @@ def test_changing_the_password_asks_for_the_current_one_and_signs_out_elsewhere(
     assert "password_changed" in audit_events(srv.db, person_id(srv.db, "cass.change@example.org"))
 
 
+def test_changing_the_password_revokes_every_api_token_and_says_so(srv):
+    make_user(srv.db, "tobias.token@example.org", "Tobias Token")
+    b = Browser(srv)
+    b.sign_in("tobias.token@example.org")
+    secrets = []
+    for name in ("Nightly report", "Spreadsheet"):
+        r = b.post("/account/tokens", {"name": name})
+        assert r.status_code == 201
+        secrets.append(re.search(r'value="(tdm_[A-Za-z0-9_-]{43})"', r.text).group(1))
+    for secret in secrets:
+        assert requests.get(srv.url + "/account", headers={"Authorization": "Bearer " + secret, **JSON}).status_code == 200
+    new = "lantern-orchard-pebble-52"
+    r = b.post("/account/password", {"current_password": PASSWORD, "password": new, "password_confirm": new})
+    assert r.status_code == 303
+    page = b.get(r.headers["Location"])
+    assert "your API tokens have been revoked" in page.text
+    for secret in secrets:
+        r = requests.get(srv.url + "/account", headers={"Authorization": "Bearer " + secret, **JSON})
+        assert r.status_code == 401 and "not valid" in r.json()["detail"]
+    assert query(srv.db, "SELECT count(*) FROM api_token WHERE person_id = ?",
+                 person_id(srv.db, "tobias.token@example.org"))[0][0] == 0
+    audit = query(srv.db, "SELECT detail FROM audit_log WHERE event = 'password_changed' AND actor_id = ?",
+                  person_id(srv.db, "tobias.token@example.org"))
+    assert json.loads(audit[-1][0])["api_tokens_revoked"] == 2
+
+
+def test_a_password_changed_through_the_api_ends_the_token_used_too(srv):
+    make_user(srv.db, "api.change@example.org", "Api Change")
+    b = Browser(srv)
+    b.sign_in("api.change@example.org")
+    r = b.post("/account/tokens", {"name": "Script"})
+    secret = re.search(r'value="(tdm_[A-Za-z0-9_-]{43})"', r.text).group(1)
+    api = {"Authorization": "Bearer " + secret, **JSON}
+    new = "meadow-copper-violin-63"
+    r = requests.post(srv.url + "/account/password", headers=api,
+                      json={"current_password": PASSWORD, "password": new, "password_confirm": new})
+    assert r.status_code == 200 and r.json()["api_tokens_revoked"] == 1
+    assert requests.get(srv.url + "/account", headers=api).status_code == 401
+    assert b.get("/account").status_code == 303  # the browser's session ended too
+
+
 # ---- CSRF -------------------------------------------------------------------------------------------
 
 def test_a_missing_or_wrong_csrf_token_is_403(srv):

@@ -268,6 +268,27 @@ def test_a_reset_lifts_a_lock_out(offline):
     Browser(offline).sign_in("lena.lockout@example.org", NEW_PASSWORD)
 
 
+def test_a_reset_revokes_every_api_token_and_says_so(offline):
+    make_user(offline.db, "rex.revoke@example.org", "Rex Revoke")
+    b = Browser(offline)
+    b.sign_in("rex.revoke@example.org")
+    r = b.post("/account/tokens", {"name": "Attendance sync"})
+    assert r.status_code == 201
+    secret = re.search(r'value="(tdm_[A-Za-z0-9_-]{43})"', r.text).group(1)
+    api = {"Authorization": "Bearer " + secret, **JSON}
+    assert requests.get(offline.url + "/account", headers=api).status_code == 200
+    ask_for_reset(offline, "rex.revoke@example.org")
+    mine = [m for m in outbox(offline)["messages"] if m["to_addr"] == "rex.revoke@example.org"]
+    _, token = link_in(mine[0]["body"])
+    r = reset_with(offline, token)
+    page = Browser(offline).get(r.headers["Location"])
+    assert "Your API tokens have been revoked" in page.text
+    r = requests.get(offline.url + "/account", headers=api)
+    assert r.status_code == 401 and "not valid" in r.json()["detail"]
+    assert query(offline.db, "SELECT count(*) FROM api_token WHERE person_id = ?",
+                 person_id(offline.db, "rex.revoke@example.org"))[0][0] == 0
+
+
 def test_reset_forms_check_csrf_and_fields(offline):
     r = requests.post(offline.url + "/password-reset", data={"email": "x@example.org"}, headers=HTML)
     assert r.status_code == 403

@@ -174,6 +174,24 @@ def test_dates_out_of_order_are_refused(w):
     assert snapshot(w) == before
 
 
+@pytest.mark.parametrize("day,why", [("2025-02-30", "February 2025 has 28 days"),
+                                     ("2027-02-29", "February 2027 has 28 days"),
+                                     ("2026-04-31", "April 2026 has 30 days")])
+def test_impossible_agreement_dates_are_refused_not_moved_to_another_day(w, day, why):
+    before = snapshot(w)
+    r = w.p["lead_w"].post(url(w, "/agreement"), agreement_form(w, {"starts_on": day}), json=True)
+    assert r.status_code == 400
+    assert r.json()["errors"]["starts_on"] == "The start date is not a real date: %s." % why
+    r = w.p["lead_w"].post(url(w, "/agreement"), agreement_form(w, {"ends_on": day}))
+    assert r.status_code == 400 and "The end date is not a real date: %s." % why in r.text
+    r = w.p["lead_w"].post(url(w, "/measures"), dict(MEASURE, baseline_on=day), json=True)
+    assert r.status_code == 400
+    assert r.json()["errors"]["baseline_on"] == "The baseline date is not a real date: %s." % why
+    r = w.p["lead_w"].post(url(w, "/measures"), dict(MEASURE, target_by=day), json=True)
+    assert r.status_code == 400 and why in r.json()["errors"]["target_by"]
+    assert snapshot(w) == before
+
+
 def test_the_partners_agree_and_each_lead_signs_for_their_own_school_only(w):
     location(w.p["lead_w"].post(url(w, "/agreement"), agreement_form(w)))
     location(w.p["lead_s"].post(url(w, "/measures"), MEASURE))
@@ -257,6 +275,56 @@ def test_bad_records_are_refused_with_the_field_named(w, path, data, field):
     assert r.status_code == 400, r.text
     assert field in r.json()["errors"], r.json()
     assert snapshot(w) == before
+
+
+@pytest.mark.parametrize("day,why", [("2025-02-30", "February 2025 has 28 days"),
+                                     ("2025-02-29", "February 2025 has 28 days"),
+                                     ("2025-04-31", "April 2025 has 30 days")])
+def test_impossible_dates_are_refused_on_every_record_saying_why(w, day, why):
+    mid = str(one(w.db, "SELECT id FROM partnership_measure WHERE partnership_id = ?", w.pid))
+    before = snapshot(w)
+    for path, data, field in (
+            ("/meetings", {"held_on": day}, "held_on"),
+            ("/meetings", {"held_on": "2025-02-01", "action": "Plan", "action_due": day}, "action_due"),
+            ("/actions", {"title": "Plan", "due_on": day}, "due_on"),
+            ("/decisions", {"text": "Agreed", "decided_on": day}, "decided_on"),
+            ("/time", {"worked_on": day, "hours": "1"}, "worked_on"),
+            ("/evidence", {"measure_id": mid, "measured_on": day, "value": "3"}, "measured_on")):
+        r = w.p["lead_w"].post(url(w, path), data, json=True)
+        assert r.status_code == 400, (path, r.text)
+        assert r.json()["errors"][field].endswith(" is not a real date: %s." % why), (path, r.json())
+        r = w.p["lead_w"].post(url(w, path), data)
+        assert r.status_code == 400 and why in r.text, path
+    assert snapshot(w) == before
+
+
+def test_a_meeting_at_a_time_the_clocks_skip_is_refused_saying_so(w):
+    before = snapshot(w)
+    # 29 March 2026: UK clocks go forward from 01:00 GMT to 02:00 BST, so 01:30 never happens.
+    data = {"held_on": "2026-03-29", "held_at": "01:30"}
+    r = w.p["lead_w"].post(url(w, "/meetings"), data, json=True)
+    assert r.status_code == 400
+    assert r.json()["errors"]["held_at"] == ("There is no 01:30 on 29 March 2026 in UK time: the clocks go forward "
+                                             "from 01:00 to 02:00 that night. Choose a time before 01:00 or from 02:00.")
+    r = w.p["lead_w"].post(url(w, "/meetings"), data)
+    assert r.status_code == 400 and "There is no 01:30 on 29 March 2026 in UK time" in r.text
+    assert snapshot(w) == before
+
+
+def test_a_meeting_at_a_time_that_happens_twice_is_the_first_one_and_the_page_says_bst(w):
+    # 25 October 2026: UK clocks go back from 02:00 BST to 01:00 GMT, so 01:30 happens twice.
+    location(w.p["lead_w"].post(url(w, "/meetings"), {"held_on": "2026-10-25", "held_at": "01:30",
+                                                       "location": "Night owls' room"}))
+    try:
+        held = one(w.db, "SELECT held_at FROM meeting WHERE location = 'Night owls'' room'")
+        assert held == "2026-10-25T00:30:00Z"  # 01:30 BST, the first of the two
+        run = w.p["lead_w"].get(url(w, "/running"), json=True).json()["running"]
+        m = [m for m in run["meetings"] if m["location"] == "Night owls' room"][0]
+        assert m["when"] == "25 October 2026, 01:30 BST" and m["planned"] is True
+        assert "25 October 2026, 01:30 BST" in w.p["lead_w"].get(url(w, "/running")).text
+    finally:
+        # A meeting far ahead is not part of what the later tests count.
+        query(w.db, "DELETE FROM meeting WHERE location = 'Night owls'' room'")
 
 
 def test_evidence_is_drawn_against_baseline_and_target(w):

@@ -88,7 +88,23 @@ static void config_defaults_are_sensible(void **state)
 	assert_true(c.threads >= 1);
 	assert_int_equal(c.max_body, 1024 * 1024);
 	assert_int_equal(c.digest_interval, 3600);
+	assert_int_equal(c.max_uploads, 2);
 	config_free(&c);
+}
+
+static void the_upload_bound_comes_from_the_environment_within_limits(void **state)
+{
+	struct config c;
+	char err[256];
+	setenv("TANDEM_MAX_UPLOADS", "5", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.max_uploads, 5);
+	config_free(&c);
+	setenv("TANDEM_MAX_UPLOADS", "0", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), ERR_INVALID);
+	assert_string_equal(err, "TANDEM_MAX_UPLOADS must be a number from 1 to 64, got '0'");
+	config_free(&c);
+	unsetenv("TANDEM_MAX_UPLOADS");
 }
 
 static void environment_overrides_defaults(void **state)
@@ -143,6 +159,7 @@ int main(void)
 		cmocka_unit_test(tandem_now_sets_an_absolute_time),
 		cmocka_unit_test(config_defaults_are_sensible),
 		cmocka_unit_test(environment_overrides_defaults),
+		cmocka_unit_test(the_upload_bound_comes_from_the_environment_within_limits),
 		cmocka_unit_test(bad_environment_values_are_named_in_the_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

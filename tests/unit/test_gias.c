@@ -38,7 +38,7 @@ static struct gias_reader *open_ok(const char *name)
 {
 	char msg[GIAS_MSG_SIZE] = "";
 	struct gias_reader *r = NULL;
-	int rc = gias_open(fixture(name), &r, msg, sizeof msg);
+	int rc = gias_open(fixture(name), NULL, &r, msg, sizeof msg);
 	if (rc)
 		print_error("gias_open(%s): %s\n", name, msg);
 	assert_int_equal(rc, 0);
@@ -79,7 +79,7 @@ static void open_fails(const char *path, int err, const char *needle)
 {
 	char msg[GIAS_MSG_SIZE] = "";
 	struct gias_reader *r = (struct gias_reader *)1;
-	int rc = gias_open(path, &r, msg, sizeof msg);
+	int rc = gias_open(path, NULL, &r, msg, sizeof msg);
 	assert_int_equal(rc, err);
 	assert_null(r);
 	if (!strstr(msg, needle))
@@ -342,7 +342,7 @@ static void test_truncated_gzip_is_a_fatal_error(void **state)
 
 	char msg[GIAS_MSG_SIZE];
 	struct gias_reader *r;
-	int rc = gias_open(tmp, &r, msg, sizeof msg);
+	int rc = gias_open(tmp, NULL, &r, msg, sizeof msg);
 	if (rc == 0) {
 		struct gias_school s;
 		struct gias_reject rej;
@@ -670,7 +670,7 @@ static void test_links_reader_reads_each_link(void **state)
 	(void)state;
 	char msg[GIAS_MSG_SIZE];
 	struct gias_links_reader *r;
-	assert_int_equal(gias_links_open(fixture("links.csv"), &r, msg, sizeof msg), 0);
+	assert_int_equal(gias_links_open(fixture("links.csv"), NULL, &r, msg, sizeof msg), 0);
 	struct gias_link l;
 	struct gias_reject rej;
 	assert_int_equal(gias_links_next(r, &l, &rej), GIAS_ROW);
@@ -698,9 +698,23 @@ static void test_links_reader_needs_a_link_urn_column(void **state)
 	(void)state;
 	char msg[GIAS_MSG_SIZE];
 	struct gias_links_reader *r;
-	assert_int_equal(gias_links_open(fixture("may.csv"), &r, msg, sizeof msg), ERR_INVALID);
+	assert_int_equal(gias_links_open(fixture("may.csv"), NULL, &r, msg, sizeof msg), ERR_INVALID);
 	assert_null(r);
 	assert_non_null(strstr(msg, "LinkURN"));
+}
+
+static void test_an_open_error_names_the_file_by_the_name_given_not_its_path(void **state)
+{
+	(void)state;
+	char msg[GIAS_MSG_SIZE];
+	struct gias_links_reader *l;
+	assert_int_equal(gias_links_open(fixture("may.csv"), "links-may.csv", &l, msg, sizeof msg), ERR_INVALID);
+	assert_true(strncmp(msg, "links-may.csv: ", 15) == 0);
+	assert_null(strstr(msg, fixture("may.csv")));
+	struct gias_reader *r;
+	assert_int_equal(gias_open("/nonexistent/tandem-part-abc", "register.csv", &r, msg, sizeof msg), ERR_IO);
+	assert_true(strncmp(msg, "register.csv: ", 14) == 0);
+	assert_null(strstr(msg, "tandem-part"));
 }
 
 /* ---- phase groups and type groups ---- */
@@ -857,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_ignored_columns_are_listed_in_file_order),
 		cmocka_unit_test(test_links_reader_reads_each_link),
 		cmocka_unit_test(test_links_reader_needs_a_link_urn_column),
+		cmocka_unit_test(test_an_open_error_names_the_file_by_the_name_given_not_its_path),
 		cmocka_unit_test(test_special_school_types_are_in_the_special_group),
 		cmocka_unit_test(test_pupil_referral_units_and_ap_are_in_the_pru_ap_group),
 		cmocka_unit_test(test_nursery_phase_is_the_nursery_group),

@@ -226,6 +226,14 @@ static void dates_must_be_real_calendar_dates(void **state)
 static void an_impossible_date_is_a_field_error(void **state)
 {
 	struct params p = run(state, "name=Ann&day=2025-02-30");
+	assert_string_equal(error_for(&p, "day"),
+			    "Date must be a real date written as YYYY-MM-DD: February 2025 has 28 days");
+	p = run(state, "name=Ann&day=2025-04-31");
+	assert_string_equal(error_for(&p, "day"), "Date must be a real date written as YYYY-MM-DD: April 2025 has 30 days");
+	p = run(state, "name=Ann&day=2025-13-01");
+	assert_string_equal(error_for(&p, "day"),
+			    "Date must be a real date written as YYYY-MM-DD: there is no month 13 (months run from 01 to 12)");
+	p = run(state, "name=Ann&day=1 March");
 	assert_string_equal(error_for(&p, "day"), "Date must be a real date written as YYYY-MM-DD");
 }
 

@@ -135,6 +135,24 @@ static int api_upload(struct request *req, struct response *res)
 	return 0;
 }
 
+static atomic_int gated_handled; /* the gated upload's handler has run */
+
+static int api_gated_upload(struct request *req, struct response *res)
+{
+	atomic_fetch_add(&gated_handled, 1);
+	return api_upload(req, res);
+}
+
+/* The gated upload's gate: only a request with X-Let-In may send its body; X-Silent refuses without a response. */
+static int gate_upload(struct request *req, struct response *res)
+{
+	if (req_header(req, "X-Silent"))
+		return ERR_FORBIDDEN;
+	if (!req_header(req, "X-Let-In"))
+		return res_error(res, 401, "Sign in before uploading.");
+	return 0;
+}
+
 static int page_cookie(struct request *req, struct response *res)
 {
 	const char *seen = req_cookie(req, "sid");
@@ -193,6 +211,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/leaky", page_leaky, NULL, 0, 0},
 	{HTTP_GET, "/bad-template", page_bad_template, NULL, 0, 0},
 	{HTTP_POST, "/upload", api_upload, NULL, ROUTE_RAW_BODY, 4u << 20},
+	{HTTP_POST, "/gated-upload", api_gated_upload, NULL, ROUTE_RAW_BODY, 64u << 20},
 	{HTTP_GET, "/cookie", page_cookie, NULL, 0, 0},
 	{HTTP_GET, "/go", page_redirect, NULL, 0, 0},
 	{HTTP_GET, "/cached", page_cached, NULL, 0, 0},
@@ -236,7 +255,13 @@ static int before(struct request *req, struct response *res)
 	return 0;
 }
 
-static const struct http_hooks hooks = {before, render, "app-ctx"};
+static const struct route_gate gates[] = {
+	{HTTP_POST, "/gated-upload", gate_upload},
+	{HTTP_GET, NULL, NULL},
+};
+static const struct route_gate *const gate_tables[] = {gates, NULL};
+
+static const struct http_hooks hooks = {.before = before, .render = render, .ctx = "app-ctx", .gates = gate_tables};
 
 /* ---- Fixture: a server and a static folder ------------------------------ */
 
@@ -752,6 +777,145 @@ static void a_raw_body_route_gets_its_upload_in_a_file(void **state)
 	free(r);
 }
 
+/* Send the headers of an upload with Expect: 100-continue and read the server's first answer into resp. */
+static int upload_head(const char *path, size_t len, const char *headers, char *resp, size_t size)
+{
+	int fd = connect_to(port);
+	char head[512];
+	snprintf(head, sizeof(head),
+		 "POST %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAccept: application/json\r\n"
+		 "Content-Type: application/octet-stream\r\nContent-Length: %zu\r\nExpect: 100-continue\r\n%s\r\n",
+		 path, len, headers ? headers : "");
+	assert_true(send_all(fd, head, strlen(head)));
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	assert_int_equal(poll(&pfd, 1, 10000), 1);
+	ssize_t r = recv(fd, resp, size - 1, 0);
+	assert_true(r > 0);
+	resp[r] = '\0';
+	return fd;
+}
+
+static void a_gate_refuses_an_upload_before_its_body_is_read(void **state)
+{
+	(void)state;
+	atomic_store(&gated_handled, 0);
+	char resp[4096];
+	/* 60 MiB declared, not a byte of it sent: the answer comes from the headers alone. */
+	int fd = upload_head("/gated-upload", 60u << 20, NULL, resp, sizeof(resp));
+	char *rest = read_all(fd);
+	close(fd);
+	struct buf all = BUF_INIT;
+	buf_puts(&all, resp);
+	buf_puts(&all, rest);
+	free(rest);
+	assert_int_equal(status_of(all.data), 401);
+	json_t *p = json_of(all.data);
+	assert_string_equal(json_string_value(json_object_get(p, "detail")), "Sign in before uploading.");
+	json_decref(p);
+	buf_free(&all);
+	assert_int_equal(atomic_load(&gated_handled), 0);
+}
+
+static void a_gate_refusing_without_a_response_gives_its_status(void **state)
+{
+	(void)state;
+	char resp[4096];
+	int fd = upload_head("/gated-upload", 60u << 20, "X-Silent: 1\r\n", resp, sizeof(resp));
+	close(fd);
+	assert_int_equal(status_of(resp), 403);
+}
+
+static void a_gate_that_lets_in_leads_to_the_handler_with_the_body(void **state)
+{
+	(void)state;
+	atomic_store(&gated_handled, 0);
+	char resp[4096];
+	size_t n = 3u << 20;
+	int fd = upload_head("/gated-upload", n, "X-Let-In: 1\r\n", resp, sizeof(resp));
+	assert_int_equal(status_of(resp), 100);
+	char *body = xmalloc(n);
+	memset(body, 'q', n);
+	assert_true(send_all(fd, body, n));
+	free(body);
+	char *r = read_all(fd);
+	close(fd);
+	/* The 100 Continue may have come in one piece with the answer or before it. */
+	const char *final = strstr(r, "HTTP/1.1 200") ? strstr(r, "HTTP/1.1 200") : strstr(resp + 4, "HTTP/1.1 200");
+	assert_non_null(final);
+	assert_non_null(strstr(final, "{\"len\":3145728,\"file\":true}"));
+	free(r);
+	assert_int_equal(atomic_load(&gated_handled), 1);
+}
+
+static void uploads_past_the_bound_get_a_503_with_retry_after(void **state)
+{
+	(void)state;
+	/* The fixture's server takes 2 uploads at once: two that have been told to continue hold both. */
+	char resp[4096];
+	int a = upload_head("/upload", 1024, NULL, resp, sizeof(resp));
+	assert_int_equal(status_of(resp), 100);
+	int b = upload_head("/gated-upload", 1024, "X-Let-In: 1\r\n", resp, sizeof(resp));
+	assert_int_equal(status_of(resp), 100);
+	int c = upload_head("/upload", 1024, NULL, resp, sizeof(resp));
+	char *rest = read_all(c);
+	close(c);
+	struct buf all = BUF_INIT;
+	buf_puts(&all, resp);
+	buf_puts(&all, rest);
+	free(rest);
+	assert_int_equal(status_of(all.data), 503);
+	assert_string_equal(header_of(all.data, "Retry-After"), "30");
+	json_t *p = json_of(all.data);
+	assert_non_null(strstr(json_string_value(json_object_get(p, "detail")), "try again in a minute"));
+	json_decref(p);
+	buf_free(&all);
+	/* A form is no upload: it is served meanwhile. */
+	char *r = post("/form", "application/x-www-form-urlencoded", "name=Ann", ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200);
+	free(r);
+	char body[1024];
+	memset(body, 'u', sizeof(body));
+	for (int fd = a, i = 0; i < 2; fd = b, i++) {
+		assert_true(send_all(fd, body, sizeof(body)));
+		r = read_all(fd);
+		close(fd);
+		assert_non_null(strstr(r, "HTTP/1.1 200"));
+		free(r);
+	}
+	/* Both finished and their slots are free again (released as each request completes). */
+	int status = 0;
+	for (int i = 0; i < 100 && status != 100; i++) {
+		c = upload_head("/upload", 16, NULL, resp, sizeof(resp));
+		status = status_of(resp);
+		if (status != 100) {
+			close(c);
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_int_equal(status, 100);
+	assert_true(send_all(c, "0123456789abcdef", 16));
+	r = read_all(c);
+	close(c);
+	assert_non_null(strstr(r, "{\"len\":16,\"file\":true}"));
+	free(r);
+}
+
+static void a_gate_for_a_route_that_does_not_exist_stops_start_up(void **state)
+{
+	(void)state;
+	const struct route_gate stray[] = {{HTTP_PUT, "/gated-upload", gate_upload}, {HTTP_GET, NULL, NULL}};
+	const struct route_gate *const list[] = {stray, NULL};
+	struct http_hooks h = hooks;
+	h.gates = list;
+	struct http_server_opts opts = {.addr = "127.0.0.1", .port = 0, .threads = 1};
+	struct http_server *srv = NULL;
+	char err[256] = "";
+	assert_int_equal(http_server_start(&srv, &opts, tables, &h, err, sizeof(err)), ERR_INVALID);
+	assert_null(srv);
+	assert_string_equal(err, "gate for PUT /gated-upload: there is no such route");
+}
+
 static void an_over_long_url_is_a_414(void **state)
 {
 	(void)state;
@@ -1176,6 +1340,11 @@ int main(void)
 		cmocka_unit_test(a_body_declared_over_the_limit_is_a_413_before_reading),
 		cmocka_unit_test(a_chunked_body_over_the_limit_is_a_413),
 		cmocka_unit_test(a_raw_body_route_gets_its_upload_in_a_file),
+		cmocka_unit_test(a_gate_refuses_an_upload_before_its_body_is_read),
+		cmocka_unit_test(a_gate_refusing_without_a_response_gives_its_status),
+		cmocka_unit_test(a_gate_that_lets_in_leads_to_the_handler_with_the_body),
+		cmocka_unit_test(uploads_past_the_bound_get_a_503_with_retry_after),
+		cmocka_unit_test(a_gate_for_a_route_that_does_not_exist_stops_start_up),
 		cmocka_unit_test(an_over_long_url_is_a_414),
 		cmocka_unit_test(a_huge_url_is_still_a_4xx),
 		cmocka_unit_test(large_headers_are_a_431),

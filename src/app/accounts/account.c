@@ -21,7 +21,8 @@
 
 static const char *const done_choices[] = {"password", "token_revoked", NULL};
 static const char *const done_texts[] = {
-	"Your password has been changed. Your other devices have been signed out.",
+	"Your password has been changed. Your other devices have been signed out and your API tokens "
+	"have been revoked: make new ones for the programs that need them.",
 	"The API token has been revoked: it no longer works.",
 };
 
@@ -173,7 +174,9 @@ static int check_current_password(struct request *req, struct response *res, str
 /*
  * POST /account/password  (current_password, password, password_confirm; csrf)
  * Changes the password after checking the current one, signs out every
- * other session, and goes back to /account (JSON: {changed}).
+ * other session and revokes every API token (made under the old password),
+ * and goes back to /account (JSON: {changed, other_sessions_ended,
+ * api_tokens_revoked}).
  */
 int handle_account_password(struct request *req, struct response *res)
 {
@@ -206,15 +209,15 @@ int handle_account_password(struct request *req, struct response *res)
 	if (rc)
 		return rc; /* a 400 or 429 is set on res; otherwise the server answers for rc */
 	char hash[PASSWORD_HASH_BUFSZ];
-	if ((rc = password_hash(pw, hash)) || (rc = person_set_password(db, u->id, hash)))
-		return rc;
-	int ended = 0;
-	if ((rc = session_delete_all(db, u->id, u->session_id, &ended)))
+	int ended = 0, revoked = 0;
+	if ((rc = password_hash(pw, hash)) ||
+	    (rc = person_change_password(db, u->id, hash, u->session_id, &ended, &revoked)))
 		return rc;
 	audit_record(db, u, auth_client_address(req), "password_changed",
-		     json_pack("{s:i}", "other_sessions_ended", ended));
+		     json_pack("{s:i, s:i}", "other_sessions_ended", ended, "api_tokens_revoked", revoked));
 	if (req_wants_json(req)) {
-		res_json(res, 200, json_pack("{s:b, s:i}", "changed", 1, "other_sessions_ended", ended));
+		res_json(res, 200, json_pack("{s:b, s:i, s:i}", "changed", 1, "other_sessions_ended", ended,
+					     "api_tokens_revoked", revoked));
 		return 0;
 	}
 	res_redirect(res, 303, "/account?done=password");

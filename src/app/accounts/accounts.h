@@ -70,6 +70,15 @@ int accounts_before(struct request *req, struct response *res);
  * 0, or the 403 response is set and a negative error returned.
  */
 int accounts_check_csrf(struct request *req, struct response *res, const char *token) WUR;
+/*
+ * A gate (struct route_gate) for an administrators' upload: runs before
+ * the body is read and refuses at once an anonymous request (401), one from
+ * a person who is not an administrator (403) or one from another site
+ * (Origin / Referer / Sec-Fetch-Site; and the X-CSRF-Token header when one
+ * is sent: 403). The form's own `csrf` field, inside the body, is checked
+ * by the handler with accounts_check_csrf.
+ */
+int accounts_gate_admin(struct request *req, struct response *res);
 /* The signed-in person or NULL. */
 const struct user *accounts_user(struct request *req);
 /*

@@ -25,6 +25,7 @@ DB_QUERY(Q_TOKEN_FIND, "SELECT t.id, t.last_used_at, " PERSON_USER_COLUMNS " FRO
 DB_QUERY(Q_TOKEN_USED, "UPDATE api_token SET last_used_at = ? WHERE id = ?");
 DB_QUERY(Q_TOKEN_NAME, "SELECT name FROM api_token WHERE id = ? AND person_id = ?");
 DB_QUERY(Q_TOKEN_DELETE, "DELETE FROM api_token WHERE id = ? AND person_id = ?");
+DB_QUERY(Q_TOKEN_DELETE_ALL, "DELETE FROM api_token WHERE person_id = ?");
 DB_QUERY(Q_TOKEN_LIST, "SELECT id, name, prefix, created_at, last_used_at FROM api_token "
 		       "WHERE person_id = ? ORDER BY id DESC");
 
@@ -115,6 +116,21 @@ int apitoken_revoke(struct db *db, struct arena *a, int64_t person_id, int64_t i
 	if (rc < 0)
 		return rc;
 	return db_changes(db) ? 0 : ERR_NOTFOUND;
+}
+
+int apitoken_revoke_all(struct db *db, int64_t person_id, int *revoked)
+{
+	if (revoked)
+		*revoked = 0;
+	struct db_stmt *st = db_stmt(db, &Q_TOKEN_DELETE_ALL);
+	if (!st || db_bind_int(st, 1, person_id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	if (revoked)
+		*revoked = (int)db_changes(db);
+	return 0;
 }
 
 json_t *apitoken_list(struct db *db, int64_t person_id)

@@ -150,9 +150,11 @@ static bool changes_state(enum http_method m)
 /*
  * The CSRF checks of a state-changing request: Origin / Referer /
  * Sec-Fetch-Site, then the token given (form field or header) against this
- * client's. Bearer requests pass. 0, or the 403 is set on res.
+ * client's (unless origin_only). Bearer requests pass. 0, or the 403 is set
+ * on res.
  */
-static int check_csrf(struct request *req, struct response *res, struct auth *au, const char *given)
+static int check_csrf(struct request *req, struct response *res, struct auth *au, const char *given,
+		      bool origin_only)
 {
 	if (au->bearer)
 		return 0;
@@ -163,7 +165,7 @@ static int check_csrf(struct request *req, struct response *res, struct auth *au
 			    req_header(req, "Sec-Fetch-Site"), req_header(req, "Host"), cfg->base_url,
 			    cfg->https))
 		why = "origin";
-	else if (!token_equal(given, au->csrf))
+	else if (!origin_only && !token_equal(given, au->csrf))
 		why = given ? "token mismatch" : "no token";
 	if (!why)
 		return 0;
@@ -189,7 +191,7 @@ int accounts_before(struct request *req, struct response *res)
 	const char *given = req_header(req, "X-CSRF-Token");
 	if (!given)
 		given = req_field(req, "csrf");
-	return check_csrf(req, res, au, given);
+	return check_csrf(req, res, au, given, false);
 }
 
 int accounts_check_csrf(struct request *req, struct response *res, const char *token)
@@ -201,7 +203,28 @@ int accounts_check_csrf(struct request *req, struct response *res, const char *t
 			return rc;
 	}
 	const char *given = req_header(req, "X-CSRF-Token");
-	return check_csrf(req, res, au, given ? given : token);
+	return check_csrf(req, res, au, given ? given : token, false);
+}
+
+int accounts_gate_admin(struct request *req, struct response *res)
+{
+	struct auth *au = auth_of(req);
+	if (!au->loaded) {
+		int rc = identify(req, res, au);
+		if (rc)
+			return rc; /* a Bearer token that is not valid: the 401 is set */
+	}
+	if (!au->user) {
+		if (req_wants_json(req))
+			res_header(res, "WWW-Authenticate", "Bearer realm=\"tandem\"");
+		return res_error(res, 401, "Sign in as one of the site's administrators first; nothing was "
+					   "uploaded.");
+	}
+	if (!au->user->is_admin)
+		return res_error(res, 403, "This is for the site's administrators; nothing was uploaded.");
+	/* The form's own token is in the body, checked once it has come; the header one now. */
+	const char *given = req_header(req, "X-CSRF-Token");
+	return check_csrf(req, res, au, given, given == NULL);
 }
 
 const struct user *accounts_user(struct request *req)

@@ -56,6 +56,13 @@ int person_login_get(struct db *db, struct arena *a, int64_t id, struct person_l
 int person_user(struct db *db, struct arena *a, int64_t id, struct user *u) WUR;
 /* Store a new password hash (and password_changed_at). */
 int person_set_password(struct db *db, int64_t id, const char *hash) WUR;
+/*
+ * A password change, in one transaction: store the new hash, end every
+ * session of the person but keep_session (0 for none) and revoke every API
+ * token, counting both into *sessions_ended and *tokens_revoked.
+ */
+int person_change_password(struct db *db, int64_t id, const char *hash, int64_t keep_session, int *sessions_ended,
+			   int *tokens_revoked) WUR;
 /* Record a successful sign-in time. */
 int person_signed_in(struct db *db, int64_t id) WUR;
 /* The person as JSON for the account page {id, email, name, school_urn, school_name, role, is_admin, created_at, last_sign_in_at}. */
@@ -112,6 +119,12 @@ int apitoken_create(struct db *db, int64_t person_id, const char *name,
 int apitoken_find(struct db *db, struct arena *a, const char *secret, struct user *u) WUR;
 /* Revoke (delete) token id of person_id: 0 with its name in *name (arena), ERR_NOTFOUND. */
 int apitoken_revoke(struct db *db, struct arena *a, int64_t person_id, int64_t id, const char **name) WUR;
+/*
+ * Revoke every token of person_id (a password change or reset: a token
+ * made with the old password must not outlive it). *revoked gets how many
+ * (may be NULL).
+ */
+int apitoken_revoke_all(struct db *db, int64_t person_id, int *revoked) WUR;
 /* The person's tokens [{id, name, prefix, created_at, last_used_at}], newest first. */
 json_t *apitoken_list(struct db *db, int64_t person_id);
 
@@ -126,7 +139,7 @@ int reset_create(struct db *db, int64_t person_id, char token[TOKEN_BUFSZ]) WUR;
 int reset_find(struct db *db, const char *token, int64_t *id, int64_t *person_id) WUR;
 /*
  * Spend link id and set the person's new password hash, ending their other
- * links and every session, in one transaction. ERR_NOTFOUND when the link
+ * links, every session and every API token, in one transaction. ERR_NOTFOUND when the link
  * was spent meanwhile.
  */
 int reset_complete(struct db *db, int64_t id, int64_t person_id, const char *hash) WUR;

@@ -27,7 +27,8 @@ static const char *const notice_choices[] = {"signed_out", "everywhere", "reset"
 static const char *const notice_texts[] = {
 	"You have signed out.",
 	"You have been signed out on every device.",
-	"Your password has been changed. Sign in with the new one.",
+	"Your password has been changed. Sign in with the new one. Your API tokens have been revoked: "
+	"make new ones for the programs that need them.",
 	"Your account has been deleted.",
 	"Your session has ended because it was not used for a while. Sign in again.",
 };
@@ -341,8 +342,8 @@ static int handle_reset_form(struct request *req, struct response *res)
 
 /*
  * POST /password-reset/{token}  (password, password_confirm; csrf)
- * Sets the new password, spends the link, ends every session of the person
- * and lifts a lock-out; HTML goes to the sign-in page.
+ * Sets the new password, spends the link, ends every session of the person,
+ * revokes their API tokens and lifts a lock-out; HTML goes to the sign-in page.
  */
 static int handle_reset(struct request *req, struct response *res)
 {

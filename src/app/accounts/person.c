@@ -299,6 +299,21 @@ int person_set_password(struct db *db, int64_t id, const char *hash)
 	return db_changes(db) ? 0 : ERR_NOTFOUND;
 }
 
+int person_change_password(struct db *db, int64_t id, const char *hash, int64_t keep_session, int *sessions_ended,
+			   int *tokens_revoked)
+{
+	*sessions_ended = *tokens_revoked = 0;
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	if ((rc = person_set_password(db, id, hash)) || (rc = session_delete_all(db, id, keep_session, sessions_ended)) ||
+	    (rc = apitoken_revoke_all(db, id, tokens_revoked)) || (rc = db_commit(db))) {
+		db_rollback(db);
+		*sessions_ended = *tokens_revoked = 0;
+	}
+	return rc;
+}
+
 int person_signed_in(struct db *db, int64_t id)
 {
 	char now[ISO_BUFSZ];

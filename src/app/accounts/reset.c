@@ -3,7 +3,8 @@
  * reset.c — password-reset links: a random token in an emailed link, its
  * SHA-256 in the store, valid for RESET_LIFETIME seconds and only once.
  * Completing a reset sets the new password, spends every other link of the
- * person and ends all their sessions, in one transaction.
+ * person, ends all their sessions and revokes their API tokens, in one
+ * transaction.
  */
 #include <string.h>
 
@@ -78,6 +79,8 @@ int reset_complete(struct db *db, int64_t id, int64_t person_id, const char *has
 		goto fail;
 	st = db_stmt(db, &Q_RESET_SESSIONS);
 	if (!st || db_bind_int(st, 1, person_id) || db_step(st) < 0)
+		goto fail;
+	if ((rc = apitoken_revoke_all(db, person_id, NULL)))
 		goto fail;
 	if ((rc = db_commit(db)))
 		goto fail;

@@ -6,11 +6,11 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 
 bool mail_address_of(const char *from, char *out, size_t size)
 {
@@ -29,18 +29,6 @@ bool mail_address_of(const char *from, char *out, size_t size)
 	memcpy(out, start, n);
 	out[n] = '\0';
 	return true;
-}
-
-void mail_format_date(int64_t t, char *out, size_t size)
-{
-	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	snprintf(out, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday % 7], tm.tm_mday,
-		 months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static bool plain_ascii(const char *s)
@@ -121,7 +109,7 @@ void mail_encode_qp(struct buf *out, const char *body)
 void mail_build(struct buf *out, const struct mail_message *m)
 {
 	char date[40], addr[320];
-	mail_format_date(m->date, date, sizeof(date));
+	clock_format_rfc5322(m->date, date, sizeof(date));
 	if (!mail_address_of(m->from, addr, sizeof(addr)))
 		snprintf(addr, sizeof(addr), "tandem@localhost");
 	const char *domain = strrchr(addr, '@');

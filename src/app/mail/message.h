@@ -28,8 +28,6 @@ struct mail_message {
 
 /* The bare address of a From setting ("Name <a@b>" → "a@b") into out. False if it does not fit. */
 bool mail_address_of(const char *from, char *out, size_t size);
-/* "Fri, 02 May 2025 14:32:05 +0000" for t into out (at least 32 bytes), whatever the locale. */
-void mail_format_date(int64_t t, char *out, size_t size);
 /* Append s as it is when plain printable ASCII, else as RFC 2047 "=?UTF-8?B?…?=" words folded with CRLF SP. */
 void mail_encode_header(struct buf *out, const char *s);
 /* Append body quoted-printable (RFC 2045): lines at most 76 characters, CRLF line ends. */

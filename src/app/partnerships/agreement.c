@@ -27,10 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/str.h"
 #include "core/util.h"
 
@@ -175,23 +175,6 @@ static const char *thousands(char *out, size_t size, int64_t v)
 static int64_t day_of(int64_t t)
 {
 	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-}
-
-static const char *const month_names[12] = {"January", "February", "March",     "April",   "May",      "June",
-					    "July",    "August",   "September", "October", "November", "December"};
-
-void agreement_format_day(int64_t t, bool with_year, char *out, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	if (!gmtime_r(&tt, &tm)) {
-		snprintf(out, size, "?");
-		return;
-	}
-	if (with_year)
-		snprintf(out, size, "%d %s %d", tm.tm_mday, month_names[tm.tm_mon], tm.tm_year + 1900);
-	else
-		snprintf(out, size, "%d %s", tm.tm_mday, month_names[tm.tm_mon]);
 }
 
 /* A school's name for sentences. */
@@ -340,8 +323,8 @@ static void check_dates(struct agreement_problems *p, const char *field, const c
 	if (!first || !second || day_of(second) > day_of(first))
 		return;
 	char a[48], b[48];
-	agreement_format_day(first, true, a, sizeof a);
-	agreement_format_day(second, true, b, sizeof b);
+	clock_format_day(first, true, a, sizeof a);
+	clock_format_day(second, true, b, sizeof b);
 	note(p, field, "%s (%s) must be after %s (%s).", second_label, b, first_label, a);
 }
 

@@ -314,7 +314,4 @@ int agreement_risk_score(int likelihood, int impact);
  */
 void agreement_digest(const struct agreement *ag, char out[AGREEMENT_DIGEST_SIZE]);
 
-/* A day in words, "3 March 2025" (UTC), or "3 March" without the year. */
-void agreement_format_day(int64_t t, bool with_year, char *out, size_t size);
-
 #endif

@@ -436,12 +436,13 @@ static int fday(struct arena *a, json_t *form, const char *name, const char *lab
 	*t = 0;
 	if (!*s)
 		return 0;
-	*t = ps_parse_day(s);
-	if (!*t) {
+	char why[CLOCK_WHY_SIZE];
+	int rc = clock_parse_day(s, t, why);
+	if (rc == ERR_INVALID)
+		json_object_set_new(errors, name, json_sprintf("%s is not a real date: %s.", label, why));
+	else if (rc)
 		json_object_set_new(errors, name, json_sprintf("%s must be a date like 2025-09-01.", label));
-		return -1;
-	}
-	return 1;
+	return rc ? -1 : 1;
 }
 
 /* 1 when person id is a lead of school urn, 0 when not, or a negative error. */

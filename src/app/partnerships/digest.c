@@ -8,10 +8,10 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/partnerships/agreement.h"
 #include "core/buf.h"
+#include "core/clock.h"
 
 bool digest_change_is_news(enum health_status from, enum health_status to)
 {
@@ -42,15 +42,6 @@ bool digest_has_news(const struct digest *d)
 		if (digest_partnership_has_news(&d->partnerships[i]))
 			return true;
 	return false;
-}
-
-/* A day in words, with the year only when it is not the year of now. */
-static void day_words(int64_t t, int64_t now, char *out, size_t size)
-{
-	time_t a = (time_t)t, b = (time_t)now;
-	struct tm ta, tb;
-	bool same_year = gmtime_r(&a, &ta) && gmtime_r(&b, &tb) && ta.tm_year == tb.tm_year;
-	agreement_format_day(t, !same_year, out, size);
 }
 
 static bool needs_attention(enum health_status s)
@@ -106,7 +97,7 @@ static void one_partnership(const struct digest_partnership *p, int64_t now, str
 			buf_puts(out, "  What changed:\n");
 			heading = true;
 		}
-		day_words(c->changed_at, now, day, sizeof day);
+		clock_format_day_near(c->changed_at, now, day, sizeof day);
 		if (c->from == HEALTH_NOT_ACTIVE)
 			buf_printf(out, "  - %s: it became active and is %s.", day, label(c->to));
 		else if (c->to == HEALTH_ON_TRACK)
@@ -123,7 +114,7 @@ static void one_partnership(const struct digest_partnership *p, int64_t now, str
 			   p->n_actions == 1 ? "its" : "their");
 		for (size_t i = 0; i < p->n_actions; i++) {
 			const struct digest_action *a = &p->actions[i];
-			day_words(a->due_on, now, day, sizeof day);
+			clock_format_day_near(a->due_on, now, day, sizeof day);
 			buf_printf(out, "  - %s (%s, due %s)\n", a->title && *a->title ? a->title : "An action",
 				   a->owner && *a->owner ? a->owner : "no owner named yet", day);
 		}

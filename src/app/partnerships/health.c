@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "app/partnerships/agreement.h"
+#include "core/clock.h"
 
 static const char *const status_keys[HEALTH__MAX] = {"not_active", "on_track", "overdue", "fading", "at_risk"};
 static const char *const status_labels[HEALTH__MAX] = {"Not active", "On track", "Overdue", "Fading", "At risk"};
@@ -75,15 +76,6 @@ void health_term(int64_t t, int64_t *start, int64_t *end)
 bool health_digest_due(int64_t last_sent, int64_t now)
 {
 	return last_sent <= 0 || now - last_sent >= HEALTH_DIGEST_INTERVAL;
-}
-
-/* A day in words, with the year only when it is not the year of now. */
-static void day_words(int64_t t, int64_t now, char *out, size_t size)
-{
-	time_t a = (time_t)t, b = (time_t)now;
-	struct tm ta, tb;
-	bool same_year = gmtime_r(&a, &ta) && gmtime_r(&b, &tb) && ta.tm_year == tb.tm_year;
-	agreement_format_day(t, !same_year, out, size);
 }
 
 /* Hours to one decimal place, without a trailing ".0". */
@@ -215,12 +207,12 @@ static void rule_silence(const struct health_input *in, int64_t now, int64_t cad
 		return;
 	char day[48];
 	if (last > in->activated_at) {
-		day_words(last, now, day, sizeof day);
+		clock_format_day_near(last, now, day, sizeof day);
 		add_reason(out, HEALTH_FADING,
 			   "No activity since %s: nothing recorded for more than two meeting cycles (%d weeks).", day,
 			   2 * in->cadence_weeks);
 	} else {
-		day_words(in->activated_at, now, day, sizeof day);
+		clock_format_day_near(in->activated_at, now, day, sizeof day);
 		add_reason(out, HEALTH_FADING,
 			   "No activity since the partnership became active on %s: nothing recorded for more than "
 			   "two meeting cycles (%d weeks).",
@@ -265,7 +257,7 @@ static void rule_overdue(const struct health_input *in, int64_t now, int64_t cad
 	if (now <= out->overdue_after)
 		return;
 	char day[48], every[32], slack[48];
-	day_words(from, now, day, sizeof day);
+	clock_format_day_near(from, now, day, sizeof day);
 	cadence_words(in->cadence_weeks, every, sizeof every);
 	grace_words(grace, slack, sizeof slack);
 	if (in->last_meeting_at > in->activated_at)
@@ -280,12 +272,12 @@ static void rule_overdue(const struct health_input *in, int64_t now, int64_t cad
 static void reason_on_track(const struct health_input *in, int64_t now, struct health_result *out)
 {
 	char last[48], next[48];
-	day_words(out->next_meeting_due, now, next, sizeof next);
+	clock_format_day_near(out->next_meeting_due, now, next, sizeof next);
 	if (in->last_meeting_at > in->activated_at) {
-		day_words(in->last_meeting_at, now, last, sizeof last);
+		clock_format_day_near(in->last_meeting_at, now, last, sizeof last);
 		add_reason(out, HEALTH_ON_TRACK, "Last met on %s; the next meeting is due by %s.", last, next);
 	} else {
-		day_words(in->activated_at, now, last, sizeof last);
+		clock_format_day_near(in->activated_at, now, last, sizeof last);
 		add_reason(out, HEALTH_ON_TRACK, "Active since %s; the first meeting is due by %s.", last, next);
 	}
 }

@@ -205,26 +205,14 @@ const char *ps_iso(struct arena *a, int64_t t)
 
 int64_t ps_parse_time(const char *s)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (!s)
-		return 0;
-	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end)
-		return 0;
-	return (int64_t)timegm(&tm);
+	int64_t t;
+	return clock_parse_iso(s, &t) ? 0 : t;
 }
 
 int64_t ps_parse_day(const char *s)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (!s || strlen(s) != 10)
-		return 0;
-	const char *end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end || *end)
-		return 0;
-	return (int64_t)timegm(&tm);
+	int64_t t;
+	return clock_parse_day(s, &t, NULL) ? 0 : t;
 }
 
 json_t *ps_list_mine(struct db *db, const struct user *u)

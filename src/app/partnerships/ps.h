@@ -70,10 +70,14 @@ const char *ps_school_name(struct db *db, struct arena *a, int64_t urn);
 void ps_mail_leads(struct db *db, int64_t urn, const char *subject, const char *body);
 /* Add o[label_key] = o[iso_key] (a stored time) as people read it in UK time: "1 October 2025[, 16:00]". */
 void ps_add_date_label(json_t *o, const char *iso_key, const char *label_key, bool with_time);
-/* The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL or bad text). */
+/*
+ * The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL
+ * or bad text): reading a stored value with clock_parse_iso. What people
+ * type is parsed with clock_parse_day and friends, whose errors say why.
+ */
 const char *ps_iso(struct arena *a, int64_t t);
 int64_t ps_parse_time(const char *s);
-/* A day "YYYY-MM-DD" as Unix time at midnight UTC, 0 for NULL or bad text. */
+/* A stored day "YYYY-MM-DD" as Unix time at midnight UTC (clock_parse_day), 0 for NULL or no real day. */
 int64_t ps_parse_day(const char *s);
 /* The partnerships of u's school, newest first: [{…ps_json}] (empty without a school). */
 json_t *ps_list_mine(struct db *db, const struct user *u);
@@ -153,7 +157,10 @@ int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct 
  * Record a meeting from form {held_on, held_at (HH:MM in UK time, default 16:00),
  * minutes, location, attendees, notes, decision, action, action_owner,
  * action_due}: the meeting, and optionally one decision and one action
- * taken at it. ERR_INVALID with errors.
+ * taken at it. ERR_INVALID with errors: a day that does not exist
+ * (2025-02-30) or a time the clocks skip (01:30 on the day they go
+ * forward) is refused saying so; a time that happens twice (01:30 on the
+ * day they go back) is the first, BST, and is shown as "01:30 BST".
  */
 int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
 		   const struct partnership *p, json_t *form, json_t *errors) WUR;

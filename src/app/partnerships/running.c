@@ -106,10 +106,14 @@ static int64_t dayv(struct arena *a, json_t *form, const char *name, const char 
 			json_object_set_new(errors, name, json_sprintf("%s is needed (a date like 2025-10-06).", label));
 		return 0;
 	}
-	int64_t t = ps_parse_day(s);
-	if (!t)
+	int64_t t;
+	char why[CLOCK_WHY_SIZE];
+	int rc = clock_parse_day(s, &t, why);
+	if (rc == ERR_INVALID)
+		json_object_set_new(errors, name, json_sprintf("%s is not a real date: %s.", label, why));
+	else if (rc)
 		json_object_set_new(errors, name, json_sprintf("%s must be a date like 2025-10-06.", label));
-	return t;
+	return rc ? 0 : t;
 }
 
 /* An owner: a person of a partner school, or 0. */
@@ -196,9 +200,20 @@ int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 		return ps_deny(acc);
 	int64_t on = dayv(a, form, "held_on", "The meeting date", true, errors);
 	const char *hm = fv(a, form, "held_at");
-	int hh = 16, mm = 0;
-	if (*hm && (sscanf(hm, "%2d:%2d", &hh, &mm) != 2 || hh < 0 || hh > 23 || mm < 0 || mm > 59 || strlen(hm) != 5))
+	int64_t tod = 16 * 3600, at = 0;
+	if (*hm && clock_parse_hhmm(hm, &tod))
 		json_object_set_new(errors, "held_at", json_string("The time must be like 16:00."));
+	else if (on && !*hm)
+		hm = "16:00";
+	if (on && !json_object_get(errors, "held_at") &&
+	    clock_uk_resolve(on + tod, &at) == CLOCK_UK_SKIPPED) {
+		char day[32];
+		clock_format_day(on, true, day, sizeof(day));
+		json_object_set_new(errors, "held_at",
+				    json_sprintf("There is no %s on %s in UK time: the clocks go forward from 01:00 "
+						 "to 02:00 that night. Choose a time before 01:00 or from 02:00.",
+						 hm, day));
+	}
 	int64_t minutes = 60;
 	const char *ms = fv(a, form, "minutes");
 	if (*ms && (str_to_int64(ms, &minutes) || minutes < 1 || minutes > 1440))
@@ -218,7 +233,7 @@ int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 	if (rc)
 		return rc;
 	struct db_stmt *st = db_stmt(db, &Q_RUN_MEETING_INSERT);
-	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, ps_iso(a, clock_uk_to_utc(on + hh * 3600 + mm * 60))) ||
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, ps_iso(a, at)) ||
 	    db_bind_int(st, 3, minutes) || db_bind_text(st, 4, loc) || db_bind_text(st, 5, att) ||
 	    db_bind_text(st, 6, notes) || db_bind_int(st, 7, u->id) || db_bind_text(st, 8, ps_iso(a, clock_now()))) {
 		rc = ERR_DB;

@@ -132,7 +132,7 @@ static json_t *day_of(const char *iso)
 	int64_t t = ps_parse_time(iso);
 	char day[48] = "";
 	if (t)
-		agreement_format_day(t, true, day, sizeof(day));
+		clock_format_day(t, true, day, sizeof(day));
 	return json_string(day);
 }
 

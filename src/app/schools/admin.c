@@ -45,8 +45,20 @@ static int handle_imports_index(struct request *req, struct response *res)
 	return 0;
 }
 
+/* The uploaded file's name for the page and the run record: its last part (browsers on some
+ * systems send a whole path), or "upload.csv" when it has none. */
+static const char *upload_name(const char *filename)
+{
+	const char *name = filename ? filename : "";
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			name = p + 1;
+	return *name ? name : "upload.csv";
+}
+
 /*
  * POST /admin/imports   (multipart/form-data: csrf, kind = schools | links, file)
+ * Gated: anyone else is refused before the upload is read (accounts_gate_admin).
  * Administrators: import an uploaded GIAS extract or links file, then show
  * its report (303 to /admin/imports/{id}). A file that cannot be imported
  * leaves the data as it was and is reported as a failed run.
@@ -85,7 +97,7 @@ static int handle_imports_create(struct request *req, struct response *res)
 		return ERR_DB;
 	struct import_report rep;
 	char err[1024];
-	const char *name = file->filename && *file->filename ? file->filename : "upload.csv";
+	const char *name = upload_name(file->filename);
 	rc = links ? schools_import_links(db, file->path, name, NULL, NULL, &rep, err, sizeof(err))
 		   : schools_import_gias(db, file->path, name, NULL, NULL, &rep, err, sizeof(err));
 	audit_record(db, u, req_client_ip(req), links ? "import_links" : "import_schools",
@@ -136,9 +148,16 @@ static int handle_imports_show(struct request *req, struct response *res)
 	return 0;
 }
 
+/* The upload is refused before a byte of it is read unless an administrator sends it from this site. */
+const struct route_gate schools_admin_gates[] = {
+	{HTTP_POST, "/admin/imports", accounts_gate_admin},
+	{HTTP_GET, NULL, NULL},
+};
+
 const struct route schools_admin_routes[] = {
 	{HTTP_GET, "/admin/imports", handle_imports_index, NULL, 0, 0},
-	/* Multipart upload: the CSRF token is a form part, checked by the handler. */
+	/* Multipart upload: gated before the body (schools_admin_gates); the CSRF token is a
+	 * form part, checked by the handler. */
 	{HTTP_POST, "/admin/imports", handle_imports_create, NULL, ROUTE_RAW_BODY | ROUTE_NO_CSRF, UPLOAD_MAX},
 	{HTTP_GET, "/admin/imports/{id:int}", handle_imports_show, NULL, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},

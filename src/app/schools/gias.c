@@ -343,11 +343,11 @@ static int school_build(struct gias_reader *r, const char *const *v, long line,
 }
 
 /* Set up PROJ for this reader. 0 or ERR_INTERNAL with msg written. */
-static int proj_setup(struct gias_reader *r, const char *path, char *msg, size_t msg_size)
+static int proj_setup(struct gias_reader *r, const char *name, char *msg, size_t msg_size)
 {
 	r->pj_ctx = proj_context_create();
 	if (!r->pj_ctx) {
-		snprintf(msg, msg_size, "%s: PROJ cannot create a context", path);
+		snprintf(msg, msg_size, "%s: PROJ cannot create a context", name);
 		return ERR_INTERNAL;
 	}
 	/* Never download grids: proj-data and the built-in EPSG database suffice. */
@@ -362,21 +362,21 @@ static int proj_setup(struct gias_reader *r, const char *path, char *msg, size_t
 		snprintf(msg, msg_size,
 			 "%s: PROJ cannot build the EPSG:27700 to EPSG:4326 transformation (%s); "
 			 "is proj-data installed and PROJ_DATA unset or right?",
-			 path, e ? proj_context_errno_string(r->pj_ctx, e) : "unknown error");
+			 name, e ? proj_context_errno_string(r->pj_ctx, e) : "unknown error");
 		return ERR_INTERNAL;
 	}
 	return 0;
 }
 
-int gias_open(const char *path, struct gias_reader **out, char *msg, size_t msg_size)
+int gias_open(const char *path, const char *name, struct gias_reader **out, char *msg, size_t msg_size)
 {
 	*out = NULL;
 	struct gias_reader *r = xcalloc(1, sizeof *r);
-	int rc = gias_csv_open(&r->csv, path, "GIAS extract", gias_columns, COL__MAX,
+	int rc = gias_csv_open(&r->csv, path, name, "GIAS extract", gias_columns, COL__MAX,
 			       GIAS_REQUIRED, msg, msg_size);
 	if (rc)
 		goto fail;
-	rc = proj_setup(r, path, msg, msg_size);
+	rc = proj_setup(r, name ? name : path, msg, msg_size);
 	if (rc)
 		goto fail;
 	for (size_t s = 0; s < COL__MAX; s++)

@@ -127,9 +127,11 @@ struct gias_reader;
  * the result is ERR_IO (cannot open or read), ERR_PARSE (corrupt gzip),
  * ERR_INVALID (empty file, not a CSV header, no URN or EstablishmentName
  * column) or ERR_INTERNAL (PROJ cannot build the grid transformation, e.g.
- * proj-data is missing). Never uses the network.
+ * proj-data is missing). Messages call the file name (the name it was
+ * uploaded under: never a server's temporary path), or path when name is
+ * NULL. Never uses the network.
  */
-int gias_open(const char *path, struct gias_reader **out, char *msg, size_t msg_size) WUR;
+int gias_open(const char *path, const char *name, struct gias_reader **out, char *msg, size_t msg_size) WUR;
 /*
  * The next school. Returns GIAS_ROW (fills *out), GIAS_REJECT (fills *rej),
  * GIAS_EOF, or a negative error (ERR_IO, ERR_PARSE) described by
@@ -170,7 +172,7 @@ struct gias_links_reader;
  * Open a links file (links_edubasealldataYYYYMMDD.csv[.gz]). Same rules and
  * errors as gias_open; the header must have URN and LinkURN.
  */
-int gias_links_open(const char *path, struct gias_links_reader **out, char *msg,
+int gias_links_open(const char *path, const char *name, struct gias_links_reader **out, char *msg,
 		    size_t msg_size) WUR;
 /* The next link: GIAS_ROW, GIAS_REJECT, GIAS_EOF or a negative error, as gias_next. */
 int gias_links_next(struct gias_links_reader *r, struct gias_link *out, struct gias_reject *rej) WUR;

@@ -61,7 +61,7 @@ struct gias_csv {
 	size_t again_pos;    /* bytes of again already parsed */
 	struct buf held;     /* lines of the open record so far, each ending in LF */
 	long line_no;        /* physical lines completely consumed so far */
-	char *path;          /* file name, prefixed to fatal messages (malloc'd) */
+	char *path;          /* the file's name for people, prefixed to fatal messages (malloc'd) */
 
 	/* Parser and header. */
 	struct csv_parser parser; /* libcsv state */
@@ -591,7 +591,7 @@ static int read_header(struct gias_csv *c, const char *what, size_t nrequired)
 	return 0;
 }
 
-int gias_csv_open(struct gias_csv **out, const char *path, const char *what,
+int gias_csv_open(struct gias_csv **out, const char *path, const char *name, const char *what,
 		  const char *const *wanted, size_t nwanted, size_t nrequired, char *msg,
 		  size_t msg_size)
 {
@@ -600,7 +600,7 @@ int gias_csv_open(struct gias_csv **out, const char *path, const char *what,
 	c->cd = (iconv_t)-1;
 	c->wanted = wanted;
 	c->nwanted = nwanted;
-	c->path = xstrdup(path);
+	c->path = xstrdup(name ? name : path);
 	buf_init(&c->line);
 	buf_init(&c->cells);
 	buf_init(&c->again);

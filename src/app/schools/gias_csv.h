@@ -52,13 +52,14 @@ struct gias_csv;
  * matched ignoring ASCII case) to slots 0..nwanted-1; the first nrequired
  * of them must be present. A repeated header name maps once (the first);
  * the repeat is listed as ignored. `what` names the kind of file for
- * messages ("GIAS extract"). On success *out is the source (free with
+ * messages ("GIAS extract"); `name` is what messages call the file (the
+ * name it was uploaded under, say), NULL for path itself. On success *out is the source (free with
  * gias_csv_close). On failure *out is NULL, msg holds one English sentence
  * and the result is ERR_IO (cannot open or read), ERR_PARSE (corrupt gzip)
  * or ERR_INVALID (empty file, not a CSV header, a required column missing,
  * UTF-16 or a ZIP/Excel file).
  */
-int gias_csv_open(struct gias_csv **out, const char *path, const char *what,
+int gias_csv_open(struct gias_csv **out, const char *path, const char *name, const char *what,
 		  const char *const *wanted, size_t nwanted, size_t nrequired, char *msg,
 		  size_t msg_size) WUR;
 /*
@@ -67,7 +68,7 @@ int gias_csv_open(struct gias_csv **out, const char *path, const char *what,
  * gias_csv_errmsg gives; after an error the source only returns that error.
  */
 int gias_csv_next(struct gias_csv *c, struct gias_csv_record *rec) WUR;
-/* The message of the last fatal error, "<path>: <sentence>" ("" when none). Owned by the source. */
+/* The message of the last fatal error, "<name>: <sentence>" ("" when none). Owned by the source. */
 const char *gias_csv_errmsg(const struct gias_csv *c);
 /* Compressed bytes consumed so far and the file's size, for a progress bar. */
 void gias_csv_progress(const struct gias_csv *c, uint64_t *done, uint64_t *total);

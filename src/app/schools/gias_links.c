@@ -67,12 +67,12 @@ static int link_urn(struct gias_links_reader *r, const struct gias_csv_record *r
 	return 0;
 }
 
-int gias_links_open(const char *path, struct gias_links_reader **out, char *msg,
+int gias_links_open(const char *path, const char *name, struct gias_links_reader **out, char *msg,
 		    size_t msg_size)
 {
 	*out = NULL;
 	struct gias_links_reader *r = xcalloc(1, sizeof *r);
-	int rc = gias_csv_open(&r->csv, path, "GIAS links file", gias_link_columns, LCOL__MAX,
+	int rc = gias_csv_open(&r->csv, path, name, "GIAS links file", gias_link_columns, LCOL__MAX,
 			       LINKS_REQUIRED, msg, msg_size);
 	if (rc) {
 		free(r);

@@ -511,7 +511,7 @@ int schools_import_gias(struct db *db, const char *path, const char *name,
 	char msg[GIAS_MSG_SIZE];
 
 	job_init(&job, db, "schools", path, name, rep, err, errsz);
-	int rc = gias_open(path, &r, msg, sizeof(msg));
+	int rc = gias_open(path, name, &r, msg, sizeof(msg));
 	if (rc)
 		return job_open_failed(&job, rc, msg);
 	const char *const *ignored;
@@ -598,7 +598,7 @@ int schools_import_links(struct db *db, const char *path, const char *name,
 	char msg[GIAS_MSG_SIZE];
 
 	job_init(&job, db, "links", path, name, rep, err, errsz);
-	int rc = gias_links_open(path, &r, msg, sizeof(msg));
+	int rc = gias_links_open(path, name, &r, msg, sizeof(msg));
 	if (rc)
 		return job_open_failed(&job, rc, msg);
 	const char *const *ignored;

@@ -71,5 +71,7 @@ int schools_cli_similar(struct cli *cli);
 /* Route tables: the schools pages, and the register import for administrators. */
 extern const struct route schools_routes[];
 extern const struct route schools_admin_routes[];
+/* Their gates: the upload is refused before its body is read unless an administrator sends it. */
+extern const struct route_gate schools_admin_gates[];
 
 #endif
