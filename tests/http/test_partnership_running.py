@@ -232,6 +232,19 @@ def test_a_meeting_with_its_decision_and_action_is_recorded(w):
     assert "Did %s agree" % run["schools"][0]["name"] in page
 
 
+def test_download_all_your_data_includes_the_partnership_records_you_wrote(w):
+    r = w.p["lead_w"].get("/account/export")
+    assert r.status_code == 200
+    mine = r.json()["partnerships"]
+    assert any(m["notes"] == "Agreed the reasoning scheme outline." for m in mine["meetings_recorded"])
+    assert any(i["part"] == "asked" for i in mine["introductions"])
+    assert mine["signatures"] and all(s["partnership_id"] == w.pid for s in mine["signatures"])
+    # Sol owns the action from the meeting; Wyn does not.
+    assert [a["title"] for a in w.p["lead_s"].get("/account/export").json()["partnerships"]["actions_owned"]] == \
+        ["Draft the reasoning paper"]
+    assert mine["actions_owned"] == []
+
+
 def test_staff_record_time_and_their_school_is_credited(w):
     location(w.p["staff_w"].post(url(w, "/time"), {"worked_on": "2025-10-01", "hours": "6", "note": "Planning"}))
     location(w.p["lead_s"].post(url(w, "/time"), {"worked_on": "2025-10-01", "hours": "4.5"}))

@@ -21,7 +21,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -391,10 +390,8 @@ int net_invitation_find(struct db *db, struct arena *a, const char *token, struc
 		out->state = "expired";
 	else
 		out->state = "pending";
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = strptime(out->expires_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	out->expires_text = end && !*end ? uk_text(a, (int64_t)timegm(&tm)) : out->expires_at;
+	int64_t exp;
+	out->expires_text = clock_parse_iso(out->expires_at, &exp) == 0 ? uk_text(a, exp) : out->expires_at;
 	return 0;
 }
 

@@ -17,7 +17,6 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/mail/mail.h"
 #include "core/arena.h"
@@ -90,14 +89,11 @@ DB_QUERY(Q_LR_DECIDE,
 /* "6 December 2026" for a stored UTC stamp into o[label_key] (nothing when unreadable). */
 static void date_label(json_t *o, const char *iso_key, const char *label_key)
 {
-	const char *iso = json_string_value(json_object_get(o, iso_key));
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	const char *end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-	if (!end || *end)
+	int64_t t;
+	if (clock_parse_iso(json_string_value(json_object_get(o, iso_key)), &t))
 		return;
 	char label[48];
-	clock_format_uk((int64_t)timegm(&tm), 0, label, sizeof(label));
+	clock_format_uk(t, 0, label, sizeof(label));
 	json_object_set_new(o, label_key, json_string(label));
 }
 
