@@ -50,6 +50,33 @@ static const char *size_words(struct arena *a, size_t n)
 	return arena_printf(a, "%zu bytes", n);
 }
 
+/*
+ * 415 for a body we cannot read (text/plain, multipart, no Content-Type):
+ * say which types are accepted and what came instead, with Accept-Post.
+ */
+static int unsupported_type(struct request *req, const char *ct, const char **detail)
+{
+	static const char accepted[] = "application/x-www-form-urlencoded, application/json";
+	const char *sent = "did not say what it sent (no Content-Type header)";
+	if (ct) {
+		while (*ct == ' ' || *ct == '\t')
+			ct++;
+		size_t n = strcspn(ct, "; \t");
+		bool plain = n > 0 && n <= 100;
+		for (size_t i = 0; plain && i < n; i++)
+			plain = (ct[i] >= 'a' && ct[i] <= 'z') || (ct[i] >= 'A' && ct[i] <= 'Z') ||
+				(ct[i] >= '0' && ct[i] <= '9') || strchr("/+-.", ct[i]);
+		sent = plain ? arena_printf(req->arena, "sent %.*s", (int)n, ct)
+			     : "sent a type it did not name clearly";
+	}
+	res_header(&req->res, req->method == HTTP_PATCH ? "Accept-Patch" : "Accept-Post", accepted);
+	*detail = arena_printf(req->arena,
+			       "Send the data as a form (application/x-www-form-urlencoded) or as "
+			       "JSON (application/json); this request %s.",
+			       sent);
+	return 415;
+}
+
 static bool method_has_no_body(const struct request *req)
 {
 	return req->method == HTTP_GET || req->method == HTTP_HEAD;
@@ -83,14 +110,11 @@ int body_precheck(struct request *req, const char **detail)
 	}
 	if (te && str_case_eq(te, "chunked"))
 		req->has_body = true;
-	if (rt && rt->params && !(rt->flags & ROUTE_RAW_BODY) && !method_has_no_body(req) &&
-	    req->has_body) {
-		enum body_type t = body_type_of(req_header(req, "Content-Type"));
-		if (t != BODY_FORM && t != BODY_JSON) {
-			*detail = "Send the data as application/x-www-form-urlencoded or "
-				  "application/json.";
-			return 415;
-		}
+	if (rt && !(rt->flags & ROUTE_RAW_BODY) && !method_has_no_body(req) && req->has_body) {
+		const char *ct = req_header(req, "Content-Type");
+		enum body_type t = body_type_of(ct);
+		if (t != BODY_FORM && t != BODY_JSON)
+			return unsupported_type(req, ct, detail);
 	}
 	return 0;
 }
@@ -229,9 +253,8 @@ int body_parse(struct request *req, const char **detail)
 		}
 		req->json = v;
 		arena_defer(req->arena, decref, v);
-	} else if (rt->params) {
-		*detail = "Send the data as application/x-www-form-urlencoded or application/json.";
-		return 415;
+	} else {
+		return unsupported_type(req, req_header(req, "Content-Type"), detail);
 	}
 	return 0;
 }

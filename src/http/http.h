@@ -38,35 +38,61 @@ enum http_method {
 
 /* Types a declared parameter can have. */
 enum param_type {
-	PARAM_STRING, /* one line: no control characters; length in characters */
-	PARAM_TEXT,   /* multi-line text: newlines and tabs allowed */
-	PARAM_INT,    /* whole number within [min, max] */
-	PARAM_NUMBER, /* decimal number within [min, max] */
-	PARAM_BOOL,   /* "1"/"0", "true"/"false", "on"/"off", "yes"/"no"; JSON true/false */
-	PARAM_ENUM,   /* one of choices */
-	PARAM_DATE,   /* YYYY-MM-DD, a real calendar date */
-	PARAM_EMAIL,  /* a plausible address: one @, no spaces, at most 254 characters */
+	PARAM_STRING,  /* one line: no control characters; length in characters */
+	PARAM_TEXT,    /* multi-line text: newlines and tabs allowed */
+	PARAM_INT,     /* whole number within [min, max] */
+	PARAM_NUMBER,  /* decimal number within [min, max] */
+	PARAM_BOOL,    /* "1"/"0", "true"/"false", "on"/"off", "yes"/"no"; JSON true/false */
+	PARAM_ENUM,    /* one of choices */
+	PARAM_DATE,    /* a real calendar date: "2026-12-06", "6/12/2026", "6 Dec 2026",
+	                * "6 December 2026"; read as "2026-12-06" */
+	PARAM_EMAIL,   /* a plausible address: one @, no spaces, at most 254 characters */
+	PARAM_TIME,    /* a time of day, 00:00 to 23:59: "16:00", "4pm", "16.00", "9:30am";
+	                * read as "HH:MM" */
+	PARAM_DECIMAL, /* a number with at most 2 decimal places within [min, max]:
+	                * "1500", "1,500", "£500", "1.5"; read as "1500", "1.5" */
+	PARAM_HOURS,   /* a duration in hours as PARAM_DECIMAL, also "1h30", "90 min",
+	                * "1 hour 30 minutes"; read as a decimal ("1.5") */
 	PARAM_TYPE__MAX
 };
 
-#define PARAM_REQUIRED 0x1u /* absent or empty is an error */
-#define PARAM_MULTI 0x2u    /* may repeat (a=1&a=2, or a JSON array) */
+#define PARAM_REQUIRED 0x1u  /* absent or empty is an error */
+#define PARAM_MULTI 0x2u     /* may repeat (a=1&a=2, or a JSON array) */
+#define PARAM_ABOVE_MIN 0x4u /* INT/NUMBER/DECIMAL/HOURS: must be more than min, not equal */
 
 /*
  * One declared query (GET/HEAD) or body (other methods) parameter. Every
  * value is checked to be valid UTF-8 first. A parameter the route does not
- * declare is ignored. An empty value counts as absent.
+ * declare is ignored, but no field, declared or not, may be given twice
+ * unless it is PARAM_MULTI (a 400 naming it, on every route). An empty
+ * value counts as absent. A JSON body may give a number as a JSON number,
+ * a PARAM_BOOL as true/false and a PARAM_MULTI as an array.
+ *
+ * A name with one "{word}" in it is a name pattern: "hours_{urn}" declares
+ * every field "hours_<number>" ("hours_107897"), each checked against the
+ * spec on its own (PARAM_REQUIRED: each one given must have a value); read
+ * them with req_each. The number is written in digits without leading zeros.
+ *
+ * Write tables with PARAM(...) and end them with PARAM_END, e.g.
+ *   PARAM(.name = "urn", .type = PARAM_INT, .min = 1, .max = 99999999, .label = "URN"),
+ * Positional initialisers ({name, type, flags, min, max, choices, label}) work too.
  */
 struct param_spec {
-	const char *name;           /* field name; NULL ends a table */
-	enum param_type type;
-	unsigned flags;             /* PARAM_REQUIRED, PARAM_MULTI */
-	int64_t min, max;           /* INT/NUMBER: inclusive range, used when min < max;
+	const char *name;           /* field name or name pattern; NULL ends a table */
+	enum param_type type;       /* what a value must be */
+	unsigned flags;             /* PARAM_REQUIRED, PARAM_MULTI, PARAM_ABOVE_MIN */
+	int64_t min, max;           /* INT/NUMBER/DECIMAL/HOURS: inclusive range (min
+	                             * exclusive with PARAM_ABOVE_MIN), used when min < max;
 	                             * STRING/TEXT: length limits in characters, max 0
 	                             * meaning 200 for STRING and 20000 for TEXT */
 	const char *const *choices; /* ENUM: NULL-terminated allowed values */
 	const char *label;          /* human name for messages; defaults to name */
 };
+
+/* One entry of a parameter table, by designated initialisers (see struct param_spec). */
+#define PARAM(...) {__VA_ARGS__}
+/* The entry that ends a parameter table. */
+#define PARAM_END {.name = NULL}
 
 typedef int (*http_handler)(struct request *req, struct response *res);
 
@@ -156,14 +182,36 @@ double req_num(const struct request *req, const char *name, double dflt);
 bool req_bool(const struct request *req, const char *name);
 /* All values of a PARAM_MULTI parameter (arena array); returns the count. */
 size_t req_multi(const struct request *req, const char *name, const char *const **values);
+/*
+ * PARAM_DECIMAL and PARAM_HOURS (and PARAM_INT) values exactly, in
+ * hundredths: "1,500.25" is 150025 (pence for an amount of pounds), "1h30" 150.
+ */
+int64_t req_hundredths(const struct request *req, const char *name, int64_t dflt);
+/*
+ * The fields a name pattern ("hours_{urn}") matched, in ascending order of
+ * their number: the i-th field's name (for req_has, req_str, req_num …) with
+ * its number in *key (may be NULL), or NULL past the last. Every matched
+ * field given is listed, with a value or empty:
+ *   for (size_t i = 0; (f = req_each(req, "hours_{urn}", i, &urn)); i++) ...
+ */
+const char *req_each(const struct request *req, const char *pattern, size_t i, int64_t *key);
+/*
+ * What was submitted for every declared parameter, valid or not, as typed:
+ * {name: "text"} or, for a field given several times, {name: ["a", "b"]};
+ * fields matched by name patterns under their own names; JSON numbers and
+ * booleans as text. For refilling a refused form. A new reference (the
+ * caller owns it); an empty object when nothing was given.
+ */
+json_t *req_form_values(const struct request *req);
 /* With ROUTE_OWN_ERRORS: {field: message} for invalid fields, or NULL when all valid. Borrowed. */
 json_t *req_errors(const struct request *req);
 /* With ROUTE_RAW_BODY: path of a temporary file holding the body (deleted after the request). */
 const char *req_body_file(const struct request *req, size_t *len);
 /*
  * Any field of the query (GET/HEAD) or of the form body, declared or not:
- * decoded and known to be UTF-8, but not validated; or a string member of a
- * JSON body. NULL when absent. For hooks that need an undeclared field (the
+ * decoded and known to be UTF-8, but not validated; or a string, number or
+ * boolean member of a JSON body, as text ({"hours": 6} reads "6"). NULL when
+ * absent. For hooks that need an undeclared field (the
  * CSRF token); handlers should declare their parameters instead.
  */
 const char *req_field(const struct request *req, const char *name);

@@ -5,12 +5,18 @@
  * Values are gathered per declared name (form/query fields, or a JSON body
  * member that may be a string, number, boolean or, for PARAM_MULTI, an
  * array of those), empty values are dropped as absent, and each remaining
- * value is checked against its type. Messages name the field by its label
- * and say what a valid value looks like; they never echo the bad input.
+ * value is checked against its type; dates, times and amounts are read as
+ * people type them (input.c) and kept in one normal form. A name pattern
+ * ("hours_{urn}") is matched against every field name and each matched
+ * field is checked on its own. Last, any field given more than once that
+ * may not repeat, declared or not, is noted (params.repeated). Messages
+ * name the field by its label and say what a valid value looks like; they
+ * never echo the bad input.
  */
 #include "http/params.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -19,6 +25,7 @@
 #include "core/clock.h"
 #include "core/str.h"
 #include "http/form.h"
+#include "http/input.h"
 
 /* A value gathered before checking. */
 struct raw {
@@ -111,6 +118,107 @@ static const char *check_length(struct arena *a, const struct param_spec *spec, 
 	return NULL;
 }
 
+/* Is v (hundredths) below / above a whole-number bound, without overflow? */
+static bool hundredths_below(int64_t v, int64_t bound)
+{
+	if (bound > INT64_MAX / 100)
+		return true;
+	if (bound < INT64_MIN / 100)
+		return false;
+	return v < bound * 100;
+}
+
+static bool hundredths_above(int64_t v, int64_t bound)
+{
+	if (bound > INT64_MAX / 100)
+		return false;
+	if (bound < INT64_MIN / 100)
+		return true;
+	return v > bound * 100;
+}
+
+/* "between 1 and 10", or "more than 0 and at most 10" with PARAM_ABOVE_MIN. */
+static const char *range_words(struct arena *a, const struct param_spec *spec)
+{
+	if (spec->flags & PARAM_ABOVE_MIN)
+		return arena_printf(a, "more than %lld and at most %lld", (long long)spec->min,
+				    (long long)spec->max);
+	return arena_printf(a, "between %lld and %lld", (long long)spec->min, (long long)spec->max);
+}
+
+/* Outside [min, max] (min exclusive with PARAM_ABOVE_MIN); v in hundredths. */
+static bool out_of_range(const struct param_spec *spec, int64_t v)
+{
+	if (spec->min >= spec->max)
+		return false;
+	if (spec->flags & PARAM_ABOVE_MIN ? !hundredths_above(v, spec->min)
+					  : hundredths_below(v, spec->min))
+		return true;
+	return hundredths_above(v, spec->max);
+}
+
+static const char *check_date(struct arena *a, const char *label, const char *value,
+			      struct param_value *pv)
+{
+	struct input_date dt;
+	switch (input_date(value, &dt)) {
+	case INPUT_OK:
+		pv->text = arena_printf(a, "%04d-%02d-%02d", dt.y, dt.m, dt.d);
+		pv->i = input_days_since_epoch(&dt);
+		return NULL;
+	case INPUT_NO_SUCH_DAY:
+		return arena_printf(a, "%s must be a real date, for example 6 December 2026: %s %d has "
+				       "%d days",
+				    label, input_month_name(dt.m), dt.y, input_days_in_month(dt.y, dt.m));
+	case INPUT_WRONG_WEEKDAY:
+		return arena_printf(a, "%s must be a real date, for example 6 December 2026: the day "
+				       "of the week does not match the date",
+				    label);
+	default:
+		return arena_printf(a, "%s must be a date, for example 6 December 2026 or 6/12/2026",
+				    label);
+	}
+}
+
+static const char *check_time(struct arena *a, const char *label, const char *value,
+			      struct param_value *pv)
+{
+	int minutes;
+	if (input_time(value, &minutes) != INPUT_OK)
+		return arena_printf(a, "%s must be a time of day, like 09:30 or 4pm", label);
+	pv->text = arena_printf(a, "%02d:%02d", minutes / 60, minutes % 60);
+	pv->i = minutes;
+	return NULL;
+}
+
+/* PARAM_DECIMAL and PARAM_HOURS. */
+static const char *check_decimal(struct arena *a, const struct param_spec *spec, const char *label,
+				 const char *value, struct param_value *pv)
+{
+	bool hours = spec->type == PARAM_HOURS;
+	bool ranged = spec->min < spec->max;
+	const char *like = hours ? "like 1.5 or 1h30" : "like 1.5 or 1,500";
+	int64_t v;
+	enum input_problem why = hours ? input_hours(value, &v) : input_decimal(value, &v);
+	if (why == INPUT_TOO_PRECISE)
+		return arena_printf(a, "%s must be a number %swith at most 2 decimal places, %s", label,
+				    hours ? "of hours " : "", like);
+	if (why != INPUT_OK || out_of_range(spec, v)) {
+		if (ranged)
+			return arena_printf(a, "%s must be %s %s, %s", label,
+					    hours ? "a number of hours" : "a number",
+					    range_words(a, spec), like);
+		return arena_printf(a, "%s must be %s, %s", label,
+				    hours ? "a number of hours" : "a number", like);
+	}
+	char text[INPUT_DECIMAL_TEXT];
+	input_decimal_text(v, text);
+	pv->text = arena_strdup(a, text);
+	pv->i = v;
+	pv->d = (double)v / 100.0;
+	return NULL;
+}
+
 const char *param_check(struct arena *a, const struct param_spec *spec, const char *value,
 			size_t len, struct param_value *pv)
 {
@@ -129,10 +237,12 @@ const char *param_check(struct arena *a, const struct param_spec *spec, const ch
 		return check_length(a, spec, label, value, len);
 	case PARAM_INT: {
 		int64_t v;
-		if (str_to_int64(value, &v) < 0 || (ranged && (v < spec->min || v > spec->max))) {
+		if (str_to_int64(value, &v) < 0 ||
+		    (ranged && (v < spec->min || v > spec->max ||
+				((spec->flags & PARAM_ABOVE_MIN) && v == spec->min)))) {
 			if (ranged)
-				return arena_printf(a, "%s must be a whole number between %lld and %lld",
-						    label, (long long)spec->min, (long long)spec->max);
+				return arena_printf(a, "%s must be a whole number %s", label,
+						    range_words(a, spec));
 			return arena_printf(a, "%s must be a whole number", label);
 		}
 		pv->i = v;
@@ -142,10 +252,11 @@ const char *param_check(struct arena *a, const struct param_spec *spec, const ch
 	case PARAM_NUMBER: {
 		double v;
 		if (str_to_double(value, &v) < 0 ||
-		    (ranged && (v < (double)spec->min || v > (double)spec->max))) {
+		    (ranged && (v < (double)spec->min || v > (double)spec->max ||
+				((spec->flags & PARAM_ABOVE_MIN) && v == (double)spec->min)))) {
 			if (ranged)
-				return arena_printf(a, "%s must be a number between %lld and %lld",
-						    label, (long long)spec->min, (long long)spec->max);
+				return arena_printf(a, "%s must be a number %s", label,
+						    range_words(a, spec));
 			return arena_printf(a, "%s must be a number", label);
 		}
 		pv->d = v;
@@ -168,30 +279,25 @@ const char *param_check(struct arena *a, const struct param_spec *spec, const ch
 			buf_free(&b);
 			return msg;
 		}
-	case PARAM_DATE: {
-		/* Never rolled over: 2025-02-30 is refused, not read as 2 March. */
-		char why[CLOCK_WHY_SIZE];
-		int64_t t;
-		int rc = clock_parse_day(value, &t, why);
-		if (rc == ERR_INVALID)
-			return arena_printf(a, "%s must be a real date written as YYYY-MM-DD: %s", label, why);
-		if (rc)
-			return arena_printf(a, "%s must be a real date written as YYYY-MM-DD", label);
-		return NULL;
-	}
+	case PARAM_DATE:
+		return check_date(a, label, value, pv);
 	case PARAM_EMAIL:
 		if (!param_email_valid(value))
 			return arena_printf(a, "%s must be an email address such as name@example.org",
 					    label);
 		return NULL;
+	case PARAM_TIME:
+		return check_time(a, label, value, pv);
+	case PARAM_DECIMAL:
+	case PARAM_HOURS:
+		return check_decimal(a, spec, label, value, pv);
 	case PARAM_TYPE__MAX:
 		break;
 	}
 	return arena_printf(a, "%s has an unknown type", label);
 }
 
-/* A JSON scalar as text in the arena, or NULL for a non-scalar. */
-static const char *json_scalar(struct arena *a, json_t *v, size_t *len)
+const char *param_json_text(struct arena *a, json_t *v, size_t *len)
 {
 	const char *s;
 	switch (json_typeof(v)) {
@@ -218,11 +324,12 @@ static const char *json_scalar(struct arena *a, json_t *v, size_t *len)
 }
 
 /*
- * Gather the values given for spec into an arena array (*out, count
- * returned). Returns a message instead (with *count 0) when the JSON shape
- * is wrong.
+ * Gather the values given for the field name (declared by spec) from the
+ * JSON object obj, or from fields when obj is NULL, into an arena array
+ * (*out, count in *count). Returns a message instead (with *count 0) when
+ * the JSON shape is wrong.
  */
-static const char *gather(struct arena *a, const struct param_spec *spec,
+static const char *gather(struct arena *a, const struct param_spec *spec, const char *name,
 			  const struct form_field *fields, json_t *obj, struct raw **out,
 			  size_t *count)
 {
@@ -231,7 +338,7 @@ static const char *gather(struct arena *a, const struct param_spec *spec,
 	*count = 0;
 	*out = NULL;
 	if (obj) {
-		json_t *v = json_object_get(obj, spec->name);
+		json_t *v = json_object_get(obj, name);
 		if (!v || json_is_null(v))
 			return NULL;
 		if (json_is_array(v)) {
@@ -242,7 +349,7 @@ static const char *gather(struct arena *a, const struct param_spec *spec,
 			*out = arena_calloc(a, size ? size : 1, sizeof(**out));
 			for (size_t i = 0; i < size; i++) {
 				struct raw *r = &(*out)[n];
-				r->s = json_scalar(a, json_array_get(v, i), &r->len);
+				r->s = param_json_text(a, json_array_get(v, i), &r->len);
 				if (!r->s)
 					return arena_printf(a, "%s must be a list of single values",
 							    label);
@@ -250,18 +357,18 @@ static const char *gather(struct arena *a, const struct param_spec *spec,
 			}
 		} else {
 			*out = arena_calloc(a, 1, sizeof(**out));
-			(*out)[0].s = json_scalar(a, v, &(*out)[0].len);
+			(*out)[0].s = param_json_text(a, v, &(*out)[0].len);
 			if (!(*out)[0].s)
 				return arena_printf(a, "%s must be a single value", label);
 			n = 1;
 		}
 	} else {
 		for (const struct form_field *f = fields; f; f = f->next)
-			n += strcmp(f->name, spec->name) == 0;
+			n += strcmp(f->name, name) == 0;
 		*out = arena_calloc(a, n ? n : 1, sizeof(**out));
 		n = 0;
 		for (const struct form_field *f = fields; f; f = f->next) {
-			if (strcmp(f->name, spec->name) == 0) {
+			if (strcmp(f->name, name) == 0) {
 				(*out)[n].s = f->value;
 				(*out)[n].len = strlen(f->value);
 				n++;
@@ -289,15 +396,17 @@ static void trim(struct arena *a, struct raw *r)
 	r->len = end - start;
 }
 
-/* Validate one spec into pv; returns NULL or the message. */
-static const char *validate_one(struct arena *a, const struct param_spec *spec,
-				const struct form_field *fields, json_t *obj, struct param_value *pv)
+/* Check the n values raw given for one field into pv; returns NULL or the message. */
+static const char *check_values(struct arena *a, const struct param_spec *spec, struct raw *raw,
+				size_t n, struct param_value *pv)
 {
-	struct raw *raw;
-	size_t n, kept = 0;
-	const char *msg = gather(a, spec, fields, obj, &raw, &n);
-	if (msg)
-		return msg;
+	size_t kept = 0;
+	pv->raw = n ? arena_calloc(a, n, sizeof(*pv->raw)) : NULL;
+	pv->nraw = n;
+	for (size_t i = 0; i < n; i++)
+		pv->raw[i] = raw[i].s;
+	if (n > 1 && !(spec->flags & PARAM_MULTI))
+		return arena_printf(a, "%s must be given only once", label_of(spec));
 	const char **values = arena_calloc(a, n ? n : 1, sizeof(*values));
 	for (size_t i = 0; i < n; i++) {
 		struct raw r = raw[i];
@@ -313,7 +422,7 @@ static const char *validate_one(struct arena *a, const struct param_spec *spec,
 		if (r.len == 0)
 			continue; /* empty counts as absent */
 		struct param_value tmp = {.spec = spec};
-		msg = param_check(a, spec, r.s, r.len, &tmp);
+		const char *msg = param_check(a, spec, r.s, r.len, &tmp);
 		if (msg)
 			return msg;
 		if (kept == 0) {
@@ -321,15 +430,13 @@ static const char *validate_one(struct arena *a, const struct param_spec *spec,
 			pv->d = tmp.d;
 			pv->b = tmp.b;
 		}
-		values[kept++] = r.s;
+		values[kept++] = tmp.text ? tmp.text : r.s;
 	}
 	if (kept == 0) {
 		if (spec->flags & PARAM_REQUIRED)
 			return arena_printf(a, "%s is required", label_of(spec));
 		return NULL;
 	}
-	if (kept > 1 && !(spec->flags & PARAM_MULTI))
-		return arena_printf(a, "%s must be given only once", label_of(spec));
 	pv->present = true;
 	pv->values = values;
 	pv->n = kept;
@@ -341,42 +448,280 @@ static void decref(void *p)
 	json_decref(p);
 }
 
+/* Record msg as the error for field. */
+static void add_error(struct arena *a, struct params *out, const char *field, const char *msg)
+{
+	if (!out->errors) {
+		out->errors = json_object();
+		arena_defer(a, decref, out->errors);
+	}
+	json_object_set_new(out->errors, field, json_string(msg));
+}
+
+/* Check one field's values into pv (name and spec set), recording any error. */
+static void validate_field(struct arena *a, const struct param_spec *spec,
+			   const struct form_field *fields, json_t *obj, struct raw *raw, size_t n,
+			   struct params *out, struct param_value *pv)
+{
+	const char *msg = NULL;
+	if (!raw)
+		msg = gather(a, spec, pv->name, fields, obj, &raw, &n);
+	if (!msg)
+		msg = check_values(a, spec, raw, n, pv);
+	if (!msg)
+		return;
+	pv->present = false;
+	pv->n = 0;
+	pv->values = NULL;
+	add_error(a, out, pv->name, msg);
+}
+
+bool param_pattern_match(const char *pattern, const char *field, int64_t *key)
+{
+	const char *open = strchr(pattern, '{');
+	const char *close = open ? strchr(open, '}') : NULL;
+	if (!close)
+		return false;
+	size_t plen = (size_t)(open - pattern), slen = strlen(close + 1), flen = strlen(field);
+	if (flen < plen + slen + 1 || strncmp(field, pattern, plen) != 0 ||
+	    strcmp(field + flen - slen, close + 1) != 0)
+		return false;
+	const char *d = field + plen;
+	size_t nd = flen - plen - slen;
+	if (nd > 18 || (nd > 1 && d[0] == '0'))
+		return false;
+	int64_t v = 0;
+	for (size_t i = 0; i < nd; i++) {
+		if (d[i] < '0' || d[i] > '9')
+			return false;
+		v = v * 10 + (d[i] - '0');
+	}
+	*key = v;
+	return true;
+}
+
+/* A field a name pattern matched, before checking. */
+struct hit {
+	const char *name; /* the field's name */
+	int64_t key;      /* its number */
+	size_t idx;       /* its position in the input */
+	struct raw value; /* its value (form fields only) */
+};
+
+static int hit_cmp(const void *x, const void *y)
+{
+	const struct hit *a = x, *b = y;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+ * Match spec's name pattern against the fields (or the JSON object's keys)
+ * and check each matched field into out->m, ascending by number.
+ */
+static void validate_pattern(struct arena *a, const struct param_spec *spec,
+			     const struct form_field *fields, json_t *obj, struct params *out,
+			     struct param_value *sv)
+{
+	size_t n = 0, k = 0;
+	int64_t key;
+	const char *name;
+	json_t *member;
+	if (obj) {
+		json_object_foreach(obj, name, member)
+			n += param_pattern_match(spec->name, name, &key);
+	} else {
+		for (const struct form_field *f = fields; f; f = f->next)
+			n += param_pattern_match(spec->name, f->name, &key);
+	}
+	sv->first = out->nm;
+	if (n == 0)
+		return;
+	struct hit *hits = arena_calloc(a, n, sizeof(*hits));
+	if (obj) {
+		json_object_foreach(obj, name, member) {
+			if (param_pattern_match(spec->name, name, &key)) {
+				hits[k] = (struct hit){.name = name, .key = key, .idx = k};
+				k++;
+			}
+		}
+	} else {
+		for (const struct form_field *f = fields; f; f = f->next) {
+			if (param_pattern_match(spec->name, f->name, &key)) {
+				hits[k] = (struct hit){f->name, key, k, {f->value, strlen(f->value)}};
+				k++;
+			}
+		}
+	}
+	qsort(hits, n, sizeof(*hits), hit_cmp);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && hits[j].key == hits[i].key)
+			j++;
+		struct param_value *pv = &out->m[out->nm++];
+		*pv = (struct param_value){.spec = spec, .name = hits[i].name, .key = hits[i].key};
+		struct raw *raw = NULL;
+		if (!obj) {
+			raw = arena_calloc(a, j - i, sizeof(*raw));
+			for (size_t r = i; r < j; r++)
+				raw[r - i] = hits[r].value;
+		}
+		validate_field(a, spec, fields, obj, raw, j - i, out, pv);
+		i = j;
+	}
+	sv->count = out->nm - sv->first;
+}
+
+/* May field name be given more than once (a PARAM_MULTI literal or pattern)? */
+static bool may_repeat(const struct param_spec *specs, const char *name)
+{
+	int64_t key;
+	for (const struct param_spec *s = specs; s && s->name; s++)
+		if (strcmp(s->name, name) == 0 || param_pattern_match(s->name, name, &key))
+			return (s->flags & PARAM_MULTI) != 0;
+	return false;
+}
+
+/* A field and where it came in the input. */
+struct seen {
+	const char *name; /* the field's name */
+	size_t idx;       /* its position */
+};
+
+static int seen_cmp(const void *x, const void *y)
+{
+	const struct seen *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	if (c)
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* The earliest field given more than once that may not repeat, or NULL. */
+static const char *find_repeated(struct arena *a, const struct param_spec *specs,
+				 const struct form_field *fields)
+{
+	size_t n = 0;
+	for (const struct form_field *f = fields; f; f = f->next)
+		n++;
+	if (n < 2)
+		return NULL;
+	struct seen *all = arena_calloc(a, n, sizeof(*all));
+	n = 0;
+	for (const struct form_field *f = fields; f; f = f->next, n++)
+		all[n] = (struct seen){f->name, n};
+	qsort(all, n, sizeof(*all), seen_cmp);
+	const char *found = NULL;
+	size_t at = SIZE_MAX;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (strcmp(all[i].name, all[i + 1].name) != 0)
+			continue;
+		if (all[i].idx < at && !may_repeat(specs, all[i].name)) {
+			found = all[i].name;
+			at = all[i].idx;
+		}
+		while (i + 1 < n && strcmp(all[i].name, all[i + 1].name) == 0)
+			i++;
+	}
+	return found;
+}
+
 void params_validate(struct arena *a, const struct param_spec *specs,
 		     const struct form_field *fields, json_t *obj, struct params *out)
 {
-	size_t n = 0;
+	size_t n = 0, room = 0;
+	int64_t key;
 	for (const struct param_spec *s = specs; s && s->name; s++)
 		n++;
-	out->n = n;
+	*out = (struct params){.n = n};
 	out->v = arena_calloc(a, n ? n : 1, sizeof(*out->v));
-	out->errors = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!strchr(specs[i].name, '{'))
+			continue;
+		const char *name;
+		json_t *member;
+		if (obj) {
+			json_object_foreach(obj, name, member)
+				room += param_pattern_match(specs[i].name, name, &key);
+		} else {
+			for (const struct form_field *f = fields; f; f = f->next)
+				room += param_pattern_match(specs[i].name, f->name, &key);
+		}
+	}
+	out->m = arena_calloc(a, room ? room : 1, sizeof(*out->m));
 	for (size_t i = 0; i < n; i++) {
 		struct param_value *pv = &out->v[i];
 		pv->spec = &specs[i];
-		const char *msg = validate_one(a, &specs[i], fields, obj, pv);
-		if (!msg)
-			continue;
-		pv->present = false;
-		pv->n = 0;
-		pv->values = NULL;
-		if (!out->errors) {
-			out->errors = json_object();
-			arena_defer(a, decref, out->errors);
-		}
-		json_object_set_new(out->errors, specs[i].name, json_string(msg));
+		pv->name = specs[i].name;
+		if (strchr(specs[i].name, '{'))
+			validate_pattern(a, &specs[i], fields, obj, out, pv);
+		else
+			validate_field(a, &specs[i], fields, obj, NULL, 0, out, pv);
+	}
+	if (!obj) {
+		out->repeated = find_repeated(a, specs, fields);
+		if (out->repeated && !json_object_get(out->errors, out->repeated))
+			add_error(a, out, out->repeated,
+				  arena_printf(a, "%s must be given only once", out->repeated));
 	}
 }
 
 const struct param_value *params_find(const struct params *p, const char *name)
 {
-	for (size_t i = 0; p && i < p->n; i++)
+	int64_t key;
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].spec->name, name) == 0)
 			return &p->v[i];
+	for (size_t i = 0; i < p->n; i++) {
+		const struct param_value *sv = &p->v[i];
+		if (!sv->count || !param_pattern_match(sv->spec->name, name, &key))
+			continue;
+		size_t lo = sv->first, hi = sv->first + sv->count;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (p->m[mid].key == key)
+				return &p->m[mid];
+			if (p->m[mid].key < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
 	return NULL;
+}
+
+/* Check a name pattern's shape: one "{word}" of letters, digits and '_'. */
+static bool pattern_ok(const char *name)
+{
+	const char *open = strchr(name, '{');
+	const char *close = open ? strchr(open, '}') : NULL;
+	if (!open)
+		return !strchr(name, '}');
+	if (!close || close == open + 1 || strchr(open + 1, '{') || strchr(close + 1, '{') ||
+	    strchr(close + 1, '}'))
+		return false;
+	for (const char *p = open + 1; p < close; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* Do two name patterns match the same fields (same text around the braces)? */
+static bool same_pattern(const char *x, const char *y)
+{
+	const char *ox = strchr(x, '{'), *oy = strchr(y, '{');
+	if (!ox || !oy || ox - x != oy - y || strncmp(x, y, (size_t)(ox - x)) != 0)
+		return false;
+	return strcmp(strchr(ox, '}'), strchr(oy, '}')) == 0;
 }
 
 int params_check_specs(const struct param_spec *specs, char *err, size_t errsz)
 {
+	int64_t key;
 	for (const struct param_spec *s = specs; s && s->name; s++) {
 		if (!s->name[0] || (unsigned)s->type >= PARAM_TYPE__MAX) {
 			snprintf(err, errsz, "parameter '%s': bad name or type", s->name);
@@ -387,13 +732,23 @@ int params_check_specs(const struct param_spec *specs, char *err, size_t errsz)
 			snprintf(err, errsz, "parameter '%s': name or label is not UTF-8", s->name);
 			return ERR_INVALID;
 		}
+		if (!pattern_ok(s->name)) {
+			snprintf(err, errsz, "parameter '%s': a name pattern has one {word}", s->name);
+			return ERR_INVALID;
+		}
 		if (s->type == PARAM_ENUM && (!s->choices || !s->choices[0])) {
 			snprintf(err, errsz, "parameter '%s': an enum needs choices", s->name);
 			return ERR_INVALID;
 		}
 		for (const struct param_spec *t = specs; t != s; t++) {
-			if (strcmp(t->name, s->name) == 0) {
+			if (strcmp(t->name, s->name) == 0 || same_pattern(t->name, s->name)) {
 				snprintf(err, errsz, "parameter '%s' declared twice", s->name);
+				return ERR_INVALID;
+			}
+			if (param_pattern_match(t->name, s->name, &key) ||
+			    param_pattern_match(s->name, t->name, &key)) {
+				snprintf(err, errsz, "parameters '%s' and '%s' name the same field",
+					 t->name, s->name);
 				return ERR_INVALID;
 			}
 		}

@@ -151,6 +151,57 @@ bool req_bool(const struct request *req, const char *name)
 	return v && v->present && v->spec->type == PARAM_BOOL && v->b;
 }
 
+int64_t req_hundredths(const struct request *req, const char *name, int64_t dflt)
+{
+	const struct param_value *v = params_find(&req->params, name);
+	if (!v || !v->present)
+		return dflt;
+	if (v->spec->type == PARAM_DECIMAL || v->spec->type == PARAM_HOURS)
+		return v->i;
+	if (v->spec->type == PARAM_INT && v->i <= INT64_MAX / 100 && v->i >= INT64_MIN / 100)
+		return v->i * 100;
+	return dflt;
+}
+
+const char *req_each(const struct request *req, const char *pattern, size_t i, int64_t *key)
+{
+	const struct param_value *sv = NULL;
+	for (size_t k = 0; k < req->params.n && !sv; k++)
+		if (strcmp(req->params.v[k].spec->name, pattern) == 0)
+			sv = &req->params.v[k];
+	if (!sv || i >= sv->count)
+		return NULL;
+	const struct param_value *m = &req->params.m[sv->first + i];
+	if (key)
+		*key = m->key;
+	return m->name;
+}
+
+/* Add one field's raw values to the object. */
+static void put_raw(json_t *out, const struct param_value *v)
+{
+	if (v->nraw == 0)
+		return;
+	if (v->nraw == 1 && !(v->spec->flags & PARAM_MULTI)) {
+		json_object_set_new(out, v->name, json_string(v->raw[0]));
+		return;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < v->nraw; i++)
+		json_array_append_new(list, json_string(v->raw[i]));
+	json_object_set_new(out, v->name, list);
+}
+
+json_t *req_form_values(const struct request *req)
+{
+	json_t *out = json_object();
+	for (size_t i = 0; i < req->params.n; i++)
+		put_raw(out, &req->params.v[i]);
+	for (size_t i = 0; i < req->params.nm; i++)
+		put_raw(out, &req->params.m[i]);
+	return out;
+}
+
 size_t req_multi(const struct request *req, const char *name, const char *const **values)
 {
 	const struct param_value *v = params_find(&req->params, name);
@@ -180,7 +231,8 @@ const char *req_field(const struct request *req, const char *name)
 		return form_get(req->query, name);
 	if (req->json) {
 		json_t *v = json_object_get(req->json, name);
-		return json_is_string(v) ? json_string_value(v) : NULL;
+		size_t len;
+		return v ? param_json_text(req->arena, v, &len) : NULL;
 	}
 	return form_get(req->form, name);
 }

@@ -400,6 +400,16 @@ static enum MHD_Result request_finish(struct request *req)
 			return response_queue(req);
 		}
 	}
+	if (req->params.repeated) {
+		/* Never the handler's to decide, whatever the route: which copy would count? */
+		res_field_error(res, req->params.repeated,
+				json_string_value(json_object_get(req->params.errors,
+								  req->params.repeated)));
+		return response_fail(req, 400,
+				     arena_printf(req->arena,
+						  "The field %s was given more than once; send it once.",
+						  req->params.repeated));
+	}
 	if (req->params.errors && !(rt->flags & ROUTE_OWN_ERRORS)) {
 		const char *field;
 		json_t *msg;

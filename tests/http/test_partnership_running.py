@@ -264,6 +264,45 @@ def test_bad_hours_are_refused_and_nothing_is_logged(w, hours, message):
     assert snapshot(w) == before
 
 
+def post_raw(person, path, **kw):
+    """POST as person with the session's CSRF token already in the body, asking for JSON."""
+    headers = {"Accept": "application/json", "Origin": person.server.url, **kw.pop("headers", {})}
+    return person.s.post(person.url(path), headers=headers, allow_redirects=False, **kw)
+
+
+def test_json_bodies_carry_numbers_as_numbers(w):
+    lead = w.p["lead_w"]
+    before = snapshot(w)
+    # A number of hours as a JSON number is read (and here refused as too many), not taken as missing.
+    r = post_raw(lead, url(w, "/time"), json={"csrf": lead.csrf(), "worked_on": "2025-10-01", "hours": 5000})
+    assert r.status_code == 400 and "at most" in r.json()["errors"]["hours"], r.text
+    # An owner as a JSON number is read: one from another school is refused, not dropped.
+    r = post_raw(lead, url(w, "/actions"), json={"csrf": lead.csrf(), "title": "Someone else's",
+                                                  "due_on": "2025-11-01", "owner_person_id": w.ids["lead_l"]})
+    assert r.status_code == 400 and "owner_person_id" in r.json()["errors"], r.text
+    assert snapshot(w) == before
+
+
+def test_a_field_given_twice_is_refused_and_nothing_is_logged(w):
+    lead = w.p["lead_w"]
+    before = snapshot(w)
+    r = post_raw(lead, url(w, "/time"), data=[("csrf", lead.csrf()), ("worked_on", "2025-10-01"),
+                                              ("hours", "1"), ("hours", "1000000")])
+    assert r.status_code == 400 and "hours" in r.json()["errors"] and "hours" in r.json()["detail"], r.text
+    assert snapshot(w) == before
+
+
+def test_a_body_that_is_not_a_form_or_json_gets_a_415_that_says_what_is_accepted(w):
+    lead = w.p["lead_w"]
+    before = snapshot(w)
+    r = post_raw(lead, url(w, "/time"), data="worked_on=2025-10-01&hours=6&csrf=" + lead.csrf(),
+                 headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415
+    assert "application/x-www-form-urlencoded" in r.json()["detail"] and "text/plain" in r.json()["detail"]
+    assert "application/json" in r.headers["Accept-Post"]
+    assert snapshot(w) == before
+
+
 @pytest.mark.parametrize("path,data,field", [
     ("/meetings", {"held_on": "2025-10-08", "action": "Too early", "action_due": "2025-10-01"}, "action_due"),
     ("/meetings", {"held_on": "2025-13-40"}, "held_on"),

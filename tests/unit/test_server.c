@@ -199,6 +199,45 @@ static int api_exempt(struct request *req, struct response *res)
 	return 0;
 }
 
+static const struct param_spec typed_params[] = {
+	PARAM(.name = "hours_{urn}", .type = PARAM_HOURS, .min = 0, .max = 500, .label = "Hours a term"),
+	PARAM(.name = "starts_at", .type = PARAM_TIME, .label = "Start time"),
+	PARAM(.name = "held_on", .type = PARAM_DATE, .label = "Date"),
+	PARAM(.name = "budget", .type = PARAM_DECIMAL, .min = 0, .max = 100000, .label = "Budget"),
+	PARAM(.name = "owner_person_id", .type = PARAM_INT, .min = 1, .max = 1000, .label = "Owner"),
+	PARAM(.name = "tag", .type = PARAM_STRING, .flags = PARAM_MULTI, .label = "Tag"),
+	PARAM_END,
+};
+
+/* Everything the typed accessors read, and what was typed. */
+static int api_typed(struct request *req, struct response *res)
+{
+	json_t *each = json_array();
+	const char *field;
+	int64_t urn;
+	for (size_t i = 0; (field = req_each(req, "hours_{urn}", i, &urn)); i++)
+		json_array_append_new(each, json_pack("{s:s, s:I, s:b, s:I}", "field", field, "urn",
+						      (json_int_t)urn, "given", req_has(req, field),
+						      "hundredths",
+						      (json_int_t)req_hundredths(req, field, -1)));
+	const char *start = req_str(req, "starts_at"), *day = req_str(req, "held_on");
+	res_json(res, 200,
+		 json_pack("{s:o, s:s, s:s, s:I, s:I, s:b, s:o}", "each", each, "starts_at",
+			   start ? start : "", "held_on", day ? day : "", "budget",
+			   (json_int_t)req_hundredths(req, "budget", -1), "owner",
+			   (json_int_t)req_int(req, "owner_person_id", -1), "errors",
+			   req_errors(req) != NULL, "typed", req_form_values(req)));
+	return 0;
+}
+
+/* A route that declares nothing and reads a field as hooks do. */
+static int api_undeclared(struct request *req, struct response *res)
+{
+	const char *hours = req_field(req, "hours");
+	res_json(res, 200, json_pack("{s:s?}", "hours", hours));
+	return 0;
+}
+
 static const struct route routes[] = {
 	{HTTP_GET, "/", page_home, NULL, 0, 0},
 	{HTTP_GET, "/schools/{id:int}", page_school, NULL, 0, 0},
@@ -218,6 +257,10 @@ static const struct route routes[] = {
 	{HTTP_GET, "/who/{name}", page_whoami, NULL, 0, 0},
 	{HTTP_POST, "/custom-400", api_custom_400, NULL, 0, 0},
 	{HTTP_POST, "/exempt", api_exempt, form_params, ROUTE_NO_CSRF, 0},
+	{HTTP_POST, "/typed", api_typed, typed_params, 0, 0},
+	{HTTP_POST, "/typed-own", api_typed, typed_params, ROUTE_OWN_ERRORS, 0},
+	{HTTP_POST, "/undeclared", api_undeclared, NULL, 0, 0},
+	{HTTP_GET, "/undeclared", api_undeclared, NULL, 0, 0},
 	{HTTP_GET, NULL, NULL, NULL, 0, 0},
 };
 static const struct route *const tables[] = {routes, NULL};
@@ -655,6 +698,143 @@ static void an_unsupported_body_type_is_a_415(void **state)
 	assert_non_null(strstr(json_string_value(json_object_get(p, "detail")),
 			       "application/x-www-form-urlencoded"));
 	json_decref(p);
+	free(r);
+}
+
+static void typed_values_reach_the_handler_in_normal_form(void **state)
+{
+	(void)state;
+	char *r = post("/typed", "application/x-www-form-urlencoded",
+		       "hours_107897=1h30&hours_100000=6&hours_5=&starts_at=4pm&held_on=6+Dec+2026&"
+		       "budget=%C2%A31%2C500.50",
+		       ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200);
+	json_t *b = json_of(r);
+	json_t *each = json_object_get(b, "each");
+	assert_int_equal(json_array_size(each), 3);
+	json_t *first = json_array_get(each, 0), *last = json_array_get(each, 2);
+	assert_string_equal(json_string_value(json_object_get(first, "field")), "hours_5");
+	assert_false(json_is_true(json_object_get(first, "given")));
+	assert_int_equal(json_integer_value(json_object_get(last, "urn")), 107897);
+	assert_int_equal(json_integer_value(json_object_get(last, "hundredths")), 150);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(each, 1), "hundredths")), 600);
+	assert_string_equal(json_string_value(json_object_get(b, "starts_at")), "16:00");
+	assert_string_equal(json_string_value(json_object_get(b, "held_on")), "2026-12-06");
+	assert_int_equal(json_integer_value(json_object_get(b, "budget")), 150050);
+	json_decref(b);
+	free(r);
+}
+
+static void a_json_body_carries_numbers_to_declared_and_undeclared_fields(void **state)
+{
+	(void)state;
+	char *r = post("/typed", "application/json",
+		       "{\"owner_person_id\": 3, \"hours_7\": 6, \"budget\": 12.5, \"tag\": [\"a\", 1]}",
+		       ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200);
+	json_t *b = json_of(r);
+	assert_int_equal(json_integer_value(json_object_get(b, "owner")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(b, "each"), 0),
+							    "hundredths")),
+			 600);
+	assert_int_equal(json_integer_value(json_object_get(b, "budget")), 1250);
+	json_decref(b);
+	free(r);
+	r = post("/undeclared", "application/json", "{\"hours\": 6}", ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200);
+	assert_string_equal(body_of(r), "{\"hours\":\"6\"}");
+	free(r);
+	r = post("/undeclared", "application/json", "{\"hours\": [6]}", ACCEPT_JSON);
+	assert_string_equal(body_of(r), "{\"hours\":null}");
+	free(r);
+}
+
+static void invalid_pattern_fields_are_a_400_naming_each_field(void **state)
+{
+	(void)state;
+	char *r = post("/typed", "application/x-www-form-urlencoded", "hours_1=2&hours_2=lots",
+		       ACCEPT_JSON);
+	assert_int_equal(status_of(r), 400);
+	json_t *p = json_of(r);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(p, "errors"), "hours_2")),
+			    "Hours a term must be a number of hours between 0 and 500, like 1.5 or 1h30");
+	assert_null(json_object_get(json_object_get(p, "errors"), "hours_1"));
+	json_decref(p);
+	free(r);
+}
+
+static void a_refused_form_can_be_refilled_with_what_was_typed(void **state)
+{
+	(void)state;
+	char *r = post("/typed-own", "application/x-www-form-urlencoded",
+		       "hours_2=lots&starts_at=+teatime&tag=a&tag=&held_on=6%2F12%2F2026&other=x",
+		       ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200);
+	json_t *b = json_of(r);
+	assert_true(json_is_true(json_object_get(b, "errors")));
+	json_t *typed = json_object_get(b, "typed");
+	assert_string_equal(json_string_value(json_object_get(typed, "hours_2")), "lots");
+	assert_string_equal(json_string_value(json_object_get(typed, "starts_at")), " teatime");
+	assert_string_equal(json_string_value(json_object_get(typed, "held_on")), "6/12/2026");
+	assert_int_equal(json_array_size(json_object_get(typed, "tag")), 2);
+	assert_null(json_object_get(typed, "other")); /* not declared */
+	assert_null(json_object_get(typed, "budget")); /* not given */
+	json_decref(b);
+	free(r);
+}
+
+static void a_field_given_twice_is_a_400_naming_it_on_every_route(void **state)
+{
+	(void)state;
+	const char *cases[][2] = {
+		{"/own", "name=Ann&name=Bob"},          /* the route handles its own errors */
+		{"/undeclared", "hours=1&hours=1000000"}, /* declares nothing */
+		{"/typed", "hours_3=1&hours_3=1000000"}, /* a name pattern */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		char *r = post(cases[i][0], "application/x-www-form-urlencoded", cases[i][1], ACCEPT_JSON);
+		assert_int_equal(status_of(r), 400);
+		json_t *p = json_of(r);
+		const char *field = strchr(cases[i][1], '=');
+		char name[32];
+		snprintf(name, sizeof(name), "%.*s", (int)(field - cases[i][1]), cases[i][1]);
+		assert_non_null(json_object_get(json_object_get(p, "errors"), name));
+		assert_non_null(strstr(json_string_value(json_object_get(p, "detail")), name));
+		json_decref(p);
+		free(r);
+	}
+	char *r = get("/undeclared?x=1&x=2", ACCEPT_JSON);
+	assert_int_equal(status_of(r), 400);
+	free(r);
+	r = post("/typed", "application/x-www-form-urlencoded", "tag=a&tag=b", ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200); /* PARAM_MULTI */
+	free(r);
+}
+
+static void a_body_of_another_type_is_a_415_on_any_route_that_reads_one(void **state)
+{
+	(void)state;
+	char *r = post("/undeclared", "text/plain; charset=utf-8", "hours=6", ACCEPT_JSON);
+	assert_int_equal(status_of(r), 415);
+	assert_string_equal(header_of(r, "Accept-Post"),
+			    "application/x-www-form-urlencoded, application/json");
+	json_t *p = json_of(r);
+	assert_string_equal(json_string_value(json_object_get(p, "detail")),
+			    "Send the data as a form (application/x-www-form-urlencoded) or as JSON "
+			    "(application/json); this request sent text/plain.");
+	json_decref(p);
+	free(r);
+	const char *bare = "POST /typed HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+			   "Accept: application/json\r\nContent-Length: 9\r\n\r\nhours_1=6";
+	r = exchange(bare, strlen(bare));
+	assert_int_equal(status_of(r), 415);
+	p = json_of(r);
+	assert_non_null(strstr(json_string_value(json_object_get(p, "detail")),
+			       "did not say what it sent (no Content-Type header)"));
+	json_decref(p);
+	free(r);
+	r = post("/undeclared", "application/x-www-form-urlencoded", "", ACCEPT_JSON);
+	assert_int_equal(status_of(r), 200); /* no body, nothing to refuse */
 	free(r);
 }
 
@@ -1334,6 +1514,12 @@ int main(void)
 		cmocka_unit_test(malformed_json_is_a_400),
 		cmocka_unit_test(an_unsupported_body_type_is_a_415),
 		cmocka_unit_test(own_errors_routes_see_the_errors_themselves),
+		cmocka_unit_test(typed_values_reach_the_handler_in_normal_form),
+		cmocka_unit_test(a_json_body_carries_numbers_to_declared_and_undeclared_fields),
+		cmocka_unit_test(invalid_pattern_fields_are_a_400_naming_each_field),
+		cmocka_unit_test(a_refused_form_can_be_refilled_with_what_was_typed),
+		cmocka_unit_test(a_field_given_twice_is_a_400_naming_it_on_every_route),
+		cmocka_unit_test(a_body_of_another_type_is_a_415_on_any_route_that_reads_one),
 		cmocka_unit_test(query_parameters_are_validated_for_get),
 		cmocka_unit_test(a_form_body_arriving_in_pieces_is_parsed_whole),
 		cmocka_unit_test(a_chunked_form_body_is_parsed),
