@@ -30,26 +30,6 @@
 
 /* ---- shared by the page files -------------------------------------------- */
 
-int net_page_fail(struct request *req, struct response *res, int rc)
-{
-	switch (rc) {
-	case ERR_NOTFOUND:
-		return res_error(res, 404, "There is nothing at this address, or it is private to a network's members.");
-	case ERR_FORBIDDEN:
-		return res_error(res, 403, "You do not have permission to do this in this network.");
-	case ERR_UNAUTH: {
-		const struct user *u;
-		return accounts_require(req, res, &u) ? ERR_UNAUTH : res_error(res, 403, NULL);
-	}
-	case ERR_CONFLICT:
-		return res_error(res, 409, NULL);
-	case ERR_INVALID:
-		return res_error(res, 400, NULL);
-	default:
-		return rc < 0 ? rc : res_error(res, 500, "unexpected result from the networks model");
-	}
-}
-
 /* Send an anonymous visitor to sign in (the response is set either way). */
 static int sign_in_first(struct request *req, struct response *res)
 {
@@ -62,27 +42,19 @@ static int sign_in_first(struct request *req, struct response *res)
 int net_page_open(struct request *req, struct response *res, enum net_need need, struct net_page *pg)
 {
 	memset(pg, 0, sizeof(*pg));
-	pg->a = req_arena(req);
-	pg->db = app_db(req);
-	if (!pg->db)
-		return res_error(res, 503, "The database is not available.");
-	if (need == NET_NEED_USER) {
-		int rc = accounts_require(req, res, &pg->u);
-		if (rc)
-			return rc;
-	} else {
-		pg->u = accounts_user(req);
-	}
-	int rc = net_open(pg->db, pg->a, pg->u, req_path_str(req, "slug"), &pg->net, &pg->acc);
+	int rc = page_open(req, res, need == NET_NEED_USER ? PAGE_SIGNED_IN : PAGE_ANYONE, &pg->p);
+	if (rc)
+		return rc;
+	rc = net_open(pg->p.db, pg->p.a, pg->p.u, req_path_str(req, "slug"), &pg->net, &pg->acc);
 	if (rc == ERR_NOTFOUND) {
-		if (!pg->u)
+		if (!pg->p.u)
 			return sign_in_first(req, res);
 		return res_error(res, 404, "There is no network at this address, or it is private to its members.");
 	}
 	if (rc)
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg->p, rc, NULL);
 	if (need == NET_NEED_READ && !policy_network_read(&pg->acc)) {
-		if (!pg->u)
+		if (!pg->p.u)
 			return sign_in_first(req, res);
 		return res_error(res, 403, "Only the network's members can see this page.");
 	}
@@ -98,82 +70,12 @@ json_t *net_page_model(const struct net_page *pg, const char *title)
 				policy_profile_edit(acc, acc->school_urn, acc->school_member));
 	json_t *m = json_pack("{s:s, s:o, s:o}", "title", title ? title : pg->net.name, "network",
 			      net_json(&pg->net), "can", can);
-	if (pg->u)
-		json_object_set_new(m, "me", json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "id", (json_int_t)pg->u->id,
-						       "name", pg->u->name ? pg->u->name : "", "school_urn",
+	if (pg->p.u)
+		json_object_set_new(m, "me", json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "id", (json_int_t)pg->p.u->id,
+						       "name", pg->p.u->name ? pg->p.u->name : "", "school_urn",
 						       (json_int_t)acc->school_urn, "role", school_role_name(acc->role),
 						       "coordinator", acc->coordinator, "steering", acc->steering));
 	return m;
-}
-
-json_t *net_param_errors(struct request *req)
-{
-	json_t *e = req_errors(req);
-	return e ? json_deep_copy(e) : json_object();
-}
-
-int net_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl,
-		  json_t *model, const char *prefix)
-{
-	if (rc != ERR_INVALID && rc != ERR_CONFLICT) {
-		json_decref(errors);
-		json_decref(model);
-		return net_page_fail(req, res, rc);
-	}
-	int status = rc == ERR_CONFLICT ? 409 : 400;
-	const char *field;
-	json_t *msg;
-	if (req_wants_json(req) || !model) {
-		json_object_foreach(errors, field, msg)
-			res_field_error(res, field, json_string_value(msg));
-		json_decref(errors);
-		json_decref(model);
-		return res_error(res, status, status == 409 ? "This clashes with what is already there."
-							    : "Some of the values given are not valid.");
-	}
-	json_t *list = json_array();
-	json_object_set(model, "field_errors", errors);
-	json_object_foreach(errors, field, msg)
-		json_array_append_new(list, json_pack("{s:s, s:s+, s:O}", "field", field, "anchor",
-						      prefix ? prefix : "", field, "message", msg));
-	json_decref(errors);
-	json_object_set_new(model, "errors", list);
-	json_object_set_new(model, "has_errors", json_true());
-	res_view(res, status, tmpl, model);
-	return 0;
-}
-
-const char *net_base_url(struct request *req)
-{
-	struct app *app = req_app(req);
-	const char *b = app && app->config ? app->config->base_url : NULL;
-	if (b && *b) {
-		size_t n = strlen(b);
-		return n && b[n - 1] == '/' ? arena_strndup(req_arena(req), b, n - 1) : b;
-	}
-	const char *host = req_header(req, "Host");
-	return arena_printf(req_arena(req), "http://%s", host && *host ? host : "127.0.0.1:8080");
-}
-
-void net_redirect(struct response *res, struct arena *a, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	const char *loc = arena_vprintf(a, fmt, ap);
-	va_end(ap);
-	res_redirect(res, 303, loc);
-}
-
-/* The submitted values of the named fields, to fill a form again. */
-static json_t *form_values(struct request *req, const char *const *names)
-{
-	json_t *f = json_object();
-	for (size_t i = 0; names[i]; i++) {
-		const char *v = req_field(req, names[i]);
-		if (v)
-			json_object_set_new(f, names[i], json_string(v));
-	}
-	return f;
 }
 
 /* ---- /networks --------------------------------------------------------- */
@@ -189,10 +91,10 @@ static const struct param_spec details_params[] = {
 static const char *const details_fields[] = {"name", "description", "region", NULL};
 
 /* The details form as submitted (is_public as a boolean). */
-static json_t *details_form(struct request *req)
+static json_t *details_form(const struct page *pg)
 {
-	json_t *f = form_values(req, details_fields);
-	json_object_set_new(f, "is_public", json_boolean(req_bool(req, "is_public")));
+	json_t *f = page_values(pg, details_fields);
+	json_object_set_new(f, "is_public", json_boolean(req_bool(pg->req, "is_public")));
 	return f;
 }
 
@@ -239,10 +141,11 @@ static json_t *index_model(struct db *db, const struct user *u)
  */
 static int handle_networks_index(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
-	json_t *m = index_model(db, accounts_user(req));
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (rc)
+		return rc;
+	json_t *m = index_model(pg.db, pg.u);
 	json_object_set_new(m, "waiting", json_boolean(req_bool(req, "waiting")));
 	json_object_set_new(m, "declined", json_boolean(req_bool(req, "declined")));
 	res_view(res, 200, "networks/index", m);
@@ -256,32 +159,27 @@ static int handle_networks_index(struct request *req, struct response *res)
  */
 static int handle_networks_create(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
-	struct arena *a = req_arena(req);
 	struct net_access acc;
-	net_access_none(u, &acc);
+	net_access_none(pg.u, &acc);
 	if (!policy_network_create(&acc))
-		return net_page_fail(req, res, ERR_FORBIDDEN);
-	json_t *errors = net_param_errors(req);
+		return page_fail(&pg, ERR_FORBIDDEN, NULL);
+	json_t *errors = page_errors(&pg);
 	const char *slug = NULL;
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_create(db, a, &acc, req_str(req, "name"), req_str(req, "description"),
+				      : net_create(pg.db, pg.a, &acc, req_str(req, "name"), req_str(req, "description"),
 						   req_str(req, "region"), req_bool(req, "is_public"), errors, &slug);
 	if (rc) {
-		json_t *m = index_model(db, u);
-		json_object_set_new(m, "form", details_form(req));
-		return net_form_fail(req, res, rc, errors, "networks/index", m, "network-");
+		json_t *m = index_model(pg.db, pg.u);
+		json_object_set_new(m, "form", details_form(&pg));
+		return page_form_fail(&pg, rc, errors, "networks/index", m, "network-");
 	}
 	json_decref(errors);
-	audit_record(db, u, req_client_ip(req), "network_created", json_pack("{s:s}", "network", slug));
-	net_redirect(res, a, "/networks/%s", slug);
-	return 0;
+	audit_record(pg.db, pg.u, req_client_ip(req), "network_created", json_pack("{s:s}", "network", slug));
+	return page_redirect(&pg, "/networks/%s", slug);
 }
 
 /* ---- a network's home page ---------------------------------------------- */
@@ -302,19 +200,19 @@ static int handle_network_home(struct request *req, struct response *res)
 	if (!policy_network_read(&pg.acc)) {
 		json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s, s:s+}, s:b, s:b}", "title", pg.net.name, "network",
 				      "slug", pg.net.slug, "name", pg.net.name, "description", pg.net.description, "url",
-				      "/networks/", pg.net.slug, "signed_in", pg.u != NULL, "asked_to_join",
+				      "/networks/", pg.net.slug, "signed_in", pg.p.u != NULL, "asked_to_join",
 				      policy_membership_answer(&pg.acc));
 		res_view(res, 200, "networks/public", m);
 		return 0;
 	}
 	json_t *schools = NULL, *roles = NULL, *themes = NULL, *news = NULL;
-	if ((rc = net_people(pg.db, &pg.acc, &schools)) || (rc = net_roles(pg.db, &pg.acc, &roles)) ||
-	    (rc = net_themes(pg.db, &pg.acc, &themes)) || (rc = net_whats_new(pg.db, &pg.acc, 12, &news))) {
+	if ((rc = net_people(pg.p.db, &pg.acc, &schools)) || (rc = net_roles(pg.p.db, &pg.acc, &roles)) ||
+	    (rc = net_themes(pg.p.db, &pg.acc, &themes)) || (rc = net_whats_new(pg.p.db, &pg.acc, 12, &news))) {
 		json_decref(schools);
 		json_decref(roles);
 		json_decref(themes);
 		json_decref(news);
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	}
 	json_t *m = net_page_model(&pg, NULL);
 	json_object_set_new(m, "has_schools", json_boolean(json_array_size(schools) > 0));
@@ -365,7 +263,7 @@ static int handle_network_edit(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_network_edit(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
 	res_view(res, 200, "networks/edit", edit_model(&pg));
 	return 0;
 }
@@ -381,19 +279,19 @@ static int handle_network_update(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_network_edit(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
-	json_t *errors = net_param_errors(req);
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
+	json_t *errors = page_errors(&pg.p);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_update(pg.db, pg.a, &pg.acc, req_str(req, "name"),
+				      : net_update(pg.p.db, pg.p.a, &pg.acc, req_str(req, "name"),
 						   req_str(req, "description"), req_str(req, "region"),
 						   req_bool(req, "is_public"), errors);
 	if (rc) {
 		json_t *m = edit_model(&pg);
-		json_object_set_new(m, "form", details_form(req));
-		return net_form_fail(req, res, rc, errors, "networks/edit", m, "network-");
+		json_object_set_new(m, "form", details_form(&pg.p));
+		return page_form_fail(&pg.p, rc, errors, "networks/edit", m, "network-");
 	}
 	json_decref(errors);
-	net_redirect(res, pg.a, "/networks/%s", pg.net.slug);
+	page_redirect(&pg.p, "/networks/%s", pg.net.slug);
 	return 0;
 }
 
@@ -409,7 +307,7 @@ static const struct param_spec themes_params[] = {
 static json_t *themes_model(const struct net_page *pg)
 {
 	json_t *m = net_page_model(pg, "Themes");
-	json_t *names = net_theme_names(pg->db, pg->net.id);
+	json_t *names = net_theme_names(pg->p.db, pg->net.id);
 	struct buf b = BUF_INIT;
 	size_t i;
 	json_t *n;
@@ -432,7 +330,7 @@ static int handle_network_themes(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_themes_edit(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
 	res_view(res, 200, "networks/themes", themes_model(&pg));
 	return 0;
 }
@@ -449,18 +347,18 @@ static int handle_network_themes_save(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_themes_edit(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
-	json_t *errors = net_param_errors(req);
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
+	json_t *errors = page_errors(&pg.p);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_themes_set(pg.db, pg.a, &pg.acc, req_str(req, "themes"), errors);
+				      : net_themes_set(pg.p.db, pg.p.a, &pg.acc, req_str(req, "themes"), errors);
 	if (rc) {
 		json_t *m = themes_model(&pg);
 		static const char *const fields[] = {"themes", NULL};
-		json_object_set_new(m, "form", form_values(req, fields));
-		return net_form_fail(req, res, rc, errors, "networks/themes", m, "themes-");
+		json_object_set_new(m, "form", page_values(&pg.p, fields));
+		return page_form_fail(&pg.p, rc, errors, "networks/themes", m, "themes-");
 	}
 	json_decref(errors);
-	net_redirect(res, pg.a, "/networks/%s", pg.net.slug);
+	page_redirect(&pg.p, "/networks/%s", pg.net.slug);
 	return 0;
 }
 
@@ -501,11 +399,11 @@ static int schools_model(struct request *req, const struct net_page *pg, const c
 {
 	*out = NULL;
 	json_t *members;
-	int rc = net_schools(pg->db, &pg->acc, &members);
+	int rc = net_schools(pg->p.db, &pg->acc, &members);
 	if (rc)
 		return rc;
 	json_t *asked = NULL;
-	if ((rc = net_schools_asked(pg->db, &pg->acc, &asked))) {
+	if ((rc = net_schools_asked(pg->p.db, &pg->acc, &asked))) {
 		json_decref(members);
 		return rc;
 	}
@@ -529,10 +427,10 @@ static int schools_model(struct request *req, const struct net_page *pg, const c
 	json_object_set_new(m, "query", json_pack("{s:s}", "q", q ? q : ""));
 	json_t *results = NULL;
 	int64_t urn;
-	if (q && str_to_int64(str_trim(pg->a, q), &urn) == 0) {
+	if (q && str_to_int64(str_trim(pg->p.a, q), &urn) == 0) {
 		json_t *s;
 		results = json_array();
-		if (urn > 0 && schools_profile(pg->db, urn, &s) == 0) {
+		if (urn > 0 && schools_profile(pg->p.db, urn, &s) == 0) {
 			json_array_append_new(results, json_pack("{s:O, s:O, s:O?, s:O?, s:O?}", "urn",
 								 json_object_get(s, "urn"), "name", json_object_get(s, "name"),
 								 "town", json_object_get(s, "town"), "phase_name",
@@ -544,13 +442,13 @@ static int schools_model(struct request *req, const struct net_page *pg, const c
 		struct search_query sq = {.status = "open", .pupils_min = -1, .pupils_max = -1, .fsm_min = NAN,
 					  .fsm_max = NAN, .page = 1, .per_page = 20};
 		int64_t total = 0;
-		if (search_fts_query(pg->a, q, &sq.fts) == 0 && search_run(pg->db, &sq, &results, &total) != 0)
+		if (search_fts_query(pg->p.a, q, &sq.fts) == 0 && search_run(pg->p.db, &sq, &results, &total) != 0)
 			results = NULL;
 	}
 	if (q) {
 		if (!results)
 			results = json_array();
-		mark_members(pg->db, pg->net.id, results);
+		mark_members(pg->p.db, pg->net.id, results);
 		json_object_set_new(m, "searched", json_true());
 		json_object_set_new(m, "has_results", json_boolean(json_array_size(results) > 0));
 		json_object_set_new(m, "results", results);
@@ -572,14 +470,14 @@ static int handle_network_schools(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_schools_manage(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
 	json_t *m;
 	if ((rc = schools_model(req, &pg, req_str(req, "q"), &m)))
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	int64_t added = req_int(req, "added", 0);
 	if (added) {
 		json_t *s;
-		if (net_school(pg.db, &pg.acc, added, &s) == 0)
+		if (net_school(pg.p.db, &pg.acc, added, &s) == 0)
 			json_object_set_new(m, "added", s);
 	}
 	int64_t asked = req_int(req, "asked", 0);
@@ -609,29 +507,29 @@ static int handle_network_school_add(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_schools_manage(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
-	json_t *errors = net_param_errors(req);
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
+	json_t *errors = page_errors(&pg.p);
 	int64_t urn = req_int(req, "urn", 0);
 	struct net_join_request rq = {.urn = urn, .first_lead_email = req_str(req, "email"), .net = &pg.net,
-				      .actor = pg.u, .ip = req_client_ip(req), .base_url = net_base_url(req)};
+				      .actor = pg.p.u, .ip = req_client_ip(req), .base_url = page_site_url(&pg.p)};
 	enum net_join how = NET_JOIN_MEMBER;
-	rc = json_object_size(errors) ? ERR_INVALID : net_school_add(pg.db, pg.a, &pg.acc, &rq, errors, &how);
+	rc = json_object_size(errors) ? ERR_INVALID : net_school_add(pg.p.db, pg.p.a, &pg.acc, &rq, errors, &how);
 	if (rc) {
 		json_t *m = NULL;
 		if ((rc == ERR_INVALID || rc == ERR_CONFLICT) && schools_model(req, &pg, NULL, &m) == 0) {
 			static const char *const fields[] = {"urn", "email", NULL};
-			json_object_set_new(m, "form", form_values(req, fields));
+			json_object_set_new(m, "form", page_values(&pg.p, fields));
 			/* A school without a lead: show the email field with the school named. */
 			if (json_object_get(errors, "email") && !req_has(req, "email"))
 				json_object_set_new(m, "needs_first_lead", json_true());
 		}
-		return net_form_fail(req, res, rc, errors, "networks/schools", m, "school-");
+		return page_form_fail(&pg.p, rc, errors, "networks/schools", m, "school-");
 	}
 	json_decref(errors);
 	if (how == NET_JOIN_MEMBER)
-		net_redirect(res, pg.a, "/networks/%s/schools?added=%lld", pg.net.slug, (long long)urn);
+		page_redirect(&pg.p, "/networks/%s/schools?added=%lld", pg.net.slug, (long long)urn);
 	else
-		net_redirect(res, pg.a, "/networks/%s/schools?asked=%lld", pg.net.slug, (long long)urn);
+		page_redirect(&pg.p, "/networks/%s/schools?asked=%lld", pg.net.slug, (long long)urn);
 	return 0;
 }
 
@@ -647,11 +545,11 @@ static int handle_network_school_remove(struct request *req, struct response *re
 	if (rc)
 		return rc;
 	int64_t urn = req_path_int(req, "urn");
-	if ((rc = net_school_remove(pg.db, &pg.acc, urn)))
-		return net_page_fail(req, res, rc);
-	audit_record(pg.db, pg.u, req_client_ip(req), "network_school_removed",
+	if ((rc = net_school_remove(pg.p.db, &pg.acc, urn)))
+		return page_fail(&pg.p, rc, NULL);
+	audit_record(pg.p.db, pg.p.u, req_client_ip(req), "network_school_removed",
 		     json_pack("{s:s, s:I}", "network", pg.net.slug, "school", (json_int_t)urn));
-	net_redirect(res, pg.a, "/networks/%s/schools", pg.net.slug);
+	page_redirect(&pg.p, "/networks/%s/schools", pg.net.slug);
 	return 0;
 }
 
@@ -681,7 +579,7 @@ static const struct param_spec steering_remove_params[] = {
 static int steering_model(const struct net_page *pg, json_t **out)
 {
 	json_t *roles;
-	int rc = net_roles(pg->db, &pg->acc, &roles);
+	int rc = net_roles(pg->p.db, &pg->acc, &roles);
 	if (rc)
 		return rc;
 	json_t *m = net_page_model(pg, "Coordinators and steering group");
@@ -705,10 +603,10 @@ static int handle_network_steering(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	if (!policy_steering_manage(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
 	json_t *m;
 	if ((rc = steering_model(&pg, &m)))
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	json_object_set_new(m, "sent", json_boolean(req_bool(req, "sent")));
 	res_view(res, 200, "networks/steering", m);
 	return 0;
@@ -727,25 +625,25 @@ static int handle_network_steering_add(struct request *req, struct response *res
 	if (rc)
 		return rc;
 	if (!policy_steering_manage(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
-	json_t *errors = net_param_errors(req);
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
+	json_t *errors = page_errors(&pg.p);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_role_invite(pg.db, pg.a, &pg.acc, &pg.net, pg.u, req_client_ip(req),
-							net_base_url(req), req_str(req, "email"), req_str(req, "role"), errors);
+				      : net_role_invite(pg.p.db, pg.p.a, &pg.acc, &pg.net, pg.p.u, req_client_ip(req),
+							page_site_url(&pg.p), req_str(req, "email"), req_str(req, "role"), errors);
 	if (rc) {
 		json_t *m = NULL;
 		if ((rc == ERR_INVALID || rc == ERR_CONFLICT) && steering_model(&pg, &m) == 0) {
 			static const char *const fields[] = {"email", "role", NULL};
-			json_t *f = form_values(req, fields);
+			json_t *f = page_values(&pg.p, fields);
 			json_object_set_new(f, str_eq(req_field(req, "role"), "coordinator") ? "role_coordinator"
 											      : "role_steering",
 					    json_true());
 			json_object_set_new(m, "form", f);
 		}
-		return net_form_fail(req, res, rc, errors, "networks/steering", m, "steering-");
+		return page_form_fail(&pg.p, rc, errors, "networks/steering", m, "steering-");
 	}
 	json_decref(errors);
-	net_redirect(res, pg.a, "/networks/%s/steering?sent=1", pg.net.slug);
+	page_redirect(&pg.p, "/networks/%s/steering?sent=1", pg.net.slug);
 	return 0;
 }
 
@@ -761,19 +659,19 @@ static int handle_network_steering_remove(struct request *req, struct response *
 	if (rc)
 		return rc;
 	if (!policy_steering_manage(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
 	if (!req_has(req, "role"))
 		return res_error(res, 400, "Say which role to take away: coordinator or steering.");
 	int64_t person = req_path_int(req, "person");
-	rc = net_role_remove(pg.db, &pg.acc, person, req_str(req, "role"));
+	rc = net_role_remove(pg.p.db, &pg.acc, person, req_str(req, "role"));
 	if (rc == ERR_CONFLICT)
 		return res_error(res, 409, "A network needs at least one coordinator: add another before "
 					   "this one steps down.");
 	if (rc)
-		return net_page_fail(req, res, rc);
-	audit_record_about(pg.db, pg.u, person, req_client_ip(req), "network_role_removed",
+		return page_fail(&pg.p, rc, NULL);
+	audit_record_about(pg.p.db, pg.p.u, person, req_client_ip(req), "network_role_removed",
 			   json_pack("{s:s, s:s}", "network", pg.net.slug, "role", req_str(req, "role")));
-	net_redirect(res, pg.a, "/networks/%s/steering", pg.net.slug);
+	page_redirect(&pg.p, "/networks/%s/steering", pg.net.slug);
 	return 0;
 }
 

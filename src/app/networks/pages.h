@@ -13,16 +13,15 @@
 #include <jansson.h>
 
 #include "app/networks/net.h"
+#include "app/page.h"
 #include "http/http.h"
 
 struct arena;
 struct db;
 
-/* One network page's context. */
+/* One network page's context: the page kit's, and the network with what the person may do there. */
 struct net_page {
-	struct db *db;         /* this thread's connection */
-	struct arena *a;       /* the request arena */
-	const struct user *u;  /* the signed-in person, NULL when anonymous */
+	struct page p;         /* the request, arena, database and person (app/page.h) */
 	struct network net;    /* the network of {slug} */
 	struct net_access acc; /* what the person may do there */
 };
@@ -35,30 +34,14 @@ enum net_need {
 };
 
 /*
- * Open the network of the request's {slug}. Returns 0, or a negative error
- * with the response set: anonymous visitors to anything not public are sent
- * to sign in; a network hidden from the person is a 404; a public network's
- * private pages are a 403 to outsiders.
+ * Open the page kit and the network of the request's {slug}. Returns 0, or
+ * a negative error with the response set: anonymous visitors to anything
+ * not public are sent to sign in; a network hidden from the person is a
+ * 404; a public network's private pages are a 403 to outsiders.
  */
 int net_page_open(struct request *req, struct response *res, enum net_need need, struct net_page *pg) WUR;
-/* The answer for a model function's refusal or failure (404, 403, 409, 500 …). */
-int net_page_fail(struct request *req, struct response *res, int rc);
 /* A page model with {title, network, can{…}} for pg (new reference). */
 json_t *net_page_model(const struct net_page *pg, const char *title);
-/* The request's invalid fields (with ROUTE_OWN_ERRORS) as a new object, empty when none. */
-json_t *net_param_errors(struct request *req);
-/*
- * Answer a form that did not pass: JSON gets problem+json with the field
- * errors; HTML gets tmpl rendered with model plus `errors` [{field, anchor,
- * message}] and `has_errors` (anchor = prefix + field, the input's id).
- * status 400 (or 409 for ERR_CONFLICT). Takes both references. Returns 0.
- */
-int net_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl,
-		  json_t *model, const char *prefix);
-/* Where links in emails point: TANDEM_BASE_URL, else this request's host; no trailing slash (arena). */
-const char *net_base_url(struct request *req);
-/* 303 See Other to an arena-formatted location. */
-void net_redirect(struct response *res, struct arena *a, const char *fmt, ...) FMT(3, 4);
 
 /* pages_school.c */
 int handle_net_school(struct request *req, struct response *res);

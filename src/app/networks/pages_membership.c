@@ -50,12 +50,12 @@ int handle_net_membership(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	json_t *rq = NULL;
-	if ((rc = net_membership_request(pg.db, &pg.acc, &rq))) {
+	if ((rc = net_membership_request(pg.p.db, &pg.acc, &rq))) {
 		if (pg.acc.school_member && pg.acc.role == SCHOOL_ROLE_LEAD)
 			return res_error(res, 409, "Your school is already a member of this network.");
 		if (rc == ERR_NOTFOUND && policy_network_read(&pg.acc))
 			return res_error(res, 404, "This network has not asked your school to join.");
-		return net_page_fail(req, res, rc == ERR_NOTFOUND ? net_deny(&pg.acc) : rc);
+		return page_fail(&pg.p, rc == ERR_NOTFOUND ? net_deny(&pg.acc) : rc, NULL);
 	}
 	json_t *m = net_page_model(&pg, "Join the network?");
 	json_object_set_new(m, "request", rq);
@@ -76,21 +76,19 @@ int handle_net_membership_answer(struct request *req, struct response *res)
 	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
 	if (rc)
 		return rc;
-	if (req_errors(req))
-		return res_error(res, 400, "Choose to accept or to decline.");
 	bool accept = str_eq(req_str(req, "answer"), "accept");
-	rc = net_membership_answer(pg.db, pg.a, &pg.acc, pg.u, req_client_ip(req), accept);
+	rc = net_membership_answer(pg.p.db, pg.p.a, &pg.acc, pg.p.u, req_client_ip(req), accept);
 	if (rc == ERR_CONFLICT)
 		return res_error(res, 409, "Your school is already a member of this network.");
 	if (rc == ERR_NOTFOUND && policy_network_see(&pg.acc))
 		return res_error(res, 404, "This network has not asked your school to join, or the request was "
 					   "withdrawn.");
 	if (rc)
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	if (accept)
-		net_redirect(res, pg.a, "/networks/%s?joined=1", pg.net.slug);
+		page_redirect(&pg.p, "/networks/%s?joined=1", pg.net.slug);
 	else
-		net_redirect(res, pg.a, "/networks?declined=1");
+		page_redirect(&pg.p, "/networks?declined=1");
 	return 0;
 }
 
@@ -106,12 +104,12 @@ int handle_net_school_withdraw(struct request *req, struct response *res)
 	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
 	if (rc)
 		return rc;
-	rc = net_school_ask_withdraw(pg.db, pg.a, &pg.acc, pg.u, req_client_ip(req), req_path_int(req, "urn"));
+	rc = net_school_ask_withdraw(pg.p.db, pg.p.a, &pg.acc, pg.p.u, req_client_ip(req), req_path_int(req, "urn"));
 	if (rc == ERR_NOTFOUND && policy_schools_manage(&pg.acc))
 		return res_error(res, 404, "There is no open request for that school to withdraw.");
 	if (rc)
-		return net_page_fail(req, res, rc);
-	net_redirect(res, pg.a, "/networks/%s/schools", pg.net.slug);
+		return page_fail(&pg.p, rc, NULL);
+	page_redirect(&pg.p, "/networks/%s/schools", pg.net.slug);
 	return 0;
 }
 
@@ -125,19 +123,15 @@ int handle_net_school_withdraw(struct request *req, struct response *res)
  */
 int handle_admin_leads(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
 	struct net_access acc;
-	net_access_none(u, &acc);
+	net_access_none(pg.u, &acc);
 	json_t *rows = NULL;
-	if ((rc = net_lead_requests(db, &acc, &rows)))
-		return rc == ERR_FORBIDDEN ? res_error(res, 403, "Only administrators confirm school leads.")
-					   : net_page_fail(req, res, rc);
+	if ((rc = net_lead_requests(pg.db, &acc, &rows)))
+		return page_fail(&pg, rc, rc == ERR_FORBIDDEN ? "Only administrators confirm school leads." : NULL);
 	json_t *m = json_pack("{s:s, s:o, s:b}", "title", "School leads to confirm", "requests", rows, "has_requests",
 			      json_array_size(rows) > 0);
 	const char *done = req_str(req, "done");
@@ -156,32 +150,26 @@ int handle_admin_leads(struct request *req, struct response *res)
  */
 int handle_admin_lead_decide(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
-	if (req_errors(req))
-		return res_error(res, 400, "Choose to approve or to refuse.");
 	struct net_access acc;
-	net_access_none(u, &acc);
+	net_access_none(pg.u, &acc);
 	bool approve = str_eq(req_str(req, "decision"), "approve");
-	rc = net_lead_request_decide(db, req_arena(req), &acc, u, req_client_ip(req), net_base_url(req),
+	rc = net_lead_request_decide(pg.db, pg.a, &acc, pg.u, req_client_ip(req), page_site_url(&pg),
 				     req_path_int(req, "id"), approve);
 	switch (rc) {
 	case 0:
-		net_redirect(res, req_arena(req), "/admin/leads?done=%s", approve ? "approve" : "refuse");
-		return 0;
+		return page_redirect(&pg, "/admin/leads?done=%s", approve ? "approve" : "refuse");
 	case ERR_FORBIDDEN:
-		return res_error(res, 403, "Only administrators confirm school leads.");
+		return page_fail(&pg, rc, "Only administrators confirm school leads.");
 	case ERR_NOTFOUND:
-		return res_error(res, 404, "There is no such request.");
+		return page_fail(&pg, rc, "There is no such request.");
 	case ERR_CONFLICT:
-		return res_error(res, 409, "This request was already decided, or the person has since joined "
-					   "another school.");
+		return page_fail(&pg, rc, "This request was already decided, or the person has since joined another "
+					  "school.");
 	default:
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg, rc, NULL);
 	}
 }

@@ -75,7 +75,7 @@ static int people_model(const struct net_page *pg, json_t *form, json_t **out)
 	*out = NULL;
 	json_t *schools = NULL, *invitations = NULL;
 	int rc;
-	if ((rc = net_people(pg->db, &pg->acc, &schools)) || (rc = net_invitations(pg->db, &pg->acc, &invitations))) {
+	if ((rc = net_people(pg->p.db, &pg->acc, &schools)) || (rc = net_invitations(pg->p.db, &pg->acc, &invitations))) {
 		json_decref(schools);
 		return rc;
 	}
@@ -92,7 +92,7 @@ static int people_model(const struct net_page *pg, json_t *form, json_t **out)
 		int64_t urn = json_integer_value(json_object_get(s, "urn"));
 		json_t *name = json_object_get(s, "name");
 		struct net_school_facts f;
-		net_school_facts_load(pg->db, pg->acc.network_id, urn, &f);
+		net_school_facts_load(pg->p.db, pg->acc.network_id, urn, &f);
 		if (policy_invite(&pg->acc, &f, SCHOOL_ROLE_LEAD))
 			json_array_append_new(invite_to, json_pack("{s:I, s:O, s:b}", "urn", (json_int_t)urn, "name", name,
 								   "selected", urn == chosen_urn));
@@ -119,11 +119,11 @@ static int people_model(const struct net_page *pg, json_t *form, json_t **out)
 	json_decref(schools);
 	/* Schools asked to join that nobody leads on Tandem: a coordinator may invite their first lead. */
 	json_t *asked = NULL;
-	if (policy_schools_manage(&pg->acc) && net_schools_asked(pg->db, &pg->acc, &asked) == 0) {
+	if (policy_schools_manage(&pg->acc) && net_schools_asked(pg->p.db, &pg->acc, &asked) == 0) {
 		json_array_foreach(asked, i, s)
 		{
 			struct net_school_facts f;
-			net_school_facts_load(pg->db, pg->acc.network_id, json_integer_value(json_object_get(s, "urn")), &f);
+			net_school_facts_load(pg->p.db, pg->acc.network_id, json_integer_value(json_object_get(s, "urn")), &f);
 			if (policy_invite(&pg->acc, &f, SCHOOL_ROLE_LEAD))
 				json_array_append_new(invite_to,
 						      json_pack("{s:I, s:O, s:b}", "urn", (json_int_t)f.urn, "name",
@@ -167,7 +167,7 @@ int handle_net_people(struct request *req, struct response *res)
 		return rc;
 	json_t *m;
 	if ((rc = people_model(&pg, NULL, &m)))
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	json_object_set_new(m, "sent", json_boolean(req_bool(req, "sent")));
 	res_view(res, 200, "networks/people", m);
 	return 0;
@@ -191,12 +191,12 @@ int handle_net_invite(struct request *req, struct response *res)
 		role = SCHOOL_ROLE_STAFF;
 	/* Nobody outside the network learns anything from the form's checks; staff are refused outright. */
 	if (!policy_network_read(&pg.acc))
-		return net_page_fail(req, res, net_deny(&pg.acc));
+		return page_fail(&pg.p, net_deny(&pg.acc), NULL);
 	if (!pg.acc.is_admin && !pg.acc.coordinator && pg.acc.role != SCHOOL_ROLE_LEAD)
-		return net_page_fail(req, res, ERR_FORBIDDEN);
-	json_t *errors = net_param_errors(req);
+		return page_fail(&pg.p, ERR_FORBIDDEN, NULL);
+	json_t *errors = page_errors(&pg.p);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_invite(pg.db, pg.a, &pg.acc, &pg.net, pg.u, req_client_ip(req), net_base_url(req),
+				      : net_invite(pg.p.db, pg.p.a, &pg.acc, &pg.net, pg.p.u, req_client_ip(req), page_site_url(&pg.p),
 						   req_str(req, "email"), urn, role, errors);
 	if (rc) {
 		static const char *const fields[] = {"email", "urn", "role", NULL};
@@ -207,10 +207,10 @@ int handle_net_invite(struct request *req, struct response *res)
 		if (rc == ERR_INVALID || rc == ERR_CONFLICT)
 			(void)people_model(&pg, form, &m);
 		json_decref(form);
-		return net_form_fail(req, res, rc, errors, "networks/people", m, "invite-");
+		return page_form_fail(&pg.p, rc, errors, "networks/people", m, "invite-");
 	}
 	json_decref(errors);
-	net_redirect(res, pg.a, "/networks/%s/people?sent=1", pg.net.slug);
+	page_redirect(&pg.p, "/networks/%s/people?sent=1", pg.net.slug);
 	return 0;
 }
 
@@ -224,9 +224,9 @@ int handle_net_invitation_revoke(struct request *req, struct response *res)
 	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
 	if (rc)
 		return rc;
-	if ((rc = net_invitation_revoke(pg.db, &pg.acc, req_path_int(req, "id"))))
-		return net_page_fail(req, res, rc);
-	net_redirect(res, pg.a, "/networks/%s/people", pg.net.slug);
+	if ((rc = net_invitation_revoke(pg.p.db, &pg.acc, req_path_int(req, "id"))))
+		return page_fail(&pg.p, rc, NULL);
+	page_redirect(&pg.p, "/networks/%s/people", pg.net.slug);
 	return 0;
 }
 
@@ -244,9 +244,9 @@ int handle_net_person_role(struct request *req, struct response *res)
 	enum school_role role;
 	if (school_role_parse(req_str(req, "role"), &role))
 		return res_error(res, 400, "Choose lead, staff or governor.");
-	if ((rc = net_person_set_role(pg.db, &pg.acc, pg.u, req_client_ip(req), req_path_int(req, "person"), role)))
-		return net_page_fail(req, res, rc);
-	net_redirect(res, pg.a, "/networks/%s/people", pg.net.slug);
+	if ((rc = net_person_set_role(pg.p.db, &pg.acc, pg.p.u, req_client_ip(req), req_path_int(req, "person"), role)))
+		return page_fail(&pg.p, rc, NULL);
+	page_redirect(&pg.p, "/networks/%s/people", pg.net.slug);
 	return 0;
 }
 
@@ -261,9 +261,9 @@ int handle_net_person_remove(struct request *req, struct response *res)
 	int rc = net_page_open(req, res, NET_NEED_USER, &pg);
 	if (rc)
 		return rc;
-	if ((rc = net_person_remove(pg.db, &pg.acc, pg.u, req_client_ip(req), req_path_int(req, "person"))))
-		return net_page_fail(req, res, rc);
-	net_redirect(res, pg.a, "/networks/%s/people", pg.net.slug);
+	if ((rc = net_person_remove(pg.p.db, &pg.acc, pg.p.u, req_client_ip(req), req_path_int(req, "person"))))
+		return page_fail(&pg.p, rc, NULL);
+	page_redirect(&pg.p, "/networks/%s/people", pg.net.slug);
 	return 0;
 }
 
@@ -339,18 +339,19 @@ static json_t *invitation_model(const struct net_invitation *inv, const struct u
  */
 int handle_invitation_show(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (rc)
+		return rc;
 	struct net_invitation inv;
-	int rc = net_invitation_find(db, req_arena(req), req_path_str(req, "token"), &inv);
+	rc = net_invitation_find(pg.db, pg.a, req_path_str(req, "token"), &inv);
 	if (rc == ERR_NOTFOUND)
 		return invitation_gone(res, NULL);
 	if (rc)
 		return rc;
 	if (!str_eq(inv.state, "pending"))
 		return invitation_gone(res, &inv);
-	json_t *m = invitation_model(&inv, accounts_user(req), NULL);
+	json_t *m = invitation_model(&inv, pg.u, NULL);
 	json_object_set_new(m, "token", json_string(req_path_str(req, "token")));
 	res_view(res, 200, "networks/invitation", m);
 	return 0;
@@ -370,23 +371,23 @@ int handle_invitation_show(struct request *req, struct response *res)
  */
 int handle_invitation_accept(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
-	struct arena *a = req_arena(req);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (rc)
+		return rc;
 	const char *token = req_path_str(req, "token");
-	const struct user *u = accounts_user(req);
+	const struct user *u = pg.u;
 	struct net_invitation inv;
 	struct net_acceptance done;
-	json_t *errors = net_param_errors(req);
-	int rc = net_invitation_find(db, a, token, &inv);
+	json_t *errors = page_errors(&pg);
+	rc = net_invitation_find(pg.db, pg.a, token, &inv);
 	if (rc == 0 && !str_eq(inv.state, "pending"))
 		rc = ERR_CONFLICT;
 	if (rc == 0 && json_object_size(errors) && !inv.has_account)
 		rc = ERR_INVALID;
 	if (rc == 0) {
 		json_object_clear(errors);
-		rc = net_invitation_accept(db, a, token, u, req_str(req, "name"), req_str(req, "password"),
+		rc = net_invitation_accept(pg.db, pg.a, token, u, req_str(req, "name"), req_str(req, "password"),
 					   req_client_ip(req), &inv, &done, errors);
 	}
 	if (rc == ERR_NOTFOUND || rc == ERR_CONFLICT) {
@@ -394,14 +395,13 @@ int handle_invitation_accept(struct request *req, struct response *res)
 		return invitation_gone(res, rc == ERR_NOTFOUND ? NULL : &inv);
 	}
 	if (rc == ERR_INVALID || rc == ERR_UNAUTH || rc == ERR_FORBIDDEN) {
-		json_t *form = json_object();
-		if (req_field(req, "name"))
-			json_object_set_new(form, "name", json_string(req_field(req, "name")));
+		static const char *const typed[] = {"name", NULL};
+		json_t *form = page_values(&pg, typed); /* never the password */
 		json_t *m = invitation_model(&inv, u, form);
 		json_object_set_new(m, "token", json_string(token));
 		json_decref(form);
 		if (rc == ERR_INVALID)
-			return net_form_fail(req, res, rc, errors, "networks/invitation", m, "accept-");
+			return page_form_fail(&pg, rc, errors, "networks/invitation", m, "accept-");
 		json_decref(errors);
 		int status = rc == ERR_UNAUTH ? 401 : 403;
 		const char *why = rc == ERR_UNAUTH ? "This address already has a Tandem account: sign in with it, then accept."
@@ -418,15 +418,13 @@ int handle_invitation_accept(struct request *req, struct response *res)
 	if (!u || u->id != done.person_id) {
 		if (accounts_start_session(req, res, done.person_id) != 0) {
 			/* The account exists; signing in by hand still works. */
-			net_redirect(res, a, "/sign-in?next=/networks/%s", inv.network_slug);
-			return 0;
+			return page_redirect(&pg, "/sign-in?next=/networks/%s", inv.network_slug);
 		}
 	}
 	if (done.outcome == NET_ACCEPTED_WAITING)
-		net_redirect(res, a, "/networks?waiting=1");
-	else if (done.domain)
-		net_redirect(res, a, "/networks/%s?lead_domain=%s", inv.network_slug, done.domain);
-	else
-		net_redirect(res, a, "/networks/%s", inv.network_slug);
+		return page_redirect(&pg, "/networks?waiting=1");
+	if (done.domain)
+		return page_redirect(&pg, "/networks/%s?lead_domain=%s", inv.network_slug, done.domain);
+	return page_redirect(&pg, "/networks/%s", inv.network_slug);
 	return 0;
 }

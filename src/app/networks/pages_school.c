@@ -113,7 +113,7 @@ static json_t *item_form(const struct net_page *pg, json_t *people, bool is_need
 {
 	const char *theme = json_string_value(json_object_get(form, "theme"));
 	json_t *f = json_deep_copy(form);
-	json_object_set_new(f, "themes", theme_options(pg->db, pg->net.id, theme));
+	json_object_set_new(f, "themes", theme_options(pg->p.db, pg->net.id, theme));
 	if (is_need)
 		json_object_set_new(f, "priorities",
 				    priority_options(json_string_value(json_object_get(form, "priority"))));
@@ -132,9 +132,9 @@ static int school_model(const struct net_page *pg, int64_t urn, json_t *strength
 	*out = NULL;
 	json_t *school = NULL, *people = NULL, *profile = NULL;
 	int rc;
-	if ((rc = net_school(pg->db, &pg->acc, urn, &school)) ||
-	    (rc = net_school_people(pg->db, &pg->acc, urn, &people)) ||
-	    (rc = net_profile(pg->db, &pg->acc, urn, &profile))) {
+	if ((rc = net_school(pg->p.db, &pg->acc, urn, &school)) ||
+	    (rc = net_school_people(pg->p.db, &pg->acc, urn, &people)) ||
+	    (rc = net_profile(pg->p.db, &pg->acc, urn, &profile))) {
 		json_decref(school);
 		json_decref(people);
 		return rc;
@@ -147,7 +147,7 @@ static int school_model(const struct net_page *pg, int64_t urn, json_t *strength
 	json_object_set_new(m, "has_strengths", json_boolean(json_array_size(json_object_get(profile, "strengths")) > 0));
 	json_object_set_new(m, "has_needs", json_boolean(json_array_size(json_object_get(profile, "needs")) > 0));
 	json_decref(profile);
-	bool can_edit = net_profile_check_edit(pg->db, &pg->acc, urn) == 0;
+	bool can_edit = net_profile_check_edit(pg->p.db, &pg->acc, urn) == 0;
 	json_object_set_new(m, "can_edit_profile", json_boolean(can_edit));
 	if (can_edit) {
 		json_t *empty = json_object();
@@ -173,7 +173,7 @@ int handle_net_school(struct request *req, struct response *res)
 		return rc;
 	json_t *m;
 	if ((rc = school_model(&pg, req_path_int(req, "urn"), NULL, NULL, &m)))
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	res_view(res, 200, "networks/school", m);
 	return 0;
 }
@@ -204,22 +204,22 @@ static int item_add(struct request *req, struct response *res, bool is_need)
 	if (rc)
 		return rc;
 	int64_t urn = req_path_int(req, "urn");
-	if ((rc = net_profile_check_edit(pg.db, &pg.acc, urn)))
-		return net_page_fail(req, res, rc);
-	json_t *errors = net_param_errors(req);
+	if ((rc = net_profile_check_edit(pg.p.db, &pg.acc, urn)))
+		return page_fail(&pg.p, rc, NULL);
+	json_t *errors = page_errors(&pg.p);
 	struct net_item it;
 	item_from_request(req, is_need, &it);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_item_save(pg.db, pg.a, &pg.acc, urn, is_need, 0, &it, errors, NULL);
+				      : net_item_save(pg.p.db, pg.p.a, &pg.acc, urn, is_need, 0, &it, errors, NULL);
 	if (rc) {
 		json_t *form = form_of(req, is_need ? need_fields : strength_fields), *m = NULL;
 		if (rc == ERR_INVALID && school_model(&pg, urn, is_need ? NULL : form, is_need ? form : NULL, &m) == 0)
 			json_object_set_new(m, is_need ? "focus_need" : "focus_strength", json_true());
 		json_decref(form);
-		return net_form_fail(req, res, rc, errors, "networks/school", m, is_need ? "need-" : "strength-");
+		return page_form_fail(&pg.p, rc, errors, "networks/school", m, is_need ? "need-" : "strength-");
 	}
 	json_decref(errors);
-	net_redirect(res, pg.a, "/networks/%s/schools/%lld#%s", pg.net.slug, (long long)urn,
+	page_redirect(&pg.p, "/networks/%s/schools/%lld#%s", pg.net.slug, (long long)urn,
 		     is_need ? "needs" : "strengths");
 	return 0;
 }
@@ -230,9 +230,9 @@ static int item_model(const struct net_page *pg, int64_t urn, bool is_need, int6
 	*out = NULL;
 	json_t *item = NULL, *school = NULL, *people = NULL;
 	int rc;
-	if ((rc = net_item_get(pg->db, &pg->acc, urn, is_need, id, &item)) ||
-	    (rc = net_school(pg->db, &pg->acc, urn, &school)) ||
-	    (rc = net_school_people(pg->db, &pg->acc, urn, &people))) {
+	if ((rc = net_item_get(pg->p.db, &pg->acc, urn, is_need, id, &item)) ||
+	    (rc = net_school(pg->p.db, &pg->acc, urn, &school)) ||
+	    (rc = net_school_people(pg->p.db, &pg->acc, urn, &people))) {
 		json_decref(item);
 		json_decref(school);
 		return rc;
@@ -269,11 +269,11 @@ static int item_edit(struct request *req, struct response *res, bool is_need)
 	if (rc)
 		return rc;
 	int64_t urn = req_path_int(req, "urn");
-	if ((rc = net_profile_check_edit(pg.db, &pg.acc, urn)))
-		return net_page_fail(req, res, rc);
+	if ((rc = net_profile_check_edit(pg.p.db, &pg.acc, urn)))
+		return page_fail(&pg.p, rc, NULL);
 	json_t *m;
 	if ((rc = item_model(&pg, urn, is_need, req_path_int(req, "id"), NULL, &m)))
-		return net_page_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	res_view(res, 200, "networks/item", m);
 	return 0;
 }
@@ -290,22 +290,22 @@ static int item_update(struct request *req, struct response *res, bool is_need)
 	if (rc)
 		return rc;
 	int64_t urn = req_path_int(req, "urn"), id = req_path_int(req, "id");
-	if ((rc = net_profile_check_edit(pg.db, &pg.acc, urn)))
-		return net_page_fail(req, res, rc);
-	json_t *errors = net_param_errors(req);
+	if ((rc = net_profile_check_edit(pg.p.db, &pg.acc, urn)))
+		return page_fail(&pg.p, rc, NULL);
+	json_t *errors = page_errors(&pg.p);
 	struct net_item it;
 	item_from_request(req, is_need, &it);
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : net_item_save(pg.db, pg.a, &pg.acc, urn, is_need, id, &it, errors, NULL);
+				      : net_item_save(pg.p.db, pg.p.a, &pg.acc, urn, is_need, id, &it, errors, NULL);
 	if (rc) {
 		json_t *form = form_of(req, is_need ? need_fields : strength_fields), *m = NULL;
 		if (rc == ERR_INVALID)
 			(void)item_model(&pg, urn, is_need, id, form, &m);
 		json_decref(form);
-		return net_form_fail(req, res, rc, errors, "networks/item", m, "item-");
+		return page_form_fail(&pg.p, rc, errors, "networks/item", m, "item-");
 	}
 	json_decref(errors);
-	net_redirect(res, pg.a, "/networks/%s/schools/%lld#%s", pg.net.slug, (long long)urn,
+	page_redirect(&pg.p, "/networks/%s/schools/%lld#%s", pg.net.slug, (long long)urn,
 		     is_need ? "needs" : "strengths");
 	return 0;
 }
@@ -322,9 +322,9 @@ static int item_delete(struct request *req, struct response *res, bool is_need)
 	if (rc)
 		return rc;
 	int64_t urn = req_path_int(req, "urn");
-	if ((rc = net_item_delete(pg.db, &pg.acc, urn, is_need, req_path_int(req, "id"))))
-		return net_page_fail(req, res, rc);
-	net_redirect(res, pg.a, "/networks/%s/schools/%lld#%s", pg.net.slug, (long long)urn,
+	if ((rc = net_item_delete(pg.p.db, &pg.acc, urn, is_need, req_path_int(req, "id"))))
+		return page_fail(&pg.p, rc, NULL);
+	page_redirect(&pg.p, "/networks/%s/schools/%lld#%s", pg.net.slug, (long long)urn,
 		     is_need ? "needs" : "strengths");
 	return 0;
 }
@@ -343,24 +343,24 @@ static int item_search(struct request *req, struct response *res, bool is_need)
 		return rc;
 	const char *theme = req_str(req, "theme"), *q = req_str(req, "q");
 	json_t *results;
-	if ((rc = net_item_search(pg.db, pg.a, &pg.acc, is_need, theme, q, &results)))
-		return net_page_fail(req, res, rc);
+	if ((rc = net_item_search(pg.p.db, pg.p.a, &pg.acc, is_need, theme, q, &results)))
+		return page_fail(&pg.p, rc, NULL);
 	int64_t theme_id;
-	bool known = !theme || net_theme_find(pg.db, pg.net.id, theme, &theme_id) == 0;
+	bool known = !theme || net_theme_find(pg.p.db, pg.net.id, theme, &theme_id) == 0;
 	const char *title;
 	if (is_need)
-		title = theme ? arena_printf(pg.a, "Who needs help with %s", theme) : "Needs across the network";
+		title = theme ? arena_printf(pg.p.a, "Who needs help with %s", theme) : "Needs across the network";
 	else
-		title = theme ? arena_printf(pg.a, "Who is strong in %s", theme) : "Strengths across the network";
+		title = theme ? arena_printf(pg.p.a, "Who is strong in %s", theme) : "Strengths across the network";
 	/* A lead of a member school may ask the other schools found for an introduction. */
-	if (pg.u && pg.u->role == SCHOOL_ROLE_LEAD && pg.u->school_urn > 0 &&
-	    net_has_school(pg.db, pg.net.id, pg.u->school_urn)) {
+	if (pg.p.u && pg.p.u->role == SCHOOL_ROLE_LEAD && pg.p.u->school_urn > 0 &&
+	    net_has_school(pg.p.db, pg.net.id, pg.p.u->school_urn)) {
 		size_t i;
 		json_t *r;
 		json_array_foreach(results, i, r)
 		{
 			int64_t urn = json_integer_value(json_object_get(r, "urn"));
-			if (urn > 0 && urn != pg.u->school_urn)
+			if (urn > 0 && urn != pg.p.u->school_urn)
 				json_object_set_new(r, "ask_url", json_sprintf("/introductions/new?to=%lld", (long long)urn));
 		}
 	}
@@ -371,7 +371,7 @@ static int item_search(struct request *req, struct response *res, bool is_need)
 	json_object_set_new(m, "is_need", json_boolean(is_need));
 	json_object_set_new(m, "kind", json_string(is_need ? "needs" : "strengths"));
 	json_object_set_new(m, "query", json_pack("{s:s, s:s}", "theme", theme ? theme : "", "q", q ? q : ""));
-	json_object_set_new(m, "themes", theme_options(pg.db, pg.net.id, theme));
+	json_object_set_new(m, "themes", theme_options(pg.p.db, pg.net.id, theme));
 	json_object_set_new(m, "theme_known", json_boolean(known));
 	res_view(res, 200, "networks/search", m);
 	return 0;
