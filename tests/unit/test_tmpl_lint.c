@@ -8,7 +8,8 @@
  *
  * Raw tags are found with the engine's own parser (tmpl_walk_raw), so
  * set-delimiter tags, comments and every other tag form are read exactly as
- * the renderer reads them. No templates (or no folder) is a pass.
+ * the renderer reads them. A missing templates folder, or one with no
+ * templates, is a failure: a lint that checks nothing must not pass.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -94,11 +95,11 @@ static void lint_templates(void)
 	nfiles = 0;
 	templates_dir(dir, sizeof(dir));
 	root_len = strlen(dir);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		print_message("# no templates folder at %s: nothing to check\n", dir);
-		return;
-	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		fail_msg("no templates folder at %s: the lint would check nothing", dir);
 	assert_int_equal(nftw(dir, lint_file, 16, FTW_PHYS), 0);
+	if (nfiles == 0)
+		fail_msg("no templates under %s: the lint would check nothing", dir);
 	print_message("# %zu templates checked\n", nfiles);
 }
 
@@ -114,10 +115,8 @@ static void the_whole_templates_folder_loads_as_one_set(void **state)
 	char dir[4096], err[512];
 	struct stat st;
 	templates_dir(dir, sizeof(dir));
-	if (stat(dir, &st) != 0) {
-		print_message("# no templates folder at %s: nothing to load\n", dir);
-		return;
-	}
+	if (stat(dir, &st) != 0)
+		fail_msg("no templates folder at %s", dir);
 	struct tmpl_set *set = tmpl_set_new();
 	int rc = tmpl_set_load_dir(set, dir, err, sizeof(err));
 	tmpl_set_free(set);
