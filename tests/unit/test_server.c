@@ -783,6 +783,18 @@ static void a_field_given_twice_is_a_400_naming_it_on_every_route(void **state)
 	char *r = get("/undeclared?x=1&x=2", ACCEPT_JSON);
 	assert_int_equal(status_of(r), 400);
 	free(r);
+	char q[256];
+	char name[101];
+	memset(name, 'n', 100);
+	name[100] = '\0';
+	snprintf(q, sizeof(q), "/undeclared?%s=1&%s=2", name, name);
+	r = get(q, ACCEPT_JSON);
+	assert_int_equal(status_of(r), 400);
+	json_t *p = json_of(r);
+	assert_string_equal(json_string_value(json_object_get(p, "detail")),
+			    "A field was given more than once; send each once.");
+	json_decref(p);
+	free(r);
 	r = post("/typed", "application/x-www-form-urlencoded", "tag=a&tag=b", ACCEPT_JSON);
 	assert_int_equal(status_of(r), 200); /* PARAM_MULTI */
 	free(r);
