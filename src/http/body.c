@@ -4,7 +4,8 @@
  * pieces across several callbacks, so the pieces are appended (to the
  * request arena, or to a temporary file for ROUTE_RAW_BODY uploads) and
  * only parsed once the upload is complete: urlencoded forms with form.c,
- * JSON with jansson. Limits are enforced twice: on the declared
+ * JSON with jansson; any other body is refused with a 415 that names the
+ * two accepted types. Limits are enforced twice: on the declared
  * Content-Length before reading anything, and on the bytes actually
  * received (chunked uploads declare no length).
  */

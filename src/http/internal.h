@@ -129,8 +129,8 @@ void response_add_security_headers(struct MHD_Response *r, const struct response
 void body_append(struct request *req, const char *data, size_t n);
 /*
  * Check a request's body headers before reading (body.c): Content-Length
- * against the limit (413), Content-Type for routes with body parameters
- * (415). Returns 0, or an HTTP status with *detail set for the error.
+ * against the limit (413), and that a body a route would parse is a form or
+ * JSON (415 otherwise, on every route without ROUTE_RAW_BODY). Returns 0, or an HTTP status with *detail set for the error.
  */
 int body_precheck(struct request *req, const char **detail);
 /*

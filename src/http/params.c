@@ -157,13 +157,36 @@ static bool out_of_range(const struct param_spec *spec, int64_t v)
 	return hundredths_above(v, spec->max);
 }
 
+/*
+ * Numbers zero-padded to their widths and joined by sep ("2026-12-06",
+ * "16:00"), in the arena; without printf, as every dated form goes through it.
+ */
+static const char *digits_text(struct arena *a, const int *nums, const int *widths, size_t n,
+			       char sep)
+{
+	size_t len = n - 1;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)widths[i];
+	char *out = arena_alloc(a, len + 1), *p = out;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = sep;
+		int v = nums[i];
+		for (int k = widths[i] - 1; k >= 0; k--, v /= 10)
+			p[k] = (char)('0' + v % 10);
+		p += widths[i];
+	}
+	*p = '\0';
+	return out;
+}
+
 static const char *check_date(struct arena *a, const char *label, const char *value,
 			      struct param_value *pv)
 {
 	struct input_date dt;
 	switch (input_date(value, &dt)) {
 	case INPUT_OK:
-		pv->text = arena_printf(a, "%04d-%02d-%02d", dt.y, dt.m, dt.d);
+		pv->text = digits_text(a, (int[]){dt.y, dt.m, dt.d}, (int[]){4, 2, 2}, 3, '-');
 		pv->i = input_days_since_epoch(&dt);
 		return NULL;
 	case INPUT_NO_SUCH_DAY:
@@ -186,7 +209,7 @@ static const char *check_time(struct arena *a, const char *label, const char *va
 	int minutes;
 	if (input_time(value, &minutes) != INPUT_OK)
 		return arena_printf(a, "%s must be a time of day, like 09:30 or 4pm", label);
-	pv->text = arena_printf(a, "%02d:%02d", minutes / 60, minutes % 60);
+	pv->text = digits_text(a, (int[]){minutes / 60, minutes % 60}, (int[]){2, 2}, 2, ':');
 	pv->i = minutes;
 	return NULL;
 }
@@ -607,6 +630,17 @@ static const char *find_repeated(struct arena *a, const struct param_spec *specs
 		n++;
 	if (n < 2)
 		return NULL;
+	if (n <= 16) {
+		/* Few fields (most forms): compare each with the later ones, no sorting. */
+		for (const struct form_field *f = fields; f; f = f->next)
+			for (const struct form_field *g = f->next; g; g = g->next)
+				if (strcmp(f->name, g->name) == 0) {
+					if (!may_repeat(specs, f->name))
+						return f->name;
+					break;
+				}
+		return NULL;
+	}
 	struct seen *all = arena_calloc(a, n, sizeof(*all));
 	n = 0;
 	for (const struct form_field *f = fields; f; f = f->next, n++)

@@ -139,7 +139,8 @@ double req_num(const struct request *req, const char *name, double dflt)
 	const struct param_value *v = params_find(&req->params, name);
 	if (!v || !v->present)
 		return dflt;
-	if (v->spec->type == PARAM_INT || v->spec->type == PARAM_NUMBER)
+	if (v->spec->type == PARAM_INT || v->spec->type == PARAM_NUMBER ||
+	    v->spec->type == PARAM_DECIMAL || v->spec->type == PARAM_HOURS)
 		return v->d;
 	double out;
 	return str_to_double(v->values[0], &out) == 0 ? out : dflt;

@@ -405,10 +405,14 @@ static enum MHD_Result request_finish(struct request *req)
 		res_field_error(res, req->params.repeated,
 				json_string_value(json_object_get(req->params.errors,
 								  req->params.repeated)));
+		const char *name = req->params.repeated;
 		return response_fail(req, 400,
-				     arena_printf(req->arena,
-						  "The field %s was given more than once; send it once.",
-						  req->params.repeated));
+				     strlen(name) <= 64
+					     ? arena_printf(req->arena,
+							    "The field %s was given more than once; "
+							    "send it once.",
+							    name)
+					     : "A field was given more than once; send each once.");
 	}
 	if (req->params.errors && !(rt->flags & ROUTE_OWN_ERRORS)) {
 		const char *field;

@@ -611,6 +611,18 @@ static void an_undeclared_field_given_twice_is_noted_as_repeated(void **state)
 	assert_null(p.errors);
 }
 
+static void a_repeated_field_among_many_is_found_too(void **state)
+{
+	char q[512] = "q_1_note=a&q_1_note=b";
+	for (int i = 0; i < 30; i++)
+		snprintf(q + strlen(q), sizeof(q) - strlen(q), "&f%d=1", i);
+	struct params p = run_typed(state, q);
+	assert_null(p.repeated);
+	snprintf(q + strlen(q), sizeof(q) - strlen(q), "&f29=2&f3=2");
+	p = run_typed(state, q);
+	assert_string_equal(p.repeated, "f3"); /* the earliest in the form */
+}
+
 static void json_numbers_reach_every_typed_parameter(void **state)
 {
 	struct params p = run_typed_json(state, "{\"budget\": 1500.5, \"hours\": 6, \"count\": 3, "
@@ -726,6 +738,7 @@ int main(void)
 		T(a_pattern_field_may_repeat_only_when_multi),
 		T(a_repeated_field_is_refused_even_when_one_copy_is_empty),
 		T(an_undeclared_field_given_twice_is_noted_as_repeated),
+		T(a_repeated_field_among_many_is_found_too),
 		T(json_numbers_reach_every_typed_parameter),
 		T(json_pattern_fields_are_checked_like_form_fields),
 		T(what_was_typed_is_kept_valid_or_not),

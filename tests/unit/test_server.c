@@ -216,10 +216,11 @@ static int api_typed(struct request *req, struct response *res)
 	const char *field;
 	int64_t urn;
 	for (size_t i = 0; (field = req_each(req, "hours_{urn}", i, &urn)); i++)
-		json_array_append_new(each, json_pack("{s:s, s:I, s:b, s:I}", "field", field, "urn",
+		json_array_append_new(each, json_pack("{s:s, s:I, s:b, s:I, s:f}", "field", field, "urn",
 						      (json_int_t)urn, "given", req_has(req, field),
 						      "hundredths",
-						      (json_int_t)req_hundredths(req, field, -1)));
+						      (json_int_t)req_hundredths(req, field, -1),
+						      "hours", req_num(req, field, -1)));
 	const char *start = req_str(req, "starts_at"), *day = req_str(req, "held_on");
 	res_json(res, 200,
 		 json_pack("{s:o, s:s, s:s, s:I, s:I, s:b, s:o}", "each", each, "starts_at",
@@ -717,6 +718,7 @@ static void typed_values_reach_the_handler_in_normal_form(void **state)
 	assert_false(json_is_true(json_object_get(first, "given")));
 	assert_int_equal(json_integer_value(json_object_get(last, "urn")), 107897);
 	assert_int_equal(json_integer_value(json_object_get(last, "hundredths")), 150);
+	assert_true(json_real_value(json_object_get(last, "hours")) == 1.5);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(each, 1), "hundredths")), 600);
 	assert_string_equal(json_string_value(json_object_get(b, "starts_at")), "16:00");
 	assert_string_equal(json_string_value(json_object_get(b, "held_on")), "2026-12-06");
@@ -805,6 +807,18 @@ static void a_field_given_twice_is_a_400_naming_it_on_every_route(void **state)
 	}
 	char *r = get("/undeclared?x=1&x=2", ACCEPT_JSON);
 	assert_int_equal(status_of(r), 400);
+	free(r);
+	char q[256];
+	char name[101];
+	memset(name, 'n', 100);
+	name[100] = '\0';
+	snprintf(q, sizeof(q), "/undeclared?%s=1&%s=2", name, name);
+	r = get(q, ACCEPT_JSON);
+	assert_int_equal(status_of(r), 400);
+	json_t *p = json_of(r);
+	assert_string_equal(json_string_value(json_object_get(p, "detail")),
+			    "A field was given more than once; send each once.");
+	json_decref(p);
 	free(r);
 	r = post("/typed", "application/x-www-form-urlencoded", "tag=a&tag=b", ACCEPT_JSON);
 	assert_int_equal(status_of(r), 200); /* PARAM_MULTI */
