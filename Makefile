@@ -11,6 +11,7 @@ FUZZ_BUILD := build/fuzz
 DB ?= var/tandem.db
 LISTEN ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
 .PHONY: demo test build fuzz bench clean
 
@@ -37,7 +38,7 @@ fuzz:
 	@test -f $(FUZZ_BUILD)/build.ninja || CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=true -Dtests=false -Dc_args=-fsanitize=fuzzer-no-link \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(FUZZ_BUILD) >/dev/null
-	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	@scripts/fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench:
 	@scripts/bootstrap bench

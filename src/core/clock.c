@@ -9,6 +9,7 @@
 #include "core/clock.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,44 +57,78 @@ int clock_init_from_env(void)
 	return 0;
 }
 
-void clock_format_iso(int64_t t, char *out, size_t size)
+/*
+ * t as a UTC calendar time in *tm. False when t is beyond the years a
+ * struct tm can hold (about two billion years either way): gmtime_r fails
+ * and would leave *tm unset.
+ */
+static bool utc_tm(int64_t t, struct tm *tm)
 {
 	time_t tt = (time_t)t;
+	return (int64_t)tt == t && gmtime_r(&tt, tm) != NULL;
+}
+
+/* The texts format_utc writes. */
+enum utc_text { UTC_ISO, UTC_DATE, UTC_HHMM };
+
+/* t as text into out, or "" when t has no calendar time or the text does not fit. */
+static void format_utc(int64_t t, enum utc_text what, char *out, size_t size)
+{
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	size_t n = 0;
+	if (!size)
+		return;
+	if (utc_tm(t, &tm)) {
+		switch (what) {
+		case UTC_ISO:
+			n = strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			break;
+		case UTC_DATE:
+			n = strftime(out, size, "%Y-%m-%d", &tm);
+			break;
+		case UTC_HHMM:
+			n = strftime(out, size, "%H:%M", &tm);
+			break;
+		}
+	}
+	if (n == 0)
+		out[0] = '\0';
+}
+
+void clock_format_iso(int64_t t, char *out, size_t size)
+{
+	format_utc(t, UTC_ISO, out, size);
 }
 
 void clock_format_date(int64_t t, char *out, size_t size)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, size, "%Y-%m-%d", &tm);
+	format_utc(t, UTC_DATE, out, size);
 }
 
-/* 01:00 UTC on the last Sunday of month mon (0-based) of year: when UK clocks change. */
-static int64_t last_sunday_1am(int year, int mon)
+/* 01:00 UTC on the last Sunday of month mon (0-based) of tm_year (years since 1900). */
+static int64_t last_sunday_1am(int tm_year, int mon)
 {
-	struct tm tm = {.tm_year = year - 1900, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1};
+	struct tm tm = {.tm_year = tm_year, .tm_mon = mon, .tm_mday = 31, .tm_hour = 1};
 	time_t t = timegm(&tm);
 	struct tm w;
-	gmtime_r(&t, &w);
+	if (!utc_tm((int64_t)t, &w))
+		return (int64_t)t;
 	return (int64_t)t - (int64_t)w.tm_wday * 86400;
 }
 
 int64_t clock_uk_offset(int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	int year = tm.tm_year + 1900;
-	return t >= last_sunday_1am(year, 2) && t < last_sunday_1am(year, 9) ? 3600 : 0;
+	if (!utc_tm(t, &tm))
+		return 0;
+	return t >= last_sunday_1am(tm.tm_year, 2) && t < last_sunday_1am(tm.tm_year, 9) ? 3600 : 0;
 }
 
 int64_t clock_uk_to_utc(int64_t local)
 {
 	/* Summer time when the instant an hour earlier is in summer time; otherwise GMT. */
+	if (local < INT64_MIN + 3600)
+		return local; /* no hour earlier: far outside summer time anyway */
 	return clock_uk_offset(local - 3600) ? local - 3600 : local;
 }
 
@@ -114,31 +149,35 @@ static const char *const uk_months[12] = {"January", "February", "March",     "A
 
 void clock_format_uk(int64_t t, int with_time, char *out, size_t size)
 {
-	int64_t offset = clock_uk_offset(t);
-	time_t tt = (time_t)(t + offset);
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	int64_t off = clock_uk_offset(t); /* 3600 only for instants far from INT64_MAX */
+	if (!size)
+		return;
+	if (!utc_tm(t + off, &tm)) {
+		out[0] = '\0';
+		return;
+	}
+	long year = (long)tm.tm_year + 1900;
 	if (with_time) {
+		/* In the hour the clocks repeat in October, say which of the two it is. */
 		int64_t first;
 		const char *zone = "";
-		if (clock_uk_resolve(t + offset, &first) == CLOCK_UK_TWICE)
-			zone = offset ? " BST" : " GMT";
-		snprintf(out, size, "%d %s %d, %02d:%02d%s", tm.tm_mday, uk_months[tm.tm_mon], tm.tm_year + 1900,
-			 tm.tm_hour, tm.tm_min, zone);
+		if (clock_uk_resolve(t + off, &first) == CLOCK_UK_TWICE)
+			zone = off ? " BST" : " GMT";
+		snprintf(out, size, "%d %s %ld, %02d:%02d%s", tm.tm_mday, uk_months[tm.tm_mon], year, tm.tm_hour,
+			 tm.tm_min, zone);
 	} else {
-		snprintf(out, size, "%d %s %d", tm.tm_mday, uk_months[tm.tm_mon], tm.tm_year + 1900);
+		snprintf(out, size, "%d %s %ld", tm.tm_mday, uk_months[tm.tm_mon], year);
 	}
 }
 
 void clock_uk_day_time(int64_t t, char *day, char *hhmm)
 {
-	time_t tt = (time_t)(t + clock_uk_offset(t));
-	struct tm tm;
-	gmtime_r(&tt, &tm);
+	int64_t local = t + clock_uk_offset(t);
 	if (day)
-		strftime(day, 11, "%Y-%m-%d", &tm);
+		format_utc(local, UTC_DATE, day, 11);
 	if (hhmm)
-		strftime(hhmm, 6, "%H:%M", &tm);
+		format_utc(local, UTC_HHMM, hhmm, 6);
 }
 
 /* ---- Days and times as people type and read them ---------------------- */

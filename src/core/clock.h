@@ -30,7 +30,11 @@ int64_t clock_mono_us(void);
 void clock_set_offset(int64_t seconds);
 /* Apply TANDEM_CLOCK_OFFSET / TANDEM_NOW from the environment. Returns 0 or -1 if malformed. */
 int clock_init_from_env(void);
-/* Format a Unix time as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+/*
+ * Format a Unix time as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes).
+ * The formatters below write "" for an instant beyond the years a struct tm
+ * holds (about two billion years either way) or whose text does not fit.
+ */
 void clock_format_iso(int64_t t, char *out, size_t size);
 /* Format a Unix time as "YYYY-MM-DD" into out (at least 11 bytes). */
 void clock_format_date(int64_t t, char *out, size_t size);

@@ -10,6 +10,8 @@
  */
 #include "http/input.h"
 
+#include "core/clock.h"
+
 #include <string.h>
 #include <strings.h>
 
@@ -29,15 +31,12 @@ const char *input_month_name(int m)
 
 bool input_leap_year(int y)
 {
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return clock_days_in_month(y, 2) == 29;
 }
 
 int input_days_in_month(int y, int m)
 {
-	static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m < 1 || m > 12)
-		return 0;
-	return m == 2 && input_leap_year(y) ? 29 : days[m - 1];
+	return clock_days_in_month(y, m); /* core/clock is the one calendar */
 }
 
 /* Days from 0001-01-01 (a Monday in the proleptic Gregorian calendar). */

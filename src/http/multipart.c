@@ -169,6 +169,12 @@ int multipart_parse(struct arena *a, const char *ctype, const char *body, size_t
 			rc = fail(detail, "A part of the upload has no field name.");
 			goto out;
 		}
+		/* Names are echoed in messages and kept in the store: they must be text. */
+		if (!utf8_valid(name, strlen(name)) || (filename && !utf8_valid(filename, strlen(filename)))) {
+			rc = fail(detail, "A file or field name in the upload is not valid text (UTF-8): rename the "
+					  "file and send it again.");
+			goto out;
+		}
 		if (n == MULTIPART_PARTS_MAX) {
 			rc = fail(detail, "The upload has too many parts.");
 			goto out;

@@ -59,6 +59,45 @@ static void uk_times_are_written_for_people(void **state)
 	assert_string_equal(s, "1 December 2025");
 }
 
+/* Found by fuzz_clock: gmtime_r fails there and left its struct tm unset. */
+static void an_instant_beyond_the_calendar_is_written_as_empty_text(void **state)
+{
+	(void)state;
+	char iso[32] = "x", day[32] = "x", uk[64] = "x", uday[11] = "x", hhmm[6] = "x";
+	clock_format_iso(INT64_MAX, iso, sizeof(iso));
+	clock_format_date(INT64_MIN, day, sizeof(day));
+	clock_format_uk(INT64_MAX, 1, uk, sizeof(uk));
+	clock_uk_day_time(INT64_MIN, uday, hhmm);
+	assert_string_equal(iso, "");
+	assert_string_equal(day, "");
+	assert_string_equal(uk, "");
+	assert_string_equal(uday, "");
+	assert_string_equal(hhmm, "");
+	assert_int_equal(clock_uk_offset(INT64_MAX), 0);
+}
+
+/* Found by fuzz_clock: local - 3600 overflowed. */
+static void the_earliest_wall_clock_time_does_not_overflow(void **state)
+{
+	(void)state;
+	assert_true(clock_uk_to_utc(INT64_MIN) == INT64_MIN);
+	assert_true(clock_uk_to_utc(INT64_MAX) == INT64_MAX);
+}
+
+/* Found by fuzz_clock: the year overflowed an int, and a five-digit year overran the day. */
+static void years_past_9999_are_written_whole_or_not_at_all(void **state)
+{
+	(void)state;
+	char uk[64], day[11], hhmm[6];
+	/* The last second gmtime_r can express: 23:59:59 UTC on 31 December 2147485547. */
+	clock_format_uk(INT64_C(67768036191676799), 1, uk, sizeof(uk));
+	assert_string_equal(uk, "31 December 2147485547, 23:59");
+	/* 10000-01-01T00:00:00Z: "10000-01-01" does not fit a day's 11 bytes. */
+	clock_uk_day_time(INT64_C(253402300800), day, hhmm);
+	assert_string_equal(day, "");
+	assert_string_equal(hhmm, "00:00");
+}
+
 static void tandem_now_sets_an_absolute_time(void **state)
 {
 	setenv("TANDEM_NOW", "1800000000", 1);
@@ -156,6 +195,9 @@ int main(void)
 		cmocka_unit_test(uk_summer_time_starts_and_ends_at_one_in_the_morning_utc),
 		cmocka_unit_test(a_uk_wall_clock_time_becomes_the_right_instant),
 		cmocka_unit_test(uk_times_are_written_for_people),
+		cmocka_unit_test(an_instant_beyond_the_calendar_is_written_as_empty_text),
+		cmocka_unit_test(the_earliest_wall_clock_time_does_not_overflow),
+		cmocka_unit_test(years_past_9999_are_written_whole_or_not_at_all),
 		cmocka_unit_test(tandem_now_sets_an_absolute_time),
 		cmocka_unit_test(config_defaults_are_sensible),
 		cmocka_unit_test(environment_overrides_defaults),

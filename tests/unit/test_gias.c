@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "app/schools/gias.h"
+#include "core/str.h"
 #include "core/util.h"
 
 /* ---- helpers ---- */
@@ -503,6 +504,38 @@ static void test_impossible_date_is_rejected(void **state)
 	gias_close(r);
 }
 
+/* Found by fuzz_gias_row: "%.40s" cut a two-byte character in half. */
+static void test_a_long_bad_value_is_quoted_without_cutting_a_character(void **state)
+{
+	(void)state;
+	/* Windows-1252 "1" and 30 e-acutes (0xE9): 61 bytes once in UTF-8. */
+	char file[128] = "URN,EstablishmentName\r\n1";
+	size_t n = strlen(file);
+	memset(file + n, 0xE9, 30);
+	memcpy(file + n + 30, ",A\r\n", 4);
+	char tmp[] = "/tmp/test_gias_XXXXXX";
+	int fd = mkstemp(tmp);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, file, n + 34), (ssize_t)(n + 34));
+	close(fd);
+
+	char msg[GIAS_MSG_SIZE];
+	struct gias_reader *r;
+	assert_int_equal(gias_open(tmp, NULL, &r, msg, sizeof msg), 0);
+	struct gias_reject rej;
+	next_reject(r, &rej);
+	assert_string_equal(rej.column, "URN");
+	/* 40 bytes would end half-way through the 20th e-acute: the quote stops at 19. */
+	assert_string_equal(rej.reason, "not a valid URN: \"1"
+					"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+					"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+					"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\"");
+	assert_true(utf8_valid(rej.reason, strlen(rej.reason)));
+	expect_eof(r);
+	gias_close(r);
+	unlink(tmp);
+}
+
 static void test_a_good_row_among_bad_ones_is_read(void **state)
 {
 	(void)state;
@@ -859,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_text_in_number_of_pupils_is_rejected_naming_the_column),
 		cmocka_unit_test(test_negative_count_is_rejected),
 		cmocka_unit_test(test_impossible_date_is_rejected),
+		cmocka_unit_test(test_a_long_bad_value_is_quoted_without_cutting_a_character),
 		cmocka_unit_test(test_a_good_row_among_bad_ones_is_read),
 		cmocka_unit_test(test_percentage_over_100_and_empty_urn_are_rejected),
 		cmocka_unit_test(test_placeholders_become_unknown),

@@ -101,6 +101,21 @@ static void invalid_utf8_in_a_text_field_is_refused(void **state)
 	arena_free(a);
 }
 
+static void a_file_name_that_is_not_text_is_refused_with_a_reason(void **state)
+{
+	static const char bad[] = "------b0und\r\nContent-Disposition: form-data; name=\"file\"; "
+				  "filename=\"caf\xe9.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+				  "URN\r\n\r\n------b0und--\r\n";
+	struct arena *a = arena_new();
+	struct multipart_part *parts;
+	size_t n;
+	const char *detail = NULL;
+	assert_int_equal(multipart_parse(a, CT, bad, sizeof(bad) - 1, &parts, &n, &detail), ERR_INVALID);
+	assert_non_null(detail);
+	assert_non_null(strstr(detail, "not valid text"));
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +124,7 @@ int main(void)
 		cmocka_unit_test(a_body_cut_short_is_refused_with_a_reason),
 		cmocka_unit_test(other_content_types_are_refused),
 		cmocka_unit_test(invalid_utf8_in_a_text_field_is_refused),
+		cmocka_unit_test(a_file_name_that_is_not_text_is_refused_with_a_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,7 +221,7 @@ static void count(struct build *b, enum gias_col col, int64_t max, int *out)
 	if (b->bad || !s)
 		return;
 	if (gias_csv_count(s, max, &v, &why) != 0) {
-		reject(b, col, "%s: \"%.40s\"", why, s);
+		reject(b, col, "%s: \"%.*s\"", why, gias_csv_cut(s, 40), s);
 		return;
 	}
 	*out = (int)v;
@@ -236,11 +236,11 @@ static void decimal(struct build *b, enum gias_col col, double max, double *out)
 	if (b->bad || !s || !*s)
 		return;
 	if (str_to_double(s, &v) != 0)
-		reject(b, col, "not a number: \"%.40s\"", s);
+		reject(b, col, "not a number: \"%.*s\"", gias_csv_cut(s, 40), s);
 	else if (v < 0)
-		reject(b, col, "a negative number: \"%.40s\"", s);
+		reject(b, col, "a negative number: \"%.*s\"", gias_csv_cut(s, 40), s);
 	else if (v > max)
-		reject(b, col, "out of range (0 to %g): \"%.40s\"", max, s);
+		reject(b, col, "out of range (0 to %g): \"%.*s\"", max, gias_csv_cut(s, 40), s);
 	else
 		*out = v;
 }
@@ -254,7 +254,7 @@ static void date(struct build *b, enum gias_col col, char iso[11], const char **
 	if (b->bad || !s)
 		return;
 	if (gias_csv_date(s, iso, &known, &why) != 0)
-		reject(b, col, "%s: \"%.40s\"", why, s);
+		reject(b, col, "%s: \"%.*s\"", why, gias_csv_cut(s, 40), s);
 	else if (known)
 		*out = iso;
 }
@@ -286,7 +286,8 @@ static int school_build(struct gias_reader *r, const char *const *v, long line,
 	if (!text(&b, COL_URN))
 		reject(&b, COL_URN, "the URN is empty");
 	else if (gias_csv_count(v[COL_URN], MAX_URN, &urn, &why) != 0 || urn == 0)
-		reject(&b, COL_URN, "not a valid URN: \"%.40s\"", v[COL_URN]);
+		reject(&b, COL_URN, "not a valid URN: \"%.*s\"", gias_csv_cut(v[COL_URN], 40),
+		       v[COL_URN]);
 	else
 		s->urn = urn;
 	s->name = text(&b, COL_NAME);

@@ -583,10 +583,11 @@ static int read_header(struct gias_csv *c, const char *what, size_t nrequired)
 	for (size_t s = 0; s < nrequired && s < c->nwanted; s++) {
 		if (c->col_of_slot[s] != NO_OFFSET)
 			continue;
+		const char *first = c->ncols ? c->names[0] : "";
 		return set_fatal(c, ERR_INVALID,
 				 "not a %s: the header (line %ld) has no \"%s\" column; it starts "
-				 "\"%.60s\"",
-				 what, c->out_line, c->wanted[s], c->ncols ? c->names[0] : "");
+				 "\"%.*s\"",
+				 what, c->out_line, c->wanted[s], gias_csv_cut(first, 60), first);
 	}
 	return 0;
 }
@@ -798,4 +799,14 @@ int gias_csv_count(const char *s, int64_t max, int64_t *out, const char **why)
 	}
 	*out = v;
 	return 0;
+}
+
+int gias_csv_cut(const char *s, int max)
+{
+	size_t n = strnlen(s, (size_t)max);
+	/* When s goes on past max bytes, back off over a character cut in half. */
+	if (n == (size_t)max)
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return (int)n;
 }

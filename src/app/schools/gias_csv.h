@@ -91,5 +91,8 @@ int gias_csv_date(const char *s, char iso[11], bool *known, const char **why) WU
 /* A whole number 0..max; "" is unknown (*out = -1). Text, a sign or a
  * value over max is ERR_INVALID. */
 int gias_csv_count(const char *s, int64_t max, int64_t *out, const char **why) WUR;
+/* How many bytes of the UTF-8 string s to quote in a message ("%.*s") so
+ * that at most max bytes are shown and no character is cut in half. */
+int gias_csv_cut(const char *s, int max);
 
 #endif

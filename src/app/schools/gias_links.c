@@ -61,7 +61,7 @@ static int link_urn(struct gias_links_reader *r, const struct gias_csv_record *r
 		return -1;
 	}
 	if (gias_csv_count(s, MAX_URN, out, &why) != 0 || *out == 0) {
-		link_reject(r, rej, rec->line, col, "not a valid URN: \"%.40s\"", s);
+		link_reject(r, rej, rec->line, col, "not a valid URN: \"%.*s\"", gias_csv_cut(s, 40), s);
 		return -1;
 	}
 	return 0;
@@ -105,8 +105,8 @@ int gias_links_next(struct gias_links_reader *r, struct gias_link *out, struct g
 	bool known;
 	if (v[LCOL_DATE]) {
 		if (gias_csv_date(v[LCOL_DATE], r->date, &known, &why) != 0)
-			return link_reject(r, rej, rec.line, LCOL_DATE, "%s: \"%.40s\"", why,
-					   v[LCOL_DATE]);
+			return link_reject(r, rej, rec.line, LCOL_DATE, "%s: \"%.*s\"", why,
+					   gias_csv_cut(v[LCOL_DATE], 40), v[LCOL_DATE]);
 		if (known)
 			out->date = r->date;
 	}
