@@ -1,23 +1,41 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * home.c — the front page (what Tandem is, where to go next) and /healthz
- * (is this process and its database well: for load balancers and monitors).
+ * home.c — the front page and /healthz. Signed in, the front page is the
+ * person's home: their school and networks, what is waiting for them now
+ * (introductions to answer, agreements to complete, actions due,
+ * partnerships needing attention, networks asking their school to join) and
+ * what is new in their networks. For visitors it is a plain introduction to
+ * Tandem. /healthz says whether this process and its database are well, for
+ * load balancers and monitors.
  */
 #include <jansson.h>
 
 #include "app/app.h"
-#include "db/db.h"
-
-DB_QUERY(Q_HEALTH, "SELECT COUNT(*) FROM schema_version");
+#include "app/home/home.h"
+#include "app/page.h"
 
 /*
  * GET /
- * The front page. No parameters.
+ * The person's home when signed in ({me, networks, waiting, whats_new}),
+ * otherwise the introduction to Tandem. No parameters.
  */
 static int handle_home_index(struct request *req, struct response *res)
 {
-	json_t *model = json_pack("{s:s}", "title", "Schools learning from each other");
-	res_view(res, 200, "home/index", model);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (rc)
+		return rc;
+	if (!pg.u) {
+		res_view(res, 200, "home/index", json_pack("{s:s}", "title", "Schools learning from each other"));
+		return 0;
+	}
+	json_t *m = home_for(pg.db, pg.a, pg.u);
+	json_object_set_new(m, "title", json_string("Your home"));
+	json_object_set_new(m, "me", json_pack("{s:s, s:s?, s:s, s:b}", "name", pg.u->name ? pg.u->name : "",
+					       "school_name", pg.u->school_name, "role",
+					       school_role_name(pg.u->role), "is_admin", pg.u->is_admin));
+	json_object_set_new(m, "is_lead", json_boolean(pg.u->role == SCHOOL_ROLE_LEAD));
+	res_view(res, 200, "home/mine", m);
 	return 0;
 }
 
@@ -27,14 +45,7 @@ static int handle_home_index(struct request *req, struct response *res)
  */
 static int handle_home_healthz(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	int ok = 0;
-	if (db) {
-		struct db_stmt *st = db_stmt(db, &Q_HEALTH);
-		ok = st && db_step(st) == DB_ROW;
-		if (st)
-			db_reset(st);
-	}
+	bool ok = home_store_ok(app_db(req));
 	json_t *body = json_pack("{s:s, s:s, s:s}", "status", ok ? "ok" : "unavailable", "version",
 				 TANDEM_VERSION, "database", ok ? "ok" : "unavailable");
 	res_header(res, "Cache-Control", "no-store");

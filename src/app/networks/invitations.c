@@ -312,8 +312,12 @@ int net_invitations(struct db *db, const struct net_access *acc, json_t **out)
 	{
 		int64_t urn = json_integer_value(json_object_get(r, "urn"));
 		const char *exp = json_string_value(json_object_get(r, "expires_at"));
-		if (exp && strlen(exp) >= 10)
-			json_object_set_new(r, "expires_on", json_stringn(exp, 10));
+		int64_t t;
+		if (exp && clock_parse_iso(exp, &t) == 0) {
+			char day[48];
+			clock_format_uk(t, 1, day, sizeof(day));
+			json_object_set_new(r, "expires_on", json_sprintf("%s UK time", day));
+		}
 		struct net_school_facts f;
 		net_school_facts_load(db, acc->network_id, urn, &f);
 		if (policy_invitations_manage(acc, &f))

@@ -190,8 +190,12 @@ static void add_map_urls(json_t *rows)
 	json_array_foreach(rows, i, r)
 	{
 		const char *added = json_string_value(json_object_get(r, "added_at"));
-		if (added && strlen(added) >= 10)
-			json_object_set_new(r, "added_on", json_stringn(added, 10));
+		int64_t t;
+		if (added && clock_parse_iso(added, &t) == 0) {
+			char day[48];
+			clock_format_uk(t, 0, day, sizeof(day));
+			json_object_set_new(r, "added_on", json_string(day));
+		}
 		json_t *lat = json_object_get(r, "lat"), *lon = json_object_get(r, "lon");
 		if (json_is_number(lat) && json_is_number(lon))
 			json_object_set_new(r, "map_url",
@@ -956,8 +960,12 @@ int net_whats_new(struct db *db, const struct net_access *acc, int limit, json_t
 		else
 			text = json_sprintf("%s joined Tandem at %s", detail ? detail : "Someone", school);
 		json_object_set_new(r, "text", text);
-		if (at && strlen(at) >= 10)
-			json_object_set_new(r, "date", json_stringn(at, 10));
+		int64_t t;
+		if (at && clock_parse_iso(at, &t) == 0) {
+			char day[48];
+			clock_format_uk(t, 0, day, sizeof(day));
+			json_object_set_new(r, "date", json_string(day));
+		}
 	}
 	*out = rows;
 	return 0;

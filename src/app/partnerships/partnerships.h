@@ -66,6 +66,13 @@ extern const struct job partnerships_digest_job;
  */
 json_t *partnerships_export_person(struct db *db, int64_t person_id);
 
+/*
+ * What in partnerships waits for u at now (waiting.c): {introductions_to_answer,
+ * introductions_asked, forming, actions_due, attention}, each a short list
+ * (empty for nobody). New reference; lists are empty on a store error.
+ */
+json_t *partnerships_waiting(struct db *db, const struct user *u, int64_t now);
+
 /* `tandem digest [--dry-run]`: the sweep and the digests once, saying what was done (cli.c). */
 int partnerships_cli_digest(struct cli *cli);
 
