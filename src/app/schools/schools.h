@@ -17,6 +17,7 @@
 #include "http/http.h"
 
 struct db;
+struct dir_index;
 struct similar_index;
 
 /* What an import did; filled by schools_import_* (also on failure, as far as it got). */
@@ -62,7 +63,13 @@ json_t *import_report_json(const struct import_report *rep);
  * store cannot be read. Thread-safe.
  */
 struct similar_index *schools_index(struct db *db);
-/* Drop the cached index (at shutdown). */
+/*
+ * The directory index (directory.h) for the current data, kept like the
+ * similar-schools index: built on first use, rebuilt after a newer import.
+ * Returns a reference (dir_unref it) or NULL if the store cannot be read.
+ */
+struct dir_index *schools_directory(struct db *db);
+/* Drop the cached indexes (at shutdown). */
 void schools_index_release(void);
 
 struct cli;
