@@ -35,6 +35,7 @@
 /* One distinct indexed word. */
 struct token {
 	const char *word;    /* folded */
+	size_t len;          /* strlen(word) */
 	const char *display; /* as first written in a name or town ("Lawnswood") */
 	uint32_t first;      /* its postings: post[first .. first + count) */
 	uint32_t count;      /* schools holding it */
@@ -55,8 +56,16 @@ struct dir_index {
 	struct token *tok;               /* ntok words, sorted */
 	size_t ntok;                     /* distinct words */
 	uint32_t *post;                  /* postings (entry positions) */
+	uint32_t *ent_first;             /* per entry: its words in ent_tok (n + 1 offsets) */
+	uint32_t *ent_tok;               /* each entry's words as token indices */
 	uint32_t *by_pc;                 /* npc positions sorted by postcode key */
 	size_t npc;                      /* entries with a postcode */
+	uint32_t *by_lat;                /* nlat positions with a location, sorted by latitude */
+	size_t nlat;                     /* entries with a location */
+	uint32_t *by_pupils;             /* every position, most pupils first, unknown last */
+	uint32_t *by_fsm;                /* every position, highest % FSM first, unknown last */
+	uint32_t *la_first;              /* per LA label id: its run in la_pos (nchoice[LA] + 2 offsets) */
+	uint32_t *la_pos;                /* positions grouped by LA label id, ascending within each */
 	struct dir_choice *choice[DIR_FACET__MAX]; /* each list, by label */
 	size_t nchoice[DIR_FACET__MAX];            /* its length */
 	struct code_id *codes[DIR_FACET__MAX];     /* code → id, sorted by code */
@@ -265,7 +274,8 @@ static void build_words(struct dir_index *ix)
 	size_t np = 0, nt = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (nt == 0 || strcmp(ix->tok[nt - 1].word, pairs[i].word) != 0)
-			ix->tok[nt++] = (struct token){pairs[i].word, pairs[i].display, (uint32_t)np, 0};
+			ix->tok[nt++] = (struct token){pairs[i].word, strlen(pairs[i].word), pairs[i].display,
+						       (uint32_t)np, 0};
 		struct token *t = &ix->tok[nt - 1];
 		if (t->count && ix->post[np - 1] == pairs[i].pos)
 			continue; /* the same word twice in one school */
@@ -274,6 +284,19 @@ static void build_words(struct dir_index *ix)
 	}
 	ix->ntok = nt;
 	free(pairs);
+	/* Each school's words as token indices, for checking a query word against one school. */
+	ix->ent_first = arena_calloc(ix->arena, ix->n + 2, sizeof(uint32_t));
+	ix->ent_tok = arena_alloc(ix->arena, (np ? np : 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < np; i++)
+		ix->ent_first[ix->post[i] + 1]++;
+	for (size_t i = 1; i <= ix->n; i++)
+		ix->ent_first[i] += ix->ent_first[i - 1];
+	uint32_t *fill = xmalloc((ix->n + 1) * sizeof(*fill));
+	memcpy(fill, ix->ent_first, (ix->n + 1) * sizeof(*fill));
+	for (size_t t = 0; t < nt; t++)
+		for (uint32_t i = 0; i < ix->tok[t].count; i++)
+			ix->ent_tok[fill[ix->post[ix->tok[t].first + i]]++] = (uint32_t)t;
+	free(fill);
 }
 
 /* A position with its postcode key, for sorting. */
@@ -369,6 +392,68 @@ static void build_facet(struct dir_index *ix, const struct dir_school *rows, siz
 	free(fr);
 }
 
+/* A position with the value an order sorts it by. */
+struct keyed {
+	double key;   /* ascending; unknown values are +inf */
+	double km;    /* distance of a match (queries), unused in build orders */
+	uint32_t pos; /* ties: name order */
+};
+
+static int keyed_cmp(const void *pa, const void *pb)
+{
+	const struct keyed *a = pa, *b = pb;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/* The positions in the order of key (one of 0 pupils, 1 % FSM, 2 latitude), into out; returns how many. */
+static size_t order_by(const struct dir_index *ix, int which, uint32_t *out)
+{
+	struct keyed *k = xmalloc((ix->n ? ix->n : 1) * sizeof(*k));
+	size_t m = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct dir_entry *e = &ix->e[i];
+		if (which == 2 && !e->has_location)
+			continue;
+		double key = which == 0 ? (e->pupils >= 0 ? -(double)e->pupils : INFINITY)
+			     : which == 1 ? (!isnan(e->fsm_pct) ? -e->fsm_pct : INFINITY)
+					  : e->lat;
+		k[m++] = (struct keyed){key, NAN, (uint32_t)i};
+	}
+	if (m)
+		qsort(k, m, sizeof(*k), keyed_cmp);
+	for (size_t i = 0; i < m; i++)
+		out[i] = k[i].pos;
+	free(k);
+	return m;
+}
+
+/* The orders queries walk instead of sorting: by pupils, by % FSM, by latitude, and by LA. */
+static void build_orders(struct dir_index *ix)
+{
+	size_t n = ix->n ? ix->n : 1;
+	ix->by_pupils = arena_alloc(ix->arena, n * sizeof(uint32_t));
+	ix->by_fsm = arena_alloc(ix->arena, n * sizeof(uint32_t));
+	ix->by_lat = arena_alloc(ix->arena, n * sizeof(uint32_t));
+	order_by(ix, 0, ix->by_pupils);
+	order_by(ix, 1, ix->by_fsm);
+	ix->nlat = order_by(ix, 2, ix->by_lat);
+	/* A counting sort by LA label id keeps name order within each LA. */
+	size_t ids = ix->nchoice[DIR_FACET_LA] + 1;
+	ix->la_first = arena_calloc(ix->arena, ids + 1, sizeof(uint32_t));
+	ix->la_pos = arena_alloc(ix->arena, n * sizeof(uint32_t));
+	for (size_t i = 0; i < ix->n; i++)
+		ix->la_first[ix->e[i].facet[DIR_FACET_LA] + 1]++;
+	for (size_t id = 1; id <= ids; id++)
+		ix->la_first[id] += ix->la_first[id - 1];
+	uint32_t *fill = xmalloc(ids * sizeof(*fill));
+	memcpy(fill, ix->la_first, ids * sizeof(*fill));
+	for (size_t i = 0; i < ix->n; i++)
+		ix->la_pos[fill[ix->e[i].facet[DIR_FACET_LA]]++] = (uint32_t)i;
+	free(fill);
+}
+
 static int urn_cmp(const void *pa, const void *pb)
 {
 	int a = *(const int *)pa, b = *(const int *)pb;
@@ -456,6 +541,7 @@ int dir_build(const struct dir_school *rows, size_t n, struct dir_index **out)
 		ix->by_pc[i] = pcs[i].pos;
 	free(pcs);
 	build_words(ix);
+	build_orders(ix);
 	*out = ix;
 	return 0;
 }
@@ -489,6 +575,11 @@ const struct dir_choice *dir_facet_choices(const struct dir_index *ix, enum dir_
 bool dir_facet_known(const struct dir_index *ix, enum dir_facet f, const char *code)
 {
 	return id_of(ix, f, code) > 0;
+}
+
+int dir_facet_id(const struct dir_index *ix, enum dir_facet f, const char *code)
+{
+	return id_of(ix, f, code);
 }
 
 /* ---- postcodes ---------------------------------------------------------- */
@@ -621,6 +712,8 @@ struct term {
 	bool saint_prefix;   /* also words beginning "saint" */
 	const char *typed;   /* the word as typed */
 	size_t typed_len;    /* its length */
+	size_t lo[2], hi[2]; /* the runs of indexed words it covers (term_resolve) */
+	size_t postings;     /* schools those words hold, counted with repeats across words */
 };
 
 /* First token >= word. */
@@ -637,38 +730,74 @@ static size_t tok_lower(const struct dir_index *ix, const char *word)
 	return lo;
 }
 
-/* Call fn for every token the term covers; returns the number of tokens. */
-static size_t term_tokens(const struct dir_index *ix, const struct term *t,
-			  void (*fn)(const struct dir_index *, const struct token *, void *), void *ctx)
+/* The run of tokens that begin with prefix (all of word when exact): [*lo, *hi). */
+static void token_run(const struct dir_index *ix, const char *prefix, bool exact, size_t *lo, size_t *hi)
 {
-	size_t hits = 0;
-	if (t->exact) {
-		size_t i = tok_lower(ix, "st");
-		if (i < ix->ntok && strcmp(ix->tok[i].word, "st") == 0) {
-			if (fn)
-				fn(ix, &ix->tok[i], ctx);
-			hits++;
+	size_t pl = strlen(prefix), l = tok_lower(ix, prefix), h = l;
+	if (exact) {
+		h = l < ix->ntok && strcmp(ix->tok[l].word, prefix) == 0 ? l + 1 : l;
+	} else {
+		size_t a = l, b = ix->ntok;
+		while (a < b) {
+			size_t mid = (a + b) / 2;
+			if (strncmp(ix->tok[mid].word, prefix, pl) <= 0)
+				a = mid + 1;
+			else
+				b = mid;
 		}
+		h = a;
 	}
-	const char *prefix = t->exact ? (t->saint_prefix ? "saint" : NULL) : t->word;
-	if (prefix) {
-		size_t pl = strlen(prefix);
-		for (size_t i = tok_lower(ix, prefix); i < ix->ntok && strncmp(ix->tok[i].word, prefix, pl) == 0; i++) {
-			if (fn)
-				fn(ix, &ix->tok[i], ctx);
-			hits++;
-		}
-	}
-	return hits;
+	*lo = l;
+	*hi = h;
 }
 
-static void mark(const struct dir_index *ix, const struct token *t, void *ctx)
+/* Find the words a term covers; returns how many. */
+static size_t term_resolve(const struct dir_index *ix, struct term *t)
 {
-	uint64_t *bits = ctx;
-	for (uint32_t i = 0; i < t->count; i++) {
-		uint32_t pos = ix->post[t->first + i];
-		bits[pos >> 6] |= (uint64_t)1 << (pos & 63);
+	t->lo[1] = t->hi[1] = 0;
+	if (t->exact) {
+		token_run(ix, "st", true, &t->lo[0], &t->hi[0]);
+		if (t->saint_prefix)
+			token_run(ix, "saint", false, &t->lo[1], &t->hi[1]);
+	} else {
+		token_run(ix, t->word, false, &t->lo[0], &t->hi[0]);
 	}
+	t->postings = 0;
+	for (int r = 0; r < 2; r++)
+		for (size_t i = t->lo[r]; i < t->hi[r]; i++)
+			t->postings += ix->tok[i].count;
+	return (t->hi[0] - t->lo[0]) + (t->hi[1] - t->lo[1]);
+}
+
+/* Set the bit of every school holding a word the term covers. */
+static void mark(const struct dir_index *ix, const struct term *t, uint64_t *bits)
+{
+	for (int r = 0; r < 2; r++)
+		for (size_t k = t->lo[r]; k < t->hi[r]; k++) {
+			const struct token *tok = &ix->tok[k];
+			for (uint32_t i = 0; i < tok->count; i++) {
+				uint32_t pos = ix->post[tok->first + i];
+				bits[pos >> 6] |= (uint64_t)1 << (pos & 63);
+			}
+		}
+}
+
+/* True when the school at pos holds a word each term (but skip) covers. */
+static bool words_match(const struct dir_index *ix, size_t pos, const struct term *terms, size_t nt, size_t skip)
+{
+	const uint32_t *tk = ix->ent_tok + ix->ent_first[pos];
+	size_t m = ix->ent_first[pos + 1] - ix->ent_first[pos];
+	for (size_t i = 0; i < nt; i++) {
+		if (i == skip)
+			continue;
+		const struct term *t = &terms[i];
+		bool found = false;
+		for (size_t j = 0; j < m && !found; j++)
+			found = (tk[j] >= t->lo[0] && tk[j] < t->hi[0]) || (tk[j] >= t->lo[1] && tk[j] < t->hi[1]);
+		if (!found)
+			return false;
+	}
+	return true;
 }
 
 /* The words of text as terms (at most QUERY_WORDS); returns how many. */
@@ -746,40 +875,85 @@ static bool passes(const struct dir_index *ix, size_t pos, const struct prep *p,
 	return true;
 }
 
-/* A match waiting to be sorted. */
-struct match {
-	double key;   /* what the order compares (missing values: +inf) */
-	double km;    /* distance, or NaN */
-	uint32_t pos; /* name order breaks ties */
+/* A page being filled: rows counted, the page's rows kept. */
+struct page {
+	struct dir_result *out; /* the result */
+	int64_t offset, limit;  /* the page */
 };
 
-static int match_cmp(const void *pa, const void *pb)
+static void page_add(struct page *pg, const struct dir_index *ix, size_t pos, double km)
 {
-	const struct match *a = pa, *b = pb;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	return (a->pos > b->pos) - (a->pos < b->pos);
+	struct dir_result *out = pg->out;
+	if (out->total >= pg->offset && out->total < pg->offset + pg->limit)
+		out->hits[out->n++] = (struct dir_hit){&ix->e[pos], km};
+	out->total++;
 }
 
-/* The candidates the words allow: a bitmap (arena), or NULL (no words) for every position. */
-static uint64_t *word_bitmap(const struct dir_index *ix, const struct term *terms, size_t nt,
-			     struct arena *a)
+static bool bit(const uint64_t *bits, size_t pos)
 {
-	if (!nt)
-		return NULL;
-	size_t words = (ix->n + 63) / 64 + 1;
-	uint64_t *acc = arena_calloc(a, words, sizeof(*acc));
-	uint64_t *one = nt > 1 ? arena_alloc(a, words * sizeof(*one)) : NULL;
-	for (size_t i = 0; i < nt; i++) {
-		uint64_t *dst = i == 0 ? acc : one;
-		if (i)
-			memset(one, 0, words * sizeof(*one));
-		term_tokens(ix, &terms[i], mark, dst);
-		if (i)
-			for (size_t w = 0; w < words; w++)
-				acc[w] &= one[w];
+	return !bits || (bits[pos >> 6] >> (pos & 63)) & 1;
+}
+
+/* The sort key of a match: smaller first, unknown measures last, name order for ties. */
+static double key_of(const struct dir_entry *e, enum dir_sort sort, double km, size_t pos)
+{
+	switch (sort) {
+	case DIR_SORT_DISTANCE:
+		return km;
+	case DIR_SORT_PUPILS:
+		return e->pupils >= 0 ? -(double)e->pupils : INFINITY;
+	case DIR_SORT_FSM:
+		return !isnan(e->fsm_pct) ? -e->fsm_pct : INFINITY;
+	case DIR_SORT_NAME:
+		break;
 	}
-	return acc;
+	return (double)pos;
+}
+
+/*
+ * A short list of candidates when the query narrows by place or LA: the
+ * latitude band of a "near" query, the postcode keys that begin with the
+ * query's postcode, or the LA's schools; the shortest of those that apply.
+ * *in_order is set when the list is in name order (the LA's). NULL: none.
+ */
+static const uint32_t *short_list(const struct dir_index *ix, const struct prep *p, size_t *n, bool *in_order)
+{
+	const struct dir_query *q = p->q;
+	const uint32_t *best = NULL;
+	size_t bn = SIZE_MAX;
+	*in_order = false;
+	if (q->near) {
+		size_t lo = 0, hi = ix->nlat;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (ix->e[ix->by_lat[mid]].lat < q->lat - p->dlat)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t end = lo;
+		while (end < ix->nlat && ix->e[ix->by_lat[end]].lat <= q->lat + p->dlat)
+			end++;
+		best = ix->by_lat + lo;
+		bn = end - lo;
+	}
+	if (q->postcode) {
+		size_t lo = pc_lower(ix, q->postcode), end = lo;
+		while (end < ix->npc && strncmp(ix->e[ix->by_pc[end]].postcode_key, q->postcode, p->pc_len) == 0)
+			end++;
+		if (end - lo < bn) {
+			best = ix->by_pc + lo;
+			bn = end - lo;
+		}
+	}
+	int la = p->facet[DIR_FACET_LA];
+	if (la > 0 && ix->la_first[la + 1] - ix->la_first[la] < bn) {
+		best = ix->la_pos + ix->la_first[la];
+		bn = ix->la_first[la + 1] - ix->la_first[la];
+		*in_order = true;
+	}
+	*n = best ? bn : 0;
+	return best;
 }
 
 static int run(const struct dir_index *ix, const struct dir_query *q, const struct term *terms, size_t nt,
@@ -793,50 +967,75 @@ static int run(const struct dir_index *ix, const struct dir_query *q, const stru
 			int id = id_of(ix, (enum dir_facet)f, q->facet[f]);
 			p.facet[f] = id ? id : -1;
 		}
-	uint64_t *bits = word_bitmap(ix, terms, nt, a);
-	int64_t limit = q->limit < 0 ? 0 : q->limit, offset = q->offset < 0 ? 0 : q->offset;
+	int64_t limit = q->limit < 0 ? 0 : q->limit;
+	struct page pg = {out, q->offset < 0 ? 0 : q->offset, limit};
 	enum dir_sort sort = q->sort == DIR_SORT_DISTANCE && !q->near ? DIR_SORT_NAME : q->sort;
 	out->hits = arena_alloc(a, (size_t)(limit ? limit : 1) * sizeof(*out->hits));
-	struct match *m = NULL;
-	size_t nm = 0, cap = 0;
+	for (int f = 0; f < DIR_FACET__MAX; f++)
+		if (p.facet[f] < 0)
+			return 0; /* a code no establishment has */
+	/* Words: the rarest one marks its schools; each school is checked for the others. */
+	struct term t[QUERY_WORDS];
+	size_t rarest = SIZE_MAX;
+	for (size_t i = 0; i < nt; i++) {
+		t[i] = terms[i];
+		if (!term_resolve(ix, &t[i]))
+			return 0; /* a word no name or town begins with */
+		if (rarest == SIZE_MAX || t[i].postings < t[rarest].postings)
+			rarest = i;
+	}
+	double km;
+	size_t nl;
+	bool in_order;
+	const uint32_t *list = short_list(ix, &p, &nl, &in_order);
+	uint64_t *bits = NULL;
+	if (nt && !list) {
+		bits = arena_calloc(a, (ix->n + 63) / 64 + 1, sizeof(*bits));
+		mark(ix, &t[rarest], bits);
+	}
+	size_t skip = list ? SIZE_MAX : rarest;
+	if (list && !(in_order && sort == DIR_SORT_NAME)) {
+		/* Few candidates in another order: collect the matches and sort them. */
+		struct keyed *m = arena_alloc(a, (nl ? nl : 1) * sizeof(*m));
+		size_t nm = 0;
+		for (size_t i = 0; i < nl; i++) {
+			size_t pos = list[i];
+			if (!words_match(ix, pos, t, nt, skip) || !passes(ix, pos, &p, &km))
+				continue;
+			m[nm++] = (struct keyed){key_of(&ix->e[pos], sort, km, pos), km, (uint32_t)pos};
+		}
+		if (nm)
+			qsort(m, nm, sizeof(*m), keyed_cmp);
+		for (size_t i = 0; i < nm; i++)
+			page_add(&pg, ix, m[i].pos, m[i].km);
+		return 0;
+	}
+	if (list) {
+		/* The LA's schools, in name order. */
+		for (size_t i = 0; i < nl; i++)
+			if (words_match(ix, list[i], t, nt, skip) && passes(ix, list[i], &p, &km))
+				page_add(&pg, ix, list[i], km);
+		return 0;
+	}
+	if (sort == DIR_SORT_PUPILS || sort == DIR_SORT_FSM) {
+		/* Walk the order kept for the measure. */
+		const uint32_t *order = sort == DIR_SORT_PUPILS ? ix->by_pupils : ix->by_fsm;
+		for (size_t i = 0; i < ix->n; i++)
+			if (bit(bits, order[i]) && words_match(ix, order[i], t, nt, skip) && passes(ix, order[i], &p, &km))
+				page_add(&pg, ix, order[i], km);
+		return 0;
+	}
+	/* Name order: the positions the words allow, or all of them. */
 	for (size_t w = 0; w * 64 < ix->n; w++) {
 		uint64_t word = bits ? bits[w] : ~(uint64_t)0;
 		while (word) {
-			unsigned b = (unsigned)__builtin_ctzll(word);
+			size_t pos = w * 64 + (unsigned)__builtin_ctzll(word);
 			word &= word - 1;
-			size_t pos = w * 64 + b;
 			if (pos >= ix->n)
 				break;
-			double km;
-			if (!passes(ix, pos, &p, &km))
-				continue;
-			if (sort == DIR_SORT_NAME) {
-				if (out->total >= offset && out->total < offset + limit)
-					out->hits[out->n++] = (struct dir_hit){&ix->e[pos], km};
-				out->total++;
-				continue;
-			}
-			if (nm == cap) {
-				size_t ncap = cap ? cap * 2 : 256;
-				struct match *bigger = arena_alloc(a, ncap * sizeof(*bigger));
-				if (nm)
-					memcpy(bigger, m, nm * sizeof(*m));
-				m = bigger;
-				cap = ncap;
-			}
-			const struct dir_entry *e = &ix->e[pos];
-			double key = sort == DIR_SORT_DISTANCE ? km
-				     : sort == DIR_SORT_PUPILS ? (e->pupils >= 0 ? -(double)e->pupils : INFINITY)
-							       : (!isnan(e->fsm_pct) ? -e->fsm_pct : INFINITY);
-			m[nm++] = (struct match){key, km, (uint32_t)pos};
+			if (words_match(ix, pos, t, nt, skip) && passes(ix, pos, &p, &km))
+				page_add(&pg, ix, pos, km);
 		}
-	}
-	if (sort != DIR_SORT_NAME) {
-		if (nm)
-			qsort(m, nm, sizeof(*m), match_cmp);
-		out->total = (int64_t)nm;
-		for (int64_t i = offset; i < (int64_t)nm && i < offset + limit; i++)
-			out->hits[out->n++] = (struct dir_hit){&ix->e[m[i].pos], m[i].km};
 	}
 	return 0;
 }
@@ -911,12 +1110,12 @@ static size_t nearest(const struct dir_index *ix, const char *word, struct near_
 	int cap = wl <= 4 ? 1 : 2;
 	for (size_t i = 0; i < ix->ntok; i++) {
 		const struct token *t = &ix->tok[i];
-		size_t tl = strlen(t->word);
+		size_t tl = t->len;
 		if (tl < 3 || tl >= WORD_MAX)
 			continue;
 		int dist = osa(word, wl, t->word, tl, cap);
-		/* A typo in the first letters of a longer word: compare with its beginning. */
-		if (dist > cap && tl > wl) {
+		/* Only the beginning of a longer word was typed: compare with its beginning. */
+		if (dist > cap && tl > wl && t->word[0] == word[0]) {
 			int pd = osa(word, wl, t->word, wl, cap);
 			if (pd <= cap)
 				dist = pd;
@@ -950,7 +1149,7 @@ size_t dir_suggest(const struct dir_index *ix, const struct dir_query *q, struct
 	size_t nalt[QUERY_WORDS] = {0};
 	size_t rounds = 0;
 	for (size_t i = 0; i < nt; i++) {
-		if (term_tokens(ix, &terms[i], NULL, NULL))
+		if (term_resolve(ix, &terms[i]))
 			continue;
 		nalt[i] = nearest(ix, terms[i].word, alt[i]);
 		if (!nalt[i])

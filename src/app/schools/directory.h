@@ -176,6 +176,8 @@ size_t dir_suggest(const struct dir_index *ix, const struct dir_query *q, struct
 
 /* The choices of a filter list, sorted by label (borrowed; *count set). */
 const struct dir_choice *dir_facet_choices(const struct dir_index *ix, enum dir_facet f, size_t *count);
+/* The label id of a code of the list (struct dir_choice.id), 0 when it is not in the list. */
+int dir_facet_id(const struct dir_index *ix, enum dir_facet f, const char *code);
 /* True when code is a code of the list. */
 bool dir_facet_known(const struct dir_index *ix, enum dir_facet f, const char *code);
 

@@ -226,6 +226,7 @@ void schools_index_release(void)
 	index_current = NULL;
 	index_run = -1;
 	pthread_mutex_unlock(&index_lock);
+	schools_pages_release();
 	pthread_mutex_lock(&dir_lock);
 	dir_unref(dir_current);
 	dir_current = NULL;

@@ -6,6 +6,9 @@
  * gets it as JSON or rendered by the templates in templates/schools/.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +26,7 @@
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/util.h"
+#include "view/tmpl.h"
 
 static const char *const status_choices[] = {"open", "closed", "all", NULL};
 static const char *const phase_choices[] = {"nursery", "primary", "secondary", "all_through",
@@ -122,24 +126,113 @@ static const struct {
 	{"urban_rural", DIR_FACET_URBAN_RURAL, "Choose urban or rural from the list"},
 };
 
-/* The filter lists of the directory, the chosen values marked (a new object). */
-static json_t *facets(const struct dir_index *ix, struct request *req)
+/*
+ * The filter lists as <option> markup, made once per directory index with
+ * html_escape (a list has up to 150 local authorities: building and
+ * rendering them as JSON for every request cost more than the search).
+ * Immutable once made; shared between threads by reference count.
+ */
+struct facet_markup {
+	atomic_int refs;                 /* references; the last unref frees */
+	struct dir_index *ix;            /* the index it was made from (a reference) */
+	char *html[DIR_FACET__MAX];      /* every option of each list */
+	size_t *at[DIR_FACET__MAX];      /* where each choice's "<option" starts in html */
+	size_t n[DIR_FACET__MAX];        /* choices in each list */
+};
+
+static pthread_mutex_t markup_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct facet_markup *markup_current; /* guarded by markup_lock */
+
+static void markup_unref(struct facet_markup *m)
 {
+	if (!m || atomic_fetch_sub(&m->refs, 1) != 1)
+		return;
+	for (int f = 0; f < DIR_FACET__MAX; f++) {
+		free(m->html[f]);
+		free(m->at[f]);
+	}
+	dir_unref(m->ix);
+	free(m);
+}
+
+static struct facet_markup *markup_make(struct dir_index *ix)
+{
+	struct facet_markup *m = xcalloc(1, sizeof(*m));
+	atomic_init(&m->refs, 1);
+	m->ix = dir_ref(ix);
+	for (int f = 0; f < DIR_FACET__MAX; f++) {
+		size_t n;
+		const struct dir_choice *c = dir_facet_choices(ix, (enum dir_facet)f, &n);
+		struct buf b = BUF_INIT;
+		m->at[f] = xmalloc((n + 1) * sizeof(size_t));
+		m->n[f] = n;
+		for (size_t j = 0; j < n; j++) {
+			m->at[f][j] = b.len;
+			buf_puts(&b, "<option value=\"");
+			html_escape(&b, c[j].code, strlen(c[j].code));
+			buf_puts(&b, "\">");
+			html_escape(&b, c[j].label, strlen(c[j].label));
+			buf_puts(&b, "</option>");
+		}
+		m->at[f][n] = b.len;
+		m->html[f] = buf_detach(&b, NULL);
+	}
+	return m;
+}
+
+/* The markup for ix (a reference), made when the index changed. */
+static struct facet_markup *markup_for(struct dir_index *ix)
+{
+	pthread_mutex_lock(&markup_lock);
+	if (!markup_current || markup_current->ix != ix) {
+		markup_unref(markup_current);
+		markup_current = markup_make(ix);
+	}
+	struct facet_markup *m = markup_current;
+	atomic_fetch_add(&m->refs, 1);
+	pthread_mutex_unlock(&markup_lock);
+	return m;
+}
+
+void schools_pages_release(void)
+{
+	pthread_mutex_lock(&markup_lock);
+	markup_unref(markup_current);
+	markup_current = NULL;
+	pthread_mutex_unlock(&markup_lock);
+}
+
+/* The filter lists of the directory as option markup, {la_html, …}, the chosen values selected (a new object). */
+static json_t *facets(struct dir_index *ix, struct request *req)
+{
+	struct facet_markup *m = markup_for(ix);
 	json_t *f = json_object();
 	for (size_t i = 0; i < ARRAY_LEN(facet_params); i++) {
+		enum dir_facet fc = facet_params[i].facet;
 		size_t n;
-		const struct dir_choice *c = dir_facet_choices(ix, facet_params[i].facet, &n);
-		const char *chosen = req_str(req, facet_params[i].param);
-		int chosen_id = 0;
-		for (size_t j = 0; chosen && j < n; j++)
-			if (str_eq(c[j].code, chosen))
-				chosen_id = c[j].id;
-		json_t *list = json_array();
-		for (size_t j = 0; j < n; j++)
-			json_array_append_new(list, json_pack("{s:s, s:s, s:b}", "value", c[j].code, "label",
-							      c[j].label, "selected", c[j].id == chosen_id));
-		json_object_set_new(f, facet_params[i].param, list);
+		const struct dir_choice *c = dir_facet_choices(ix, fc, &n);
+		/* Codes that share a label share a choice (religious "00" and "99" both read "None"). */
+		int id = dir_facet_id(ix, fc, req_str(req, facet_params[i].param));
+		size_t sel = SIZE_MAX;
+		for (size_t j = 0; id > 0 && j < n && sel == SIZE_MAX; j++)
+			if (c[j].id == id)
+				sel = j;
+		const char *html = m->html[fc];
+		char key[32];
+		snprintf(key, sizeof(key), "%s_html", facet_params[i].param);
+		if (sel == SIZE_MAX) {
+			json_object_set_new(f, key, json_string(html));
+			continue;
+		}
+		size_t cut = m->at[fc][sel] + strlen("<option");
+		struct buf b = BUF_INIT;
+		buf_append(&b, html, cut);
+		buf_puts(&b, " selected");
+		buf_puts(&b, html + cut);
+		json_object_set_new(f, key, json_string(buf_str(&b)));
+		buf_free(&b);
 	}
+	markup_unref(m);
 	return f;
 }
 
@@ -224,7 +317,7 @@ static void unref_directory(void *ix)
  * gets the directory page again with the typed values, a summary and each
  * message next to its field.
  */
-static int directory_fail(struct request *req, struct response *res, const struct dir_index *ix,
+static int directory_fail(struct request *req, struct response *res, struct dir_index *ix,
 			  json_t *errors, int status, const char *detail)
 {
 	const char *field;

@@ -69,8 +69,10 @@ struct similar_index *schools_index(struct db *db);
  * Returns a reference (dir_unref it) or NULL if the store cannot be read.
  */
 struct dir_index *schools_directory(struct db *db);
-/* Drop the cached indexes (at shutdown). */
+/* Drop the cached indexes and what pages made from them (at shutdown). */
 void schools_index_release(void);
+/* Drop what the pages made from the directory index (schools_index_release calls it). */
+void schools_pages_release(void);
 
 struct cli;
 /* `tandem import-gias [--links] FILE` and `tandem similar URN …` (exit statuses). */
