@@ -259,6 +259,14 @@ static void add_words(struct arena *a, const char *text, uint32_t pos, struct pa
 	}
 }
 
+static bool ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
 static void build_words(struct dir_index *ix)
 {
 	size_t n = 0, cap = 0;
@@ -277,6 +285,9 @@ static void build_words(struct dir_index *ix)
 			ix->tok[nt++] = (struct token){pairs[i].word, strlen(pairs[i].word), pairs[i].display,
 						       (uint32_t)np, 0};
 		struct token *t = &ix->tok[nt - 1];
+		/* Show the word as most people type it: a spelling without accents when there is one. */
+		if (!ascii(t->display) && ascii(pairs[i].display))
+			t->display = pairs[i].display;
 		if (t->count && ix->post[np - 1] == pairs[i].pos)
 			continue; /* the same word twice in one school */
 		ix->post[np++] = pairs[i].pos;
