@@ -220,8 +220,9 @@ static json_t *facets(struct dir_index *ix, struct request *req)
 		const char *html = m->html[fc];
 		char key[32];
 		snprintf(key, sizeof(key), "%s_html", facet_params[i].param);
+		/* The markup is made of the index's UTF-8 and ASCII tags: no need to check it again. */
 		if (sel == SIZE_MAX) {
-			json_object_set_new(f, key, json_string(html));
+			json_object_set_new(f, key, json_string_nocheck(html));
 			continue;
 		}
 		size_t cut = m->at[fc][sel] + strlen("<option");
@@ -229,7 +230,7 @@ static json_t *facets(struct dir_index *ix, struct request *req)
 		buf_append(&b, html, cut);
 		buf_puts(&b, " selected");
 		buf_puts(&b, html + cut);
-		json_object_set_new(f, key, json_string(buf_str(&b)));
+		json_object_set_new(f, key, json_stringn_nocheck(buf_str(&b), b.len));
 		buf_free(&b);
 	}
 	markup_unref(m);
