@@ -27,14 +27,14 @@ static const struct plain phase_words[] = {
 };
 
 static const struct plain type_words[] = {
-	{"Academy converter", "Academy (converted)"},
-	{"Academy sponsor led", "Academy (sponsored)"},
-	{"Academy special converter", "Special academy (converted)"},
-	{"Academy special sponsor led", "Special academy (sponsored)"},
-	{"Academy alternative provision converter", "Alternative provision academy (converted)"},
-	{"Academy alternative provision sponsor led", "Alternative provision academy (sponsored)"},
-	{"Academy 16-19 converter", "16 to 19 academy (converted)"},
-	{"Academy 16 to 19 sponsor led", "16 to 19 academy (sponsored)"},
+	{"Academy converter", "Converter academy"},
+	{"Academy sponsor led", "Sponsored academy"},
+	{"Academy special converter", "Special converter academy"},
+	{"Academy special sponsor led", "Special sponsored academy"},
+	{"Academy alternative provision converter", "Alternative provision converter academy"},
+	{"Academy alternative provision sponsor led", "Alternative provision sponsored academy"},
+	{"Academy 16-19 converter", "16 to 19 converter academy"},
+	{"Academy 16 to 19 sponsor led", "16 to 19 sponsored academy"},
 	{"Other independent school", "Independent school"},
 	{"Other independent special school", "Independent special school"},
 	{"Welsh establishment", "School in Wales"},
