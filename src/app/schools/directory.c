@@ -182,6 +182,7 @@ static char *dup_or_null(struct arena *a, const char *s)
 
 /* A (word, position) pair while building. */
 struct pair {
+	uint64_t head;       /* the word's first 8 bytes, big-endian: most comparisons stop here */
 	const char *word;    /* folded (arena) */
 	const char *display; /* as written (arena) */
 	uint32_t pos;        /* entry position */
@@ -190,6 +191,8 @@ struct pair {
 static int pair_cmp(const void *pa, const void *pb)
 {
 	const struct pair *a = pa, *b = pb;
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
 	int c = strcmp(a->word, b->word);
 	return c ? c : (a->pos > b->pos) - (a->pos < b->pos);
 }
@@ -204,13 +207,17 @@ static void add_words(struct arena *a, const char *text, uint32_t pos, struct pa
 	size_t len;
 	char f[WORD_MAX];
 	while (dir_next_word(&p, end, &w, &len)) {
-		if (!fold_indexed(w, len, f))
+		size_t flen = fold_indexed(w, len, f);
+		if (!flen)
 			continue;
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 1024;
 			*pairs = xrealloc(*pairs, *cap * sizeof(**pairs));
 		}
-		(*pairs)[(*n)++] = (struct pair){arena_strdup(a, f), arena_strndup(a, w, len), pos};
+		uint64_t head = 0;
+		for (size_t i = 0; i < 8; i++)
+			head = head << 8 | (unsigned char)(i < flen ? f[i] : 0);
+		(*pairs)[(*n)++] = (struct pair){head, arena_strdup(a, f), arena_strndup(a, w, len), pos};
 	}
 }
 
@@ -318,17 +325,33 @@ static void build_facet(struct dir_index *ix, const struct dir_school *rows, siz
 {
 	struct facet_row *fr = xmalloc((n ? n : 1) * sizeof(*fr));
 	size_t m = 0;
-	/* Distinct codes first (sorted by code), each with the label of its first row. */
+	/* Distinct codes first, kept sorted by code (a list has at most a few hundred), each with the
+	 * label of its first row. */
 	struct code_id *seen = xmalloc((n ? n : 1) * sizeof(*seen));
 	size_t ns = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].code[f] && *rows[i].code[f] && rows[i].label[f] && *rows[i].label[f])
-			seen[ns++] = (struct code_id){rows[i].code[f], (int)i};
-	if (ns)
-		qsort(seen, ns, sizeof(*seen), code_id_cmp);
-	for (size_t i = 0; i < ns; i++) {
-		if (i && strcmp(seen[i].code, seen[i - 1].code) == 0)
+	for (size_t i = 0; i < n; i++) {
+		const char *code = rows[i].code[f];
+		if (!code || !*code || !rows[i].label[f] || !*rows[i].label[f])
 			continue;
+		size_t lo = 0, hi = ns;
+		int c = 1;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			c = strcmp(seen[mid].code, code);
+			if (c == 0)
+				break;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < hi)
+			continue; /* seen already */
+		memmove(&seen[lo + 1], &seen[lo], (ns - lo) * sizeof(*seen));
+		seen[lo] = (struct code_id){code, (int)i};
+		ns++;
+	}
+	for (size_t i = 0; i < ns; i++) {
 		const char *raw = rows[seen[i].id].label[f];
 		char buf[160];
 		const char *plain = facet_wording[f] == DIR_WORDING__MAX ? raw

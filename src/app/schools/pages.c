@@ -504,6 +504,19 @@ static int handle_schools_index(struct request *req, struct response *res)
 	int rc = search_in(ix, a, &q, &rows, &total);
 	if (rc)
 		return rc;
+	if (!req_wants_json(req)) {
+		/* Figures as the page shows them, one decimal (a distance of 0.0 km is shown too). */
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r)
+		{
+			json_t *fsm = json_object_get(r, "fsm_pct"), *km = json_object_get(r, "km");
+			if (json_is_number(fsm))
+				json_object_set_new(r, "fsm_text", json_sprintf("%.1f%%", json_number_value(fsm)));
+			if (json_is_number(km))
+				json_object_set_new(r, "km_text", json_sprintf("%.1f km", json_number_value(km)));
+		}
+	}
 	int64_t pages = total ? (total + q.per_page - 1) / q.per_page : 1;
 	json_t *model = json_object();
 	json_object_set_new(model, "title", json_string("Find a school"));
