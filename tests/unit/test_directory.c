@@ -255,6 +255,26 @@ static void a_page_counts_everything_and_keeps_its_rows(void **state)
 	arena_free(a);
 }
 
+static void a_status_alone_pages_through_its_kept_list(void **state)
+{
+	char b[128];
+	struct dir_query q = query();
+	q.status = DIR_OPEN;
+	assert_string_equal(urns(*state, &q, b, sizeof(b)), "5,8,4,6,1,2,7");
+	q.status = DIR_CLOSED;
+	assert_string_equal(urns(*state, &q, b, sizeof(b)), "3");
+	q.status = DIR_OPEN;
+	q.offset = 5;
+	q.limit = 10;
+	struct arena *a = arena_new();
+	struct dir_result r;
+	assert_int_equal(dir_query(*state, &q, a, &r), 0);
+	assert_int_equal(r.total, 7);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.hits[1].e->urn, 7);
+	arena_free(a);
+}
+
 static void a_misspelt_word_is_offered_the_nearest_names(void **state)
 {
 	struct dir_query q = query();
@@ -327,6 +347,7 @@ int main(void)
 		cmocka_unit_test(near_keeps_the_radius_and_can_leave_out_independent_schools),
 		cmocka_unit_test(measures_sort_highest_first_with_unknown_figures_last),
 		cmocka_unit_test(a_page_counts_everything_and_keeps_its_rows),
+		cmocka_unit_test(a_status_alone_pages_through_its_kept_list),
 		cmocka_unit_test(a_misspelt_word_is_offered_the_nearest_names),
 		cmocka_unit_test(codes_with_the_same_plain_label_are_one_choice),
 		cmocka_unit_test(register_wording_reads_as_plain_english),

@@ -421,6 +421,15 @@ static void build_orders(struct dir_index *ix)
 	order_by(ix, 0, ix->by_pupils);
 	order_by(ix, 1, ix->by_fsm);
 	ix->nlat = order_by(ix, 2, ix->by_lat);
+	/* Open and closed, each in name order: the directory's first page needs no scan. */
+	ix->open_pos = arena_alloc(ix->arena, n * sizeof(uint32_t));
+	ix->closed_pos = arena_alloc(ix->arena, n * sizeof(uint32_t));
+	for (size_t i = 0; i < ix->n; i++) {
+		if (ix->e[i].status == DIR_ST_OPEN)
+			ix->open_pos[ix->nopen++] = (uint32_t)i;
+		else if (ix->e[i].status == DIR_ST_CLOSED)
+			ix->closed_pos[ix->nclosed++] = (uint32_t)i;
+	}
 	/* A counting sort by LA label id keeps name order within each LA. */
 	size_t ids = ix->nchoice[DIR_FACET_LA] + 1;
 	ix->la_first = arena_calloc(ix->arena, ids + 1, sizeof(uint32_t));

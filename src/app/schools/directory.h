@@ -63,7 +63,17 @@ struct dir_school {
 
 /* One establishment in the index (read-only; strings owned by the index). */
 struct dir_entry {
+	/* What filters read first, together in the first 64 bytes. */
 	int urn;                 /* URN */
+	unsigned char status;    /* DIR_ST_* */
+	unsigned char group;     /* enum gias_phase_group */
+	bool school;             /* a state-funded school (not independent, a college or a university) */
+	bool has_location;       /* lat/lon known */
+	int facet[DIR_FACET__MAX]; /* facet label ids; 0 unknown */
+	int pupils;              /* < 0 unknown */
+	double fsm_pct;          /* NaN unknown */
+	double lat, lon;         /* WGS84 degrees */
+	/* What a page shows. */
 	const char *name;        /* name as in the register */
 	const char *town;        /* town, or NULL */
 	const char *postcode;    /* postcode as written, or NULL */
@@ -75,14 +85,6 @@ struct dir_entry {
 	const char *type_name;   /* type of establishment in plain English, or NULL */
 	const char *la_name;     /* local authority name, or NULL */
 	const char *trust_code;  /* trust code, or NULL */
-	int pupils;              /* < 0 unknown */
-	double fsm_pct;          /* NaN unknown */
-	bool has_location;       /* lat/lon known */
-	double lat, lon;         /* WGS84 degrees */
-	unsigned char status;    /* DIR_ST_* */
-	unsigned char group;     /* enum gias_phase_group */
-	bool school;             /* a state-funded school (not independent, a college or a university) */
-	int facet[DIR_FACET__MAX]; /* facet label ids; 0 unknown */
 };
 
 /* Status classes of dir_entry.status. */

@@ -53,6 +53,10 @@ struct dir_index {
 	uint32_t *by_fsm;                /* every position, highest % FSM first, unknown last */
 	uint32_t *la_first;              /* per LA label id: its run in la_pos (nchoice[LA] + 2 offsets) */
 	uint32_t *la_pos;                /* positions grouped by LA label id, ascending within each */
+	uint32_t *open_pos;              /* nopen positions of open establishments, in name order */
+	size_t nopen;                    /* open establishments */
+	uint32_t *closed_pos;            /* nclosed positions of closed establishments, in name order */
+	size_t nclosed;                  /* closed establishments */
 	struct dir_choice *choice[DIR_FACET__MAX]; /* each list, by label */
 	size_t nchoice[DIR_FACET__MAX];            /* its length */
 	struct code_id *codes[DIR_FACET__MAX];     /* code → id, sorted by code */

@@ -290,6 +290,22 @@ static int run(const struct dir_index *ix, const struct dir_query *q, const stru
 	for (int f = 0; f < DIR_FACET__MAX; f++)
 		if (p.facet[f] < 0)
 			return 0; /* a code no establishment has */
+	/* Only a status, in name order (the directory's first page): a slice of a kept list. */
+	bool only_status = !nt && q->group < 0 && !q->trust && q->pupils_min < 0 && q->pupils_max < 0 &&
+			   isnan(q->fsm_min) && isnan(q->fsm_max) && !q->postcode && !q->town && !q->near &&
+			   !q->schools_only && sort == DIR_SORT_NAME;
+	for (int f = 0; f < DIR_FACET__MAX; f++)
+		only_status = only_status && !p.facet[f];
+	if (only_status) {
+		const uint32_t *list = q->status == DIR_OPEN ? ix->open_pos : q->status == DIR_CLOSED ? ix->closed_pos : NULL;
+		size_t n = q->status == DIR_OPEN ? ix->nopen : q->status == DIR_CLOSED ? ix->nclosed : ix->n;
+		for (int64_t i = pg.offset; i < (int64_t)n && i < pg.offset + limit; i++) {
+			size_t pos = list ? list[i] : (size_t)i;
+			out->hits[out->n++] = (struct dir_hit){&ix->e[pos], NAN};
+		}
+		out->total = (int64_t)n;
+		return 0;
+	}
 	/* Words: the rarest one marks its schools; each school is checked for the others. */
 	struct term t[QUERY_WORDS];
 	size_t rarest = SIZE_MAX;
@@ -316,7 +332,7 @@ static int run(const struct dir_index *ix, const struct dir_query *q, const stru
 		size_t nm = 0;
 		for (size_t i = 0; i < nl; i++) {
 			size_t pos = list[i];
-			if (!words_match(ix, pos, t, nt, skip) || !passes(ix, pos, &p, &km))
+			if (!passes(ix, pos, &p, &km) || !words_match(ix, pos, t, nt, skip))
 				continue;
 			m[nm++] = (struct keyed){key_of(&ix->e[pos], sort, km, pos), km, (uint32_t)pos};
 		}
@@ -329,7 +345,7 @@ static int run(const struct dir_index *ix, const struct dir_query *q, const stru
 	if (list) {
 		/* The LA's schools, in name order. */
 		for (size_t i = 0; i < nl; i++)
-			if (words_match(ix, list[i], t, nt, skip) && passes(ix, list[i], &p, &km))
+			if (passes(ix, list[i], &p, &km) && words_match(ix, list[i], t, nt, skip))
 				page_add(&pg, ix, list[i], km);
 		return 0;
 	}
