@@ -467,6 +467,9 @@ static size_t nearest(const struct dir_index *ix, const char *word, struct near_
 		}
 		best[at] = c;
 	}
+	/* Only the nearest: a spelling two edits away is no help when one is one edit away. */
+	while (nb > 1 && best[nb - 1].dist > best[0].dist)
+		nb--;
 	return nb;
 }
 
