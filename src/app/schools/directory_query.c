@@ -445,6 +445,9 @@ static size_t nearest(const struct dir_index *ix, const char *word, struct near_
 		size_t tl = t->len;
 		if (tl < 3 || tl >= WORD_MAX)
 			continue;
+		/* A typo rarely changes both of the first two letters: skip words that share neither. */
+		if (t->word[0] != word[0] && t->word[1] != word[1] && t->word[0] != word[1])
+			continue;
 		int dist = osa(word, wl, t->word, tl, cap);
 		/* Only the beginning of a longer word was typed: compare with its beginning. */
 		if (dist > cap && tl > wl && t->word[0] == word[0]) {
