@@ -10,20 +10,11 @@
 
 #include "app/accounts/accounts.h"
 #include "app/app.h"
+#include "app/schools/model.h"
 #include "app/schools/schools.h"
 #include "core/arena.h"
-#include "db/db.h"
 
 #define UPLOAD_MAX (256u * 1024 * 1024) /* the national file is about 60 MB unpacked */
-
-DB_QUERY(Q_RUNS, "SELECT id, kind, file_name, snapshot_date, started_at, finished_at, rows_read, "
-		 "inserted, updated, unchanged, closed, rejected, status, message FROM import_run "
-		 "ORDER BY id DESC LIMIT 50");
-DB_QUERY(Q_RUN, "SELECT id, kind, file_name, snapshot_date, started_at, finished_at, rows_read, "
-		"inserted, updated, unchanged, closed, rejected, ignored_columns, status, message "
-		"FROM import_run WHERE id = ?");
-DB_QUERY(Q_RUN_REJECTS, "SELECT line, column_name AS column, reason FROM import_reject "
-			"WHERE import_id = ? ORDER BY line LIMIT 1000");
 
 /*
  * GET /admin/imports
@@ -36,10 +27,9 @@ static int handle_imports_index(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	struct db *db = app_db(req);
-	struct db_stmt *st = db ? db_stmt(db, &Q_RUNS) : NULL;
-	json_t *runs = st ? db_rows_json(st) : NULL;
-	if (!runs)
-		return ERR_DB;
+	json_t *runs;
+	if (!db || (rc = schools_import_runs(db, &runs)))
+		return rc ? rc : ERR_DB;
 	res_view(res, 200, "schools/imports",
 		 json_pack("{s:s, s:o}", "title", "Import the register of schools", "runs", runs));
 	return 0;
@@ -127,22 +117,12 @@ static int handle_imports_show(struct request *req, struct response *res)
 	struct db *db = app_db(req);
 	if (!db)
 		return ERR_DB;
-	int64_t id = req_path_int(req, "id");
-	struct db_stmt *st = db_stmt(db, &Q_RUN);
-	if (!st || db_bind_int(st, 1, id))
-		return ERR_DB;
-	rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
+	json_t *run;
+	rc = schools_import_run(db, req_path_int(req, "id"), &run);
+	if (rc == ERR_NOTFOUND)
 		return res_error(res, 404, "There is no import with that number.");
-	json_t *run = db_row_json(st);
-	db_reset(st);
-	st = db_stmt(db, &Q_RUN_REJECTS);
-	json_t *rejects = st && !db_bind_int(st, 1, id) ? db_rows_json(st) : NULL;
-	json_object_set_new(run, "rejects", rejects ? rejects : json_array());
-	json_object_set_new(run, "done", json_boolean(strcmp(json_string_value(json_object_get(run, "status")),
-							     "done") == 0));
+	if (rc)
+		return rc;
 	res_view(res, 200, "schools/import",
 		 json_pack("{s:s, s:o}", "title", "Import report", "run", run));
 	return 0;

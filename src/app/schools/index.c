@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * index.c — keeps the similar-schools index in memory. It is built from the
- * store on first use and rebuilt when a newer schools import has finished
- * (whichever process ran it): each call asks the store for the latest run
- * id, one indexed query, and swaps in a fresh index when it changed.
- * Queries in flight keep their own reference to the old one.
+ * index.c — keeps the similar-schools index and the directory index in
+ * memory. Each is built from the store on first use and rebuilt when a
+ * newer schools import has finished (whichever process ran it): each call
+ * asks the store for the latest run id, one indexed query, and swaps in a
+ * fresh index when it changed. Queries in flight keep their own reference
+ * to the old one.
  */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/schools/directory.h"
 #include "app/schools/gias.h"
 #include "app/schools/schools.h"
 #include "app/schools/similar.h"
+#include "core/arena.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/db.h"
@@ -24,10 +27,31 @@ DB_QUERY(Q_INDEX_ROWS,
 	 "SELECT urn, phase_group, status_code, type_group_code, pupils, fsm_pct, sen_stat, lat, lon, "
 	 "region_code, urban_rural_code, religious_code, gender_code, sixth_form_code, low_age, "
 	 "high_age, type_code FROM school WHERE phase_group <> 'none'");
+/* Columns 11.. are the facets in enum dir_facet order, code then name. */
+DB_QUERY(Q_DIRECTORY_ROWS,
+	 "SELECT urn, name, town, postcode, status_code, status_name, phase_group, phase_name, "
+	 "type_code, type_name, trust_code, la_code, la_name, region_code, region_name, "
+	 "type_group_code, type_group_name, religious_code, religious_name, gender_code, gender_name, "
+	 "urban_rural_code, urban_rural_name, pupils, fsm_pct, lat, lon FROM school");
 
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct similar_index *index_current; /* guarded by index_lock */
 static int64_t index_run = -1;              /* the import run it was built from */
+static pthread_mutex_t dir_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct dir_index *dir_current; /* guarded by dir_lock */
+static int64_t dir_run = -1;          /* the import run it was built from */
+
+/* The id of the latest finished schools import (0: none, or the store did not answer). */
+static int64_t latest_run(struct db *db)
+{
+	int64_t run = 0;
+	struct db_stmt *st = db_stmt(db, &Q_LATEST_RUN);
+	if (st && db_step(st) == DB_ROW)
+		run = db_col_int(st, 0);
+	if (st)
+		db_reset(st);
+	return run;
+}
 
 /* A categorical code as a small non-zero integer (0 means unknown). */
 static int code_int(const char *code)
@@ -102,13 +126,7 @@ static struct similar_index *index_build(struct db *db)
 
 struct similar_index *schools_index(struct db *db)
 {
-	int64_t run = 0;
-	struct db_stmt *st = db_stmt(db, &Q_LATEST_RUN);
-	if (st && db_step(st) == DB_ROW)
-		run = db_col_int(st, 0);
-	if (st)
-		db_reset(st);
-
+	int64_t run = latest_run(db);
 	pthread_mutex_lock(&index_lock);
 	if (!index_current || run != index_run) {
 		/* Built under the lock so concurrent first requests build once. */
@@ -127,6 +145,79 @@ struct similar_index *schools_index(struct db *db)
 	return ix;
 }
 
+static const char *text_or_null(struct arena *a, struct db_stmt *st, int i)
+{
+	const char *s = db_col_text(st, i);
+	return s ? arena_strdup(a, s) : NULL;
+}
+
+static struct dir_index *directory_build(struct db *db)
+{
+	struct db_stmt *st = db_stmt(db, &Q_DIRECTORY_ROWS);
+	if (!st)
+		return NULL;
+	struct arena *a = arena_new();
+	size_t n = 0, cap = 4096;
+	struct dir_school *rows = xmalloc(cap * sizeof(*rows));
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			rows = xrealloc(rows, cap * sizeof(*rows));
+		}
+		struct dir_school *r = &rows[n++];
+		memset(r, 0, sizeof(*r));
+		r->urn = (int)db_col_int(st, 0);
+		r->name = text_or_null(a, st, 1);
+		r->town = text_or_null(a, st, 2);
+		r->postcode = text_or_null(a, st, 3);
+		r->status_code = text_or_null(a, st, 4);
+		r->status_name = text_or_null(a, st, 5);
+		r->phase_group = text_or_null(a, st, 6);
+		r->phase_name = text_or_null(a, st, 7);
+		r->type_code = text_or_null(a, st, 8);
+		r->type_name = text_or_null(a, st, 9);
+		r->trust_code = text_or_null(a, st, 10);
+		for (int f = 0; f < DIR_FACET__MAX; f++) {
+			r->code[f] = text_or_null(a, st, 11 + 2 * f);
+			r->label[f] = text_or_null(a, st, 12 + 2 * f);
+		}
+		r->pupils = col_int_or(st, 23, -1);
+		r->fsm_pct = db_col_is_null(st, 24) ? NAN : db_col_double(st, 24);
+		r->has_location = !db_col_is_null(st, 25) && !db_col_is_null(st, 26);
+		r->lat = r->has_location ? db_col_double(st, 25) : 0;
+		r->lon = r->has_location ? db_col_double(st, 26) : 0;
+	}
+	db_reset(st);
+	struct dir_index *ix = NULL;
+	if (rc < 0 || dir_build(rows, n, &ix)) {
+		log_error("cannot build the directory index from %zu schools", n);
+		ix = NULL;
+	}
+	free(rows);
+	arena_free(a);
+	return ix;
+}
+
+struct dir_index *schools_directory(struct db *db)
+{
+	int64_t run = latest_run(db);
+	pthread_mutex_lock(&dir_lock);
+	if (!dir_current || run != dir_run) {
+		struct dir_index *fresh = directory_build(db);
+		if (fresh) {
+			dir_unref(dir_current);
+			dir_current = fresh;
+			dir_run = run;
+			log_info("directory index built: %zu establishments (import run %lld)", dir_count(fresh),
+				 (long long)run);
+		}
+	}
+	struct dir_index *ix = dir_ref(dir_current);
+	pthread_mutex_unlock(&dir_lock);
+	return ix;
+}
+
 void schools_index_release(void)
 {
 	pthread_mutex_lock(&index_lock);
@@ -135,4 +226,10 @@ void schools_index_release(void)
 	index_current = NULL;
 	index_run = -1;
 	pthread_mutex_unlock(&index_lock);
+	schools_pages_release();
+	pthread_mutex_lock(&dir_lock);
+	dir_unref(dir_current);
+	dir_current = NULL;
+	dir_run = -1;
+	pthread_mutex_unlock(&dir_lock);
 }

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * model.c — the schools model: a school's profile (key facts, links to
- * predecessors and successors) and its similar schools with the reasons,
- * as JSON view models shared by the pages, the JSON API and the CLI.
+ * model.c — the schools model: a school's profile (key facts in plain
+ * English, links to predecessors and successors), its similar schools with
+ * the reasons (all of them, or only those in a given set, such as a lead's
+ * networks), and the record of register imports, as JSON view models
+ * shared by the pages, the JSON API and the CLI.
  */
 #include "app/schools/model.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "app/schools/directory.h"
 #include "app/schools/schools.h"
 #include "app/schools/similar.h"
 #include "core/buf.h"
+#include "core/str.h"
 #include "core/util.h"
 #include "db/db.h"
 
@@ -32,6 +37,42 @@ DB_QUERY(Q_SCHOOL_LINKS,
 	 "SELECT l.link_urn AS urn, COALESCE(s.name, l.link_name) AS name, l.link_type AS type, "
 	 "l.link_date AS date, s.status_name AS status FROM school_link l "
 	 "LEFT JOIN school s ON s.urn = l.link_urn WHERE l.urn = ? ORDER BY l.link_date, l.link_urn");
+DB_QUERY(Q_IMPORT_RUNS,
+	 "SELECT id, kind, file_name, snapshot_date, started_at, finished_at, rows_read, inserted, "
+	 "updated, unchanged, closed, rejected, status, message FROM import_run ORDER BY id DESC LIMIT 50");
+DB_QUERY(Q_IMPORT_RUN,
+	 "SELECT id, kind, file_name, snapshot_date, started_at, finished_at, rows_read, inserted, "
+	 "updated, unchanged, closed, rejected, ignored_columns, status, message FROM import_run WHERE id = ?");
+DB_QUERY(Q_IMPORT_REJECTS, "SELECT line, column_name AS column, reason FROM import_reject "
+			   "WHERE import_id = ? ORDER BY line LIMIT 1000");
+
+/* Register names in plain English: which field, read with which wording. */
+static const struct {
+	const char *field;
+	enum dir_wording w;
+} plain_fields[] = {
+	{"phase_name", DIR_WORDING_PHASE},
+	{"type_name", DIR_WORDING_TYPE},
+	{"type_group_name", DIR_WORDING_TYPE_GROUP},
+	{"urban_rural_name", DIR_WORDING_URBAN_RURAL},
+	{"region_name", DIR_WORDING_REGION},
+	{"religious_name", DIR_WORDING_RELIGIOUS},
+	{"gender_name", DIR_WORDING_GENDER},
+};
+
+/* Replace the register's wording of the fields above with plain English (null when it says nothing). */
+static void plain_words(json_t *s)
+{
+	for (size_t i = 0; i < ARRAY_LEN(plain_fields); i++) {
+		const char *raw = json_string_value(json_object_get(s, plain_fields[i].field));
+		if (!raw)
+			continue;
+		char buf[160];
+		const char *p = dir_plain(plain_fields[i].w, raw, buf, sizeof(buf));
+		if (p != raw)
+			json_object_set_new(s, plain_fields[i].field, p ? json_string(p) : json_null());
+	}
+}
 
 static bool is_open(const char *status_code)
 {
@@ -51,6 +92,7 @@ int schools_profile(struct db *db, int64_t urn, json_t **out)
 		return ERR_NOTFOUND;
 	json_t *s = db_row_json(st);
 	db_reset(st);
+	plain_words(s);
 
 	const char *status = json_string_value(json_object_get(s, "status_code"));
 	json_object_set_new(s, "open", json_boolean(is_open(status)));
@@ -115,6 +157,7 @@ static json_t *brief(struct db *db, int urn)
 		return NULL;
 	json_t *j = db_row_json(st);
 	db_reset(st);
+	plain_words(j);
 	return j;
 }
 
@@ -190,8 +233,85 @@ static json_t *explain(const struct similar_result *r, json_t **chars)
 	return s;
 }
 
-int schools_similar(struct db *db, int64_t urn, const struct similar_options *opt, json_t **out,
-		    const char **reason)
+/* The JSON of one result. */
+static json_t *result_json(struct db *db, const struct similar_result *r, int rank)
+{
+	json_t *row = brief(db, r->urn);
+	if (!row)
+		row = json_pack("{s:i}", "urn", r->urn);
+	json_t *chars;
+	json_object_set_new(row, "rank", json_integer(rank));
+	json_object_set_new(row, "score", json_real(r->score));
+	json_object_set_new(row, "distance", json_real(r->distance));
+	json_object_set_new(row, "same_region", json_boolean(r->same_region));
+	json_object_set_new(row, "explanation", explain(r, &chars));
+	json_object_set_new(row, "characteristics", chars);
+	if (!isnan(r->cmp[SIMILAR_CHAR_KM].other))
+		json_object_set_new(row, "km", json_real(round(r->cmp[SIMILAR_CHAR_KM].other * 10) / 10));
+	return row;
+}
+
+static int result_cmp(const void *pa, const void *pb)
+{
+	const struct similar_result *a = pa, *b = pb;
+	if (a->distance != b->distance)
+		return a->distance < b->distance ? -1 : 1;
+	return (a->urn > b->urn) - (a->urn < b->urn);
+}
+
+/* Same region first, then as result_cmp. */
+static int region_cmp(const void *pa, const void *pb)
+{
+	const struct similar_result *a = pa, *b = pb;
+	if (a->same_region != b->same_region)
+		return a->same_region ? -1 : 1;
+	return result_cmp(pa, pb);
+}
+
+/*
+ * The schools of only[] (n of them) that can be compared with urn, as
+ * similar_query would rank them: nearest first, within opt->within_km, at
+ * most opt->k. Writes them to res (room for n) and fills meta's counts.
+ */
+static int similar_among(const struct similar_index *ix, int urn, const struct similar_options *opt,
+			 const int *only, size_t n, struct similar_result *res, struct similar_meta *meta,
+			 int *not_compared)
+{
+	/* The school's own pool and group, and the reason when it has none. */
+	struct similar_result probe[1];
+	struct similar_options one = *opt;
+	one.k = 1;
+	int rc = similar_query(ix, urn, &one, probe, 1, meta);
+	if (rc)
+		return rc;
+	int found = 0;
+	*not_compared = 0;
+	meta->outside_radius = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (only[i] == urn)
+			continue;
+		struct similar_result r;
+		if (similar_explain(ix, urn, only[i], opt, &r, NULL)) {
+			(*not_compared)++;
+			continue;
+		}
+		double km = r.cmp[SIMILAR_CHAR_KM].other;
+		if (opt->within_km > 0 && !(km <= opt->within_km)) {
+			meta->outside_radius++;
+			continue;
+		}
+		res[found++] = r;
+	}
+	if (found)
+		qsort(res, (size_t)found, sizeof(*res), opt->same_region_first ? region_cmp : result_cmp);
+	meta->compared = found;
+	meta->no_location = 0;
+	meta->n = found < opt->k ? found : opt->k;
+	return 0;
+}
+
+int schools_similar_among(struct db *db, int64_t urn, const struct similar_options *opt, const int *only,
+			  size_t n, json_t **out, const char **reason)
 {
 	*out = NULL;
 	*reason = NULL;
@@ -203,37 +323,36 @@ int schools_similar(struct db *db, int64_t urn, const struct similar_options *op
 		json_decref(me);
 		return ERR_DB;
 	}
-	struct similar_result res[SIMILAR_K_MAX];
+	struct similar_result fixed[SIMILAR_K_MAX];
+	struct similar_result *res = fixed;
+	size_t cap = only ? n : SIMILAR_K_MAX;
+	if (cap > SIMILAR_K_MAX)
+		res = xmalloc(cap * sizeof(*res));
 	struct similar_meta meta;
-	int rc = similar_query(ix, (int)urn, opt, res, SIMILAR_K_MAX, &meta);
+	int not_compared = 0;
+	int rc = only ? similar_among(ix, (int)urn, opt, only, n, res, &meta, &not_compared)
+		      : similar_query(ix, (int)urn, opt, res, SIMILAR_K_MAX, &meta);
 	if (rc == ERR_NOTFOUND) {
 		/* In the register but not in the index: a phase or type Tandem does not compare. */
 		rc = ERR_INVALID;
-		meta.reason = "This school has no comparison group: its phase or type of "
-			      "establishment is not one the similar-schools finder compares.";
+		meta.reason = "This school has no comparison group: the similar-schools finder compares "
+			      "schools within a phase of education (nursery, primary, secondary, all-through, "
+			      "16 plus, special, pupil referral unit), and the register gives this "
+			      "establishment a type or phase it does not compare.";
 	}
 	if (rc) {
 		*reason = meta.reason;
 		similar_index_unref(ix);
 		json_decref(me);
+		if (res != fixed)
+			free(res);
 		return rc;
 	}
 	json_t *results = json_array();
-	for (int i = 0; i < meta.n; i++) {
-		json_t *row = brief(db, res[i].urn);
-		if (!row)
-			row = json_pack("{s:i}", "urn", res[i].urn);
-		json_t *chars;
-		json_object_set_new(row, "rank", json_integer(i + 1));
-		json_object_set_new(row, "score", json_real(res[i].score));
-		json_object_set_new(row, "distance", json_real(res[i].distance));
-		json_object_set_new(row, "same_region", json_boolean(res[i].same_region));
-		json_object_set_new(row, "explanation", explain(&res[i], &chars));
-		json_object_set_new(row, "characteristics", chars);
-		if (!isnan(res[i].cmp[SIMILAR_CHAR_KM].other))
-			json_object_set_new(row, "km", json_real(round(res[i].cmp[SIMILAR_CHAR_KM].other * 10) / 10));
-		json_array_append_new(results, row);
-	}
+	for (int i = 0; i < meta.n; i++)
+		json_array_append_new(results, result_json(db, &res[i], i + 1));
+	if (res != fixed)
+		free(res);
 	json_t *weights = json_object();
 	for (int c = 0; c < SIMILAR_CHAR__MAX; c++)
 		if (opt->weight[c] > 0)
@@ -245,6 +364,42 @@ int schools_similar(struct db *db, int64_t urn, const struct similar_options *op
 			 "group", similar_group_name(meta.group), "pool_size", meta.pool_size, "compared",
 			 meta.compared, "no_location", meta.no_location, "outside_radius",
 			 meta.outside_radius);
+	if (only)
+		json_object_set_new(json_object_get(*out, "meta"), "not_compared", json_integer(not_compared));
 	similar_index_unref(ix);
+	return 0;
+}
+
+int schools_similar(struct db *db, int64_t urn, const struct similar_options *opt, json_t **out,
+		    const char **reason)
+{
+	return schools_similar_among(db, urn, opt, NULL, 0, out, reason);
+}
+
+int schools_import_runs(struct db *db, json_t **out)
+{
+	struct db_stmt *st = db_stmt(db, &Q_IMPORT_RUNS);
+	*out = st ? db_rows_json(st) : NULL;
+	return *out ? 0 : ERR_DB;
+}
+
+int schools_import_run(struct db *db, int64_t id, json_t **out)
+{
+	*out = NULL;
+	struct db_stmt *st = db_stmt(db, &Q_IMPORT_RUN);
+	if (!st || db_bind_int(st, 1, id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return ERR_NOTFOUND;
+	json_t *run = db_row_json(st);
+	db_reset(st);
+	st = db_stmt(db, &Q_IMPORT_REJECTS);
+	json_t *rejects = st && !db_bind_int(st, 1, id) ? db_rows_json(st) : NULL;
+	json_object_set_new(run, "rejects", rejects ? rejects : json_array());
+	json_object_set_new(run, "done", json_boolean(str_eq(json_string_value(json_object_get(run, "status")), "done")));
+	*out = run;
 	return 0;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * model.h — schools view models (JSON) shared by pages, the API and the CLI.
+ * model.h — schools view models (JSON) shared by pages, the API and the CLI,
+ * and the record of register imports.
  */
 #ifndef TANDEM_APP_SCHOOLS_MODEL_H
 #define TANDEM_APP_SCHOOLS_MODEL_H
@@ -28,5 +29,18 @@ int schools_profile(struct db *db, int64_t urn, json_t **out) WUR;
  */
 int schools_similar(struct db *db, int64_t urn, const struct similar_options *opt, json_t **out,
 		    const char **reason) WUR;
+/*
+ * As schools_similar, but only among the n schools of only[] (a lead's
+ * network members, say): those that share the school's pool and group,
+ * ranked the same way, within opt->within_km, at most opt->k; meta also
+ * says how many of them could not be compared (not_compared). only NULL is
+ * schools_similar.
+ */
+int schools_similar_among(struct db *db, int64_t urn, const struct similar_options *opt, const int *only,
+			  size_t n, json_t **out, const char **reason) WUR;
+/* The last 50 register imports, newest first: [{id, kind, file_name, …, status, message}]. */
+int schools_import_runs(struct db *db, json_t **out) WUR;
+/* One import with its rejected rows (rejects) and done. ERR_NOTFOUND for an unknown id. */
+int schools_import_run(struct db *db, int64_t id, json_t **out) WUR;
 
 #endif

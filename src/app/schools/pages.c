@@ -7,6 +7,8 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "app/app.h"
 #include "app/partnerships/partnerships.h"
 #include "app/schools/gias.h"
+#include "app/schools/directory.h"
 #include "app/schools/model.h"
 #include "app/schools/schools.h"
 #include "app/schools/search.h"
@@ -22,7 +25,8 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/str.h"
-#include "db/db.h"
+#include "core/util.h"
+#include "view/tmpl.h"
 
 static const char *const status_choices[] = {"open", "closed", "all", NULL};
 static const char *const phase_choices[] = {"nursery", "primary", "secondary", "all_through",
@@ -32,19 +36,20 @@ static const char *const within_choices[] = {"any", "5", "10", "25", "50", "100"
 
 /* Labels for the choices above, in the same order. */
 static const char *const status_labels[] = {"Open", "Closed", "Open and closed"};
-static const char *const phase_labels[] = {"Nursery", "Primary (and middle deemed primary)",
-	"Secondary (and middle deemed secondary)", "All-through", "16 plus", "Special",
-	"Pupil referral unit / alternative provision"};
-static const char *const sort_labels[] = {"Name", "Distance", "Most pupils", "Highest % FSM"};
+static const char *const phase_labels[] = {"Nursery", "Primary", "Secondary", "All-through",
+	"16 plus (sixth form or college)", "Special", "Pupil referral unit or alternative provision"};
+static const char *const sort_labels[] = {"Name (A to Z)", "Distance (nearest first)", "Most pupils",
+	"Highest % free school meals"};
 
 /* GET /schools parameters. */
 static const struct param_spec directory_params[] = {
-	{"q", PARAM_STRING, 0, 0, 100, NULL, "Name"},
+	{"q", PARAM_STRING, 0, 0, 100, NULL, "Name, town or postcode"},
 	{"postcode", PARAM_STRING, 0, 0, 10, NULL, "Postcode or outcode"},
 	{"town", PARAM_STRING, 0, 0, 60, NULL, "Town"},
 	{"la", PARAM_STRING, 0, 0, 3, NULL, "Local authority"},
 	{"near", PARAM_STRING, 0, 0, 10, NULL, "Near postcode"},
 	{"km", PARAM_INT, 0, 1, 200, NULL, "Distance in km"},
+	{"all", PARAM_BOOL, 0, 0, 0, NULL, "Include independent schools, colleges and universities"},
 	{"status", PARAM_ENUM, 0, 0, 0, status_choices, "Status"},
 	{"phase", PARAM_ENUM, 0, 0, 0, phase_choices, "Phase"},
 	{"type_group", PARAM_STRING, 0, 0, 3, NULL, "Type of school"},
@@ -79,6 +84,7 @@ static const struct param_spec similar_params[] = {
 	{"w_age_range", PARAM_NUMBER, 0, 0, 10, NULL, "Weight for age range"},
 	{"same_region", PARAM_BOOL, 0, 0, 0, NULL, "Same region first"},
 	{"independent", PARAM_BOOL, 0, 0, 0, NULL, "Include independent schools"},
+	{"mine", PARAM_BOOL, 0, 0, 0, NULL, "Only schools in my networks"},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -106,77 +112,141 @@ static json_t *choice_list(const char *const *values, const char *const *labels,
 	return list;
 }
 
-/* ---- facets: distinct codes and names for the filter lists, per import --- */
+/* The directory's filter lists, each a parameter with its list and the message for a code not in it. */
+static const struct {
+	const char *param;       /* query parameter */
+	enum dir_facet facet;    /* the list */
+	const char *message;     /* for a value not in the list */
+} facet_params[] = {
+	{"la", DIR_FACET_LA, "Choose a local authority from the list"},
+	{"region", DIR_FACET_REGION, "Choose a region from the list"},
+	{"type_group", DIR_FACET_TYPE_GROUP, "Choose a type of school from the list"},
+	{"religious", DIR_FACET_RELIGIOUS, "Choose a religious character from the list"},
+	{"gender", DIR_FACET_GENDER, "Choose boys, girls or mixed from the list"},
+	{"urban_rural", DIR_FACET_URBAN_RURAL, "Choose urban or rural from the list"},
+};
 
-DB_QUERY(Q_FACET_LA, "SELECT DISTINCT la_code AS value, la_name AS label FROM school "
-		     "WHERE la_code IS NOT NULL AND la_name IS NOT NULL ORDER BY la_name");
-DB_QUERY(Q_FACET_REGION, "SELECT DISTINCT region_code AS value, region_name AS label FROM school "
-			 "WHERE region_code IS NOT NULL ORDER BY region_name");
-DB_QUERY(Q_FACET_TYPE_GROUP, "SELECT DISTINCT type_group_code AS value, type_group_name AS label "
-			     "FROM school WHERE type_group_code IS NOT NULL ORDER BY type_group_name");
-DB_QUERY(Q_FACET_RELIGIOUS, "SELECT DISTINCT religious_code AS value, religious_name AS label "
-			    "FROM school WHERE religious_code IS NOT NULL ORDER BY religious_name");
-DB_QUERY(Q_FACET_GENDER, "SELECT DISTINCT gender_code AS value, gender_name AS label FROM school "
-			 "WHERE gender_code IS NOT NULL ORDER BY gender_name");
-DB_QUERY(Q_FACET_URBAN, "SELECT DISTINCT urban_rural_code AS value, urban_rural_name AS label "
-			"FROM school WHERE urban_rural_code IS NOT NULL ORDER BY urban_rural_name");
-DB_QUERY(Q_LATEST_IMPORT, "SELECT COALESCE(MAX(id), 0) FROM import_run WHERE status = 'done'");
+/*
+ * The filter lists as <option> markup, made once per directory index with
+ * html_escape (a list has up to 150 local authorities: building and
+ * rendering them as JSON for every request cost more than the search).
+ * Immutable once made; shared between threads by reference count.
+ */
+struct facet_markup {
+	atomic_int refs;                 /* references; the last unref frees */
+	struct dir_index *ix;            /* the index it was made from (a reference) */
+	char *html[DIR_FACET__MAX];      /* every option of each list */
+	size_t *at[DIR_FACET__MAX];      /* where each choice's "<option" starts in html */
+	size_t n[DIR_FACET__MAX];        /* choices in each list */
+};
 
-static pthread_mutex_t facets_lock = PTHREAD_MUTEX_INITIALIZER;
-static char *facets_cache;      /* serialised JSON, guarded by facets_lock */
-static int64_t facets_run = -1; /* the import it describes */
+static pthread_mutex_t markup_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct facet_markup *markup_current; /* guarded by markup_lock */
 
-/* The filter lists (a new object). Cached as text: jansson values are per thread. */
-static json_t *facets(struct db *db)
+static void markup_unref(struct facet_markup *m)
 {
-	int64_t run = 0;
-	struct db_stmt *st = db_stmt(db, &Q_LATEST_IMPORT);
-	if (st && db_step(st) == DB_ROW)
-		run = db_col_int(st, 0);
-	pthread_mutex_lock(&facets_lock);
-	if (!facets_cache || run != facets_run) {
-		static const struct {
-			const char *key;
-			const struct db_query *q;
-		} lists[] = {{"la", &Q_FACET_LA}, {"region", &Q_FACET_REGION},
-			     {"type_group", &Q_FACET_TYPE_GROUP}, {"religious", &Q_FACET_RELIGIOUS},
-			     {"gender", &Q_FACET_GENDER}, {"urban_rural", &Q_FACET_URBAN}};
-		json_t *f = json_object();
-		for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-			struct db_stmt *q = db_stmt(db, lists[i].q);
-			json_t *rows = q ? db_rows_json(q) : NULL;
-			json_object_set_new(f, lists[i].key, rows ? rows : json_array());
-		}
-		free(facets_cache);
-		facets_cache = json_dumps(f, JSON_COMPACT);
-		facets_run = run;
-		json_decref(f);
+	if (!m || atomic_fetch_sub(&m->refs, 1) != 1)
+		return;
+	for (int f = 0; f < DIR_FACET__MAX; f++) {
+		free(m->html[f]);
+		free(m->at[f]);
 	}
-	json_t *copy = json_loads(facets_cache, 0, NULL);
-	pthread_mutex_unlock(&facets_lock);
-	return copy ? copy : json_object();
+	dir_unref(m->ix);
+	free(m);
 }
 
-/* Mark the item whose value equals selected in each facet list. */
-static void facets_select(json_t *f, const char *key, const char *selected)
+static struct facet_markup *markup_make(struct dir_index *ix)
 {
-	size_t i;
-	json_t *item;
-	json_array_foreach(json_object_get(f, key), i, item)
-		json_object_set_new(item, "selected",
-				    json_boolean(selected && str_eq(json_string_value(json_object_get(item, "value")),
-								    selected)));
+	struct facet_markup *m = xcalloc(1, sizeof(*m));
+	atomic_init(&m->refs, 1);
+	m->ix = dir_ref(ix);
+	for (int f = 0; f < DIR_FACET__MAX; f++) {
+		size_t n;
+		const struct dir_choice *c = dir_facet_choices(ix, (enum dir_facet)f, &n);
+		struct buf b = BUF_INIT;
+		m->at[f] = xmalloc((n + 1) * sizeof(size_t));
+		m->n[f] = n;
+		for (size_t j = 0; j < n; j++) {
+			m->at[f][j] = b.len;
+			buf_puts(&b, "<option value=\"");
+			html_escape(&b, c[j].code, strlen(c[j].code));
+			buf_puts(&b, "\">");
+			html_escape(&b, c[j].label, strlen(c[j].label));
+			buf_puts(&b, "</option>");
+		}
+		m->at[f][n] = b.len;
+		m->html[f] = buf_detach(&b, NULL);
+	}
+	return m;
 }
 
-/* The current query string without `page`, for pagination links. */
-static char *query_without_page(struct request *req)
+/* The markup for ix (a reference), made when the index changed. */
+static struct facet_markup *markup_for(struct dir_index *ix)
+{
+	pthread_mutex_lock(&markup_lock);
+	if (!markup_current || markup_current->ix != ix) {
+		markup_unref(markup_current);
+		markup_current = markup_make(ix);
+	}
+	struct facet_markup *m = markup_current;
+	atomic_fetch_add(&m->refs, 1);
+	pthread_mutex_unlock(&markup_lock);
+	return m;
+}
+
+void schools_pages_release(void)
+{
+	pthread_mutex_lock(&markup_lock);
+	markup_unref(markup_current);
+	markup_current = NULL;
+	pthread_mutex_unlock(&markup_lock);
+}
+
+/* The filter lists of the directory as option markup, {la_html, …}, the chosen values selected (a new object). */
+static json_t *facets(struct dir_index *ix, struct request *req)
+{
+	struct facet_markup *m = markup_for(ix);
+	json_t *f = json_object();
+	for (size_t i = 0; i < ARRAY_LEN(facet_params); i++) {
+		enum dir_facet fc = facet_params[i].facet;
+		size_t n;
+		const struct dir_choice *c = dir_facet_choices(ix, fc, &n);
+		/* Codes that share a label share a choice (religious "00" and "99" both read "None"). */
+		int id = dir_facet_id(ix, fc, req_str(req, facet_params[i].param));
+		size_t sel = SIZE_MAX;
+		for (size_t j = 0; id > 0 && j < n && sel == SIZE_MAX; j++)
+			if (c[j].id == id)
+				sel = j;
+		const char *html = m->html[fc];
+		char key[32];
+		snprintf(key, sizeof(key), "%s_html", facet_params[i].param);
+		/* The markup is made of the index's UTF-8 and ASCII tags: no need to check it again. */
+		if (sel == SIZE_MAX) {
+			json_object_set_new(f, key, json_string_nocheck(html));
+			continue;
+		}
+		size_t cut = m->at[fc][sel] + strlen("<option");
+		struct buf b = BUF_INIT;
+		buf_append(&b, html, cut);
+		buf_puts(&b, " selected");
+		buf_puts(&b, html + cut);
+		json_object_set_new(f, key, json_stringn_nocheck(buf_str(&b), b.len));
+		buf_free(&b);
+	}
+	markup_unref(m);
+	return f;
+}
+
+/* The current query string without the named parameters (NULL-terminated), each as &name=value. */
+static char *query_without(struct request *req, const char *const *skip)
 {
 	struct buf b = BUF_INIT;
 	for (const struct param_spec *p = directory_params; p->name; p++) {
-		if (str_eq(p->name, "page") || !req_has(req, p->name))
-			continue;
-		const char *v = req_field(req, p->name);
-		if (!v)
+		bool skipped = false;
+		for (size_t i = 0; skip[i]; i++)
+			skipped = skipped || str_eq(p->name, skip[i]);
+		const char *v = skipped ? NULL : req_field(req, p->name);
+		if (!v || !*v)
 			continue;
 		buf_putc(&b, '&');
 		buf_puts(&b, p->name);
@@ -188,10 +258,120 @@ static char *query_without_page(struct request *req)
 	return s;
 }
 
+/* What the main box holds when it is (or ends with) a postcode or a known outcode. */
+struct typed_postcode {
+	char key[16];     /* the postcode's key, "" when none */
+	const char *rest; /* the words before it (arena), NULL when none */
+};
+
+/*
+ * A full postcode anywhere at the end of the text ("LS16 5NW", "ls165nw",
+ * "Lawnswood LS16 5NW"), or an outcode the register knows ("LS16", "HG1",
+ * "quarry mount LS6"). A name word shaped like an outcode that no school's
+ * postcode has stays a name word.
+ */
+static void split_postcode(const struct dir_index *ix, struct arena *a, const char *text,
+			   struct typed_postcode *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *t = str_trim(a, text);
+	/* Try the last two words together, then the last word, then the whole text. */
+	const char *cuts[3] = {NULL, NULL, t};
+	char *sp = strrchr(t, ' ');
+	if (sp) {
+		cuts[1] = sp + 1;
+		char *before = sp;
+		while (before > t && before[-1] == ' ')
+			before--;
+		char *sp2 = before;
+		while (sp2 > t && sp2[-1] != ' ')
+			sp2--;
+		cuts[0] = sp2;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!cuts[i])
+			continue;
+		char key[16];
+		if (strlen(cuts[i]) > 12)
+			continue;
+		dir_postcode_key(cuts[i], key);
+		bool full = dir_is_postcode(key);
+		if (!full && !(dir_is_outcode(key) && dir_has_outcode(ix, key)))
+			continue;
+		snprintf(out->key, sizeof(out->key), "%s", key);
+		size_t keep = (size_t)(cuts[i] - t);
+		while (keep > 0 && t[keep - 1] == ' ')
+			keep--;
+		out->rest = keep ? arena_strndup(a, t, keep) : NULL;
+		return;
+	}
+}
+
+static void unref_directory(void *ix)
+{
+	dir_unref(ix);
+}
+
+/*
+ * Answer a directory request that cannot be searched: JSON gets problem+json
+ * (400 with the fields, or 404 for a postcode nobody can place); a browser
+ * gets the directory page again with the typed values, a summary and each
+ * message next to its field.
+ */
+static int directory_fail(struct request *req, struct response *res, struct dir_index *ix,
+			  json_t *errors, int status, const char *detail)
+{
+	const char *field;
+	json_t *msg;
+	if (req_wants_json(req)) {
+		json_object_foreach(errors, field, msg)
+			res_field_error(res, field, json_string_value(msg));
+		json_decref(errors);
+		return res_error(res, status, detail);
+	}
+	json_t *model = json_pack("{s:s, s:b, s:b, s:b, s:s}", "title", "Find a school", "has_errors", 1,
+				  "searched", 1, "failed", 1, "detail", detail);
+	json_t *list = json_array();
+	json_object_foreach(errors, field, msg)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:O}", "field", field, "anchor", field,
+						      "message", msg));
+	json_object_set_new(model, "errors", list);
+	json_object_set_new(model, "field_errors", errors);
+	json_t *query = json_object();
+	for (const struct param_spec *p = directory_params; p->name; p++) {
+		const char *v = req_field(req, p->name);
+		if (v)
+			json_object_set_new(query, p->name, json_string(v));
+	}
+	json_object_set_new(model, "query", query);
+	json_t *f = facets(ix, req);
+	json_object_set_new(f, "status", choice_list(status_choices, status_labels, req_str(req, "status") ? req_str(req, "status") : "open"));
+	json_object_set_new(f, "phase", choice_list(phase_choices, phase_labels, req_str(req, "phase")));
+	json_object_set_new(f, "sort", choice_list(sort_choices, sort_labels, req_str(req, "sort")));
+	json_object_set_new(model, "facets", f);
+	res_view(res, status, "schools/index", model);
+	return 0;
+}
+
+/* True when s is one or more digits. */
+static bool all_digits(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 /*
  * GET /schools
- * The directory. Parameters: directory_params above. With `near` (a postcode
- * or outcode) only schools within `km` (default 5) of it, nearest first.
+ * The directory. Parameters: directory_params above. The main box `q` takes
+ * name and town words, a postcode or outcode (schools near it), or both
+ * ("Lawnswood LS16"). With `near` (a postcode or outcode) only schools
+ * within `km` (default 5), nearest first unless `sort` says otherwise, and
+ * only state-funded schools unless `all`. A value that cannot be used comes
+ * back on the page with a message next to its field.
  */
 static int handle_schools_index(struct request *req, struct response *res)
 {
@@ -199,6 +379,15 @@ static int handle_schools_index(struct request *req, struct response *res)
 	if (!db)
 		return ERR_DB;
 	struct arena *a = req_arena(req);
+	struct dir_index *ix = schools_directory(db);
+	if (!ix)
+		return ERR_DB;
+	arena_defer(a, unref_directory, ix);
+	json_t *errors = json_object();
+	json_t *given = req_errors(req);
+	if (given)
+		json_object_update(errors, given);
+
 	struct search_query q = {
 		.status = req_str(req, "status"),
 		.phase = req_str(req, "phase"),
@@ -218,76 +407,155 @@ static int handle_schools_index(struct request *req, struct response *res)
 		.page = req_int(req, "page", 1),
 		.per_page = req_int(req, "per_page", 25),
 	};
-	if (q.pupils_min >= 0 && q.pupils_max >= 0 && q.pupils_min > q.pupils_max) {
-		res_field_error(res, "pupils_min", "Fewest pupils must not be more than most pupils");
-		return res_error(res, 400, "The pupil range is the wrong way round.");
-	}
-	if (!isnan(q.fsm_min) && !isnan(q.fsm_max) && q.fsm_min > q.fsm_max) {
-		res_field_error(res, "fsm_min", "Lowest % FSM must not be more than highest % FSM");
-		return res_error(res, 400, "The % FSM range is the wrong way round.");
-	}
+	if (q.pupils_min >= 0 && q.pupils_max >= 0 && q.pupils_min > q.pupils_max)
+		json_object_set_new(errors, "pupils_min", json_string("Fewest pupils must not be more than most pupils"));
+	if (!isnan(q.fsm_min) && !isnan(q.fsm_max) && q.fsm_min > q.fsm_max)
+		json_object_set_new(errors, "fsm_min", json_string("Lowest % FSM must not be more than highest % FSM"));
+	if (dir_count(ix) > 0)
+		for (size_t i = 0; i < ARRAY_LEN(facet_params); i++) {
+			const char *v = req_str(req, facet_params[i].param);
+			if (v && !dir_facet_known(ix, facet_params[i].facet, v))
+				json_object_set_new(errors, facet_params[i].param, json_string(facet_params[i].message));
+		}
+	if (q.trust && !all_digits(q.trust))
+		json_object_set_new(errors, "trust", json_string("A trust code is a number, as on a school's page"));
+
+	/* The main box: name and town words, a postcode, or both. */
 	const char *text = req_str(req, "q");
-	if (text && search_fts_query(a, text, &q.fts)) {
-		res_field_error(res, "q", "Type at least one letter or number of the school's name");
-		return res_error(res, 400, "The search has no letters or numbers to look for.");
+	const char *near = req_str(req, "near");
+	char typed_key[16] = "";
+	if (text) {
+		struct typed_postcode tp;
+		split_postcode(ix, a, text, &tp);
+		if (*tp.key) {
+			snprintf(typed_key, sizeof(typed_key), "%s", tp.key);
+			text = tp.rest;
+		}
+		if (text && search_fts_query(a, text, &q.fts))
+			json_object_set_new(errors, "q", json_string("Type at least one letter or number of a school's "
+								     "name, a town or a postcode"));
 	}
 	char pkey[16];
 	const char *pc = req_str(req, "postcode");
 	if (pc) {
 		search_postcode_key(pc, pkey);
-		if (!search_postcode_valid(pkey)) {
-			res_field_error(res, "postcode", "Give a postcode such as LS6 2AB or an outcode such as LS6");
-			return res_error(res, 400, "That is not a postcode.");
-		}
-		q.postcode_key = pkey;
+		if (!search_postcode_valid(pkey))
+			json_object_set_new(errors, "postcode", json_string("Give a postcode such as LS6 2AB or an "
+									    "outcode such as LS6"));
+		else
+			q.postcode_key = pkey;
 	}
-	json_t *place = NULL;
-	const char *near = req_str(req, "near");
-	if (near) {
-		struct search_place p;
-		int rc = search_locate(db, a, near, &p);
-		if (rc == ERR_INVALID) {
-			res_field_error(res, "near", "Give a postcode such as LS6 2AB or an outcode such as LS6");
-			return res_error(res, 400, "That is not a postcode.");
+	/* A postcode in the main box is "near" it, unless near is given too: then it narrows the list. */
+	const char *place_from = near;
+	if (*typed_key) {
+		if (near || q.fts) {
+			if (!q.postcode_key)
+				q.postcode_key = typed_key;
+		} else {
+			place_from = typed_key;
 		}
-		if (rc == ERR_NOTFOUND)
-			return res_error(res, 404, "No school in the register has that postcode or one in the same "
-						   "district, so Tandem cannot place it. Try the outcode (the first half).");
-		if (rc)
+	}
+	if (json_object_size(errors))
+		return directory_fail(req, res, ix, errors, 400, "Some of the values given cannot be searched.");
+
+	json_t *place = NULL;
+	if (place_from) {
+		struct search_place p;
+		int rc = search_locate(ix, a, place_from, &p);
+		if (rc == ERR_INVALID) {
+			json_object_set_new(errors, "near", json_string("Give a postcode such as LS6 2AB or an outcode "
+									"such as LS6"));
+			return directory_fail(req, res, ix, errors, 400, "That is not a postcode.");
+		}
+		if (rc == ERR_NOTFOUND) {
+			const char *msg = "No school in the register has that postcode or one in the same district, "
+					  "so Tandem cannot place it. Try the outcode (the first half).";
+			json_object_set_new(errors, place_from == near ? "near" : "q", json_string(msg));
+			return directory_fail(req, res, ix, errors, 404, msg);
+		}
+		if (rc) {
+			json_decref(errors);
 			return rc;
+		}
 		q.near = true;
 		q.lat = p.lat;
 		q.lon = p.lon;
 		q.within_km = (double)req_int(req, "km", 5);
+		q.schools_only = !req_bool(req, "all") && !q.type_group;
 		if (!q.sort)
 			q.sort = "distance";
-		place = json_pack("{s:s, s:s, s:f, s:f, s:f}", "postcode", near, "how", p.how, "lat", p.lat,
-				  "lon", p.lon, "km", q.within_km);
+		char shown[16];
+		search_postcode_key(place_from, shown);
+		size_t sl = strlen(shown);
+		const char *label = dir_is_postcode(shown) ? arena_printf(a, "%.*s %s", (int)(sl - 3), shown, shown + sl - 3)
+							   : arena_strdup(a, shown);
+		place = json_pack("{s:s, s:s, s:f, s:f, s:f, s:b}", "postcode", label, "how", p.how, "lat", p.lat,
+				  "lon", p.lon, "km", q.within_km, "schools_only", q.schools_only);
+		if (q.schools_only)
+			json_object_set_new(place, "all_url", json_sprintf("/schools?all=1%s",
+									    query_without(req, (const char *const[]){"all", "page", NULL})));
 	} else if (str_eq(q.sort, "distance")) {
 		q.sort = "name"; /* distance needs a place to measure from */
 	}
+	json_decref(errors);
 
 	json_t *rows;
 	int64_t total;
-	int rc = search_run(db, &q, &rows, &total);
+	int rc = search_in(ix, a, &q, &rows, &total);
 	if (rc)
 		return rc;
+	if (!req_wants_json(req)) {
+		/* Figures as the page shows them, one decimal (a distance of 0.0 km is shown too). */
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r)
+		{
+			json_t *fsm = json_object_get(r, "fsm_pct"), *km = json_object_get(r, "km");
+			if (json_is_number(fsm))
+				json_object_set_new(r, "fsm_text", json_sprintf("%.1f%%", json_number_value(fsm)));
+			if (json_is_number(km))
+				json_object_set_new(r, "km_text", json_sprintf("%.1f km", json_number_value(km)));
+		}
+	}
 	int64_t pages = total ? (total + q.per_page - 1) / q.per_page : 1;
 	json_t *model = json_object();
 	json_object_set_new(model, "title", json_string("Find a school"));
 	json_object_set_new(model, "results", rows);
 	json_object_set_new(model, "total", json_integer(total));
+	json_object_set_new(model, "one", json_boolean(total == 1));
 	json_object_set_new(model, "page", json_integer(q.page));
 	json_object_set_new(model, "per_page", json_integer(q.per_page));
 	json_object_set_new(model, "pages", json_integer(pages));
 	json_object_set_new(model, "place", place ? place : json_null());
-	char *rest = query_without_page(req);
+	json_object_set_new(model, "sort", json_string(q.sort ? q.sort : "name"));
+	char *rest = query_without(req, (const char *const[]){"page", NULL});
 	if (q.page > 1)
 		json_object_set_new(model, "prev_url", json_sprintf("/schools?page=%lld%s", (long long)q.page - 1, rest));
 	if (q.page < pages)
 		json_object_set_new(model, "next_url", json_sprintf("/schools?page=%lld%s", (long long)q.page + 1, rest));
 	json_object_set_new(model, "first", json_integer(total ? (q.page - 1) * q.per_page + 1 : 0));
 	json_object_set_new(model, "last", json_integer((q.page - 1) * q.per_page + (int64_t)json_array_size(rows)));
+	/* A typo: the nearest spellings that find something, as links. */
+	json_t *suggestions = json_array();
+	if (total == 0 && q.fts) {
+		const char *alt[3];
+		size_t n = search_suggest(ix, a, &q, alt, ARRAY_LEN(alt));
+		char *others = query_without(req, (const char *const[]){"q", "page", NULL});
+		for (size_t i = 0; i < n; i++) {
+			/* Keep a postcode typed after the name. */
+			const char *full = *typed_key ? arena_printf(a, "%s %s", alt[i], typed_key) : alt[i];
+			struct buf b = BUF_INIT;
+			buf_puts(&b, "/schools?q=");
+			buf_put_urlencoded(&b, full);
+			buf_puts(&b, others);
+			const char *sep = i + 2 == n ? " or " : i + 1 < n ? ", " : "";
+			json_array_append_new(suggestions, json_pack("{s:s, s:s, s:s}", "text", full, "url", buf_str(&b),
+								     "sep", sep));
+			buf_free(&b);
+		}
+	}
+	json_object_set_new(model, "has_suggestions", json_boolean(json_array_size(suggestions) > 0));
+	json_object_set_new(model, "suggestions", suggestions);
 
 	/* What was asked, to fill the form again. */
 	json_t *query = json_object();
@@ -297,16 +565,10 @@ static int handle_schools_index(struct request *req, struct response *res)
 	json_object_set_new(model, "query", query);
 	json_object_set_new(model, "searched", json_boolean(json_object_size(query) > 0));
 	if (!req_wants_json(req)) {
-		json_t *f = facets(db);
-		facets_select(f, "la", q.la);
-		facets_select(f, "region", q.region);
-		facets_select(f, "type_group", q.type_group);
-		facets_select(f, "religious", q.religious);
-		facets_select(f, "gender", q.gender);
-		facets_select(f, "urban_rural", q.urban_rural);
+		json_t *f = facets(ix, req);
 		json_object_set_new(f, "status", choice_list(status_choices, status_labels, q.status ? q.status : "open"));
 		json_object_set_new(f, "phase", choice_list(phase_choices, phase_labels, q.phase));
-		json_object_set_new(f, "sort", choice_list(sort_choices, sort_labels, q.sort ? q.sort : "name"));
+		json_object_set_new(f, "sort", choice_list(sort_choices, sort_labels, req_str(req, "sort")));
 		json_object_set_new(model, "facets", f);
 	}
 	res_view(res, 200, "schools/index", model);
@@ -354,15 +616,74 @@ static int handle_schools_show(struct request *req, struct response *res)
 }
 
 /*
+ * The page for a school the finder cannot compare (a closed school, a type
+ * or phase it does not compare, …): JSON gets 422 problem+json with the
+ * reason; a browser gets a page that names the school, says why, and
+ * offers what it can instead (the schools near it, its profile).
+ */
+static int similar_none(struct request *req, struct response *res, struct db *db, int64_t urn,
+			const char *reason)
+{
+	if (!reason)
+		reason = "This school has no comparison group.";
+	json_t *s;
+	if (req_wants_json(req) || schools_profile(db, urn, &s))
+		return res_error(res, 422, reason);
+	const char *name = json_string_value(json_object_get(s, "name"));
+	json_t *model = json_pack("{s:s+, s:s, s:o}", "title", "No similar schools for ", name ? name : "this school",
+				  "reason", reason, "school", s);
+	res_view(res, 422, "schools/similar_none", model);
+	return 0;
+}
+
+static void decref(void *j)
+{
+	json_decref(j);
+}
+
+/* The URNs of the peers object {"URN": network} (arena array); returns how many. */
+static size_t peer_urns(struct arena *a, json_t *peers, int **out)
+{
+	size_t n = json_object_size(peers), i = 0;
+	int *urns = arena_alloc(a, (n ? n : 1) * sizeof(*urns));
+	const char *key;
+	json_t *v;
+	json_object_foreach(peers, key, v)
+		urns[i++] = atoi(key);
+	*out = urns;
+	return i;
+}
+
+/* The query string of this similar-schools page without `mine`, each as &name=value. */
+static char *similar_query_without_mine(struct request *req)
+{
+	struct buf b = BUF_INIT;
+	for (const struct param_spec *p = similar_params; p->name; p++) {
+		const char *v = str_eq(p->name, "mine") ? NULL : req_field(req, p->name);
+		if (!v || !*v)
+			continue;
+		buf_putc(&b, '&');
+		buf_puts(&b, p->name);
+		buf_putc(&b, '=');
+		buf_put_urlencoded(&b, v);
+	}
+	char *s = arena_strdup(req_arena(req), buf_str(&b));
+	buf_free(&b);
+	return s;
+}
+
+/*
  * GET /schools/{urn}/similar
  * The schools with the most in common with this one, explained. Parameters:
- * similar_params above (k, within, weights, same_region, independent).
+ * similar_params above (k, within, weights, same_region, independent, and
+ * mine: a school lead sees only the schools in their networks).
  */
 static int handle_schools_similar(struct request *req, struct response *res)
 {
 	struct db *db = app_db(req);
 	if (!db)
 		return ERR_DB;
+	struct arena *a = req_arena(req);
 	int64_t urn = req_path_int(req, "urn");
 	struct similar_options opt;
 	similar_options_default(&opt);
@@ -378,18 +699,27 @@ static int handle_schools_similar(struct request *req, struct response *res)
 		res_field_error(res, "w_pupils", reason ? reason : "Give at least one characteristic a weight above 0");
 		return res_error(res, 400, "These options cannot be compared.");
 	}
+	/* A school lead sees which schools share a network with theirs, and may list only those. */
+	json_t *peers = partnerships_peers(db, accounts_user(req));
+	arena_defer(a, decref, peers);
+	bool mine = req_bool(req, "mine") && json_object_size(peers) > 0;
+	int *only = NULL;
+	size_t n_only = mine ? peer_urns(a, peers, &only) : 0;
 	json_t *model;
-	int rc = schools_similar(db, urn, &opt, &model, &reason);
+	int rc = schools_similar_among(db, urn, &opt, mine ? only : NULL, n_only, &model, &reason);
 	if (rc == ERR_NOTFOUND)
-		return res_error(res, 404, arena_printf(req_arena(req),
-							 "There is no school with URN %lld in the register.",
+		return res_error(res, 404, arena_printf(a, "There is no school with URN %lld in the register.",
 							 (long long)urn));
 	if (rc == ERR_INVALID)
-		return res_error(res, 422, reason ? reason : "This school has no comparison group.");
+		return similar_none(req, res, db, urn, reason);
 	if (rc)
 		return rc;
 	json_object_set_new(model, "title", json_sprintf("Schools like %s",
 		json_string_value(json_object_get(json_object_get(model, "school"), "name"))));
+	bool adjusted = false;
+	for (const struct param_spec *p = similar_params; p->name; p++)
+		adjusted = adjusted || (!str_eq(p->name, "mine") && req_has(req, p->name));
+	json_object_set_new(model, "adjusted", json_boolean(adjusted));
 	if (!req_wants_json(req)) {
 		json_t *weights = json_array();
 		for (int c = 0; c < SIMILAR_CHAR__MAX; c++)
@@ -400,12 +730,11 @@ static int handle_schools_similar(struct request *req, struct response *res)
 		for (size_t i = 0; within_choices[i]; i++)
 			json_array_append_new(w, json_pack("{s:s, s:s, s:b}", "value", within_choices[i], "label",
 							   str_eq(within_choices[i], "any") ? "any distance"
-							   : arena_printf(req_arena(req), "%s km", within_choices[i]),
+							   : arena_printf(a, "%s km", within_choices[i]),
 							   "selected", str_eq(within_choices[i], within ? within : "any")));
 		json_object_set_new(model, "within_choices", w);
 	}
-	/* A school lead sees which schools share a network with theirs, and may ask them for introductions. */
-	json_t *peers = partnerships_peers(db, accounts_user(req));
+	json_t *in_networks = json_array();
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(model, "results"), i, r)
@@ -413,17 +742,29 @@ static int handle_schools_similar(struct request *req, struct response *res)
 		char key[32];
 		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(r, "urn")));
 		json_t *net = json_object_get(peers, key);
-		if (net)
-			json_object_set_new(r, "peer_network", json_incref(net));
+		if (!net)
+			continue;
+		json_object_set_new(r, "peer_network", json_incref(net));
+		json_array_append_new(in_networks, json_pack("{s:O, s:O, s:O, s:O}", "urn", json_object_get(r, "urn"),
+							     "name", json_object_get(r, "name"), "rank",
+							     json_object_get(r, "rank"), "network", net));
 	}
+	json_array_foreach(in_networks, i, r)
+		json_object_set_new(r, "sep", json_string(i + 1 < json_array_size(in_networks) ? ";" : ""));
+	json_object_set_new(model, "in_networks", in_networks);
 	json_object_set_new(model, "can_ask_introductions", json_boolean(json_object_size(peers) > 0));
-	json_decref(peers);
+	json_object_set_new(model, "can_filter_mine", json_boolean(json_object_size(peers) > 0));
+	json_object_set_new(model, "mine", json_boolean(mine));
+	const char *rest = similar_query_without_mine(req);
+	json_object_set_new(model, "mine_url", json_sprintf("/schools/%lld/similar?mine=1%s", (long long)urn, rest));
+	json_object_set_new(model, "all_url", json_sprintf("/schools/%lld/similar%s%s", (long long)urn,
+							   *rest ? "?" : "", *rest ? rest + 1 : ""));
 	res_view(res, 200, "schools/similar", model);
 	return 0;
 }
 
 const struct route schools_routes[] = {
-	{HTTP_GET, "/schools", handle_schools_index, directory_params, 0, 0},
+	{HTTP_GET, "/schools", handle_schools_index, directory_params, ROUTE_OWN_ERRORS, 0},
 	{HTTP_GET, "/schools/{urn:int}", handle_schools_show, NULL, 0, 0},
 	{HTTP_GET, "/schools/{urn:int}/similar", handle_schools_similar, similar_params, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},

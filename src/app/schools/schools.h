@@ -17,6 +17,7 @@
 #include "http/http.h"
 
 struct db;
+struct dir_index;
 struct similar_index;
 
 /* What an import did; filled by schools_import_* (also on failure, as far as it got). */
@@ -60,8 +61,16 @@ void import_report_free(struct import_report *rep);
  * store cannot be read. Thread-safe.
  */
 struct similar_index *schools_index(struct db *db);
-/* Drop the cached index (at shutdown). */
+/*
+ * The directory index (directory.h) for the current data, kept like the
+ * similar-schools index: built on first use, rebuilt after a newer import.
+ * Returns a reference (dir_unref it) or NULL if the store cannot be read.
+ */
+struct dir_index *schools_directory(struct db *db);
+/* Drop the cached indexes and what pages made from them (at shutdown). */
 void schools_index_release(void);
+/* Drop what the pages made from the directory index (schools_index_release calls it). */
+void schools_pages_release(void);
 
 struct cli;
 /* `tandem import-gias [--links] FILE` and `tandem similar URN …` (exit statuses). */

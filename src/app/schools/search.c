@@ -1,243 +1,171 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * search.c — the directory: schools by name words (full-text, prefix
- * matching, accents and case ignored), postcode or outcode, town or LA, with
- * filters, sorting and pagination; and "near a postcode" within N km,
- * located from the register's own postcodes (the exact postcode when a school
- * has it, else the centre of the schools in its sector or outcode).
- *
- * One fixed statement serves every combination: each filter is written as
- * `(?n IS NULL OR …)` and left NULL when not asked for.
+ * search.c — the directory as pages ask it: schools by name and town words,
+ * postcode or outcode, town or LA, with filters, sorting and pagination;
+ * and "near a postcode" within N km, located from the register's own
+ * postcodes (the exact postcode when a school has it, else the centre of
+ * the schools in its sector or district). Answered from the in-memory
+ * directory index, kept by index.c, with no SQL per query; this file turns
+ * a page's query into the index's and its rows into JSON.
  */
 #include "app/schools/search.h"
 
-#include <ctype.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "app/schools/directory.h"
+#include "app/schools/gias.h"
+#include "app/schools/schools.h"
 #include "core/arena.h"
-#include "core/buf.h"
 #include "core/str.h"
-#include "db/db.h"
-
-/*
- * Parameters: 1 fts query, 2 status, 3 phase_group, 4 type_group_code,
- * 5 la_code, 6 region_code, 7 religious_code, 8 gender_code, 9 trust_code,
- * 10 pupils_min, 11 pupils_max, 12 fsm_min, 13 fsm_max, 14 urban_rural_code,
- * 15 postcode key or outcode, 16 town, 17 lat, 18 lon, 19 within km, 23 the
- * outcode of a full postcode in 15; the page queries add 20 sort, 21 limit,
- * 22 offset.
- *
- * Two shapes: with name words the query is driven by the full-text index
- * (a few thousand rows at most, each fetched by URN); without, it scans the
- * table. Each shape has a count and a page statement.
- */
-#define SEARCH_FILTERS                                                                          \
-	" AND (?2 = 'all' OR (?2 = 'open' AND s.status_code IN ('1', '3')) OR "                    \
-	"(?2 = 'closed' AND s.status_code = '2')) AND (?3 IS NULL OR s.phase_group = ?3) "          \
-	"AND (?4 IS NULL OR s.type_group_code = ?4) AND (?5 IS NULL OR s.la_code = ?5) "            \
-	"AND (?6 IS NULL OR s.region_code = ?6) AND (?7 IS NULL OR s.religious_code = ?7) "        \
-	"AND (?8 IS NULL OR s.gender_code = ?8) AND (?9 IS NULL OR s.trust_code = ?9) "             \
-	"AND (?10 IS NULL OR s.pupils >= ?10) AND (?11 IS NULL OR s.pupils <= ?11) "                 \
-	"AND (?12 IS NULL OR s.fsm_pct >= ?12) AND (?13 IS NULL OR s.fsm_pct <= ?13) "               \
-	"AND (?14 IS NULL OR s.urban_rural_code = ?14) "                                            \
-	"AND (?15 IS NULL OR s.outcode = ?15 OR (s.outcode = ?23 AND s.postcode_key = ?15)) "        \
-	"AND (?16 IS NULL OR s.town = ?16 COLLATE NOCASE) "                                         \
-	"AND (?17 IS NULL OR (s.lat BETWEEN ?17 - ?19 / 111.0 AND ?17 + ?19 / 111.0 "               \
-	"AND km(s.lat, s.lon, ?17, ?18) <= ?19))"
-#define SEARCH_FROM_ALL " FROM school s WHERE ?1 IS NULL"
-#define SEARCH_FROM_FTS " FROM school_fts f JOIN school s ON s.urn = f.rowid WHERE school_fts MATCH ?1"
-#define SEARCH_COLUMNS                                                                          \
-	"SELECT s.urn, s.name, s.town, s.postcode, s.la_name, s.phase_name, s.phase_group, "      \
-	"s.type_name, s.status_name, s.status_code, s.pupils, s.fsm_pct, CASE WHEN ?17 IS NULL "  \
-	"THEN NULL ELSE round(km(s.lat, s.lon, ?17, ?18), 1) END AS km"
-#define SEARCH_ORDER                                                                            \
-	" ORDER BY CASE WHEN ?20 = 'distance' THEN km(s.lat, s.lon, ?17, ?18) END, "               \
-	"CASE WHEN ?20 = 'pupils' THEN -s.pupils WHEN ?20 = 'fsm' THEN -s.fsm_pct END, "           \
-	"s.name COLLATE NOCASE, s.urn LIMIT ?21 OFFSET ?22"
-
-DB_QUERY(Q_SEARCH_ALL, SEARCH_COLUMNS SEARCH_FROM_ALL SEARCH_FILTERS SEARCH_ORDER);
-DB_QUERY(Q_SEARCH_FTS, SEARCH_COLUMNS SEARCH_FROM_FTS SEARCH_FILTERS SEARCH_ORDER);
-DB_QUERY(Q_COUNT_ALL, "SELECT COUNT(*)" SEARCH_FROM_ALL SEARCH_FILTERS);
-DB_QUERY(Q_COUNT_FTS, "SELECT COUNT(*)" SEARCH_FROM_FTS SEARCH_FILTERS);
-/* Each look-up names the outcode too, so all three use its index. */
-DB_QUERY(Q_LOCATE_EXACT, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
-			 "AND postcode_key = ?2 AND lat IS NOT NULL");
-DB_QUERY(Q_LOCATE_SECTOR, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
-			  "AND sector = ?2 AND lat IS NOT NULL");
-DB_QUERY(Q_LOCATE_OUTCODE, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
-			   "AND ?2 IS ?2 AND lat IS NOT NULL");
 
 int search_fts_query(struct arena *a, const char *text, const char **out)
 {
-	/* Words of letters and digits (any script), each a quoted prefix term. */
-	struct buf b = BUF_INIT;
-	const unsigned char *p = (const unsigned char *)text;
-	int words = 0;
-	while (*p) {
-		while (*p && !(isalnum(*p) || *p >= 0x80))
-			p++;
-		const unsigned char *start = p;
-		while (*p && (isalnum(*p) || *p >= 0x80))
-			p++;
-		if (p > start) {
-			if (words++)
-				buf_putc(&b, ' ');
-			buf_putc(&b, '"');
-			buf_append(&b, start, (size_t)(p - start));
-			buf_puts(&b, "\"*");
-		}
-	}
-	*out = words ? arena_strdup(a, buf_str(&b)) : NULL;
-	buf_free(&b);
-	return words ? 0 : ERR_INVALID;
+	*out = text && dir_has_words(text) ? arena_strdup(a, text) : NULL;
+	return *out ? 0 : ERR_INVALID;
 }
 
 void search_postcode_key(const char *in, char key[16])
 {
-	size_t n = 0;
-	for (const char *p = in; p && *p && n < 15; p++)
-		if (!isspace((unsigned char)*p))
-			key[n++] = (char)toupper((unsigned char)*p);
-	key[n] = '\0';
+	dir_postcode_key(in, key);
 }
 
 bool search_postcode_valid(const char *key)
 {
-	size_t n = strlen(key);
-	if (n < 2 || n > 7 || !isalpha((unsigned char)key[0]))
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)key[i]))
-			return false;
-	return true;
+	return dir_is_postcode(key) || dir_is_outcode(key);
 }
 
-static int locate_by(struct db *db, const struct db_query *q, const char *outcode, const char *key,
-		     double *lat, double *lon, int *count)
+int search_locate(const struct dir_index *ix, struct arena *a, const char *postcode, struct search_place *out)
 {
-	struct db_stmt *st = db_stmt(db, q);
-	if (!st || db_bind_text(st, 1, outcode) || db_bind_text(st, 2, key))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
+	char key[16];
+	dir_postcode_key(postcode, key);
+	memset(out, 0, sizeof(*out));
+	struct dir_place p;
+	int rc = dir_locate(ix, key, &p);
+	if (rc)
 		return rc;
-	*count = (int)db_col_int(st, 2);
-	if (*count > 0) {
-		*lat = db_col_double(st, 0);
-		*lon = db_col_double(st, 1);
+	out->lat = p.lat;
+	out->lon = p.lon;
+	int n = p.schools;
+	const char *s = n == 1 ? "" : "s";
+	switch (p.precision) {
+	case DIR_AT_POSTCODE:
+		out->precision = "postcode";
+		out->how = arena_printf(a, "at %s %s, the postcode of %d school%s in the register", p.outcode,
+					key + strlen(p.outcode), n, s);
+		break;
+	case DIR_AT_SECTOR:
+		out->precision = "sector";
+		out->how = arena_printf(a, "at the centre of the %d school%s in postcode sector %s "
+					   "(no school has the exact postcode)", n, s, p.sector);
+		break;
+	case DIR_AT_OUTCODE:
+		out->precision = "outcode";
+		out->how = arena_printf(a, "at the centre of the %d school%s in postcode district %s", n, s,
+					p.outcode);
+		break;
 	}
-	db_reset(st);
 	return 0;
 }
 
-int search_locate(struct db *db, struct arena *a, const char *postcode, struct search_place *out)
+static void to_dir(const struct search_query *q, struct dir_query *d)
 {
-	char key[16];
-	search_postcode_key(postcode, key);
-	memset(out, 0, sizeof(*out));
-	if (!search_postcode_valid(key))
-		return ERR_INVALID;
-	int n = 0, rc;
-	size_t len = strlen(key);
-	char outcode[16];
-	snprintf(outcode, sizeof(outcode), "%.*s", (int)(len >= 5 ? len - 3 : len), key);
-	/* A full postcode (5–7 characters) first exactly, then by sector; always by outcode last. */
-	if (len >= 5) {
-		rc = locate_by(db, &Q_LOCATE_EXACT, outcode, key, &out->lat, &out->lon, &n);
-		if (rc)
-			return rc;
-		if (n) {
-			out->how = arena_printf(a, "at %.*s %s, the postcode of %d school%s in the register",
-						(int)(len - 3), key, key + len - 3, n, n == 1 ? "" : "s");
-			out->precision = "postcode";
-			return 0;
-		}
-		char sector[16];
-		snprintf(sector, sizeof(sector), "%.*s %c", (int)(len - 3), key, key[len - 3]);
-		rc = locate_by(db, &Q_LOCATE_SECTOR, outcode, sector, &out->lat, &out->lon, &n);
-		if (rc)
-			return rc;
-		if (n) {
-			out->how = arena_printf(a, "at the centre of the %d school%s in postcode sector %s "
-						   "(no school has the exact postcode)", n, n == 1 ? "" : "s", sector);
-			out->precision = "sector";
-			return 0;
-		}
-	}
-	rc = locate_by(db, &Q_LOCATE_OUTCODE, outcode, outcode, &out->lat, &out->lon, &n);
+	memset(d, 0, sizeof(*d));
+	d->text = q->fts;
+	d->status = str_eq(q->status, "closed") ? DIR_CLOSED : str_eq(q->status, "all") ? DIR_ALL : DIR_OPEN;
+	enum gias_phase_group g;
+	d->group = q->phase && gias_phase_group_parse(q->phase, &g) == 0 ? (int)g : -1;
+	d->facet[DIR_FACET_LA] = q->la && *q->la ? q->la : NULL;
+	d->facet[DIR_FACET_REGION] = q->region && *q->region ? q->region : NULL;
+	d->facet[DIR_FACET_TYPE_GROUP] = q->type_group && *q->type_group ? q->type_group : NULL;
+	d->facet[DIR_FACET_RELIGIOUS] = q->religious && *q->religious ? q->religious : NULL;
+	d->facet[DIR_FACET_GENDER] = q->gender && *q->gender ? q->gender : NULL;
+	d->facet[DIR_FACET_URBAN_RURAL] = q->urban_rural && *q->urban_rural ? q->urban_rural : NULL;
+	d->trust = q->trust && *q->trust ? q->trust : NULL;
+	d->pupils_min = q->pupils_min;
+	d->pupils_max = q->pupils_max;
+	d->fsm_min = q->fsm_min;
+	d->fsm_max = q->fsm_max;
+	d->postcode = q->postcode_key && *q->postcode_key ? q->postcode_key : NULL;
+	d->town = q->town && *q->town ? q->town : NULL;
+	d->near = q->near;
+	d->lat = q->lat;
+	d->lon = q->lon;
+	d->within_km = q->within_km;
+	d->schools_only = q->schools_only;
+	d->sort = str_eq(q->sort, "distance") ? DIR_SORT_DISTANCE
+		  : str_eq(q->sort, "pupils") ? DIR_SORT_PUPILS
+		  : str_eq(q->sort, "fsm")    ? DIR_SORT_FSM
+					      : DIR_SORT_NAME;
+	int64_t page = q->page > 0 ? q->page : 1;
+	d->limit = q->per_page > 0 ? q->per_page : 25;
+	d->offset = (page - 1) * d->limit;
+}
+
+/* The index's strings come from the store, which holds UTF-8 only: no need to check them again. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string_nocheck(s) : json_null();
+}
+
+/* One result row, with the columns the directory has always answered. */
+static json_t *row_json(const struct dir_hit *h)
+{
+	const struct dir_entry *e = h->e;
+	json_t *r = json_object();
+	/* Keys are literals: the _nocheck setters skip validating them. */
+	json_object_set_new_nocheck(r, "urn", json_integer(e->urn));
+	json_object_set_new_nocheck(r, "name", json_string_nocheck(e->name));
+	json_object_set_new_nocheck(r, "town", str_or_null(e->town));
+	json_object_set_new_nocheck(r, "postcode", str_or_null(e->postcode));
+	json_object_set_new_nocheck(r, "la_name", str_or_null(e->la_name));
+	json_object_set_new_nocheck(r, "phase_name", str_or_null(e->phase_name));
+	json_object_set_new_nocheck(r, "phase_group", json_string_nocheck(e->phase_group));
+	json_object_set_new_nocheck(r, "type_name", str_or_null(e->type_name));
+	json_object_set_new_nocheck(r, "status_name", str_or_null(e->status_name));
+	json_object_set_new_nocheck(r, "status_code", str_or_null(e->status_code));
+	json_object_set_new_nocheck(r, "pupils", e->pupils >= 0 ? json_integer(e->pupils) : json_null());
+	json_object_set_new_nocheck(r, "fsm_pct", isnan(e->fsm_pct) ? json_null() : json_real(e->fsm_pct));
+	json_object_set_new_nocheck(r, "km", isnan(h->km) ? json_null() : json_real(round(h->km * 10) / 10));
+	return r;
+}
+
+int search_in(const struct dir_index *ix, struct arena *a, const struct search_query *q, json_t **results,
+	      int64_t *total)
+{
+	*results = NULL;
+	*total = 0;
+	struct dir_query d;
+	to_dir(q, &d);
+	struct dir_result r;
+	int rc = dir_query(ix, &d, a, &r);
 	if (rc)
 		return rc;
-	if (n) {
-		out->how = arena_printf(a, "at the centre of the %d school%s in postcode district %s", n,
-					n == 1 ? "" : "s", outcode);
-		out->precision = "outcode";
-		return 0;
-	}
-	return ERR_NOTFOUND;
-}
-
-static int bind_opt_text(struct db_stmt *st, int i, const char *s)
-{
-	return db_bind_text(st, i, s && *s ? s : NULL);
-}
-
-static int bind_all(struct db_stmt *st, const struct search_query *q, bool paging)
-{
-	int rc = 0;
-	rc |= bind_opt_text(st, 1, q->fts);
-	rc |= db_bind_text(st, 2, q->status ? q->status : "open");
-	rc |= bind_opt_text(st, 3, q->phase);
-	rc |= bind_opt_text(st, 4, q->type_group);
-	rc |= bind_opt_text(st, 5, q->la);
-	rc |= bind_opt_text(st, 6, q->region);
-	rc |= bind_opt_text(st, 7, q->religious);
-	rc |= bind_opt_text(st, 8, q->gender);
-	rc |= bind_opt_text(st, 9, q->trust);
-	rc |= q->pupils_min >= 0 ? db_bind_int(st, 10, q->pupils_min) : db_bind_null(st, 10);
-	rc |= q->pupils_max >= 0 ? db_bind_int(st, 11, q->pupils_max) : db_bind_null(st, 11);
-	rc |= !isnan(q->fsm_min) ? db_bind_double(st, 12, q->fsm_min) : db_bind_null(st, 12);
-	rc |= !isnan(q->fsm_max) ? db_bind_double(st, 13, q->fsm_max) : db_bind_null(st, 13);
-	rc |= bind_opt_text(st, 14, q->urban_rural);
-	rc |= bind_opt_text(st, 15, q->postcode_key);
-	/* ?23: the outcode of a full postcode, so its look-up uses the outcode index. */
-	char outcode[16] = "";
-	size_t plen = q->postcode_key ? strlen(q->postcode_key) : 0;
-	if (plen >= 5)
-		snprintf(outcode, sizeof(outcode), "%.*s", (int)(plen - 3), q->postcode_key);
-	rc |= bind_opt_text(st, 23, outcode);
-	rc |= bind_opt_text(st, 16, q->town);
-	if (q->near) {
-		rc |= db_bind_double(st, 17, q->lat);
-		rc |= db_bind_double(st, 18, q->lon);
-		rc |= db_bind_double(st, 19, q->within_km);
-	} else {
-		rc |= db_bind_null(st, 17) | db_bind_null(st, 18) | db_bind_null(st, 19);
-	}
-	if (paging) {
-		rc |= db_bind_text(st, 20, q->sort ? q->sort : "name");
-		rc |= db_bind_int(st, 21, q->per_page);
-		rc |= db_bind_int(st, 22, (q->page - 1) * q->per_page);
-	}
-	return rc ? ERR_DB : 0;
+	json_t *rows = json_array();
+	for (size_t i = 0; i < r.n; i++)
+		json_array_append_new(rows, row_json(&r.hits[i]));
+	*results = rows;
+	*total = r.total;
+	return 0;
 }
 
 int search_run(struct db *db, const struct search_query *q, json_t **results, int64_t *total)
 {
 	*results = NULL;
-	bool fts = q->fts != NULL;
-	struct db_stmt *st = db_stmt(db, fts ? &Q_COUNT_FTS : &Q_COUNT_ALL);
-	if (!st || bind_all(st, q, false))
+	struct dir_index *ix = schools_directory(db);
+	if (!ix)
 		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	*total = db_col_int(st, 0);
-	db_reset(st);
-	st = db_stmt(db, fts ? &Q_SEARCH_FTS : &Q_SEARCH_ALL);
-	if (!st || bind_all(st, q, true))
-		return ERR_DB;
-	*results = db_rows_json(st);
-	return *results ? 0 : ERR_DB;
+	struct arena *a = arena_new();
+	int rc = search_in(ix, a, q, results, total);
+	arena_free(a);
+	dir_unref(ix);
+	return rc;
+}
+
+size_t search_suggest(const struct dir_index *ix, struct arena *a, const struct search_query *q,
+		      const char **out, size_t max)
+{
+	struct dir_query d;
+	to_dir(q, &d);
+	return dir_suggest(ix, &d, a, out, max);
 }
