@@ -5,7 +5,10 @@
  * the summary) and the agreement on the five foundations: the form the
  * partner schools' leads fill in together, with guidance on each section
  * and a message on each field that is wrong; its impact measures and risk
- * register; and signing.
+ * register; signing; and closing with a closing reflection. The agreement
+ * page holds three forms, each with its own anchors ("agreement-",
+ * "measure-", "risk-"); a partner school's fields are named after it
+ * (hours_107897) and declared as name patterns.
  */
 #include <stdio.h>
 #include <string.h>
