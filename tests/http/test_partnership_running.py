@@ -303,6 +303,132 @@ def test_a_body_that_is_not_a_form_or_json_gets_a_415_that_says_what_is_accepted
     assert snapshot(w) == before
 
 
+def test_json_numbers_reach_every_running_form(w):
+    lead = w.p["lead_w"]
+    mid = one(w.db, "SELECT id FROM partnership_measure WHERE partnership_id = ?", w.pid)
+    try:
+        location(post_raw(lead, url(w, "/time"), json={"csrf": lead.csrf(), "worked_on": "2025-10-01", "hours": 6,
+                                                        "note": "Hours as a JSON number"}))
+        assert one(w.db, "SELECT hours FROM time_log WHERE note = 'Hours as a JSON number'") == 6
+        location(post_raw(lead, url(w, "/evidence"), json={"csrf": lead.csrf(), "measure_id": mid, "value": 57.5,
+                                                            "measured_on": "2025-10-01", "note": "A JSON value"}))
+        assert one(w.db, "SELECT value FROM evidence_value WHERE note = 'A JSON value'") == 57.5
+        location(post_raw(lead, url(w, "/meetings"), json={
+            "csrf": lead.csrf(), "held_on": "2025-10-01", "held_at": "17:00", "minutes": 90,
+            "location": "The JSON room", "action": "Write it up", "action_owner": w.ids["lead_s"],
+            "action_due": "2025-10-10"}))
+        assert query(w.db, "SELECT minutes FROM meeting WHERE location = 'The JSON room'") == [(90,)]
+        assert one(w.db, "SELECT owner_person_id FROM action WHERE title = 'Write it up'") == w.ids["lead_s"]
+    finally:
+        # What this test recorded is not part of what the later tests count.
+        query(w.db, "DELETE FROM time_log WHERE note = 'Hours as a JSON number'")
+        query(w.db, "DELETE FROM evidence_value WHERE note = 'A JSON value'")
+        query(w.db, "DELETE FROM action WHERE title = 'Write it up'")
+        query(w.db, "DELETE FROM meeting WHERE location = 'The JSON room'")
+
+
+def test_hours_and_days_are_read_as_people_write_them(w):
+    try:
+        location(w.p["lead_w"].post(url(w, "/time"), {"worked_on": "1 October 2025", "hours": "1h30",
+                                                      "note": "Written as people write"}))
+        assert query(w.db, "SELECT worked_on, hours FROM time_log WHERE note = 'Written as people write'") == \
+            [("2025-10-01", 1.5)]
+    finally:
+        query(w.db, "DELETE FROM time_log WHERE note = 'Written as people write'")
+
+
+@pytest.mark.parametrize("path,pairs,field", [
+    ("/time", [("worked_on", "2025-10-01"), ("hours", "1"), ("hours", "1000000")], "hours"),
+    ("/meetings", [("held_on", "2025-10-02"), ("decision", "Twice"), ("agreed_%d" % WEETWOOD, "yes"),
+                   ("agreed_%d" % WEETWOOD, "no")], "agreed_%d" % WEETWOOD),
+    ("/decisions", [("text", "Twice"), ("decided_on", "2025-10-02"), ("decided_on", "2025-10-03")], "decided_on"),
+    ("/agreement", [("cadence_weeks", "4"), ("cadence_weeks", "40")], "cadence_weeks"),
+    ("/risks", [("risk", "Twice"), ("likelihood", "2"), ("impact", "2"), ("impact", "5")], "impact"),
+])
+def test_a_field_given_twice_is_refused_on_every_form_and_nothing_changes(w, path, pairs, field):
+    lead = w.p["lead_w"]
+    before = snapshot(w)
+    r = post_raw(lead, url(w, path), data=[("csrf", lead.csrf())] + pairs)
+    assert r.status_code == 400 and field in r.json()["errors"], r.text
+    assert snapshot(w) == before
+
+
+@pytest.mark.parametrize("path,data,field", [
+    ("/meetings", {"held_on": "2025-10-02", "decision": "Perhaps", "agreed_WEETWOOD": "maybe"}, "agreed_WEETWOOD"),
+    ("/decisions", {"text": "Perhaps", "decided_on": "2025-10-02", "agreed_WEETWOOD": "maybe"}, "agreed_WEETWOOD"),
+    ("/agreement", {"objectives_WEETWOOD": "maybe"}, "objectives_WEETWOOD"),
+    ("/agreement", {"type": "merger"}, "type"),
+    ("/agreement", {"licence": "all rights reserved"}, "licence"),
+    ("/risks", dict(RISK, status="forgotten"), "status"),
+])
+def test_an_invalid_choice_is_refused_and_nothing_changes(w, path, data, field):
+    field = field.replace("WEETWOOD", str(WEETWOOD))
+    data = {k.replace("WEETWOOD", str(WEETWOOD)): v for k, v in data.items()}
+    if path == "/agreement":
+        data = agreement_form(w, data)
+    before = snapshot(w)
+    for js in (True, False):
+        r = w.p["lead_w"].post(url(w, path), data, json=js)
+        assert r.status_code == 400, (path, r.text)
+        if js:
+            assert field in r.json()["errors"], r.json()
+        else:
+            prefix = {"/meetings": "meeting-", "/decisions": "decision-", "/agreement": "agreement-",
+                      "/risks": "risk-"}[path]
+            assert 'href="#%s%s"' % (prefix, field) in r.text, path
+    assert snapshot(w) == before
+
+
+def test_a_refused_meeting_comes_back_with_everything_typed_and_the_message_by_its_field(w):
+    lead = w.p["lead_w"]
+    before = snapshot(w)
+    # 01:30 on 29 March 2026 never happens in UK time: refused, with everything else as typed.
+    data = {"held_on": "2026-03-29", "held_at": "01:30", "location": "Typed room", "attendees": "Typed people",
+            "notes": "Typed notes", "decision": "Typed decision", "agreed_%d" % WEETWOOD: "no",
+            "agreed_%d" % w.similar: "abstain", "action": "Typed action", "action_owner": str(w.ids["lead_s"]),
+            "action_due": "2026-04-01"}
+    r = lead.post(url(w, "/meetings"), data)
+    assert r.status_code == 400
+    page = r.text
+    form = page[page.index('action="%s/meetings"' % url(w)):]
+    form = form[:form.index("</form>")]
+    for v in ("2026-03-29", "01:30", "Typed room", "Typed people", "Typed decision", "Typed action", "2026-04-01"):
+        assert 'value="%s"' % v in form, v
+    assert ">Typed notes</textarea>" in form
+
+    def select(name):
+        s = form[form.index('id="meeting-%s"' % name):]
+        return s[:s.index("</select>")]
+    assert '<option value="no" selected>' in select("agreed_%d" % WEETWOOD)
+    assert '<option value="abstain" selected>' in select("agreed_%d" % w.similar)
+    assert '<option value="%d" selected>' % w.ids["lead_s"] in select("action_owner")
+    # The summary links to the field; the message sits by it, and only this form shows it.
+    assert 'href="#meeting-held_at"' in page and 'id="meeting-held_at-error"' in form
+    assert 'aria-describedby="meeting-held_at-error"' in form
+    assert page.count("There is no 01:30 on 29 March 2026") == 2  # the summary and the field
+    # The other forms keep their own values: the time form still offers today.
+    assert 'id="time-worked_on" name="worked_on" type="date" value="2025-10-01"' in page
+    assert snapshot(w) == before
+
+
+def test_a_refused_time_log_comes_back_with_what_was_typed(w):
+    before = snapshot(w)
+    r = w.p["lead_w"].post(url(w, "/time"), {"worked_on": "2025-10-01", "hours": "lots", "note": "Typed note"})
+    assert r.status_code == 400
+    form = r.text[r.text.index('action="%s/time"' % url(w)):]
+    form = form[:form.index("</form>")]
+    assert 'value="lots"' in form and 'value="Typed note"' in form and 'id="time-hours-error"' in form
+    assert 'href="#time-hours"' in r.text
+    assert snapshot(w) == before
+
+
+def test_a_refused_agreement_shows_each_school_s_message_by_its_field(w):
+    r = w.p["lead_w"].post(url(w, "/agreement"), agreement_form(w, {"hours_%d" % WEETWOOD: "-5"}))
+    assert r.status_code == 400
+    assert 'href="#agreement-hours_%d"' % WEETWOOD in r.text
+    assert 'id="agreement-hours_%d-error"' % WEETWOOD in r.text and 'value="-5"' in r.text
+
+
 @pytest.mark.parametrize("path,data,field", [
     ("/meetings", {"held_on": "2025-10-08", "action": "Too early", "action_due": "2025-10-01"}, "action_due"),
     ("/meetings", {"held_on": "2025-13-40"}, "held_on"),

@@ -24,24 +24,17 @@
 #include "app/accounts/accounts.h"
 #include "app/accounts/token.h"
 #include "app/calendar/calendar.h"
-#include "app/partnerships/ps.h" /* ps_add_date_label, until core/clock reads stored times */
+#include "app/page.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "db/db.h"
 
-/* The start of a page: a signed-in person (*u) and the database (*db), or a negative error with the response set. */
-static int calendar_page_begin(struct request *req, struct response *res, const struct user **u, struct db **db)
-{
-	int rc = accounts_require(req, res, u);
-	if (rc)
-		return rc;
-	*db = app_db(req);
-	return *db ? 0 : res_error(res, 503, "The database is not available.");
-}
-
-/* The public base URL (TANDEM_BASE_URL) for links, "" when unset. */
+/*
+ * The public base URL (TANDEM_BASE_URL) for the feed's links back to the
+ * pages, "" when unset: unlike page_site_url it never guesses from the
+ * request, since a calendar app keeps the links long after.
+ */
 static const char *base_url(struct request *req)
 {
 	struct app *app = req_app(req);
@@ -56,9 +49,11 @@ static const char *base_url(struct request *req)
  * page can say why the feed is empty. has_links: the feed can link back to
  * the pages, TANDEM_BASE_URL being set.
  */
-static int calendar_model(struct request *req, struct db *db, const struct user *u, json_t **out)
+static int calendar_model(const struct page *pg, json_t **out)
 {
-	struct arena *a = req_arena(req);
+	struct arena *a = pg->a;
+	struct db *db = pg->db;
+	const struct user *u = pg->u;
 	*out = NULL;
 	const char *created_at = NULL;
 	int rc = calendar_get(db, a, u->id, &created_at);
@@ -66,7 +61,7 @@ static int calendar_model(struct request *req, struct db *db, const struct user 
 		return rc;
 	json_t *m = json_pack("{s:s, s:{s:b, s:s?}, s:b, s:b}", "title", "Your calendar feed", "calendar", "active",
 			      created_at != NULL, "created_at", created_at, "has_school", u->school_urn > 0, "has_links",
-			      calendar_link_base(a, base_url(req)) != NULL);
+			      calendar_link_base(a, base_url(pg->req)) != NULL);
 	if (!m)
 		return ERR_INTERNAL;
 	for (const struct calendar_source *s = calendar_sources; s->name; s++) {
@@ -78,14 +73,19 @@ static int calendar_model(struct request *req, struct db *db, const struct user 
 		json_object_set_new(m, s->name, json_integer(n));
 		json_object_set_new(m, arena_printf(a, "has_%s", s->name), json_boolean(n > 0));
 	}
-	ps_add_date_label(json_object_get(m, "calendar"), "created_at", "created_on", true);
+	int64_t t;
+	if (created_at && clock_parse_iso(created_at, &t) == 0) {
+		char on[48];
+		clock_format_uk(t, 1, on, sizeof(on));
+		json_object_set_new(json_object_get(m, "calendar"), "created_on", json_string(on));
+	}
 	*out = m;
 	return 0;
 }
 
 static const struct param_spec show_params[] = {
-	{"off", PARAM_BOOL, 0, 0, 0, NULL, "Turned off"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "off", .type = PARAM_BOOL, .label = "Turned off"),
+	PARAM_END,
 };
 
 /*
@@ -96,14 +96,13 @@ static const struct param_spec show_params[] = {
  */
 static int handle_calendar_show(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = calendar_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
 	json_t *m;
-	if ((rc = calendar_model(req, db, u, &m)))
-		return rc;
+	if ((rc = calendar_model(&pg, &m)))
+		return page_fail(&pg, rc, NULL);
 	if (req_bool(req, "off"))
 		json_object_set_new(m, "turned_off", json_true());
 	res_view(res, 200, "calendar/index", m);
@@ -118,21 +117,19 @@ static int handle_calendar_show(struct request *req, struct response *res)
  */
 static int handle_calendar_create(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = calendar_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct arena *a = req_arena(req);
 	char token[TOKEN_BUFSZ];
-	if ((rc = calendar_create(db, u->id, token)))
-		return rc;
-	audit_record(db, u, accounts_client_address(req), "calendar_link_created", NULL);
+	if ((rc = calendar_create(pg.db, pg.u->id, token)))
+		return page_fail(&pg, rc, NULL);
+	audit_record(pg.db, pg.u, accounts_client_address(req), "calendar_link_created", NULL);
 	json_t *m;
-	if ((rc = calendar_model(req, db, u, &m)))
-		return rc;
+	if ((rc = calendar_model(&pg, &m)))
+		return page_fail(&pg, rc, NULL);
 	const char *webcal;
-	const char *url = calendar_feed_url(a, base_url(req), req_header(req, "Host"), token, &webcal);
+	const char *url = calendar_feed_url(pg.a, base_url(req), req_header(req, "Host"), token, &webcal);
 	json_object_set_new(m, "new_link", json_pack("{s:s, s:s?}", "url", url, "webcal_url", webcal));
 	res_view(res, 201, "calendar/index", m);
 	return 0;
@@ -145,18 +142,16 @@ static int handle_calendar_create(struct request *req, struct response *res)
  */
 static int handle_calendar_revoke(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = calendar_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
 	bool revoked;
-	if ((rc = calendar_revoke(db, u->id, &revoked)))
-		return rc;
+	if ((rc = calendar_revoke(pg.db, pg.u->id, &revoked)))
+		return page_fail(&pg, rc, NULL);
 	if (revoked)
-		audit_record(db, u, accounts_client_address(req), "calendar_link_revoked", NULL);
-	res_redirect(res, 303, "/calendar?off=1");
-	return 0;
+		audit_record(pg.db, pg.u, accounts_client_address(req), "calendar_link_revoked", NULL);
+	return page_redirect(&pg, "/calendar?off=1");
 }
 
 /*
@@ -166,19 +161,19 @@ static int handle_calendar_revoke(struct request *req, struct response *res)
  */
 static int handle_calendar_feed(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	struct arena *a = req_arena(req);
-	if (!db)
-		return res_error(res, 503, "The database is not available.");
-	const char *token = calendar_token_of(a, req_path_str(req, "feed"));
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (rc)
+		return rc;
+	const char *token = calendar_token_of(pg.a, req_path_str(req, "feed"));
 	struct user owner;
-	int rc = token ? calendar_find(db, a, token, &owner) : ERR_NOTFOUND;
+	rc = token ? calendar_find(pg.db, pg.a, token, &owner) : ERR_NOTFOUND;
 	if (rc == ERR_NOTFOUND)
 		return res_error(res, 404, NULL);
 	if (rc)
-		return rc;
+		return page_fail(&pg, rc, NULL);
 	struct buf out = BUF_INIT;
-	rc = calendar_build(db, a, &owner, base_url(req), clock_now(), &out);
+	rc = calendar_build(pg.db, pg.a, &owner, base_url(req), clock_now(), &out);
 	if (rc) {
 		buf_free(&out);
 		return res_error(res, 500, "the calendar feed could not be built");

@@ -36,106 +36,93 @@
 
 /* ---- keys and labels ---------------------------------------------------- */
 
-struct named {
-	const char *key;   /* stable, for the store and the API */
-	const char *label; /* for people */
-};
+/* Keys (stable, for the store, the API and the forms' choices), NULL-terminated, in enum order. */
+const char *const agreement_type_keys[AGREEMENT_TYPE__MAX + 1] = {"unset", "one_way", "mutual", "co_creation",
+								   NULL};
+const char *const agreement_licence_keys[AGREEMENT_LICENCE__MAX + 1] = {"unset", "cc_by", "cc_by_nc_sa",
+									 "partners_only", NULL};
+const char *const agreement_decision_keys[AGREEMENT_DECISION__MAX + 1] = {"consensus", "majority",
+									   "lead_school", NULL};
+const char *const agreement_risk_status_keys[AGREEMENT_RISK__MAX + 1] = {"open", "closed", NULL};
+static const char *const section_keys[AGREEMENT_SECTION__MAX + 1] = {"purpose", "time", "evidence", "risks",
+								      "leadership", NULL};
 
-static const struct named type_names[AGREEMENT_TYPE__MAX] = {
-	{"unset", "Not chosen"},
-	{"one_way", "One-way support"},
-	{"mutual", "Two-way mutual learning"},
-	{"co_creation", "Co-creation"},
-};
+/* Labels, for people, in enum order. */
+static const char *const type_labels[AGREEMENT_TYPE__MAX] = {"Not chosen", "One-way support",
+							      "Two-way mutual learning", "Co-creation"};
+static const char *const licence_labels[AGREEMENT_LICENCE__MAX] = {"Not chosen", "CC BY 4.0", "CC BY-NC-SA 4.0",
+								    "Partners only"};
+static const char *const decision_labels[AGREEMENT_DECISION__MAX] = {
+	"Consensus", "A majority of the partner schools", "The lead school decides"};
+static const char *const section_titles[AGREEMENT_SECTION__MAX] = {"Purpose", "Time and resource", "Evidence",
+								    "Risks and governance", "Leadership"};
 
-static const struct named licence_names[AGREEMENT_LICENCE__MAX] = {
-	{"unset", "Not chosen"},
-	{"cc_by", "CC BY 4.0"},
-	{"cc_by_nc_sa", "CC BY-NC-SA 4.0"},
-	{"partners_only", "Partners only"},
-};
-
-static const struct named decision_names[AGREEMENT_DECISION__MAX] = {
-	{"consensus", "Consensus"},
-	{"majority", "A majority of the partner schools"},
-	{"lead_school", "The lead school decides"},
-};
-
-static const struct named risk_status_names[AGREEMENT_RISK__MAX] = {
-	{"open", "Open"},
-	{"closed", "Closed"},
-};
-
-static const struct named section_names[AGREEMENT_SECTION__MAX] = {
-	{"purpose", "Purpose"},
-	{"time", "Time and resource"},
-	{"evidence", "Evidence"},
-	{"risks", "Risks and governance"},
-	{"leadership", "Leadership"},
-};
-
-static const struct named *entry(const struct named *t, int n, int v)
+/* t[v] when v is within the n entries of t, else NULL. */
+static const char *pick(const char *const *t, int n, int v)
 {
-	return v >= 0 && v < n ? &t[v] : NULL;
+	return v >= 0 && v < n ? t[v] : NULL;
 }
 
-/* The index of key in t, or -1. */
-static int find_key(const struct named *t, int n, const char *key)
+/* The index of key in the NULL-terminated keys, or ERR_INVALID. */
+static int find_key(const char *const *keys, const char *key)
 {
-	for (int i = 0; key && i < n; i++)
-		if (strcmp(t[i].key, key) == 0)
+	for (int i = 0; key && keys[i]; i++)
+		if (strcmp(keys[i], key) == 0)
 			return i;
-	return -1;
+	return ERR_INVALID;
 }
 
-#define KEY(t, v) (entry((t), (int)ARRAY_LEN(t), (int)(v)) ? entry((t), (int)ARRAY_LEN(t), (int)(v))->key : NULL)
-#define LABEL(t, v) \
-	(entry((t), (int)ARRAY_LEN(t), (int)(v)) ? entry((t), (int)ARRAY_LEN(t), (int)(v))->label : NULL)
+#define PICK(t, v) pick((t), (int)ARRAY_LEN(t), (int)(v))
 
-const char *agreement_type_key(enum agreement_type t) { return KEY(type_names, t); }
-const char *agreement_type_label(enum agreement_type t) { return LABEL(type_names, t); }
-const char *agreement_licence_key(enum agreement_licence l) { return KEY(licence_names, l); }
-const char *agreement_licence_label(enum agreement_licence l) { return LABEL(licence_names, l); }
-const char *agreement_decision_key(enum agreement_decision d) { return KEY(decision_names, d); }
-const char *agreement_decision_label(enum agreement_decision d) { return LABEL(decision_names, d); }
-const char *agreement_risk_status_key(enum agreement_risk_status s) { return KEY(risk_status_names, s); }
-const char *agreement_section_key(enum agreement_section s) { return KEY(section_names, s); }
-const char *agreement_section_title(enum agreement_section s) { return LABEL(section_names, s); }
+const char *agreement_type_key(enum agreement_type t) { return PICK(type_labels, t) ? agreement_type_keys[t] : NULL; }
+const char *agreement_type_label(enum agreement_type t) { return PICK(type_labels, t); }
+const char *agreement_licence_key(enum agreement_licence l)
+{
+	return PICK(licence_labels, l) ? agreement_licence_keys[l] : NULL;
+}
+const char *agreement_licence_label(enum agreement_licence l) { return PICK(licence_labels, l); }
+const char *agreement_decision_key(enum agreement_decision d)
+{
+	return PICK(decision_labels, d) ? agreement_decision_keys[d] : NULL;
+}
+const char *agreement_decision_label(enum agreement_decision d) { return PICK(decision_labels, d); }
+const char *agreement_risk_status_key(enum agreement_risk_status s)
+{
+	return s >= 0 && s < AGREEMENT_RISK__MAX ? agreement_risk_status_keys[s] : NULL;
+}
+const char *agreement_section_key(enum agreement_section s) { return PICK(section_titles, s) ? section_keys[s] : NULL; }
+const char *agreement_section_title(enum agreement_section s) { return PICK(section_titles, s); }
 
 int agreement_type_from_key(const char *key, enum agreement_type *out)
 {
-	int i = find_key(type_names, (int)ARRAY_LEN(type_names), key);
-	if (i < 0)
-		return ERR_INVALID;
-	*out = (enum agreement_type)i;
-	return 0;
+	int i = find_key(agreement_type_keys, key);
+	if (i >= 0)
+		*out = (enum agreement_type)i;
+	return i < 0 ? i : 0;
 }
 
 int agreement_licence_from_key(const char *key, enum agreement_licence *out)
 {
-	int i = find_key(licence_names, (int)ARRAY_LEN(licence_names), key);
-	if (i < 0)
-		return ERR_INVALID;
-	*out = (enum agreement_licence)i;
-	return 0;
+	int i = find_key(agreement_licence_keys, key);
+	if (i >= 0)
+		*out = (enum agreement_licence)i;
+	return i < 0 ? i : 0;
 }
 
 int agreement_decision_from_key(const char *key, enum agreement_decision *out)
 {
-	int i = find_key(decision_names, (int)ARRAY_LEN(decision_names), key);
-	if (i < 0)
-		return ERR_INVALID;
-	*out = (enum agreement_decision)i;
-	return 0;
+	int i = find_key(agreement_decision_keys, key);
+	if (i >= 0)
+		*out = (enum agreement_decision)i;
+	return i < 0 ? i : 0;
 }
 
 int agreement_risk_status_from_key(const char *key, enum agreement_risk_status *out)
 {
-	int i = find_key(risk_status_names, (int)ARRAY_LEN(risk_status_names), key);
-	if (i < 0)
-		return ERR_INVALID;
-	*out = (enum agreement_risk_status)i;
-	return 0;
+	int i = find_key(agreement_risk_status_keys, key);
+	if (i >= 0)
+		*out = (enum agreement_risk_status)i;
+	return i < 0 ? i : 0;
 }
 
 /* ---- small helpers ------------------------------------------------------ */

@@ -108,6 +108,11 @@ enum agreement_section {
  * ("Not chosen"). The _from_key functions return 0 or ERR_INVALID for an
  * unknown key (out untouched).
  */
+/* The keys of each enum in enum order, NULL-terminated: the choices a form declares. */
+extern const char *const agreement_type_keys[];
+extern const char *const agreement_licence_keys[];
+extern const char *const agreement_decision_keys[];
+extern const char *const agreement_risk_status_keys[];
 const char *agreement_type_key(enum agreement_type t);
 const char *agreement_type_label(enum agreement_type t);
 int agreement_type_from_key(const char *key, enum agreement_type *out) WUR;

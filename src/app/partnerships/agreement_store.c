@@ -9,9 +9,7 @@
  * partner school's lead has signed the complete agreement the partnership
  * becomes active.
  */
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "app/partnerships/ps.h"
@@ -413,36 +411,10 @@ static void problems_to_errors(const struct agreement_problems *pr, json_t *erro
 			json_object_set_new(errors, pr->items[i].field, json_string(pr->items[i].message));
 }
 
-/* A form value (a JSON string) trimmed, "" when absent. */
-static const char *fval(struct arena *a, json_t *form, const char *name)
+/* Text as typed, trimmed ("" when not given). */
+static const char *trimmed(struct arena *a, const char *s)
 {
-	const char *s = json_string_value(json_object_get(form, name));
 	return s ? str_trim(a, s) : "";
-}
-
-/* Parse an integer form value: 0 absent, 1 given (*v), -1 not a whole number. */
-static int fint(struct arena *a, json_t *form, const char *name, int64_t *v)
-{
-	const char *s = fval(a, form, name);
-	if (!*s)
-		return 0;
-	return str_to_int64(s, v) == 0 ? 1 : -1;
-}
-
-/* A day value: 0 absent, 1 given (*t), -1 not a date; adds the error. */
-static int fday(struct arena *a, json_t *form, const char *name, const char *label, int64_t *t, json_t *errors)
-{
-	const char *s = fval(a, form, name);
-	*t = 0;
-	if (!*s)
-		return 0;
-	char why[CLOCK_WHY_SIZE];
-	int rc = clock_parse_day(s, t, why);
-	if (rc == ERR_INVALID)
-		json_object_set_new(errors, name, json_sprintf("%s is not a real date: %s.", label, why));
-	else if (rc)
-		json_object_set_new(errors, name, json_sprintf("%s must be a date like 2025-09-01.", label));
-	return rc ? -1 : 1;
 }
 
 /* 1 when person id is a lead of school urn, 0 when not, or a negative error. */
@@ -456,8 +428,61 @@ static int is_lead_of(struct db *db, int64_t id, int64_t urn)
 	return rc < 0 ? rc : rc == DB_ROW;
 }
 
+/* A whole number as the int a pure rule checks: out-of-range values stay out of range. */
+static int clamp_int(int64_t v)
+{
+	return v < -1000000 ? -1000000 : v > 1000000 ? 1000000 : (int)v;
+}
+
+/* The typed commitment of school urn, or NULL when nothing was given for it. */
+static const struct ps_commitment_in *commitment_of(const struct ps_agreement_in *in, int64_t urn)
+{
+	for (size_t i = 0; i < in->n_commits; i++)
+		if (in->commits[i].urn == urn)
+			return &in->commits[i];
+	return NULL;
+}
+
+/*
+ * Check each partner school's commitment in `in` against the pure rules
+ * and who leads the school, into ns (cur's schools with the new values).
+ * 0, or a store error.
+ */
+static int check_commitments(struct db *db, struct arena *a, const struct ps_agreement *cur,
+			     const struct ps_agreement_in *in, struct agreement_school *ns,
+			     struct agreement_problems *pr, json_t *errors)
+{
+	for (size_t i = 0; i < cur->ag.n_schools; i++) {
+		ns[i] = cur->ag.schools[i];
+		const struct ps_commitment_in none = {.urn = ns[i].urn};
+		const struct ps_commitment_in *c = commitment_of(in, ns[i].urn);
+		if (!c)
+			c = &none;
+		long long urn = (long long)ns[i].urn;
+		const char *hf = arena_printf(a, "hours_%lld", urn), *bf = arena_printf(a, "budget_%lld", urn);
+		ns[i].has_hours = c->has_hours &&
+				  agreement_validate_hours(pr, hf, clamp_int(c->hours)) == 0;
+		ns[i].hours_per_term = ns[i].has_hours ? (int)c->hours : 0;
+		ns[i].has_budget = c->has_budget && agreement_validate_budget(pr, bf, c->budget_pence) == 0;
+		ns[i].budget_pence = ns[i].has_budget ? c->budget_pence : 0;
+		ns[i].in_objectives = c->objectives;
+		/* lead_URN: which of the school's leads leads the partnership for it (not given: unchanged). */
+		if (c->lead_person_id) {
+			int ok = is_lead_of(db, c->lead_person_id, ns[i].urn);
+			if (ok < 0)
+				return ok;
+			if (ok)
+				ns[i].lead_person_id = c->lead_person_id;
+			else
+				json_object_set_new(errors, arena_printf(a, "lead_%lld", urn),
+						    json_sprintf("%s: choose one of the school's leads.", ns[i].name));
+		}
+	}
+	return 0;
+}
+
 int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		      json_t *form, json_t *errors)
+		      const struct ps_agreement_in *in, json_t *errors)
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
@@ -467,45 +492,22 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 		return rc;
 	struct agreement_problems pr;
 	agreement_problems_init(&pr, a);
-	enum agreement_type type = AGREEMENT_TYPE_UNSET;
-	enum agreement_licence licence = AGREEMENT_LICENCE_UNSET;
-	enum agreement_decision decision = AGREEMENT_DECISION_CONSENSUS;
-	const char *v = fval(a, form, "type");
-	if (*v && agreement_type_from_key(v, &type))
-		json_object_set_new(errors, "type", json_string("Choose one of the kinds of partnership listed."));
-	v = fval(a, form, "licence");
-	if (*v && agreement_licence_from_key(v, &licence))
-		json_object_set_new(errors, "licence", json_string("Choose one of the licences listed."));
-	v = fval(a, form, "decision");
-	if (*v && agreement_decision_from_key(v, &decision))
-		json_object_set_new(errors, "decision", json_string("Choose one of the ways of deciding listed."));
-	const char *challenge = fval(a, form, "challenge"), *outcomes = fval(a, form, "outcomes");
-	const char *themes = fval(a, form, "themes");
+	const char *challenge = trimmed(a, in->challenge), *outcomes = trimmed(a, in->outcomes);
+	const char *themes = trimmed(a, in->themes);
 	if (agreement_validate_text(&pr, "challenge", "The shared challenge", challenge, AGREEMENT_MAX_CHALLENGE)) {}
 	if (agreement_validate_text(&pr, "outcomes", "The outcomes", outcomes, AGREEMENT_MAX_OUTCOMES)) {}
 	if (agreement_validate_text(&pr, "themes", "The themes", themes, AGREEMENT_MAX_OUTCOMES)) {}
-	int64_t starts = 0, ends = 0;
-	int sd = fday(a, form, "starts_on", "The start date", &starts, errors);
-	int ed = fday(a, form, "ends_on", "The end date", &ends, errors);
-	if (sd >= 0 && ed >= 0)
-		if (agreement_validate_dates(&pr, "ends_on", "the start date", starts, "the end date", ends)) {}
-	int64_t cadence = 0, lead_urn = 0, keeper = 0;
-	int hc = fint(a, form, "cadence_weeks", &cadence);
-	if (hc < 0)
-		json_object_set_new(errors, "cadence_weeks", json_string("The meeting cadence must be a whole number of weeks."));
-	else if (hc > 0)
-		if (agreement_validate_cadence(&pr, "cadence_weeks", cadence > 1000 || cadence < -1000 ? 1000 : (int)cadence)) {}
-	int hl = fint(a, form, "lead_school_urn", &lead_urn);
+	if (agreement_validate_dates(&pr, "ends_on", "the start date", in->starts_on, "the end date", in->ends_on)) {}
+	if (in->has_cadence)
+		if (agreement_validate_cadence(&pr, "cadence_weeks", clamp_int(in->cadence_weeks))) {}
 	bool lead_is_partner = false;
-	for (size_t i = 0; hl > 0 && i < cur.ag.n_schools; i++)
-		lead_is_partner |= cur.ag.schools[i].urn == lead_urn;
-	if (hl < 0 || (hl > 0 && !lead_is_partner))
+	for (size_t i = 0; in->lead_school_urn && i < cur.ag.n_schools; i++)
+		lead_is_partner |= cur.ag.schools[i].urn == in->lead_school_urn;
+	if (in->lead_school_urn && !lead_is_partner)
 		json_object_set_new(errors, "lead_school_urn", json_string("Choose one of the partner schools."));
-	if (fint(a, form, "keeper_person_id", &keeper) < 0)
-		json_object_set_new(errors, "keeper_person_id", json_string("Choose one of the partner schools' people."));
-	if (keeper > 0) {
+	if (in->keeper_person_id) {
 		struct db_stmt *st = db_stmt(db, &Q_AG_KEEPER_OK);
-		if (!st || db_bind_int(st, 1, keeper) || db_bind_int(st, 2, p->id))
+		if (!st || db_bind_int(st, 1, in->keeper_person_id) || db_bind_int(st, 2, p->id))
 			return ERR_DB;
 		int k = db_step(st);
 		db_reset(st);
@@ -515,49 +517,9 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 			json_object_set_new(errors, "keeper_person_id",
 					    json_string("The person who keeps it going must be from a partner school."));
 	}
-	/* Each partner school's commitment: hours_URN, budget_URN (pounds), objectives_URN. */
 	struct agreement_school *ns = arena_calloc(a, cur.ag.n_schools + 1, sizeof(*ns));
-	for (size_t i = 0; i < cur.ag.n_schools; i++) {
-		ns[i] = cur.ag.schools[i];
-		int64_t urn = ns[i].urn, h;
-		const char *hf = arena_printf(a, "hours_%lld", (long long)urn);
-		const char *bf = arena_printf(a, "budget_%lld", (long long)urn);
-		const char *of = arena_printf(a, "objectives_%lld", (long long)urn);
-		int r = fint(a, form, hf, &h);
-		ns[i].has_hours = r > 0;
-		if (r < 0)
-			json_object_set_new(errors, hf, json_sprintf("%s: hours must be a whole number.", ns[i].name));
-		else if (r > 0 && agreement_validate_hours(&pr, hf, h < INT32_MIN || h > INT32_MAX ? -1 : (int)h) == 0)
-			ns[i].hours_per_term = (int)h;
-		else if (r > 0)
-			ns[i].has_hours = false;
-		const char *b = fval(a, form, bf);
-		ns[i].has_budget = false;
-		if (*b) {
-			double pounds;
-			if (str_to_double(b, &pounds) || !isfinite(pounds) || pounds < -1e12 || pounds > 1e12)
-				json_object_set_new(errors, bf, json_sprintf("%s: the budget must be an amount in pounds.", ns[i].name));
-			else if (agreement_validate_budget(&pr, bf, (int64_t)llround(pounds * 100)) == 0) {
-				ns[i].has_budget = true;
-				ns[i].budget_pence = (int64_t)llround(pounds * 100);
-			}
-		}
-		const char *o = fval(a, form, of);
-		ns[i].in_objectives = str_eq(o, "yes") ? AGREEMENT_ANSWER_YES
-				      : str_eq(o, "no") ? AGREEMENT_ANSWER_NO
-							: AGREEMENT_ANSWER_UNSET;
-		/* lead_URN: which of the school's leads leads the partnership for it (absent: unchanged). */
-		const char *lf = arena_printf(a, "lead_%lld", (long long)urn);
-		int64_t lead;
-		r = fint(a, form, lf, &lead);
-		int ok = r > 0 ? is_lead_of(db, lead, urn) : 0;
-		if (ok < 0)
-			return ok;
-		if (r < 0 || (r > 0 && !ok))
-			json_object_set_new(errors, lf, json_sprintf("%s: choose one of the school's leads.", ns[i].name));
-		else if (r > 0)
-			ns[i].lead_person_id = lead;
-	}
+	if ((rc = check_commitments(db, a, &cur, in, ns, &pr, errors)))
+		return rc;
 	problems_to_errors(&pr, errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
@@ -565,16 +527,16 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 		return rc;
 	const char *now = ps_iso(a, clock_now());
 	struct db_stmt *st = db_stmt(db, &Q_AG_UPDATE);
-	if (!st || db_bind_text(st, 1, agreement_type_key(type)) || db_bind_text(st, 2, challenge) ||
+	if (!st || db_bind_text(st, 1, agreement_type_key(in->type)) || db_bind_text(st, 2, challenge) ||
 	    db_bind_text(st, 3, outcomes) || db_bind_text(st, 4, themes) ||
-	    db_bind_text(st, 5, agreement_licence_key(licence)) ||
-	    (starts ? db_bind_text(st, 6, day(a, starts)) : db_bind_null(st, 6)) ||
-	    (ends ? db_bind_text(st, 7, day(a, ends)) : db_bind_null(st, 7)) ||
-	    db_bind_text(st, 8, agreement_decision_key(decision)) ||
-	    (lead_urn > 0 ? db_bind_int(st, 9, lead_urn) : db_bind_null(st, 9)) ||
-	    (hc > 0 ? db_bind_int(st, 10, cadence) : db_bind_null(st, 10)) ||
-	    (keeper > 0 ? db_bind_int(st, 11, keeper) : db_bind_null(st, 11)) || db_bind_text(st, 12, now) ||
-	    db_bind_int(st, 13, p->id)) {
+	    db_bind_text(st, 5, agreement_licence_key(in->licence)) ||
+	    (in->starts_on ? db_bind_text(st, 6, day(a, in->starts_on)) : db_bind_null(st, 6)) ||
+	    (in->ends_on ? db_bind_text(st, 7, day(a, in->ends_on)) : db_bind_null(st, 7)) ||
+	    db_bind_text(st, 8, agreement_decision_key(in->decision)) ||
+	    (in->lead_school_urn ? db_bind_int(st, 9, in->lead_school_urn) : db_bind_null(st, 9)) ||
+	    (in->has_cadence ? db_bind_int(st, 10, in->cadence_weeks) : db_bind_null(st, 10)) ||
+	    (in->keeper_person_id ? db_bind_int(st, 11, in->keeper_person_id) : db_bind_null(st, 11)) ||
+	    db_bind_text(st, 12, now) || db_bind_int(st, 13, p->id)) {
 		rc = ERR_DB;
 		goto out;
 	}
@@ -602,37 +564,24 @@ out:
 	return rc;
 }
 
-/* Bind a number form value or NULL; -1 with an error when it is not a number. */
-static int fnum(struct arena *a, json_t *form, const char *name, const char *label, double *v, json_t *errors)
-{
-	const char *s = fval(a, form, name);
-	if (!*s)
-		return 0;
-	if (str_to_double(s, v) || !isfinite(*v)) {
-		json_object_set_new(errors, name, json_sprintf("%s must be a number.", label));
-		return -1;
-	}
-	return 1;
-}
-
 int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		   json_t *form, json_t *errors)
+		   const struct ps_measure_in *in, json_t *errors)
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
-	struct agreement_measure m;
-	memset(&m, 0, sizeof(m));
-	m.name = fval(a, form, "name");
-	m.unit = fval(a, form, "unit");
-	m.pupil_group = fval(a, form, "pupil_group");
-	m.method = fval(a, form, "method");
-	m.when = fval(a, form, "when");
-	int hb = fnum(a, form, "baseline", "The baseline", &m.baseline, errors);
-	int ht = fnum(a, form, "target", "The target", &m.target, errors);
-	m.has_baseline = hb > 0;
-	m.has_target = ht > 0;
-	(void)fday(a, form, "baseline_on", "The baseline date", &m.baseline_on, errors);
-	(void)fday(a, form, "target_by", "The target date", &m.target_by, errors);
+	struct agreement_measure m = {
+		.name = trimmed(a, in->name),
+		.unit = trimmed(a, in->unit),
+		.pupil_group = trimmed(a, in->pupil_group),
+		.has_baseline = in->has_baseline,
+		.baseline = in->baseline,
+		.has_target = in->has_target,
+		.target = in->target,
+		.method = trimmed(a, in->method),
+		.when = trimmed(a, in->when),
+		.baseline_on = in->baseline_on,
+		.target_by = in->target_by,
+	};
 	struct agreement_problems pr;
 	agreement_problems_init(&pr, a);
 	if (!*m.name)
@@ -649,8 +598,9 @@ int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 		return ERR_INVALID;
 	struct db_stmt *st = db_stmt(db, &Q_AG_MEASURE_INSERT);
 	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, m.name) || db_bind_text(st, 3, m.unit) ||
-	    db_bind_text(st, 4, m.pupil_group) || (hb > 0 ? db_bind_double(st, 5, m.baseline) : db_bind_null(st, 5)) ||
-	    (ht > 0 ? db_bind_double(st, 6, m.target) : db_bind_null(st, 6)) || db_bind_text(st, 7, m.method) ||
+	    db_bind_text(st, 4, m.pupil_group) ||
+	    (m.has_baseline ? db_bind_double(st, 5, m.baseline) : db_bind_null(st, 5)) ||
+	    (m.has_target ? db_bind_double(st, 6, m.target) : db_bind_null(st, 6)) || db_bind_text(st, 7, m.method) ||
 	    db_bind_text(st, 8, m.when) ||
 	    (m.baseline_on ? db_bind_text(st, 9, day(a, m.baseline_on)) : db_bind_null(st, 9)) ||
 	    (m.target_by ? db_bind_text(st, 10, day(a, m.target_by)) : db_bind_null(st, 10)))
@@ -660,17 +610,18 @@ int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 }
 
 int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		json_t *form, json_t *errors)
+		const struct ps_risk_in *in, json_t *errors)
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
-	struct agreement_risk r;
-	memset(&r, 0, sizeof(r));
-	r.risk = fval(a, form, "risk");
-	r.mitigation = fval(a, form, "mitigation");
-	r.owner = fval(a, form, "owner");
-	int64_t l = 0, im = 0;
-	int hl = fint(a, form, "likelihood", &l), hi = fint(a, form, "impact", &im);
+	struct agreement_risk r = {
+		.risk = trimmed(a, in->risk),
+		.likelihood = clamp_int(in->likelihood),
+		.impact = clamp_int(in->impact),
+		.mitigation = trimmed(a, in->mitigation),
+		.owner = trimmed(a, in->owner),
+		.status = in->status,
+	};
 	struct agreement_problems pr;
 	agreement_problems_init(&pr, a);
 	if (!*r.risk)
@@ -678,22 +629,19 @@ int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, con
 	if (agreement_validate_text(&pr, "risk", "The risk", r.risk, AGREEMENT_MAX_RISK)) {}
 	if (agreement_validate_text(&pr, "mitigation", "The mitigation", r.mitigation, AGREEMENT_MAX_MITIGATION)) {}
 	if (agreement_validate_text(&pr, "owner", "The owner", r.owner, AGREEMENT_MAX_NAME)) {}
-	if (hl <= 0)
+	if (!in->likelihood)
 		json_object_set_new(errors, "likelihood", json_string("Give the likelihood as a whole number from 1 to 5."));
-	else
-		if (agreement_validate_likelihood(&pr, "likelihood", l < -100 || l > 100 ? 100 : (int)l)) {}
-	if (hi <= 0)
+	else if (agreement_validate_likelihood(&pr, "likelihood", r.likelihood)) {}
+	if (!in->impact)
 		json_object_set_new(errors, "impact", json_string("Give the impact as a whole number from 1 to 5."));
-	else
-		if (agreement_validate_impact(&pr, "impact", im < -100 || im > 100 ? 100 : (int)im)) {}
+	else if (agreement_validate_impact(&pr, "impact", r.impact)) {}
 	problems_to_errors(&pr, errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
-	const char *status = fval(a, form, "status");
 	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_INSERT);
-	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, r.risk) || db_bind_int(st, 3, l) ||
-	    db_bind_int(st, 4, im) || db_bind_text(st, 5, r.mitigation) || db_bind_text(st, 6, r.owner) ||
-	    db_bind_text(st, 7, str_eq(status, "closed") ? "closed" : "open"))
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, r.risk) || db_bind_int(st, 3, r.likelihood) ||
+	    db_bind_int(st, 4, r.impact) || db_bind_text(st, 5, r.mitigation) || db_bind_text(st, 6, r.owner) ||
+	    db_bind_text(st, 7, agreement_risk_status_key(r.status)))
 		return ERR_DB;
 	int rc = db_step(st);
 	return rc < 0 ? rc : 0;
@@ -725,14 +673,15 @@ int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct part
 }
 
 int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id,
-		       const char *status)
+		       enum agreement_risk_status status)
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
-	if (!str_eq(status, "open") && !str_eq(status, "closed"))
+	const char *key = agreement_risk_status_key(status);
+	if (!key)
 		return ERR_INVALID;
 	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_STATUS);
-	if (!st || db_bind_text(st, 1, status) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
+	if (!st || db_bind_text(st, 1, key) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
 		return ERR_DB;
 	int rc = db_step(st);
 	if (rc < 0)

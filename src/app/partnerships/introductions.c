@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/networks/net.h"
 #include "app/partnerships/partnerships.h"
 #include "app/partnerships/ps.h"
 #include "core/arena.h"
@@ -56,7 +57,7 @@ int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc,
 {
 	if (!u)
 		return ERR_FORBIDDEN;
-	bool from_member = ps_network_has_school(db, network_id, from_urn);
+	bool from_member = net_has_school(db, network_id, from_urn);
 	if (n == 0) {
 		json_object_set_new(errors, "to", json_string("Choose at least one school to be introduced to."));
 		return ERR_INVALID;
@@ -66,7 +67,7 @@ int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc,
 		return ERR_INVALID;
 	}
 	for (size_t i = 0; i < n; i++) {
-		bool to_member = ps_network_has_school(db, network_id, to[i]);
+		bool to_member = net_has_school(db, network_id, to[i]);
 		if (policy_intro_request(acc, from_urn, from_member, to[i], to_member))
 			continue;
 		/* Whose fault: a school not in the network is a bad value; anything else is not allowed. */

@@ -12,147 +12,93 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/app.h"
 #include "app/networks/net.h"
 #include "app/partnerships/pages.h"
 #include "app/partnerships/partnerships.h"
 #include "core/arena.h"
-#include "core/config.h"
+#include "core/clock.h"
 #include "core/str.h"
-#include "db/db.h"
-
-DB_QUERY(Q_PG_COORDINATED,
-	 "SELECT n.id, n.slug, n.name FROM network n JOIN network_role r ON r.network_id = n.id "
-	 "WHERE r.person_id = ? AND r.role = 'coordinator' ORDER BY n.name");
-DB_QUERY(Q_PG_MEMBERS,
-	 "SELECT ns.urn, COALESCE(s.name, 'School URN ' || ns.urn) AS name FROM network_school ns "
-	 "LEFT JOIN school s ON s.urn = ns.urn WHERE ns.network_id = ? ORDER BY name");
 
 /* ---- shared by the page files -------------------------------------------- */
-
-int ps_fail(struct request *req, struct response *res, int rc)
-{
-	switch (rc) {
-	case ERR_NOTFOUND:
-		return res_error(res, 404, "There is nothing at this address, or it is private to the partner schools.");
-	case ERR_FORBIDDEN:
-		return res_error(res, 403, "You do not have permission to do this in this partnership.");
-	case ERR_CONFLICT:
-		return res_error(res, 409, "This has already been done, or clashes with what is there.");
-	case ERR_INVALID:
-		return res_error(res, 400, NULL);
-	case ERR_UNAUTH: {
-		const struct user *u;
-		return accounts_require(req, res, &u) ? ERR_UNAUTH : res_error(res, 403, NULL);
-	}
-	default:
-		return rc < 0 ? rc : res_error(res, 500, "unexpected result from the partnerships model");
-	}
-}
-
-int ps_page_begin(struct request *req, struct response *res, const struct user **u, struct db **db)
-{
-	int rc = accounts_require(req, res, u);
-	if (rc)
-		return rc;
-	*db = app_db(req);
-	return *db ? 0 : res_error(res, 503, "The database is not available.");
-}
 
 int ps_page_open(struct request *req, struct response *res, bool full, struct ps_page *pg)
 {
 	memset(pg, 0, sizeof(*pg));
-	pg->a = req_arena(req);
-	int rc = ps_page_begin(req, res, &pg->u, &pg->db);
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg->p);
 	if (rc)
 		return rc;
-	rc = ps_open(pg->db, pg->a, pg->u, req_path_int(req, "id"), &pg->p, &pg->acc);
-	if (rc)
-		return ps_fail(req, res, rc);
-	if (full && !policy_ps_read(&pg->acc))
-		return ps_fail(req, res, ERR_NOTFOUND);
-	return 0;
+	rc = ps_open(pg->p.db, pg->p.a, pg->p.u, req_path_int(req, "id"), &pg->ps, &pg->acc);
+	if (!rc && full && !policy_ps_read(&pg->acc))
+		rc = ERR_NOTFOUND;
+	return rc ? page_fail(&pg->p, rc, NULL) : 0;
 }
 
-const char *ps_page_base_url(struct request *req)
+json_t *ps_page_errors(const struct page *pg, const struct param_spec *specs)
 {
-	struct app *app = req_app(req);
-	const char *b = app && app->config ? app->config->base_url : NULL;
-	return b ? b : "";
+	json_t *errors = page_errors(pg);
+	for (const struct param_spec *s = specs; s && s->name; s++) {
+		if (s->type != PARAM_DATE || !json_object_get(errors, s->name))
+			continue;
+		int64_t t;
+		char why[CLOCK_WHY_SIZE];
+		if (clock_parse_day(req_field(pg->req, s->name), &t, why) == ERR_INVALID)
+			json_object_set_new(errors, s->name, json_sprintf("%s is not a real date: %s.", s->label, why));
+	}
+	return errors;
 }
 
-json_t *ps_form_of(struct request *req, const char *const *names)
+int64_t ps_page_day(const struct page *pg, const char *name)
 {
-	json_t *f = json_object();
-	for (size_t i = 0; names[i]; i++) {
-		const char *v = req_field(req, names[i]);
-		if (v)
-			json_object_set_new(f, names[i], json_string(v));
-	}
-	return f;
-}
-
-int ps_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl, json_t *model)
-{
-	if (rc != ERR_INVALID && rc != ERR_CONFLICT) {
-		json_decref(errors);
-		json_decref(model);
-		return ps_fail(req, res, rc);
-	}
-	int status = rc == ERR_CONFLICT ? 409 : 400;
-	const char *field;
-	json_t *msg;
-	if (req_wants_json(req) || !model) {
-		json_object_foreach(errors, field, msg)
-			res_field_error(res, field, json_string_value(msg));
-		json_decref(errors);
-		json_decref(model);
-		return res_error(res, status, status == 409 ? "This clashes with what is already there."
-							    : "Some of the values given are not valid.");
-	}
-	json_t *list = json_array();
-	json_object_foreach(errors, field, msg)
-		json_array_append_new(list, json_pack("{s:s, s:O}", "field", field, "message", msg));
-	json_object_set_new(model, "field_errors", errors);
-	json_object_set_new(model, "errors", list);
-	json_object_set_new(model, "has_errors", json_true());
-	res_view(res, status, tmpl, model);
-	return 0;
+	return ps_parse_day(req_str(pg->req, name));
 }
 
 /* ---- introductions ------------------------------------------------------- */
 
 static const struct param_spec new_params[] = {
-	{"to", PARAM_INT, PARAM_MULTI, 1, INT32_MAX, NULL, "School"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "to", .type = PARAM_INT, .flags = PARAM_MULTI, .min = 1, .max = INT32_MAX, .label = "School"),
+	PARAM_END,
 };
 
 static const struct param_spec create_params[] = {
-	{"network", PARAM_STRING, PARAM_REQUIRED, 0, NET_SLUG_MAX, NULL, "Network"},
-	{"to", PARAM_INT, PARAM_MULTI | PARAM_REQUIRED, 1, INT32_MAX, NULL, "School to be introduced to"},
-	{"from", PARAM_INT, 0, 1, INT32_MAX, NULL, "School asking"},
-	{"message", PARAM_TEXT, 0, 0, PS_MESSAGE_MAX, NULL, "Message"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "network", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .max = NET_SLUG_MAX, .label = "Network"),
+	PARAM(.name = "to", .type = PARAM_INT, .flags = PARAM_MULTI | PARAM_REQUIRED, .min = 1, .max = INT32_MAX,
+	      .label = "School to be introduced to"),
+	PARAM(.name = "from", .type = PARAM_INT, .min = 1, .max = INT32_MAX, .label = "School asking"),
+	PARAM(.name = "message", .type = PARAM_TEXT, .max = PS_MESSAGE_MAX, .label = "Message"),
+	PARAM_END,
 };
 
 static const struct param_spec decline_params[] = {
-	{"reason", PARAM_TEXT, 0, 0, PS_MESSAGE_MAX, NULL, "Reason"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "reason", .type = PARAM_TEXT, .max = PS_MESSAGE_MAX, .label = "Reason"),
+	PARAM_END,
 };
+
+/* The schools of the request's valid `to` (arena array; *n of them). */
+static int64_t *schools_to(const struct page *pg, size_t *n)
+{
+	const char *const *tos = NULL;
+	size_t k = req_multi(pg->req, "to", &tos);
+	int64_t *to = arena_calloc(pg->a, k + 1, sizeof(*to));
+	*n = 0;
+	for (size_t i = 0; i < k; i++)
+		if (str_to_int64(tos[i], &to[*n]) == 0)
+			(*n)++;
+	return to;
+}
 
 /*
  * The new-introduction page's model for the n schools of to (none chosen
  * when n is 0): the schools, and the networks the person's school shares
  * with every one of them.
  */
-static json_t *new_model(struct db *db, struct arena *a, const struct user *u, const int64_t *to, size_t n)
+static json_t *new_model(const struct page *pg, const int64_t *to, size_t n)
 {
 	json_t *m = json_pack("{s:s}", "title", n > 1 ? "Ask for introductions" : "Ask for an introduction");
 	json_t *schools = json_array(), *offers = NULL;
 	for (size_t i = 0; i < n && i < PS_TO_MAX; i++) {
 		json_array_append_new(schools, json_pack("{s:I, s:s}", "urn", (json_int_t)to[i], "name",
-							 ps_school_name(db, a, to[i])));
-		json_t *o = partnerships_intro_offer(db, u, to[i]);
+							 ps_school_name(pg->db, pg->a, to[i])));
+		json_t *o = partnerships_intro_offer(pg->db, pg->u, to[i]);
 		if (!offers) {
 			offers = o;
 			continue;
@@ -173,21 +119,10 @@ static json_t *new_model(struct db *db, struct arena *a, const struct user *u, c
 	json_object_set_new(m, "offers", offers ? offers : json_array());
 	json_object_set_new(m, "has_offers", json_boolean(json_array_size(json_object_get(m, "offers")) > 0));
 	json_object_set_new(m, "has_many", json_boolean(n > 1));
-	struct db_stmt *st = db_stmt(db, &Q_PG_COORDINATED);
-	json_t *coord = st && db_bind_int(st, 1, u->id) == 0 ? db_rows_json(st) : NULL;
-	/* A coordinator brokers between the member schools of a network they run: each network's schools. */
-	size_t i;
-	json_t *net;
-	json_array_foreach(coord, i, net)
-	{
-		struct db_stmt *ms = db_stmt(db, &Q_PG_MEMBERS);
-		json_t *members = ms && db_bind_int(ms, 1, json_integer_value(json_object_get(net, "id"))) == 0
-					  ? db_rows_json(ms)
-					  : NULL;
-		json_object_set_new(net, "schools", members ? members : json_array());
-	}
-	json_object_set_new(m, "coordinated", coord ? coord : json_array());
-	json_object_set_new(m, "can_broker", json_boolean(json_array_size(json_object_get(m, "coordinated")) > 0));
+	/* A coordinator brokers between the member schools of a network they run. */
+	json_t *coord = ps_coordinated(pg->db, pg->u, true);
+	json_object_set_new(m, "can_broker", json_boolean(json_array_size(coord) > 0));
+	json_object_set_new(m, "coordinated", coord);
 	return m;
 }
 
@@ -199,12 +134,11 @@ static json_t *new_model(struct db *db, struct arena *a, const struct user *u, c
  */
 static int handle_intro_index(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	json_t *list = ps_intro_list(db, u);
+	json_t *list = ps_intro_list(pg.db, pg.u);
 	json_t *m = json_pack("{s:s, s:o, s:b}", "title", "Introductions", "introductions", list, "has_introductions",
 			      json_array_size(list) > 0);
 	res_view(res, 200, "partnerships/introductions", m);
@@ -219,65 +153,56 @@ static int handle_intro_index(struct request *req, struct response *res)
  */
 static int handle_intro_new(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	const char *const *tos = NULL;
-	size_t n = req_multi(req, "to", &tos);
-	int64_t *to = arena_calloc(req_arena(req), n + 1, sizeof(*to));
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (str_to_int64(tos[i], &to[k]) == 0)
-			k++;
-	res_view(res, 200, "partnerships/intro_new", new_model(db, req_arena(req), u, to, k));
+	size_t n;
+	const int64_t *to = schools_to(&pg, &n);
+	res_view(res, 200, "partnerships/intro_new", new_model(&pg, to, n));
 	return 0;
 }
 
 /*
  * POST /introductions (network, to[], from, message)
  * Ask for introductions from the person's school (or, for a coordinator,
- * from school `from`) to each school `to` in the network. 303 to the list.
+ * from school `from`) to each school `to` in the network. 303 to the list;
+ * the form again with the messages (anchors "ask-", or "broker-" with
+ * `from`) when refused.
  */
 static int handle_intro_create(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct arena *a = req_arena(req);
-	json_t *errors = req_errors(req) ? json_deep_copy(req_errors(req)) : json_object();
-	const char *const *tos = NULL;
-	size_t n = req_multi(req, "to", &tos);
-	int64_t *to = arena_calloc(a, n + 1, sizeof(*to));
-	for (size_t i = 0; i < n; i++)
-		if (str_to_int64(tos[i], &to[i]))
-			json_object_set_new(errors, "to", json_string("Choose a school by its URN."));
+	json_t *errors = page_errors(&pg);
+	size_t n;
+	const int64_t *to = schools_to(&pg, &n);
 	struct network net;
 	struct net_access nacc;
 	struct ps_access acc;
-
 	if (json_object_size(errors)) {
 		rc = ERR_INVALID;
-	} else if (net_open(db, a, u, req_str(req, "network"), &net, &nacc)) {
+	} else if (net_open(pg.db, pg.a, pg.u, req_str(req, "network"), &net, &nacc)) {
 		json_object_set_new(errors, "network", json_string("Choose one of your networks."));
 		rc = ERR_INVALID;
-	} else if ((rc = ps_access_network(db, u, net.id, &acc)) == 0) {
+	} else if ((rc = ps_access_network(pg.db, pg.u, net.id, &acc)) == 0) {
 		int64_t from = req_int(req, "from", 0);
 		if (!from || !acc.coordinator)
-			from = u->school_urn;
-		rc = ps_intro_create(db, a, &acc, u, ps_page_base_url(req), net.id, from, to, n, req_str(req, "message"),
-				     errors);
+			from = pg.u->school_urn;
+		rc = ps_intro_create(pg.db, pg.a, &acc, pg.u, page_site_url(&pg), net.id, from, to, n,
+				     req_str(req, "message"), errors);
 	}
 	if (rc) {
-		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? new_model(db, a, u, to, n) : NULL;
-		return ps_form_fail(req, res, rc, errors, "partnerships/intro_new", m);
+		bool broker = req_has(req, "from");
+		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? new_model(&pg, to, n) : NULL;
+		if (m)
+			json_object_set_new(m, broker ? "focus_broker" : "focus_ask", json_true());
+		return page_form_fail(&pg, rc, errors, "partnerships/intro_new", m, broker ? "broker-" : "ask-");
 	}
 	json_decref(errors);
-	res_redirect(res, 303, "/introductions");
-	return 0;
+	return page_redirect(&pg, "/introductions");
 }
 
 /*
@@ -287,14 +212,13 @@ static int handle_intro_create(struct request *req, struct response *res)
  */
 static int handle_intro_show(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
 	json_t *in;
-	if ((rc = ps_intro_get(db, req_arena(req), u, req_path_int(req, "id"), &in)))
-		return ps_fail(req, res, rc);
+	if ((rc = ps_intro_get(pg.db, pg.a, pg.u, req_path_int(req, "id"), &in)))
+		return page_fail(&pg, rc, NULL);
 	json_t *m = json_pack("{s:s, s:o}", "title", "Introduction", "introduction", in);
 	res_view(res, 200, "partnerships/intro_show", m);
 	return 0;
@@ -303,19 +227,17 @@ static int handle_intro_show(struct request *req, struct response *res)
 /* Accept or decline introduction {id}; 303 to the new partnership or the introduction. */
 static int intro_answer(struct request *req, struct response *res, bool accept)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
 	int64_t id = req_path_int(req, "id"), pid = 0;
 	const char *reason = accept ? NULL : req_str(req, "reason");
-	if ((rc = ps_intro_answer(db, req_arena(req), u, ps_page_base_url(req), id, accept, reason, &pid)))
-		return ps_fail(req, res, rc);
-	res_redirect(res, 303,
-		     pid ? arena_printf(req_arena(req), "/partnerships/%lld", (long long)pid)
-			 : arena_printf(req_arena(req), "/introductions/%lld", (long long)id));
-	return 0;
+	if ((rc = ps_intro_answer(pg.db, pg.a, pg.u, page_site_url(&pg), id, accept, reason, &pid)))
+		return page_fail(&pg, rc, rc == ERR_CONFLICT ? "This introduction has already been answered." : NULL);
+	if (pid)
+		return page_redirect(&pg, "/partnerships/%lld", (long long)pid);
+	return page_redirect(&pg, "/introductions/%lld", (long long)id);
 }
 
 /*
@@ -337,19 +259,16 @@ static int handle_intro_decline(struct request *req, struct response *res) { ret
  */
 static int handle_ps_index(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	json_t *list = ps_list_mine(db, u);
+	json_t *list = ps_list_mine(pg.db, pg.u);
 	json_t *m = json_pack("{s:s, s:o, s:b}", "title", "Partnerships", "partnerships", list, "has_partnerships",
 			      json_array_size(list) > 0);
 	/* Coordinators follow their networks' partnerships on each network's "needs attention" page. */
-	struct db_stmt *st = db_stmt(db, &Q_PG_COORDINATED);
-	json_t *coord = st && db_bind_int(st, 1, u->id) == 0 ? db_rows_json(st) : NULL;
-	json_object_set_new(m, "coordinated", coord ? coord : json_array());
-	json_object_set_new(m, "has_school", json_boolean(u->school_urn > 0));
+	json_object_set_new(m, "coordinated", ps_coordinated(pg.db, pg.u, false));
+	json_object_set_new(m, "has_school", json_boolean(pg.u->school_urn > 0));
 	res_view(res, 200, "partnerships/index", m);
 	return 0;
 }
@@ -373,5 +292,6 @@ const struct route partnerships_routes[] = {
 	{HTTP_POST, "/partnerships/{id:int}/risks/{rid:int}/delete", handle_ps_risk_delete, NULL, 0, 0},
 	{HTTP_POST, "/partnerships/{id:int}/risks/{rid:int}/status", handle_ps_risk_status, ps_risk_status_params, 0, 0},
 	{HTTP_POST, "/partnerships/{id:int}/sign", handle_ps_sign, ps_sign_params, 0, 0},
+	{HTTP_POST, "/partnerships/{id:int}/close", handle_ps_close, ps_close_params, FORM, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };

@@ -1,53 +1,42 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * pages.h — what the partnerships page files share: opening the
- * partnership a URL names for the person asking, turning a model refusal
- * into 404/403/409, answering an invalid form, and the handlers the route
- * table in pages.c lists.
+ * pages.h — what the partnerships page files share: the page kit's context
+ * with the partnership a URL names and the access of the person asking,
+ * the refusal of an invalid form in the partnerships' words, and the
+ * handlers and parameter tables the route table in pages.c lists.
  */
 #ifndef TANDEM_APP_PARTNERSHIPS_PAGES_H
 #define TANDEM_APP_PARTNERSHIPS_PAGES_H
 
 #include <jansson.h>
 
+#include "app/page.h"
 #include "app/partnerships/ps.h"
 #include "http/http.h"
 
-struct arena;
-struct db;
-
-/* One partnership page's context. */
+/* One partnership page's context: the page kit's, and the partnership with what the person may do. */
 struct ps_page {
-	struct db *db;         /* this thread's connection */
-	struct arena *a;       /* the request arena */
-	const struct user *u;  /* the signed-in person (always: every page needs one) */
-	struct partnership p;  /* the partnership of {id} */
-	struct ps_access acc;  /* what the person may do with it */
+	struct page p;        /* the request, arena, database and person (app/page.h) */
+	struct partnership ps; /* the partnership of {id} */
+	struct ps_access acc; /* what the person may do with it */
 };
 
 /*
- * Open the partnership of the request's {id} for a signed-in person who may
- * read it (full is true) or at least see its summary. Returns 0, or a
- * negative error with the response set (sign in first, 404).
+ * Open the page kit for a signed-in person and the partnership of the
+ * request's {id}, which they may read (full is true) or at least see the
+ * summary of. Returns 0, or a negative error with the response set (sign
+ * in first, 404).
  */
 int ps_page_open(struct request *req, struct response *res, bool full, struct ps_page *pg) WUR;
 /*
- * The start of a page that needs a signed-in person and the database: *u
- * and *db, or a negative error with the response set (sign in first, 503).
+ * The declared-parameter errors of the request (page_errors), with an
+ * impossible day in any PARAM_DATE field of specs said as the partnerships
+ * pages say it: "The start date is not a real date: February 2025 has 28
+ * days." (the spec's label starts the sentence). A new object.
  */
-int ps_page_begin(struct request *req, struct response *res, const struct user **u, struct db **db) WUR;
-/* The answer for a model refusal or failure (404, 403, 409, 400, 500). */
-int ps_fail(struct request *req, struct response *res, int rc);
-/* The public base URL for links in emails ("" when unset). */
-const char *ps_page_base_url(struct request *req);
-/* The named fields of the request as a JSON object of strings (undeclared fields too). */
-json_t *ps_form_of(struct request *req, const char *const *names);
-/*
- * Answer a form that did not pass: JSON gets problem+json with the field
- * errors; HTML gets tmpl with model plus errors [{field, message}],
- * field_errors and has_errors. Takes both references. Returns 0 or the error.
- */
-int ps_form_fail(struct request *req, struct response *res, int rc, json_t *errors, const char *tmpl, json_t *model);
+json_t *ps_page_errors(const struct page *pg, const struct param_spec *specs);
+/* The day a valid PARAM_DATE field names (Unix time at midnight UTC), 0 when it was not given. */
+int64_t ps_page_day(const struct page *pg, const char *name);
 
 /* pages_agreement.c */
 int handle_ps_show(struct request *req, struct response *res);
@@ -59,10 +48,12 @@ int handle_ps_risk_add(struct request *req, struct response *res);
 int handle_ps_risk_delete(struct request *req, struct response *res);
 int handle_ps_sign(struct request *req, struct response *res);
 int handle_ps_risk_status(struct request *req, struct response *res);
+int handle_ps_close(struct request *req, struct response *res);
 extern const struct param_spec ps_agreement_params[];
 extern const struct param_spec ps_measure_params[];
 extern const struct param_spec ps_risk_params[];
 extern const struct param_spec ps_risk_status_params[];
 extern const struct param_spec ps_sign_params[];
+extern const struct param_spec ps_close_params[];
 
 #endif

@@ -3,53 +3,121 @@
  * pages_running.c — running a partnership in the browser: the page with
  * its meetings, actions, decisions, time against commitments, evidence
  * charts and reflections, and the forms that add to them; the health of
- * the partnership; the coordinators' "needs attention" list for a network;
- * and review and close with a closing reflection.
+ * the partnership; and the coordinators' "needs attention" list for a
+ * network. Each recording form declares its fields, typed (dates, a time
+ * of day, hours as people write them, each school's answer agreed_URN);
+ * the model gets them as a struct. The page holds several forms, so each
+ * has its own anchors ("meeting-held_on") and, when refused, comes back
+ * with what was typed in it (meeting_form …) and its messages (focus_meeting …).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "app/app.h"
 #include "app/networks/net.h"
 #include "app/partnerships/pages.h"
+#include "app/partnerships/partnerships.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/str.h"
-#include "db/db.h"
 
-/* With the latest recorded change of health (for "since when"). */
-DB_QUERY(Q_PR_NETWORK_PS,
-	 "SELECT p.id, h.to_status AS last_to, h.changed_at AS last_at FROM partnership p "
-	 "LEFT JOIN health_change h ON h.id = (SELECT id FROM health_change WHERE partnership_id = p.id "
-	 "ORDER BY changed_at DESC, id DESC LIMIT 1) "
-	 "WHERE p.network_id = ? AND p.state <> 'closed' ORDER BY p.id");
-DB_QUERY(Q_PR_CLOSE,
-	 "UPDATE partnership SET state = 'closed', closed_at = ?, closing_reflection = ?, updated_at = ? "
-	 "WHERE id = ? AND state <> 'closed'");
+static const char *const agreed_choices[] = {"yes", "no", "abstain", NULL};
 
-/* Every field any recording form sends (undeclared: the model checks each). */
-static const char *const run_fields[] = {"held_on", "held_at", "minutes", "location", "attendees", "notes",
-					 "decision", "action", "action_owner", "action_due", "title",
-					 "owner_person_id", "due_on", "text", "decided_on", "worked_on", "hours",
-					 "note", "measure_id", "measured_on", "value", "worked", "did_not_work", NULL};
+/* POST /partnerships/{id}/meetings */
+static const struct param_spec meeting_params[] = {
+	PARAM(.name = "held_on", .type = PARAM_DATE, .flags = PARAM_REQUIRED, .label = "The meeting date"),
+	PARAM(.name = "held_at", .type = PARAM_TIME, .label = "The time"),
+	PARAM(.name = "minutes", .type = PARAM_INT, .min = 1, .max = 1440, .label = "The length in minutes"),
+	PARAM(.name = "location", .type = PARAM_STRING, .max = 200, .label = "The place"),
+	PARAM(.name = "attendees", .type = PARAM_TEXT, .max = 2000, .label = "Who came"),
+	PARAM(.name = "notes", .type = PARAM_TEXT, .max = PS_NOTES_MAX, .label = "The notes"),
+	PARAM(.name = "decision", .type = PARAM_TEXT, .max = 2000, .label = "The decision"),
+	PARAM(.name = "agreed_{urn}", .type = PARAM_ENUM, .choices = agreed_choices, .label = "Whether the school agreed"),
+	PARAM(.name = "action", .type = PARAM_TEXT, .max = 500, .label = "The action"),
+	PARAM(.name = "action_owner", .type = PARAM_INT, .label = "The action's owner"),
+	PARAM(.name = "action_due", .type = PARAM_DATE, .label = "The action's due date"),
+	PARAM_END,
+};
 
-/* The running page's model. */
+/* POST /partnerships/{id}/actions */
+static const struct param_spec action_params[] = {
+	PARAM(.name = "title", .type = PARAM_TEXT, .flags = PARAM_REQUIRED, .max = 500, .label = "The action"),
+	PARAM(.name = "owner_person_id", .type = PARAM_INT, .label = "The owner"),
+	PARAM(.name = "due_on", .type = PARAM_DATE, .flags = PARAM_REQUIRED, .label = "The due date"),
+	PARAM_END,
+};
+
+/* POST /partnerships/{id}/decisions */
+static const struct param_spec decision_params[] = {
+	PARAM(.name = "text", .type = PARAM_TEXT, .flags = PARAM_REQUIRED, .max = 2000, .label = "The decision"),
+	PARAM(.name = "decided_on", .type = PARAM_DATE, .flags = PARAM_REQUIRED, .label = "The date"),
+	PARAM(.name = "agreed_{urn}", .type = PARAM_ENUM, .choices = agreed_choices, .label = "Whether the school agreed"),
+	PARAM_END,
+};
+
+/* POST /partnerships/{id}/time: hours as people write them ("1.5", "1h30", "90 min"); the model says when none. */
+static const struct param_spec time_params[] = {
+	PARAM(.name = "worked_on", .type = PARAM_DATE, .flags = PARAM_REQUIRED, .label = "The date"),
+	PARAM(.name = "hours", .type = PARAM_HOURS, .flags = PARAM_ABOVE_MIN, .min = 0, .max = 1000, .label = "Hours"),
+	PARAM(.name = "note", .type = PARAM_TEXT, .max = 500, .label = "The note"),
+	PARAM_END,
+};
+
+/* POST /partnerships/{id}/evidence */
+static const struct param_spec evidence_params[] = {
+	PARAM(.name = "measure_id", .type = PARAM_INT, .flags = PARAM_REQUIRED, .label = "The measure"),
+	PARAM(.name = "measured_on", .type = PARAM_DATE, .flags = PARAM_REQUIRED, .label = "The date"),
+	PARAM(.name = "value", .type = PARAM_NUMBER, .flags = PARAM_REQUIRED, .label = "The value"),
+	PARAM(.name = "note", .type = PARAM_TEXT, .max = 500, .label = "The note"),
+	PARAM_END,
+};
+
+/* POST /partnerships/{id}/reflections */
+static const struct param_spec reflection_params[] = {
+	PARAM(.name = "worked", .type = PARAM_TEXT, .max = 4000, .label = "What worked"),
+	PARAM(.name = "did_not_work", .type = PARAM_TEXT, .max = 4000, .label = "What did not work"),
+	PARAM_END,
+};
+
+/* What one recording form does. */
+enum rec_kind { REC_MEETING, REC_ACTION, REC_DECISION, REC_TIME, REC_EVIDENCE, REC_REFLECTION, REC__MAX };
+
+/* Each recording form: its name (the model's "<name>_form" and "focus_<name>", the anchors' "<name>-") and table. */
+static const struct {
+	const char *name;
+	const struct param_spec *params;
+} rec_forms[REC__MAX] = {
+	[REC_MEETING] = {"meeting", meeting_params},       [REC_ACTION] = {"action", action_params},
+	[REC_DECISION] = {"decision", decision_params},    [REC_TIME] = {"time", time_params},
+	[REC_EVIDENCE] = {"evidence", evidence_params},    [REC_REFLECTION] = {"reflection", reflection_params},
+};
+
+/*
+ * The running page's model, with each recording form's values
+ * (<name>_form): the day's date where a form asks for one, 16:00 for a
+ * meeting.
+ */
 static int running_model(const struct ps_page *pg, json_t **out)
 {
 	json_t *run;
-	int rc = ps_running_json(pg->db, pg->a, &pg->acc, &pg->p, &run);
+	int rc = ps_running_json(pg->p.db, pg->p.a, &pg->acc, &pg->ps, &run);
 	if (rc)
 		return rc;
 	const struct ps_access *acc = &pg->acc;
-	json_t *m = json_pack("{s:s, s:o, s:o, s:{s:b, s:b}}", "title", arena_printf(pg->a, "Running %s", pg->p.title),
-			      "partnership", ps_json(&pg->p), "running", run, "can", "record", policy_ps_record(acc),
+	json_t *m = json_pack("{s:s, s:o, s:o, s:{s:b, s:b}}", "title", arena_printf(pg->p.a, "Running %s", pg->ps.title),
+			      "partnership", ps_json(&pg->ps), "running", run, "can", "record", policy_ps_record(acc),
 			      "close", policy_ps_close(acc));
 	char today[16];
 	clock_format_date(clock_now(), today, sizeof(today));
 	json_object_set_new(m, "today", json_string(today));
+	json_object_set_new(m, "meeting_form", json_pack("{s:s, s:s}", "held_on", today, "held_at", "16:00"));
+	json_object_set_new(m, "action_form", json_object());
+	json_object_set_new(m, "decision_form", json_pack("{s:s}", "decided_on", today));
+	json_object_set_new(m, "time_form", json_pack("{s:s}", "worked_on", today));
+	json_object_set_new(m, "evidence_form", json_pack("{s:s}", "measured_on", today));
+	json_object_set_new(m, "reflection_form", json_object());
 	struct health_result h;
-	if (ps_health(pg->db, &pg->p, clock_now(), &h) == 0)
-		json_object_set_new(m, "health", ps_health_json(pg->a, &h));
+	if (ps_health(pg->p.db, &pg->ps, clock_now(), &h) == 0)
+		json_object_set_new(m, "health", ps_health_json(pg->p.a, &h));
 	*out = m;
 	return 0;
 }
@@ -68,66 +136,174 @@ static int handle_ps_running(struct request *req, struct response *res)
 		return rc;
 	json_t *m;
 	if ((rc = running_model(&pg, &m)))
-		return ps_fail(req, res, rc);
+		return page_fail(&pg.p, rc, NULL);
 	res_view(res, 200, "partnerships/running", m);
 	return 0;
 }
 
-/* What one recording form does. */
-enum rec_kind { REC_MEETING, REC_ACTION, REC_DECISION, REC_TIME, REC_EVIDENCE, REC_REFLECTION };
+/* Each school's answer (agreed_URN) as typed (arena array; *n of them). */
+static const struct ps_vote *votes_of(const struct page *pg, size_t *n)
+{
+	struct ps_vote *v = NULL;
+	size_t cap = 0;
+	const char *f;
+	int64_t urn;
+	*n = 0;
+	for (size_t i = 0; (f = req_each(pg->req, "agreed_{urn}", i, &urn)); i++) {
+		if (!req_has(pg->req, f))
+			continue;
+		v = arena_grow(pg->a, v, *n, &cap, sizeof(*v));
+		v[(*n)++] = (struct ps_vote){.urn = urn, .agreed = req_str(pg->req, f)};
+	}
+	return v;
+}
 
-/* Record one thing; 303 back to the running page, or the page again with the errors. */
+/* A time of day as typed (seconds after midnight), -1 when not given. */
+static int64_t time_of_day(const struct page *pg, const char *name)
+{
+	int64_t t;
+	return clock_parse_hhmm(req_str(pg->req, name), &t) ? -1 : t;
+}
+
+/* Call the model for a recording form of kind with the request's typed values. */
+static int record_in(struct ps_page *pg, enum rec_kind kind, json_t *errors)
+{
+	struct page *p = &pg->p;
+	struct request *req = p->req;
+	switch (kind) {
+	case REC_MEETING: {
+		struct ps_meeting_in in = {
+			.held_on = ps_page_day(p, "held_on"),
+			.held_at = time_of_day(p, "held_at"),
+			.minutes = req_int(req, "minutes", 0),
+			.location = req_str(req, "location"),
+			.attendees = req_str(req, "attendees"),
+			.notes = req_str(req, "notes"),
+			.decision = req_str(req, "decision"),
+			.action = req_str(req, "action"),
+			.action_owner = req_int(req, "action_owner", 0),
+			.action_due = ps_page_day(p, "action_due"),
+		};
+		in.votes = votes_of(p, &in.n_votes);
+		return ps_meeting_add(p->db, p->a, &pg->acc, p->u, &pg->ps, &in, errors);
+	}
+	case REC_ACTION: {
+		struct ps_action_in in = {.title = req_str(req, "title"),
+					  .owner_person_id = req_int(req, "owner_person_id", 0),
+					  .due_on = ps_page_day(p, "due_on")};
+		return ps_action_add(p->db, p->a, &pg->acc, &pg->ps, &in, errors);
+	}
+	case REC_DECISION: {
+		struct ps_decision_in in = {.text = req_str(req, "text"), .decided_on = ps_page_day(p, "decided_on")};
+		in.votes = votes_of(p, &in.n_votes);
+		return ps_decision_add(p->db, p->a, &pg->acc, &pg->ps, &in, errors);
+	}
+	case REC_TIME: {
+		struct ps_time_in in = {.worked_on = ps_page_day(p, "worked_on"),
+					.has_hours = req_has(req, "hours"),
+					.hours_hundredths = req_hundredths(req, "hours", 0),
+					.note = req_str(req, "note")};
+		return ps_time_add(p->db, p->a, &pg->acc, p->u, &pg->ps, &in, errors);
+	}
+	case REC_EVIDENCE: {
+		struct ps_evidence_in in = {.measure_id = req_int(req, "measure_id", 0),
+					    .measured_on = ps_page_day(p, "measured_on"),
+					    .has_value = req_has(req, "value"),
+					    .value = req_num(req, "value", 0),
+					    .note = req_str(req, "note")};
+		return ps_evidence_add(p->db, p->a, &pg->acc, p->u, &pg->ps, &in, errors);
+	}
+	default: {
+		struct ps_reflection_in in = {.worked = req_str(req, "worked"),
+					      .did_not_work = req_str(req, "did_not_work")};
+		return ps_reflection_add(p->db, p->a, &pg->acc, p->u, &pg->ps, &in, errors);
+	}
+	}
+}
+
+/* Mark with flag each item of list whose "id" is the request's valid value of field. */
+static void mark_chosen(const struct page *pg, json_t *list, const char *field, const char *flag)
+{
+	int64_t chosen = req_int(pg->req, field, 0);
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		if (chosen && json_integer_value(json_object_get(o, "id")) == chosen)
+			json_object_set_new(o, flag, json_true());
+}
+
+/*
+ * The choices typed in a refused form of kind, marked on the running
+ * page's lists so its selects show them: the owner (selected_meeting,
+ * selected_action on running.people), the measure (selected_evidence on
+ * running.evidence), each school's answer (meeting_yes, decision_no … on
+ * running.schools, with its message as agreed_error).
+ */
+static void mark_typed(const struct page *pg, json_t *run, enum rec_kind kind, json_t *errors)
+{
+	if (kind == REC_MEETING)
+		mark_chosen(pg, json_object_get(run, "people"), "action_owner", "selected_meeting");
+	else if (kind == REC_ACTION)
+		mark_chosen(pg, json_object_get(run, "people"), "owner_person_id", "selected_action");
+	else if (kind == REC_EVIDENCE)
+		mark_chosen(pg, json_object_get(run, "evidence"), "measure_id", "selected_evidence");
+	if (kind != REC_MEETING && kind != REC_DECISION)
+		return;
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(run, "schools"), i, o)
+	{
+		const char *f = arena_printf(pg->a, "agreed_%lld", (long long)json_integer_value(json_object_get(o, "urn")));
+		const char *v = req_str(pg->req, f);
+		if (v)
+			json_object_set_new(o, arena_printf(pg->a, "%s_%s", rec_forms[kind].name, v), json_true());
+		if (json_object_get(errors, f))
+			json_object_set(o, "agreed_error", json_object_get(errors, f));
+	}
+}
+
+/*
+ * Record one thing; 303 back to the running page, or the page again with
+ * the messages by the form's fields and every value typed in it.
+ */
 static int record(struct request *req, struct response *res, enum rec_kind kind)
 {
 	struct ps_page pg;
 	int rc = ps_page_open(req, res, true, &pg);
 	if (rc)
 		return rc;
-	json_t *errors = json_object(), *form = ps_form_of(req, run_fields);
-	/* Decisions carry each partner school's answer as agreed_URN. */
-	struct ps_agreement pa;
-	if ((kind == REC_MEETING || kind == REC_DECISION) && ps_agreement_load(pg.db, pg.a, &pg.acc, &pg.p, &pa) == 0)
-		for (size_t i = 0; i < pa.ag.n_schools; i++) {
-			const char *n = arena_printf(pg.a, "agreed_%lld", (long long)pa.ag.schools[i].urn);
-			const char *v = req_field(req, n);
-			if (v)
-				json_object_set_new(form, n, json_string(v));
-		}
-	switch (kind) {
-	case REC_MEETING: rc = ps_meeting_add(pg.db, pg.a, &pg.acc, pg.u, &pg.p, form, errors); break;
-	case REC_ACTION: rc = ps_action_add(pg.db, pg.a, &pg.acc, &pg.p, form, errors); break;
-	case REC_DECISION: rc = ps_decision_add(pg.db, pg.a, &pg.acc, &pg.p, form, errors); break;
-	case REC_TIME: rc = ps_time_add(pg.db, pg.a, &pg.acc, pg.u, &pg.p, form, errors); break;
-	case REC_EVIDENCE: rc = ps_evidence_add(pg.db, pg.a, &pg.acc, pg.u, &pg.p, form, errors); break;
-	default: rc = ps_reflection_add(pg.db, pg.a, &pg.acc, pg.u, &pg.p, form, errors); break;
-	}
-	json_decref(form);
+	json_t *errors = ps_page_errors(&pg.p, rec_forms[kind].params);
+	rc = json_object_size(errors) ? ERR_INVALID : record_in(&pg, kind, errors);
 	if (rc) {
 		json_t *m = NULL;
-		if (rc == ERR_INVALID && running_model(&pg, &m) != 0)
-			m = NULL;
-		return ps_form_fail(req, res, rc, errors, "partnerships/running", m);
+		if (rc == ERR_INVALID && running_model(&pg, &m) == 0) {
+			const char *name = rec_forms[kind].name;
+			json_object_set_new(m, arena_printf(pg.p.a, "%s_form", name), req_form_values(req));
+			json_object_set_new(m, arena_printf(pg.p.a, "focus_%s", name), json_true());
+			mark_typed(&pg.p, json_object_get(m, "running"), kind, errors);
+		}
+		return page_form_fail(&pg.p, rc, errors, "partnerships/running", m,
+				      arena_printf(pg.p.a, "%s-", rec_forms[kind].name));
 	}
 	json_decref(errors);
-	res_redirect(res, 303, arena_printf(pg.a, "/partnerships/%lld/running", (long long)pg.p.id));
-	return 0;
+	return page_redirect(&pg.p, "/partnerships/%lld/running", (long long)pg.ps.id);
 }
 
 /*
  * POST /partnerships/{id}/meetings (held_on, held_at, minutes, location,
  *   attendees, notes, decision, agreed_URN…, action, action_owner, action_due)
- * Record a meeting, with the decision and the action taken at it.
+ * Record a meeting, with the decision and the action taken at it. Anchors "meeting-".
  */
 static int handle_ps_meeting_add(struct request *req, struct response *res) { return record(req, res, REC_MEETING); }
-/* POST /partnerships/{id}/actions (title, owner_person_id, due_on) — add an action. */
+/* POST /partnerships/{id}/actions (title, owner_person_id, due_on) — add an action. Anchors "action-". */
 static int handle_ps_action_add(struct request *req, struct response *res) { return record(req, res, REC_ACTION); }
-/* POST /partnerships/{id}/decisions (text, decided_on, agreed_URN…) — record a decision. */
+/* POST /partnerships/{id}/decisions (text, decided_on, agreed_URN…) — record a decision. Anchors "decision-". */
 static int handle_ps_decision_add(struct request *req, struct response *res) { return record(req, res, REC_DECISION); }
-/* POST /partnerships/{id}/time (worked_on, hours > 0, note) — log time for the person's school. */
+/* POST /partnerships/{id}/time (worked_on, hours > 0, note) — log time for the person's school. Anchors "time-". */
 static int handle_ps_time_add(struct request *req, struct response *res) { return record(req, res, REC_TIME); }
-/* POST /partnerships/{id}/evidence (measure_id, measured_on, value, note) — a measure's value. */
+/* POST /partnerships/{id}/evidence (measure_id, measured_on, value, note) — a measure's value. Anchors "evidence-". */
 static int handle_ps_evidence_add(struct request *req, struct response *res) { return record(req, res, REC_EVIDENCE); }
-/* POST /partnerships/{id}/reflections (worked, did_not_work) — a reflection. */
+/* POST /partnerships/{id}/reflections (worked, did_not_work) — a reflection. Anchors "reflection-". */
 static int handle_ps_reflection_add(struct request *req, struct response *res) { return record(req, res, REC_REFLECTION); }
 
 /*
@@ -140,49 +316,9 @@ static int handle_ps_action_done(struct request *req, struct response *res)
 	int rc = ps_page_open(req, res, true, &pg);
 	if (rc)
 		return rc;
-	if ((rc = ps_action_done(pg.db, pg.a, &pg.acc, &pg.p, req_path_int(req, "aid"))))
-		return ps_fail(req, res, rc);
-	res_redirect(res, 303, arena_printf(pg.a, "/partnerships/%lld/running", (long long)pg.p.id));
-	return 0;
-}
-
-static const struct param_spec close_params[] = {
-	{"reflection", PARAM_TEXT, 0, 0, 20000, NULL, "Closing reflection"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
-};
-
-/*
- * POST /partnerships/{id}/close (reflection, required)
- * Close the partnership with a closing reflection (a partner school's
- * lead). It stays readable as evidence. 303 to the partnership.
- */
-static int handle_ps_close(struct request *req, struct response *res)
-{
-	struct ps_page pg;
-	int rc = ps_page_open(req, res, true, &pg);
-	if (rc)
-		return rc;
-	if (!policy_ps_close(&pg.acc))
-		return ps_fail(req, res, pg.acc.closed ? ERR_CONFLICT : ERR_FORBIDDEN);
-	const char *refl = req_str(req, "reflection");
-	refl = refl ? str_trim(pg.a, refl) : "";
-	if (!*refl || utf8_len(refl, strlen(refl)) > PS_NOTES_MAX) {
-		res_field_error(res, "reflection", *refl ? "Keep the closing reflection to 10000 characters."
-							 : "Write a closing reflection: what the partnership achieved, what did "
-							   "not work and what you would do differently.");
-		return res_error(res, 400, "A partnership closes with a closing reflection.");
-	}
-	const char *now = ps_iso(pg.a, clock_now());
-	struct db_stmt *st = db_stmt(pg.db, &Q_PR_CLOSE);
-	if (!st || db_bind_text(st, 1, now) || db_bind_text(st, 2, refl) || db_bind_text(st, 3, now) ||
-	    db_bind_int(st, 4, pg.p.id))
-		return ERR_DB;
-	if ((rc = db_step(st)) < 0)
-		return rc;
-	if (db_changes(pg.db) != 1)
-		return ps_fail(req, res, ERR_CONFLICT);
-	res_redirect(res, 303, arena_printf(pg.a, "/partnerships/%lld", (long long)pg.p.id));
-	return 0;
+	if ((rc = ps_action_done(pg.p.db, pg.p.a, &pg.acc, &pg.ps, req_path_int(req, "aid"))))
+		return page_fail(&pg.p, rc, NULL);
+	return page_redirect(&pg.p, "/partnerships/%lld/running", (long long)pg.ps.id);
 }
 
 /*
@@ -194,47 +330,19 @@ static int handle_ps_close(struct request *req, struct response *res)
  */
 static int handle_ps_attention(struct request *req, struct response *res)
 {
-	const struct user *u;
-	struct db *db;
-	int rc = ps_page_begin(req, res, &u, &db);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct arena *a = req_arena(req);
 	struct network net;
 	struct net_access nacc;
-	if (net_open(db, a, u, req_path_str(req, "slug"), &net, &nacc))
-		return ps_fail(req, res, ERR_NOTFOUND);
 	struct ps_access acc;
-	if ((rc = ps_access_network(db, u, net.id, &acc)))
-		return rc;
-	if (!policy_ps_attention(&acc))
-		return ps_fail(req, res, policy_network_read(&nacc) ? ERR_FORBIDDEN : ERR_NOTFOUND);
-	struct db_stmt *st = db_stmt(db, &Q_PR_NETWORK_PS);
-	json_t *ids = st && db_bind_int(st, 1, net.id) == 0 ? db_rows_json(st) : NULL;
-	if (!ids)
-		return ERR_DB;
-	json_t *attention = json_array(), *fine = json_array();
-	int64_t now = clock_now();
-	size_t i;
-	json_t *row;
-	json_array_foreach(ids, i, row)
-	{
-		struct partnership p;
-		struct ps_access pacc;
-		if (ps_open(db, a, u, json_integer_value(json_object_get(row, "id")), &p, &pacc))
-			continue;
-		struct health_result h;
-		if (ps_health(db, &p, now, &h))
-			continue;
-		json_t *item = ps_json(&p);
-		json_t *hj = ps_health_json(a, &h);
-		ps_health_set_since(hj, json_string_value(json_object_get(row, "last_to")),
-				    json_string_value(json_object_get(row, "last_at")), now);
-		bool needs = json_is_true(json_object_get(hj, "needs_attention"));
-		json_object_set_new(item, "health", hj);
-		json_array_append_new(needs ? attention : fine, item);
-	}
-	json_decref(ids);
+	json_t *attention, *fine;
+	if (net_open(pg.db, pg.a, pg.u, req_path_str(req, "slug"), &net, &nacc))
+		return page_fail(&pg, ERR_NOTFOUND, NULL);
+	if ((rc = ps_access_network(pg.db, pg.u, net.id, &acc)) ||
+	    (rc = ps_attention(pg.db, pg.a, &acc, clock_now(), &attention, &fine)))
+		return page_fail(&pg, rc == ERR_FORBIDDEN && !policy_network_read(&nacc) ? ERR_NOTFOUND : rc, NULL);
 	json_t *m = json_pack("{s:s, s:o, s:o, s:o, s:b, s:b}", "title", "Partnerships that need attention", "network",
 			      net_json(&net), "attention", attention, "others", fine, "has_attention",
 			      json_array_size(attention) > 0, "has_others", json_array_size(fine) > 0);
@@ -242,17 +350,18 @@ static int handle_ps_attention(struct request *req, struct response *res)
 	return 0;
 }
 
-/* The routes of this file (pages.c lists them in partnerships_routes). */
+#define FORM ROUTE_OWN_ERRORS
+
+/* The routes of this file (app.c lists the table). */
 const struct route ps_running_routes[] = {
 	{HTTP_GET, "/partnerships/{id:int}/running", handle_ps_running, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/meetings", handle_ps_meeting_add, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/actions", handle_ps_action_add, NULL, 0, 0},
+	{HTTP_POST, "/partnerships/{id:int}/meetings", handle_ps_meeting_add, meeting_params, FORM, 0},
+	{HTTP_POST, "/partnerships/{id:int}/actions", handle_ps_action_add, action_params, FORM, 0},
 	{HTTP_POST, "/partnerships/{id:int}/actions/{aid:int}/done", handle_ps_action_done, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/decisions", handle_ps_decision_add, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/time", handle_ps_time_add, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/evidence", handle_ps_evidence_add, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/reflections", handle_ps_reflection_add, NULL, 0, 0},
-	{HTTP_POST, "/partnerships/{id:int}/close", handle_ps_close, close_params, 0, 0},
+	{HTTP_POST, "/partnerships/{id:int}/decisions", handle_ps_decision_add, decision_params, FORM, 0},
+	{HTTP_POST, "/partnerships/{id:int}/time", handle_ps_time_add, time_params, FORM, 0},
+	{HTTP_POST, "/partnerships/{id:int}/evidence", handle_ps_evidence_add, evidence_params, FORM, 0},
+	{HTTP_POST, "/partnerships/{id:int}/reflections", handle_ps_reflection_add, reflection_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/attention", handle_ps_attention, NULL, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };

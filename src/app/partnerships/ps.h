@@ -62,14 +62,35 @@ int ps_open(struct db *db, struct arena *a, const struct user *u, int64_t id, st
 int ps_deny(const struct ps_access *acc);
 /* {id, title, state, url, network{slug, name, url}, activated_at, closed_at} (new reference). */
 json_t *ps_json(const struct partnership *p);
-/* Whether urn is a member school of the network (false on error). */
-bool ps_network_has_school(struct db *db, int64_t network_id, int64_t urn);
 /* The name of school urn in the register, or "School URN n" (arena). */
 const char *ps_school_name(struct db *db, struct arena *a, int64_t urn);
 /* Queue an email to every lead of school urn (errors are logged, never fail the caller). */
 void ps_mail_leads(struct db *db, int64_t urn, const char *subject, const char *body);
 /* Add o[label_key] = o[iso_key] (a stored time) as people read it in UK time: "1 October 2025[, 16:00]". */
 void ps_add_date_label(json_t *o, const char *iso_key, const char *label_key, bool with_time);
+/*
+ * The networks u coordinates, by name: [{id, slug, name}], each with its
+ * member schools [{urn, name}] when with_schools (new array; empty on a
+ * store error). Two queries however many networks there are.
+ */
+json_t *ps_coordinated(struct db *db, const struct user *u, bool with_schools);
+/*
+ * The network's open partnerships with their health at now, for its
+ * coordinators and administrators (acc: their access to the network;
+ * policy: attention): *attention those that need it (overdue, fading, at
+ * risk), *others the rest, each [{…ps_json, health{…, since}}] (new
+ * arrays). A fixed number of queries however many partnerships there are.
+ * ERR_FORBIDDEN, ERR_DB.
+ */
+int ps_attention(struct db *db, struct arena *a, const struct ps_access *acc, int64_t now, json_t **attention,
+		 json_t **others) WUR;
+/*
+ * Close p with a closing reflection (a partner school's lead; policy:
+ * close): ERR_INVALID with errors["reflection"] when it is empty or longer
+ * than PS_NOTES_MAX characters; ERR_CONFLICT when it closed meanwhile.
+ */
+int ps_close(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+	     const char *reflection, json_t *errors) WUR;
 /*
  * The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL
  * or bad text): reading a stored value with clock_parse_iso. What people
@@ -124,18 +145,72 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 		      struct ps_agreement *out) WUR;
 /* The agreement, what is missing and who signed, as the page and the API show it (new reference). */
 json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreement *pa);
+/* One partner school's commitment as typed: hours_URN, budget_URN, objectives_URN, lead_URN. */
+struct ps_commitment_in {
+	int64_t urn;                      /* the partner school */
+	bool has_hours;                   /* hours were given */
+	int64_t hours;                    /* staff hours a term (the model checks the range) */
+	bool has_budget;                  /* a budget was given */
+	int64_t budget_pence;             /* the budget, in pence */
+	enum agreement_answer objectives; /* written into staff objectives: yes, no or not said */
+	int64_t lead_person_id;           /* its lead for the partnership, 0 when not given (unchanged) */
+};
+
+/* The agreement form as typed; what is not given is "not said yet". */
+struct ps_agreement_in {
+	enum agreement_type type;               /* AGREEMENT_TYPE_UNSET when not chosen */
+	const char *challenge;                  /* the shared challenge, NULL when not given */
+	const char *outcomes;                   /* the outcomes, NULL when not given */
+	const char *themes;                     /* one theme a line, NULL when not given */
+	enum agreement_licence licence;         /* AGREEMENT_LICENCE_UNSET when not chosen */
+	int64_t starts_on;                      /* a day (Unix time), 0 when not given */
+	int64_t ends_on;                        /* a day, 0 when not given */
+	enum agreement_decision decision;       /* consensus when not chosen */
+	int64_t lead_school_urn;                /* the deciding school, 0 when none */
+	bool has_cadence;                       /* cadence_weeks was given */
+	int64_t cadence_weeks;                  /* the partners meet every this many weeks */
+	int64_t keeper_person_id;               /* who keeps it going, 0 when none */
+	const struct ps_commitment_in *commits; /* the commitments given, any order */
+	size_t n_commits;                       /* how many */
+};
+
+/* A measure as typed (text NULL when not given). */
+struct ps_measure_in {
+	const char *name;        /* required */
+	const char *unit;        /* "%", "months" */
+	const char *pupil_group; /* the group of pupils */
+	bool has_baseline;       /* baseline was given */
+	double baseline;         /* where it starts */
+	bool has_target;         /* target was given */
+	double target;           /* where the partners aim to get it */
+	const char *method;      /* how it is measured */
+	const char *when;        /* when it is measured, in words */
+	int64_t baseline_on;     /* a day, 0 when not given */
+	int64_t target_by;       /* a day, 0 when not given */
+};
+
+/* A risk as typed (text NULL when not given). */
+struct ps_risk_in {
+	const char *risk;                  /* required */
+	int64_t likelihood;                /* 1..5, 0 when not given */
+	int64_t impact;                    /* 1..5, 0 when not given */
+	const char *mitigation;            /* what the partners do about it */
+	const char *owner;                 /* who watches it, in words */
+	enum agreement_risk_status status; /* open unless closed was chosen */
+};
+
 /*
- * Save the agreement's single-valued fields and the commitments from form
- * (a JSON object of strings as submitted; see pages_agreement.c). Values
- * not given stay "not said yet". ERR_INVALID with errors.
+ * Save the agreement's single-valued fields and the commitments. Values not
+ * given stay "not said yet". ERR_INVALID with errors (fields named as the
+ * form names them: "cadence_weeks", "hours_107897").
  */
 int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		      json_t *form, json_t *errors) WUR;
-/* Add a measure or a risk from form; delete one by id. ERR_INVALID with errors. */
+		      const struct ps_agreement_in *in, json_t *errors) WUR;
+/* Add a measure or a risk; delete one by id. ERR_INVALID with errors. */
 int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		   json_t *form, json_t *errors) WUR;
+		   const struct ps_measure_in *in, json_t *errors) WUR;
 int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		json_t *form, json_t *errors) WUR;
+		const struct ps_risk_in *in, json_t *errors) WUR;
 int ps_measure_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id) WUR;
 int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id) WUR;
 /*
@@ -147,40 +222,98 @@ int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct part
  */
 int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
 		      const struct partnership *p, int64_t for_urn, const char **detail) WUR;
-/* Mark risk id "open" or "closed" (partner schools' leads; it changes the agreement). ERR_NOTFOUND, ERR_INVALID. */
+/* Mark risk id open or closed (partner schools' leads; it changes the agreement). ERR_NOTFOUND. */
 int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id,
-		       const char *status) WUR;
+		       enum agreement_risk_status status) WUR;
 
 /* ---- running.c ---------------------------------------------------------- */
 
+/* One partner school's answer to a decision (agreed_URN). */
+struct ps_vote {
+	int64_t urn;        /* the school */
+	const char *agreed; /* "yes", "no" or "abstain" */
+};
+
+/* A meeting as typed, with the decision and the action taken at it (text NULL when not given). */
+struct ps_meeting_in {
+	int64_t held_on;             /* the day (Unix time at midnight), 0 when not given */
+	int64_t held_at;             /* seconds after midnight, UK time; -1 when not given (16:00) */
+	int64_t minutes;             /* its length, 0 when not given (60) */
+	const char *location;        /* where */
+	const char *attendees;       /* who came */
+	const char *notes;           /* the notes */
+	const char *decision;        /* a decision taken, NULL for none */
+	const struct ps_vote *votes; /* each school's answer to it */
+	size_t n_votes;              /* how many */
+	const char *action;          /* an action taken, NULL for none */
+	int64_t action_owner;        /* its owner (a person of a partner school), 0 for none */
+	int64_t action_due;          /* its due day, 0 when not given */
+};
+
+/* An action as typed. */
+struct ps_action_in {
+	const char *title;       /* required */
+	int64_t owner_person_id; /* a person of a partner school, 0 for none */
+	int64_t due_on;          /* the due day, 0 when not given */
+};
+
+/* A decision as typed. */
+struct ps_decision_in {
+	const char *text;            /* required */
+	int64_t decided_on;          /* the day, 0 when not given */
+	const struct ps_vote *votes; /* each school's answer */
+	size_t n_votes;              /* how many */
+};
+
+/* Time given, as typed. */
+struct ps_time_in {
+	int64_t worked_on;         /* the day, 0 when not given */
+	bool has_hours;            /* hours were given */
+	int64_t hours_hundredths;  /* hours × 100 (1h30 is 150) */
+	const char *note;          /* a note */
+};
+
+/* A measure's value, as typed. */
+struct ps_evidence_in {
+	int64_t measure_id;  /* one of the agreement's measures, 0 when not given */
+	int64_t measured_on; /* the day, 0 when not given */
+	bool has_value;      /* a value was given */
+	double value;        /* the value */
+	const char *note;    /* a note */
+};
+
+/* A reflection, as typed (at least one of the two). */
+struct ps_reflection_in {
+	const char *worked;       /* what worked */
+	const char *did_not_work; /* what did not */
+};
+
 /*
- * Record a meeting from form {held_on, held_at (HH:MM in UK time, default 16:00),
- * minutes, location, attendees, notes, decision, action, action_owner,
- * action_due}: the meeting, and optionally one decision and one action
- * taken at it. ERR_INVALID with errors: a day that does not exist
- * (2025-02-30) or a time the clocks skip (01:30 on the day they go
- * forward) is refused saying so; a time that happens twice (01:30 on the
- * day they go back) is the first, BST, and is shown as "01:30 BST".
+ * Record a meeting: the meeting, and optionally one decision and one action
+ * taken at it. ERR_INVALID with errors: a time the clocks skip (01:30 on
+ * the day they go forward) is refused saying so; a time that happens twice
+ * (01:30 on the day they go back) is the first, BST, and is shown as
+ * "01:30 BST".
  */
 int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		   const struct partnership *p, json_t *form, json_t *errors) WUR;
-/* An action {title, owner_person_id, due_on}; mark one done. */
+		   const struct partnership *p, const struct ps_meeting_in *in, json_t *errors) WUR;
+/* An action; mark one done. */
 int ps_action_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		  json_t *form, json_t *errors) WUR;
+		  const struct ps_action_in *in, json_t *errors) WUR;
 int ps_action_done(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
 		   int64_t id) WUR;
-/* A decision {text, decided_on, agreed_URN = yes|no|abstain per partner school}. */
+/* A decision with each partner school's answer (answers of other schools are ignored). */
 int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		    json_t *form, json_t *errors) WUR;
-/* Time given by the person's own school {worked_on, hours (> 0, ≤ 1000), note}. */
+		    const struct ps_decision_in *in, json_t *errors) WUR;
+/* Time given by the person's own school (hours > 0, at most 1000). */
 int ps_time_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		const struct partnership *p, json_t *form, json_t *errors) WUR;
-/* A measure's value on a day {measure_id, measured_on, value, note}. */
+		const struct partnership *p, const struct ps_time_in *in, json_t *errors) WUR;
+/* A measure's value on a day. */
 int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		    const struct partnership *p, json_t *form, json_t *errors) WUR;
-/* A reflection {worked, did_not_work} (at least one). */
+		    const struct partnership *p, const struct ps_evidence_in *in, json_t *errors) WUR;
+/* A reflection (at least one of the two). */
 int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, json_t *form, json_t *errors) WUR;
+		      const struct partnership *p, const struct ps_reflection_in *in, json_t *errors) WUR;
 /*
  * Everything recorded, for the running page and the API: {meetings,
  * actions, decisions, time{schools[{urn, name, committed, logged}]},

@@ -70,7 +70,10 @@ DB_QUERY(Q_RUN_REVIEW,
 	 "SELECT m.name, m.unit, m.baseline, m.target, (SELECT v.value FROM evidence_value v WHERE v.measure_id = m.id "
 	 "ORDER BY v.measured_on DESC, v.id DESC LIMIT 1) AS latest FROM partnership_measure m "
 	 "WHERE m.partnership_id = ? ORDER BY m.id");
-DB_QUERY(Q_RUN_VALUES, "SELECT measured_on, value, note FROM evidence_value WHERE measure_id = ? ORDER BY measured_on, id");
+DB_QUERY(Q_RUN_VALUES,
+	 "SELECT v.measure_id, v.measured_on, v.value, v.note FROM evidence_value v "
+	 "JOIN partnership_measure m ON m.id = v.measure_id WHERE m.partnership_id = ? "
+	 "ORDER BY v.measure_id, v.measured_on, v.id");
 DB_QUERY(Q_RUN_REFLECTIONS,
 	 "SELECT r.worked, r.did_not_work, r.created_at, p.name AS author FROM reflection r "
 	 "LEFT JOIN person p ON p.id = r.person_id WHERE r.partnership_id = ? ORDER BY r.id DESC");
@@ -78,63 +81,44 @@ DB_QUERY(Q_RUN_PEOPLE,
 	 "SELECT id, name FROM person WHERE school_urn IN (SELECT urn FROM partnership_school WHERE partnership_id = ?) "
 	 "ORDER BY name");
 
-/* A form value trimmed ("" when absent). */
-static const char *fv(struct arena *a, json_t *form, const char *name)
+/* Text as typed, trimmed ("" when not given). */
+static const char *trimmed(struct arena *a, const char *s)
 {
-	const char *s = json_string_value(json_object_get(form, name));
 	return s ? str_trim(a, s) : "";
 }
 
-/* Check text length; add an error when too long. */
-static const char *text(struct arena *a, json_t *form, const char *name, const char *label, size_t max,
+/* Text s (trimmed) of at most max characters, required or not; adds the error to field. */
+static const char *text(struct arena *a, const char *s, const char *field, const char *label, size_t max,
 			bool required, json_t *errors)
 {
-	const char *s = fv(a, form, name);
+	s = trimmed(a, s);
 	if (required && !*s)
-		json_object_set_new(errors, name, json_sprintf("%s is needed.", label));
+		json_object_set_new(errors, field, json_sprintf("%s is needed.", label));
 	else if (utf8_len(s, strlen(s)) > max)
-		json_object_set_new(errors, name, json_sprintf("%s must be at most %zu characters.", label, max));
+		json_object_set_new(errors, field, json_sprintf("%s must be at most %zu characters.", label, max));
 	return s;
 }
 
-/* A required or optional day; 0 when absent or invalid (error added). */
-static int64_t dayv(struct arena *a, json_t *form, const char *name, const char *label, bool required, json_t *errors)
+/* A day that must be given; adds the error to field when it is not. */
+static int64_t needed_day(int64_t day, const char *field, const char *label, json_t *errors)
 {
-	const char *s = fv(a, form, name);
-	if (!*s) {
-		if (required)
-			json_object_set_new(errors, name, json_sprintf("%s is needed (a date like 2025-10-06).", label));
-		return 0;
-	}
-	int64_t t;
-	char why[CLOCK_WHY_SIZE];
-	int rc = clock_parse_day(s, &t, why);
-	if (rc == ERR_INVALID)
-		json_object_set_new(errors, name, json_sprintf("%s is not a real date: %s.", label, why));
-	else if (rc)
-		json_object_set_new(errors, name, json_sprintf("%s must be a date like 2025-10-06.", label));
-	return rc ? 0 : t;
+	if (!day)
+		json_object_set_new(errors, field, json_sprintf("%s is needed (a date like 2025-10-06).", label));
+	return day;
 }
 
-/* An owner: a person of a partner school, or 0. */
-static int64_t owner_of(struct db *db, struct arena *a, const struct partnership *p, json_t *form, const char *name,
-			json_t *errors)
+/* An owner: 0, or a person of a partner school (else an error on field). */
+static int64_t owner_of(struct db *db, const struct partnership *p, int64_t id, const char *field, json_t *errors)
 {
-	const char *s = fv(a, form, name);
-	int64_t id = 0;
-	if (!*s)
+	if (!id)
 		return 0;
-	if (str_to_int64(s, &id) || id <= 0) {
-		json_object_set_new(errors, name, json_string("Choose the owner from the partner schools' people."));
-		return 0;
-	}
 	struct db_stmt *st = db_stmt(db, &Q_RUN_PERSON_OK);
 	if (!st || db_bind_int(st, 1, id) || db_bind_int(st, 2, p->id))
 		return 0;
 	int rc = db_step(st);
 	db_reset(st);
 	if (rc != DB_ROW)
-		json_object_set_new(errors, name, json_string("The owner must be one of the partner schools' people."));
+		json_object_set_new(errors, field, json_string("The owner must be one of the partner schools' people."));
 	return rc == DB_ROW ? id : 0;
 }
 
@@ -153,9 +137,19 @@ static int insert_action(struct db *db, struct arena *a, const struct partnershi
 	return rc < 0 ? rc : 0;
 }
 
-/* Insert a decision and each school's agreed_URN answer. */
+/* The answer of school urn among votes, NULL when it gave none. */
+static const char *vote_of(const struct ps_vote *votes, size_t n, int64_t urn)
+{
+	for (size_t i = 0; i < n; i++)
+		if (votes[i].urn == urn && (str_eq(votes[i].agreed, "yes") || str_eq(votes[i].agreed, "no") ||
+					    str_eq(votes[i].agreed, "abstain")))
+			return votes[i].agreed;
+	return NULL;
+}
+
+/* Insert a decision and each partner school's answer among votes. */
 static int insert_decision(struct db *db, struct arena *a, const struct partnership *p, int64_t meeting_id,
-			   const char *txt, int64_t on, json_t *form)
+			   const char *txt, int64_t on, const struct ps_vote *votes, size_t n_votes)
 {
 	char d[16];
 	clock_format_date(on, d, sizeof(d));
@@ -176,9 +170,9 @@ static int insert_decision(struct db *db, struct arena *a, const struct partners
 	rc = 0;
 	json_array_foreach(urns, i, row)
 	{
-		long long urn = (long long)json_integer_value(json_object_get(row, "urn"));
-		const char *v = fv(a, form, arena_printf(a, "agreed_%lld", urn));
-		if (!str_eq(v, "yes") && !str_eq(v, "no") && !str_eq(v, "abstain"))
+		int64_t urn = json_integer_value(json_object_get(row, "urn"));
+		const char *v = vote_of(votes, n_votes, urn);
+		if (!v)
 			continue;
 		st = db_stmt(db, &Q_RUN_DECISION_SCHOOL);
 		if (!st || db_bind_int(st, 1, did) || db_bind_int(st, 2, urn) || db_bind_text(st, 3, v)) {
@@ -194,37 +188,30 @@ static int insert_decision(struct db *db, struct arena *a, const struct partners
 }
 
 int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		   const struct partnership *p, json_t *form, json_t *errors)
+		   const struct partnership *p, const struct ps_meeting_in *in, json_t *errors)
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
-	int64_t on = dayv(a, form, "held_on", "The meeting date", true, errors);
-	const char *hm = fv(a, form, "held_at");
-	int64_t tod = 16 * 3600, at = 0;
-	if (*hm && clock_parse_hhmm(hm, &tod))
-		json_object_set_new(errors, "held_at", json_string("The time must be like 16:00."));
-	else if (on && !*hm)
-		hm = "16:00";
-	if (on && !json_object_get(errors, "held_at") &&
-	    clock_uk_resolve(on + tod, &at) == CLOCK_UK_SKIPPED) {
+	int64_t on = needed_day(in->held_on, "held_on", "The meeting date", errors);
+	int64_t tod = in->held_at >= 0 ? in->held_at : 16 * 3600, at = 0;
+	if (on && clock_uk_resolve(on + tod, &at) == CLOCK_UK_SKIPPED) {
 		char day[32];
 		clock_format_day(on, true, day, sizeof(day));
 		json_object_set_new(errors, "held_at",
-				    json_sprintf("There is no %s on %s in UK time: the clocks go forward from 01:00 "
+				    json_sprintf("There is no %02d:%02d on %s in UK time: the clocks go forward from 01:00 "
 						 "to 02:00 that night. Choose a time before 01:00 or from 02:00.",
-						 hm, day));
+						 (int)(tod / 3600), (int)(tod / 60 % 60), day));
 	}
-	int64_t minutes = 60;
-	const char *ms = fv(a, form, "minutes");
-	if (*ms && (str_to_int64(ms, &minutes) || minutes < 1 || minutes > 1440))
+	int64_t minutes = in->minutes ? in->minutes : 60;
+	if (minutes < 1 || minutes > 1440)
 		json_object_set_new(errors, "minutes", json_string("The length must be 1 to 1440 minutes."));
-	const char *loc = text(a, form, "location", "The place", 200, false, errors);
-	const char *att = text(a, form, "attendees", "Who came", 2000, false, errors);
-	const char *notes = text(a, form, "notes", "The notes", PS_NOTES_MAX, false, errors);
-	const char *dec = text(a, form, "decision", "The decision", 2000, false, errors);
-	const char *act = text(a, form, "action", "The action", 500, false, errors);
-	int64_t owner = owner_of(db, a, p, form, "action_owner", errors);
-	int64_t due = *act ? dayv(a, form, "action_due", "The action's due date", true, errors) : 0;
+	const char *loc = text(a, in->location, "location", "The place", 200, false, errors);
+	const char *att = text(a, in->attendees, "attendees", "Who came", 2000, false, errors);
+	const char *notes = text(a, in->notes, "notes", "The notes", PS_NOTES_MAX, false, errors);
+	const char *dec = text(a, in->decision, "decision", "The decision", 2000, false, errors);
+	const char *act = text(a, in->action, "action", "The action", 500, false, errors);
+	int64_t owner = owner_of(db, p, in->action_owner, "action_owner", errors);
+	int64_t due = *act ? needed_day(in->action_due, "action_due", "The action's due date", errors) : 0;
 	if (*act && due && on && due < on)
 		json_object_set_new(errors, "action_due", json_string("The action cannot be due before the meeting."));
 	if (json_object_size(errors))
@@ -243,7 +230,7 @@ int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 		goto out;
 	int64_t mid = db_last_id(db);
 	rc = 0;
-	if (*dec && (rc = insert_decision(db, a, p, mid, dec, on, form)))
+	if (*dec && (rc = insert_decision(db, a, p, mid, dec, on, in->votes, in->n_votes)))
 		goto out;
 	if (*act && (rc = insert_action(db, a, p, mid, act, owner, due)))
 		goto out;
@@ -255,13 +242,13 @@ out:
 }
 
 int ps_action_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		  json_t *form, json_t *errors)
+		  const struct ps_action_in *in, json_t *errors)
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
-	const char *title = text(a, form, "title", "The action", 500, true, errors);
-	int64_t owner = owner_of(db, a, p, form, "owner_person_id", errors);
-	int64_t due = dayv(a, form, "due_on", "The due date", true, errors);
+	const char *title = text(a, in->title, "title", "The action", 500, true, errors);
+	int64_t owner = owner_of(db, p, in->owner_person_id, "owner_person_id", errors);
+	int64_t due = needed_day(in->due_on, "due_on", "The due date", errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
 	return insert_action(db, a, p, 0, title, owner, due);
@@ -282,18 +269,18 @@ int ps_action_done(struct db *db, struct arena *a, const struct ps_access *acc, 
 }
 
 int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		    json_t *form, json_t *errors)
+		    const struct ps_decision_in *in, json_t *errors)
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
-	const char *txt = text(a, form, "text", "The decision", 2000, true, errors);
-	int64_t on = dayv(a, form, "decided_on", "The date", true, errors);
+	const char *txt = text(a, in->text, "text", "The decision", 2000, true, errors);
+	int64_t on = needed_day(in->decided_on, "decided_on", "The date", errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	if ((rc = insert_decision(db, a, p, 0, txt, on, form)) == 0)
+	if ((rc = insert_decision(db, a, p, 0, txt, on, in->votes, in->n_votes)) == 0)
 		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
@@ -301,65 +288,58 @@ int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc,
 }
 
 int ps_time_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		const struct partnership *p, json_t *form, json_t *errors)
+		const struct partnership *p, const struct ps_time_in *in, json_t *errors)
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
-	int64_t on = dayv(a, form, "worked_on", "The date", true, errors);
-	const char *hs = fv(a, form, "hours");
-	double hours = 0;
-	if (!*hs)
+	int64_t on = needed_day(in->worked_on, "worked_on", "The date", errors);
+	if (!in->has_hours)
 		json_object_set_new(errors, "hours", json_string("Say how many hours were given."));
-	else if (str_to_double(hs, &hours) || !isfinite(hours))
-		json_object_set_new(errors, "hours", json_string("The hours must be a number, like 1.5."));
-	else if (hours <= 0)
+	else if (in->hours_hundredths <= 0)
 		json_object_set_new(errors, "hours", json_string("The hours must be more than 0 (negative hours cannot be logged)."));
-	else if (hours > 1000)
+	else if (in->hours_hundredths > 1000 * 100)
 		json_object_set_new(errors, "hours", json_string("Log at most 1000 hours at a time."));
-	const char *note = text(a, form, "note", "The note", 500, false, errors);
+	const char *note = text(a, in->note, "note", "The note", 500, false, errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
 	char d[16];
 	clock_format_date(on, d, sizeof(d));
 	struct db_stmt *st = db_stmt(db, &Q_RUN_TIME_INSERT);
 	if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, u->school_urn) || db_bind_int(st, 3, u->id) ||
-	    db_bind_text(st, 4, d) || db_bind_double(st, 5, hours) || db_bind_text(st, 6, note) ||
-	    db_bind_text(st, 7, ps_iso(a, clock_now())))
+	    db_bind_text(st, 4, d) || db_bind_double(st, 5, (double)in->hours_hundredths / 100.0) ||
+	    db_bind_text(st, 6, note) || db_bind_text(st, 7, ps_iso(a, clock_now())))
 		return ERR_DB;
 	int rc = db_step(st);
 	return rc < 0 ? rc : 0;
 }
 
 int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		    const struct partnership *p, json_t *form, json_t *errors)
+		    const struct partnership *p, const struct ps_evidence_in *in, json_t *errors)
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
-	int64_t mid = 0;
-	const char *ms = fv(a, form, "measure_id");
-	if (str_to_int64(ms, &mid) || mid <= 0) {
-		json_object_set_new(errors, "measure_id", json_string("Choose one of the agreement's measures."));
-	} else {
+	int found = DB_DONE;
+	if (in->measure_id > 0) {
 		struct db_stmt *st = db_stmt(db, &Q_RUN_MEASURE_OF);
-		if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, mid))
+		if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, in->measure_id))
 			return ERR_DB;
-		int rc = db_step(st);
+		found = db_step(st);
 		db_reset(st);
-		if (rc != DB_ROW)
-			json_object_set_new(errors, "measure_id", json_string("Choose one of the agreement's measures."));
+		if (found < 0)
+			return found;
 	}
-	int64_t on = dayv(a, form, "measured_on", "The date", true, errors);
-	double v = 0;
-	const char *vs = fv(a, form, "value");
-	if (!*vs || str_to_double(vs, &v) || !isfinite(v) || fabs(v) > 1e12)
+	if (found != DB_ROW)
+		json_object_set_new(errors, "measure_id", json_string("Choose one of the agreement's measures."));
+	int64_t on = needed_day(in->measured_on, "measured_on", "The date", errors);
+	if (!in->has_value || !isfinite(in->value) || fabs(in->value) > 1e12)
 		json_object_set_new(errors, "value", json_string("The value must be a number."));
-	const char *note = text(a, form, "note", "The note", 500, false, errors);
+	const char *note = text(a, in->note, "note", "The note", 500, false, errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
 	char d[16];
 	clock_format_date(on, d, sizeof(d));
 	struct db_stmt *st = db_stmt(db, &Q_RUN_EVIDENCE_INSERT);
-	if (!st || db_bind_int(st, 1, mid) || db_bind_text(st, 2, d) || db_bind_double(st, 3, v) ||
+	if (!st || db_bind_int(st, 1, in->measure_id) || db_bind_text(st, 2, d) || db_bind_double(st, 3, in->value) ||
 	    db_bind_text(st, 4, note) || db_bind_int(st, 5, u->id) || db_bind_text(st, 6, ps_iso(a, clock_now())))
 		return ERR_DB;
 	int rc = db_step(st);
@@ -367,12 +347,12 @@ int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc,
 }
 
 int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, json_t *form, json_t *errors)
+		      const struct partnership *p, const struct ps_reflection_in *in, json_t *errors)
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
-	const char *w = text(a, form, "worked", "What worked", 4000, false, errors);
-	const char *n = text(a, form, "did_not_work", "What did not work", 4000, false, errors);
+	const char *w = text(a, in->worked, "worked", "What worked", 4000, false, errors);
+	const char *n = text(a, in->did_not_work, "did_not_work", "What did not work", 4000, false, errors);
 	if (!*w && !*n && !json_object_size(errors))
 		json_object_set_new(errors, "worked", json_string("Say what worked, what did not, or both."));
 	if (json_object_size(errors))
@@ -512,13 +492,26 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 	json_object_set_new(j, "time", time ? time : json_array());
 	json_object_set_new(j, "term_from", json_string(from));
 	json_object_set_new(j, "time_log", rows_of(db, &Q_RUN_TIME_ROWS, p->id));
+	/* Every measure's values from one query, in measure order, each measure's by day. */
 	json_t *measures = rows_of(db, &Q_RUN_MEASURES, p->id);
+	json_t *all = rows_of(db, &Q_RUN_VALUES, p->id);
+	size_t k = 0;
 	json_array_foreach(measures, i, r)
 	{
-		json_t *vals = rows_of(db, &Q_RUN_VALUES, json_integer_value(json_object_get(r, "id")));
+		json_int_t id = json_integer_value(json_object_get(r, "id"));
+		json_t *vals = json_array(), *v;
+		while (k < json_array_size(all) &&
+		       json_integer_value(json_object_get((v = json_array_get(all, k)), "measure_id")) <= id) {
+			if (json_integer_value(json_object_get(v, "measure_id")) == id) {
+				json_object_del(v, "measure_id");
+				json_array_append(vals, v);
+			}
+			k++;
+		}
 		json_object_set_new(r, "chart", chart(a, vals, r));
 		json_object_set_new(r, "values", vals);
 	}
+	json_decref(all);
 	json_object_set_new(j, "has_measures", json_boolean(json_array_size(measures) > 0));
 	json_object_set_new(j, "evidence", measures);
 	json_t *refl = rows_of(db, &Q_RUN_REFLECTIONS, p->id);
