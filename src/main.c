@@ -28,7 +28,7 @@
 
 /* Options every command accepts. */
 static const struct cli_option global_options[] = {
-	{"--db", "PATH", "the database file (TANDEM_DB, default var/tandem.db)"},
+	{"--db", "PATH", "the database: an SQLite file, or postgres://… (TANDEM_DB, default var/tandem.db)"},
 	{"--share", "DIR", "folder with templates/, static/ and sql/ (TANDEM_SHARE)"},
 	{NULL, NULL, NULL},
 };
@@ -78,7 +78,8 @@ static const struct cli_command commands[] = {
 	 "database migrations are applied first.",
 	 serve_options, cmd_serve},
 	{"migrate", "", 0, 0, "create or upgrade the database",
-	 "Applies the numbered migrations in sql/ that the database has not seen yet.", NULL,
+	 "Applies the numbered migrations in sql/ (sql/postgres/ for PostgreSQL) that the database "
+	 "has not seen yet, then checks that every SQL statement of the program prepares.", NULL,
 	 cmd_migrate},
 	{"import-gias", "FILE", 1, 1, "import the DfE register of schools (or its links file)",
 	 "Imports a Get Information About Schools extract (edubasealldataYYYYMMDD.csv or .csv.gz,\n"
@@ -291,8 +292,10 @@ static int cmd_serve(struct cli *cli)
 	int port = http_server_port(srv);
 	const char *host = cfg->listen_addr;
 	bool v6 = strchr(host, ':') != NULL;
+	char shown[512];
+	db_display_name(cfg->db_path, shown, sizeof(shown));
 	printf("Tandem %s is serving http://%s%s%s:%d/ (database %s; Ctrl-C stops it)\n", TANDEM_VERSION,
-	       v6 ? "[" : "", host, v6 ? "]" : "", port, cfg->db_path);
+	       v6 ? "[" : "", host, v6 ? "]" : "", port, shown);
 	fflush(stdout);
 
 	int sig = 0;
@@ -326,9 +329,18 @@ static int cmd_migrate(struct cli *cli)
 	}
 	if (db_schema_version(db, &version))
 		version = -1;
-	printf("%s: applied %d migration%s; schema version %d\n", cli->config->db_path, applied,
+	char shown[512];
+	db_display_name(cli->config->db_path, shown, sizeof(shown));
+	printf("%s: applied %d migration%s; schema version %d\n", shown, applied,
 	       applied == 1 ? "" : "s", version);
+	/* Every statement of the program must prepare against the schema it now has. */
+	int bad = db_check_catalogue(db, err, sizeof(err));
 	db_close(db);
+	if (bad) {
+		fprintf(stderr, "tandem migrate: %d statement%s of the catalogue do%s not prepare; %s\n",
+			bad, bad == 1 ? "" : "s", bad == 1 ? "es" : "", err);
+		return 1;
+	}
 	return 0;
 }
 
