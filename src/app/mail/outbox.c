@@ -29,13 +29,20 @@ DB_QUERY(Q_OUTBOX_SENT, "UPDATE outbox SET status = 'sent', sent_at = ?, attempt
 			"body = '', last_error = NULL WHERE id = ?");
 DB_QUERY(Q_OUTBOX_RETRY, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?");
 DB_QUERY(Q_OUTBOX_FAILED, "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?");
-DB_QUERY(Q_OUTBOX_COUNT, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR status = ?1");
-DB_QUERY(Q_OUTBOX_PAGE, "SELECT id, to_addr, subject, body, message_id, status, attempts, next_attempt_at, "
+DB_QUERY_PG(Q_OUTBOX_COUNT, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR status = ?1",
+	    "SELECT count(*) FROM outbox WHERE CAST(?1 AS text) IS NULL OR status = ?1");
+DB_QUERY_PG(Q_OUTBOX_PAGE, "SELECT id, to_addr, subject, body, message_id, status, attempts, next_attempt_at, "
 			"last_error, created_at, sent_at FROM outbox WHERE ?1 IS NULL OR status = ?1 "
-			"ORDER BY id DESC LIMIT ?2 OFFSET ?3");
-DB_QUERY(Q_OUTBOX_OF, "SELECT id, to_addr, subject, body, status, created_at, sent_at FROM outbox "
-		      "WHERE to_addr = ? COLLATE NOCASE ORDER BY id DESC");
-DB_QUERY(Q_OUTBOX_FORGET, "DELETE FROM outbox WHERE to_addr = ? COLLATE NOCASE");
+			"ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+	    "SELECT id, to_addr, subject, body, message_id, status, attempts, next_attempt_at, "
+	    "last_error, created_at, sent_at FROM outbox WHERE CAST(?1 AS text) IS NULL OR status = ?1 "
+	    "ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+DB_QUERY_PG(Q_OUTBOX_OF, "SELECT id, to_addr, subject, body, status, created_at, sent_at FROM outbox "
+		      "WHERE to_addr = ? COLLATE NOCASE ORDER BY id DESC",
+	    "SELECT id, to_addr, subject, body, status, created_at, sent_at FROM outbox "
+	    "WHERE lower(to_addr) = lower(?) ORDER BY id DESC");
+DB_QUERY_PG(Q_OUTBOX_FORGET, "DELETE FROM outbox WHERE to_addr = ? COLLATE NOCASE",
+	    "DELETE FROM outbox WHERE lower(to_addr) = lower(?)");
 
 /* A recipient we can put in an envelope and a To header. */
 static bool address_ok(const char *to)

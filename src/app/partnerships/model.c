@@ -35,7 +35,7 @@ DB_QUERY(Q_PS_HEALTH_FACTS,
 	 " UNION ALL SELECT MAX(created_at) FROM time_log WHERE partnership_id = ?1 AND created_at <= ?2 "
 	 " UNION ALL SELECT MAX(e.created_at) FROM evidence_value e JOIN partnership_measure m ON m.id = e.measure_id "
 	 "   WHERE m.partnership_id = ?1 AND e.created_at <= ?2 "
-	 " UNION ALL SELECT MAX(created_at) FROM reflection WHERE partnership_id = ?1 AND created_at <= ?2)) "
+	 " UNION ALL SELECT MAX(created_at) FROM reflection WHERE partnership_id = ?1 AND created_at <= ?2) AS latest) "
 	 "FROM partnership WHERE id = ?1");
 DB_QUERY(Q_PS_HEALTH_HOURS,
 	 "SELECT COALESCE(ps.hours_per_term, 0), COALESCE((SELECT SUM(hours) FROM time_log t WHERE "

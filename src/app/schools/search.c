@@ -57,17 +57,61 @@
 	"CASE WHEN ?20 = 'pupils' THEN -s.pupils WHEN ?20 = 'fsm' THEN -s.fsm_pct END, "           \
 	"s.name COLLATE NOCASE, s.urn LIMIT ?21 OFFSET ?22"
 
-DB_QUERY(Q_SEARCH_ALL, SEARCH_COLUMNS SEARCH_FROM_ALL SEARCH_FILTERS SEARCH_ORDER);
-DB_QUERY(Q_SEARCH_FTS, SEARCH_COLUMNS SEARCH_FROM_FTS SEARCH_FILTERS SEARCH_ORDER);
-DB_QUERY(Q_COUNT_ALL, "SELECT COUNT(*)" SEARCH_FROM_ALL SEARCH_FILTERS);
-DB_QUERY(Q_COUNT_FTS, "SELECT COUNT(*)" SEARCH_FROM_FTS SEARCH_FILTERS);
+/*
+ * PostgreSQL's texts: every parameter typed where it first appears (it
+ * cannot infer `?n IS NULL`), round() on numeric, lower() for NOCASE, and
+ * the name words against the school_fts tsvector: the FTS5 query `"st"*
+ * "mar"*` becomes the tsquery `st:* & mar:*`, accents removed as in the index.
+ */
+#define SEARCH_FILTERS_PG                                                                       \
+	" AND (?2 = 'all' OR (?2 = 'open' AND s.status_code IN ('1', '3')) OR "                    \
+	"(?2 = 'closed' AND s.status_code = '2')) AND (CAST(?3 AS text) IS NULL OR s.phase_group = ?3) " \
+	"AND (CAST(?4 AS text) IS NULL OR s.type_group_code = ?4) "                                \
+	"AND (CAST(?5 AS text) IS NULL OR s.la_code = ?5) "                                        \
+	"AND (CAST(?6 AS text) IS NULL OR s.region_code = ?6) "                                    \
+	"AND (CAST(?7 AS text) IS NULL OR s.religious_code = ?7) "                                 \
+	"AND (CAST(?8 AS text) IS NULL OR s.gender_code = ?8) "                                    \
+	"AND (CAST(?9 AS text) IS NULL OR s.trust_code = ?9) "                                     \
+	"AND (CAST(?10 AS bigint) IS NULL OR s.pupils >= ?10) "                                    \
+	"AND (CAST(?11 AS bigint) IS NULL OR s.pupils <= ?11) "                                    \
+	"AND (CAST(?12 AS float8) IS NULL OR s.fsm_pct >= ?12) "                                   \
+	"AND (CAST(?13 AS float8) IS NULL OR s.fsm_pct <= ?13) "                                   \
+	"AND (CAST(?14 AS text) IS NULL OR s.urban_rural_code = ?14) "                             \
+	"AND (CAST(?15 AS text) IS NULL OR s.outcode = ?15 OR "                                    \
+	"(s.outcode = CAST(?23 AS text) AND s.postcode_key = ?15)) "                                \
+	"AND (CAST(?16 AS text) IS NULL OR lower(s.town) = lower(?16)) "                           \
+	"AND (CAST(?17 AS float8) IS NULL OR (s.lat BETWEEN ?17 - CAST(?19 AS float8) / 111.0 "    \
+	"AND ?17 + ?19 / 111.0 AND km(s.lat, s.lon, ?17, CAST(?18 AS float8)) <= ?19))"
+#define SEARCH_FROM_ALL_PG " FROM school s WHERE CAST(?1 AS text) IS NULL"
+#define SEARCH_FROM_FTS_PG                                                                      \
+	" FROM school_fts f JOIN school s ON s.urn = f.urn WHERE f.words @@ to_tsquery('simple', " \
+	"replace(regexp_replace(unaccent(CAST(?1 AS text)), '\"([^\"]+)\"\\*', '\\1:*', 'g'), ' ', ' & '))"
+#define SEARCH_COLUMNS_PG                                                                       \
+	"SELECT s.urn, s.name, s.town, s.postcode, s.la_name, s.phase_name, s.phase_group, "      \
+	"s.type_name, s.status_name, s.status_code, s.pupils, s.fsm_pct, CASE WHEN CAST(?17 AS float8) IS NULL " \
+	"THEN NULL ELSE round(CAST(km(s.lat, s.lon, ?17, CAST(?18 AS float8)) AS numeric), 1) END AS km"
+#define SEARCH_ORDER_PG                                                                         \
+	" ORDER BY CASE WHEN CAST(?20 AS text) = 'distance' THEN km(s.lat, s.lon, ?17, ?18) END, " \
+	"CASE WHEN ?20 = 'pupils' THEN -s.pupils WHEN ?20 = 'fsm' THEN -s.fsm_pct END, "           \
+	"lower(s.name), s.urn LIMIT ?21 OFFSET ?22"
+
+DB_QUERY_PG(Q_SEARCH_ALL, SEARCH_COLUMNS SEARCH_FROM_ALL SEARCH_FILTERS SEARCH_ORDER,
+	    SEARCH_COLUMNS_PG SEARCH_FROM_ALL_PG SEARCH_FILTERS_PG SEARCH_ORDER_PG);
+DB_QUERY_PG(Q_SEARCH_FTS, SEARCH_COLUMNS SEARCH_FROM_FTS SEARCH_FILTERS SEARCH_ORDER,
+	    SEARCH_COLUMNS_PG SEARCH_FROM_FTS_PG SEARCH_FILTERS_PG SEARCH_ORDER_PG);
+DB_QUERY_PG(Q_COUNT_ALL, "SELECT COUNT(*)" SEARCH_FROM_ALL SEARCH_FILTERS,
+	    "SELECT COUNT(*)" SEARCH_FROM_ALL_PG SEARCH_FILTERS_PG);
+DB_QUERY_PG(Q_COUNT_FTS, "SELECT COUNT(*)" SEARCH_FROM_FTS SEARCH_FILTERS,
+	    "SELECT COUNT(*)" SEARCH_FROM_FTS_PG SEARCH_FILTERS_PG);
 /* Each look-up names the outcode too, so all three use its index. */
 DB_QUERY(Q_LOCATE_EXACT, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
 			 "AND postcode_key = ?2 AND lat IS NOT NULL");
 DB_QUERY(Q_LOCATE_SECTOR, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
 			  "AND sector = ?2 AND lat IS NOT NULL");
-DB_QUERY(Q_LOCATE_OUTCODE, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
-			   "AND ?2 IS ?2 AND lat IS NOT NULL");
+DB_QUERY_PG(Q_LOCATE_OUTCODE, "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
+			   "AND ?2 IS ?2 AND lat IS NOT NULL",
+	    "SELECT AVG(lat), AVG(lon), COUNT(*) FROM school WHERE outcode = ?1 "
+	    "AND CAST(?2 AS text) IS NOT DISTINCT FROM ?2 AND lat IS NOT NULL");
 
 int search_fts_query(struct arena *a, const char *text, const char **out)
 {
