@@ -198,8 +198,10 @@ int db_commit(struct db *db) WUR;
 void db_rollback(struct db *db);
 /*
  * Tune this connection for one large write transaction (an import): on gives
- * it a large page cache (up to 256 MiB), off restores the default
- * (PostgreSQL: nothing to do). Returns 0 or ERR_DB.
+ * it a large page cache (up to 256 MiB), off restores the default. On
+ * PostgreSQL, on drops the savepoint around each write, so in bulk mode a
+ * failed statement spoils the transaction: the caller must roll back (an
+ * import abandons everything on any failure anyway). Returns 0 or ERR_DB.
  */
 int db_bulk_mode(struct db *db, bool on) WUR;
 /* Whether a transaction is open on this connection. */

@@ -87,6 +87,7 @@ int dbpg_begin(struct db *db);
 int dbpg_commit(struct db *db);
 void dbpg_rollback(struct db *db);
 bool dbpg_in_transaction(struct db *db);
+void dbpg_bulk_mode(struct db *db, bool on);
 /* Run SQL holding several statements (a migration file) on the connection. */
 int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz);
 

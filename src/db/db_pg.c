@@ -16,7 +16,9 @@
  *  - A failed write inside a transaction does not spoil the transaction:
  *    each INSERT, UPDATE or DELETE inside one runs under a savepoint that is
  *    rolled back if it fails (PostgreSQL would otherwise refuse every later
- *    statement until ROLLBACK).
+ *    statement until ROLLBACK). Not in bulk mode (db_bulk_mode: an import,
+ *    which abandons the whole transaction on any failure), where the extra
+ *    round trip per row would double the time.
  *  - db_begin takes a database-wide advisory lock for the transaction, like
  *    SQLite's BEGIN IMMEDIATE: write transactions run one at a time across
  *    every app server, waiting up to the 5 s lock timeout (then ERR_BUSY).
@@ -70,6 +72,7 @@ struct dbpg_conn {
 	bool lastval_pending; /* an INSERT added rows since last_id was read */
 	int64_t last_id;      /* the last lastval() read */
 	bool savepoint;       /* the step savepoint is open in the current transaction */
+	bool bulk;            /* db_bulk_mode: no savepoints (a failure aborts the whole job) */
 	char msg[512];        /* the last error message, one line */
 };
 
@@ -384,7 +387,7 @@ static int execute(struct db_stmt *st)
 		if (rc)
 			return rc;
 	}
-	bool sp = ps->is_write && PQtransactionStatus(pg->conn) == PQTRANS_INTRANS;
+	bool sp = ps->is_write && !pg->bulk && PQtransactionStatus(pg->conn) == PQTRANS_INTRANS;
 	if (sp) {
 		rc = run_simple(db, pg->savepoint ? "RELEASE SAVEPOINT tandem_step; SAVEPOINT tandem_step"
 						  : "SAVEPOINT tandem_step",
@@ -618,6 +621,11 @@ bool dbpg_in_transaction(struct db *db)
 {
 	PGTransactionStatusType t = PQtransactionStatus(db->pg->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+void dbpg_bulk_mode(struct db *db, bool on)
+{
+	db->pg->bulk = on;
 }
 
 int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz)

@@ -610,8 +610,10 @@ int db_bulk_mode(struct db *db, bool on)
 	 */
 	if (!db)
 		return ERR_DB;
-	if (db->pg)
+	if (db->pg) {
+		dbpg_bulk_mode(db, on);
 		return 0;
+	}
 	int rc = run_setup(db->conn, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000",
 			   NULL);
 	return rc == SQLITE_OK ? 0 : ERR_DB;

@@ -161,6 +161,9 @@ static void send_due(struct db *db)
 	for (int i = 0; i < n && !atomic_load(&W.stopping); i++) {
 		char err[512];
 		bool permanent;
+		/* Another app server's sender may have taken it since outbox_due. */
+		if (outbox_claim(db, items[i].id, clock_now()) != 1)
+			continue;
 		int rc = send_one(&items[i], err, sizeof(err), &permanent);
 		int64_t now = clock_now();
 		if (rc == 0) {
