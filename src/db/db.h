@@ -174,6 +174,10 @@ json_t *db_row_json(struct db_stmt *st);
 /* Step to the end, collecting every row as db_row_json into a new array. NULL on error. */
 json_t *db_rows_json(struct db_stmt *st);
 
+/* The type of column i's value in the current row (SQLite: the value's own type). */
+enum db_type { DB_TYPE_NULL, DB_TYPE_INTEGER, DB_TYPE_FLOAT, DB_TYPE_TEXT, DB_TYPE_BLOB };
+enum db_type db_col_type(struct db_stmt *st, int i);
+
 /* Run a statement with no parameters to completion. */
 int db_exec(struct db *db, const struct db_query *q) WUR;
 /*
@@ -206,5 +210,18 @@ void db_rollback(struct db *db);
 int db_bulk_mode(struct db *db, bool on) WUR;
 /* Whether a transaction is open on this connection. */
 bool db_in_transaction(struct db *db);
+
+/*
+ * Copy every row of from into to (either store to either store, e.g. SQLite
+ * to PostgreSQL), both migrated to the same schema version, to holding no
+ * data yet (rows migrations add, such as meta's, are replaced). Copies the
+ * ordinary tables both have except schema_version — search indexes exist on
+ * one store only and are not copied: rebuild them on to afterwards. Parents
+ * before children, identity sequences moved past the copied ids, each
+ * table's row count compared. One transaction on to (nothing is left of a
+ * failed copy); from is read inside db_begin (its writers wait). *tables and
+ * *rows get what was copied. Returns 0, or an error with a message in err.
+ */
+int db_copy(struct db *from, struct db *to, int *tables, int64_t *rows, char *err, size_t errsz) WUR;
 
 #endif

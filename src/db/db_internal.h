@@ -54,6 +54,11 @@ int dbi_error(struct db *db, int rc, const char *query_name);
 /* db_open, where lazy lets a PostgreSQL connection start without the server (pool.c). */
 int dbi_open(struct db **out, const char *path, bool lazy, char *err, size_t errsz);
 
+/* Drop q's prepared statement from db's cache, if it has one (copy.c's statements). */
+void dbi_stmt_forget(struct db *db, const struct db_query *q);
+/* The type of column i (db_pg.c). */
+enum db_type dbpg_col_type(struct db_stmt *st, int i);
+
 /* Format a message into err (which may be NULL or errsz 0: then nothing is written). */
 void dbi_set_err(char *err, size_t errsz, const char *fmt, ...) FMT(3, 4);
 

@@ -573,6 +573,29 @@ json_t *dbpg_col_json(struct db_stmt *st, int i)
 	}
 }
 
+enum db_type dbpg_col_type(struct db_stmt *st, int i)
+{
+	if (dbpg_col_is_null(st, i))
+		return DB_TYPE_NULL;
+	switch (PQftype(st->pg->res, i)) {
+	case PG_INT2:
+	case PG_INT4:
+	case PG_INT8:
+	case PG_OID:
+	case PG_BOOL:
+		return DB_TYPE_INTEGER;
+	case PG_NUMERIC:
+		return strpbrk(dbpg_col_text(st, i), ".eEN") ? DB_TYPE_FLOAT : DB_TYPE_INTEGER;
+	case PG_FLOAT4:
+	case PG_FLOAT8:
+		return DB_TYPE_FLOAT;
+	case PG_BYTEA:
+		return DB_TYPE_BLOB;
+	default:
+		return DB_TYPE_TEXT;
+	}
+}
+
 /* --- transactions ------------------------------------------------------- */
 
 int dbpg_begin(struct db *db)

@@ -376,6 +376,28 @@ struct db_stmt *db_stmt(struct db *db, const struct db_query *q)
 	return st;
 }
 
+void dbi_stmt_forget(struct db *db, const struct db_query *q)
+{
+	if (!db)
+		return;
+	size_t mask = db->nslots - 1;
+	size_t i = cache_find(db, q);
+	struct db_stmt *st = db->slots[i];
+	if (!st)
+		return;
+	sqlite3_finalize(st->stmt);
+	dbpg_stmt_free(st->pg); /* its server-side statement goes with the connection */
+	free(st);
+	db->slots[i] = NULL;
+	db->nused--;
+	/* Linear probing: move later entries of the run back so lookups still find them. */
+	for (size_t j = (i + 1) & mask; db->slots[j]; j = (j + 1) & mask) {
+		struct db_stmt *e = db->slots[j];
+		db->slots[j] = NULL;
+		db->slots[cache_find(db, e->query)] = e;
+	}
+}
+
 void db_reset_all(struct db *db)
 {
 	if (!db)
@@ -583,6 +605,26 @@ const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
 	if (len)
 		*len = (size_t)sqlite3_column_bytes(st->stmt, i);
 	return p;
+}
+
+enum db_type db_col_type(struct db_stmt *st, int i)
+{
+	if (!st)
+		return DB_TYPE_NULL;
+	if (st->pg)
+		return dbpg_col_type(st, i);
+	switch (sqlite3_column_type(st->stmt, i)) {
+	case SQLITE_INTEGER:
+		return DB_TYPE_INTEGER;
+	case SQLITE_FLOAT:
+		return DB_TYPE_FLOAT;
+	case SQLITE_TEXT:
+		return DB_TYPE_TEXT;
+	case SQLITE_BLOB:
+		return DB_TYPE_BLOB;
+	default:
+		return DB_TYPE_NULL;
+	}
 }
 
 /* --- transactions ------------------------------------------------------- */
