@@ -364,6 +364,36 @@ out:
 	return rc;
 }
 
+/*
+ * PostgreSQL: every migration in sql_dir must have its PostgreSQL version of
+ * the same number in pg_dir (and no more), or a schema would silently lack
+ * it. Returns 0, or ERR_INVALID (or a scan error) with a message in err.
+ */
+static int check_pairs(const char *sql_dir, const char *pg_dir, char *err, size_t errsz)
+{
+	struct migration_list a = {NULL, 0, 0}, b = {NULL, 0, 0};
+	int rc = scan(sql_dir, &a, err, errsz);
+	if (rc == 0)
+		rc = scan(pg_dir, &b, err, errsz);
+	for (size_t i = 0, j = 0; rc == 0 && (i < a.len || j < b.len);) {
+		if (j == b.len || (i < a.len && a.items[i].number < b.items[j].number)) {
+			dbi_set_err(err, errsz,
+				    "%s has no PostgreSQL version: write %s/%s (sql/postgres/README.md says how)",
+				    a.items[i].path, pg_dir, a.items[i].file);
+			rc = ERR_INVALID;
+		} else if (i == a.len || b.items[j].number < a.items[i].number) {
+			dbi_set_err(err, errsz, "%s has no SQLite migration of the same number in %s",
+				    b.items[j].path, sql_dir);
+			rc = ERR_INVALID;
+		} else {
+			i++, j++;
+		}
+	}
+	migration_list_free(&a);
+	migration_list_free(&b);
+	return rc;
+}
+
 int db_migrate(struct db *db, const char *sql_dir, int *applied, char *err, size_t errsz)
 {
 	struct migration_list list = {NULL, 0, 0};
@@ -382,8 +412,12 @@ int db_migrate(struct db *db, const char *sql_dir, int *applied, char *err, size
 		return ERR_INVALID;
 	}
 	pg_dir = db_is_postgres(db) ? join_path(sql_dir, "postgres") : NULL;
-	if (pg_dir)
+	if (pg_dir) {
+		rc = check_pairs(sql_dir, pg_dir, err, errsz);
+		if (rc)
+			goto out;
 		sql_dir = pg_dir;
+	}
 	rc = scan(sql_dir, &list, err, errsz);
 	if (rc)
 		goto out;

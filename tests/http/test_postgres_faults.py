@@ -103,11 +103,12 @@ def test_a_migration_that_fails_half_way_applies_nothing(cluster, tmp_path):
     for d in ("static", "templates", "data"):
         os.symlink(os.path.join(ROOT, d), share / d)
     shutil.copytree(os.path.join(ROOT, "sql"), share / "sql")
-    (share / "sql" / "postgres" / "900_half_way.sql").write_text(
-        "CREATE TABLE half_done (x bigint);\n"
-        "INSERT INTO half_done (x) VALUES (1);\n"
-        "UPDATE meta SET value = 'changed' WHERE key = 'created_by';\n"
-        "SELECT no_such_column FROM half_done;\n")
+    half_way = ("CREATE TABLE half_done (x bigint);\n"
+                "INSERT INTO half_done (x) VALUES (1);\n"
+                "UPDATE meta SET value = 'changed' WHERE key = 'created_by';\n"
+                "SELECT no_such_column FROM half_done;\n")
+    (share / "sql" / "900_half_way.sql").write_text(half_way)
+    (share / "sql" / "postgres" / "900_half_way.sql").write_text(half_way)
     db = cluster.conninfo + " dbname=halfway"
     r = run_cli("serve", "--listen", "127.0.0.1:0", "--db", db, env={"TANDEM_SHARE": str(share)},
                 timeout=60)
@@ -126,3 +127,14 @@ def test_a_migration_that_fails_half_way_applies_nothing(cluster, tmp_path):
     c.close()
     # The migrations before it were applied and kept, each in its own transaction.
     assert earlier >= 7
+
+
+def test_a_migration_without_its_postgresql_version_is_named(cluster, tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    shutil.copytree(os.path.join(ROOT, "sql"), share / "sql")
+    (share / "sql" / "901_portable.sql").write_text("CREATE TABLE portable (id INTEGER PRIMARY KEY);\n")
+    r = run_cli("migrate", "--db", cluster.conninfo + " dbname=halfway", env={"TANDEM_SHARE": str(share)},
+                timeout=60)
+    assert r.returncode == 1
+    assert "901_portable.sql has no PostgreSQL version" in r.stderr and "sql/postgres/901_portable.sql" in r.stderr
