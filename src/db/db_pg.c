@@ -73,6 +73,8 @@ struct dbpg_conn {
 	int64_t last_id;      /* the last lastval() read */
 	bool savepoint;       /* the step savepoint is open in the current transaction */
 	bool bulk;            /* db_bulk_mode: no savepoints (a failure aborts the whole job) */
+	bool tx_open;         /* db_begin succeeded and neither commit nor rollback came yet */
+	bool tx_lost;         /* the connection dropped inside that transaction: refuse until rollback */
 	char msg[512];        /* the last error message, one line */
 };
 
@@ -207,6 +209,11 @@ static int ensure_connected(struct db *db)
 		return ERR_BUSY;
 	}
 	log_info("db: connected to %s again", db->path);
+	/* The transaction died with the old connection: nothing more may run
+	 * as if it were still open (it would be committed one statement at a
+	 * time) until the caller rolls back. */
+	if (pg->tx_open)
+		pg->tx_lost = true;
 	return 0;
 }
 
@@ -382,6 +389,11 @@ static int execute(struct db_stmt *st)
 	int rc = ensure_connected(db);
 	if (rc)
 		return rc;
+	if (pg->tx_lost) {
+		set_msg(pg, "the connection was lost inside a transaction; roll it back");
+		log_warn("db: %s: %s", name, pg->msg);
+		return ERR_BUSY;
+	}
 	if (ps->epoch != pg->epoch) {
 		rc = prepare_now(db, ps, name);
 		if (rc)
@@ -603,7 +615,7 @@ int dbpg_begin(struct db *db)
 	int rc = ensure_connected(db);
 	if (rc)
 		return rc;
-	if (PQtransactionStatus(db->pg->conn) != PQTRANS_IDLE) {
+	if (dbpg_in_transaction(db)) {
 		set_msg(db->pg, "a transaction is already open");
 		log_error("db: db_begin: %s", db->pg->msg);
 		return ERR_DB;
@@ -612,12 +624,19 @@ int dbpg_begin(struct db *db)
 	rc = run_simple(db, "BEGIN; SELECT pg_advisory_xact_lock(" DBPG_WRITE_LOCK ")", "begin");
 	if (rc && PQtransactionStatus(db->pg->conn) != PQTRANS_IDLE)
 		dbpg_rollback(db);
+	db->pg->tx_open = rc == 0;
 	return rc;
 }
 
 int dbpg_commit(struct db *db)
 {
 	struct dbpg_conn *pg = db->pg;
+	if (pg->tx_lost) {
+		set_msg(pg, "the connection was lost inside the transaction, which did not commit");
+		log_warn("db: commit: %s", pg->msg);
+		dbpg_rollback(db);
+		return ERR_BUSY;
+	}
 	if (PQtransactionStatus(pg->conn) == PQTRANS_INERROR) {
 		set_msg(pg, "the transaction failed earlier and was rolled back");
 		log_error("db: commit: %s", pg->msg);
@@ -626,6 +645,7 @@ int dbpg_commit(struct db *db)
 	}
 	int rc = run_simple(db, "COMMIT", "commit");
 	pg->savepoint = false;
+	pg->tx_open = false;
 	return rc;
 }
 
@@ -633,6 +653,8 @@ void dbpg_rollback(struct db *db)
 {
 	struct dbpg_conn *pg = db->pg;
 	pg->savepoint = false;
+	pg->tx_open = false;
+	pg->tx_lost = false;
 	if (PQstatus(pg->conn) != CONNECTION_OK ||
 	    PQtransactionStatus(pg->conn) == PQTRANS_IDLE)
 		return;
@@ -642,6 +664,8 @@ void dbpg_rollback(struct db *db)
 
 bool dbpg_in_transaction(struct db *db)
 {
+	if (db->pg->tx_lost)
+		return true; /* until the caller rolls back what it thinks is open */
 	PGTransactionStatusType t = PQtransactionStatus(db->pg->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }

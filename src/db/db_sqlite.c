@@ -17,7 +17,6 @@
  */
 #include "db/db.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
