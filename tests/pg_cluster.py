@@ -13,7 +13,9 @@ must give one (scram-sha-256) so the tests can try a wrong password.
     cluster.stop()                # stops the server and removes the folder
 
 Durability is switched off (fsync, full-page writes): the data lives only as
-long as the test run.
+long as the test run. Benchmarks ask for durable=True: fsync on, as a real
+server, with synchronous_commit off (a commit does not wait for its WAL to
+reach the disk — what SQLite's synchronous=NORMAL in WAL mode does too).
 """
 import glob
 import os
@@ -32,7 +34,8 @@ def _bindir():
 
 
 class PgCluster:
-    def __init__(self, folder, user, bindir):
+    def __init__(self, folder, user, bindir, durable=False):
+        self.durable = durable
         self.folder = folder
         self.user = user
         self.bindir = bindir
@@ -44,8 +47,13 @@ class PgCluster:
             cmd = ("runuser", "-u", self.user, "--", *cmd)
         return subprocess.run(cmd, capture_output=True, text=True, cwd=self.folder, **kw)
 
+    def options(self):
+        fast = "" if self.durable else "-c fsync=off -c full_page_writes=off "
+        return (f"-k {self.folder} -c listen_addresses='' {fast}-c synchronous_commit=off "
+                "-c max_connections=300 -c shared_buffers=64MB")
+
     @classmethod
-    def start(cls):
+    def start(cls, durable=False):
         bindir = _bindir()
         folder = tempfile.mkdtemp(prefix="tandem-pg-")
         user = "nobody" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name
@@ -53,7 +61,7 @@ class PgCluster:
             pw = pwd.getpwnam(user)
             os.chown(folder, pw.pw_uid, pw.pw_gid)
         os.chmod(folder, 0o755)
-        c = cls(folder, user, bindir)
+        c = cls(folder, user, bindir, durable)
         r = c._run(os.path.join(bindir, "initdb"), "-D", c.data, "-U", "tandem", "-A", "trust",
                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         if r.returncode != 0:
@@ -65,9 +73,7 @@ class PgCluster:
         with open(hba, "w") as f:
             f.write("local all tandem_pw scram-sha-256\n" + rules)
         r = c._run(os.path.join(bindir, "pg_ctl"), "-D", c.data, "-l", os.path.join(c.data, "log"),
-                   "-w", "-t", "60", "start", "-o",
-                   f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off "
-                   "-c synchronous_commit=off -c max_connections=300 -c shared_buffers=64MB")
+                   "-w", "-t", "60", "start", "-o", c.options())
         if r.returncode != 0:
             log = ""
             try:
@@ -81,9 +87,7 @@ class PgCluster:
 
     def pg_ctl(self, action, *args):
         """Run pg_ctl stop/start/restart on the cluster (for fault tests)."""
-        opts = f"-k {self.folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off " \
-               "-c synchronous_commit=off -c max_connections=300 -c shared_buffers=64MB"
-        extra = ("-o", opts) if action in ("start", "restart") else ()
+        extra = ("-o", self.options()) if action in ("start", "restart") else ()
         return self._run(os.path.join(self.bindir, "pg_ctl"), "-D", self.data, "-l",
                          os.path.join(self.data, "log"), "-w", "-t", "60", action, *extra, *args)
 
