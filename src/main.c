@@ -28,7 +28,7 @@
 
 /* Options every command accepts. */
 static const struct cli_option global_options[] = {
-	{"--db", "PATH", "the database file (TANDEM_DB, default var/tandem.db)"},
+	{"--db", "PATH", "the database: an SQLite file, or postgres://… (TANDEM_DB, default var/tandem.db)"},
 	{"--share", "DIR", "folder with templates/, static/ and sql/ (TANDEM_SHARE)"},
 	{NULL, NULL, NULL},
 };
@@ -36,6 +36,7 @@ static const struct cli_option global_options[] = {
 static int cmd_serve(struct cli *cli);
 static int cmd_migrate(struct cli *cli);
 static int cmd_version(struct cli *cli);
+static int cmd_copy_db(struct cli *cli);
 static int cmd_help(struct cli *cli);
 
 static const struct cli_option serve_options[] = {
@@ -66,6 +67,12 @@ static const struct cli_option user_options[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct cli_option copy_options[] = {
+	{"--from", "DB", "the database to copy (default: --db or TANDEM_DB)"},
+	{"--to", "DB", "the new database: an SQLite file or postgres://… (required)"},
+	{NULL, NULL, NULL},
+};
+
 static const struct cli_option digest_options[] = {
 	{"--dry-run", NULL, "print what would be recorded and sent, and change nothing"},
 	{NULL, NULL, NULL},
@@ -78,8 +85,16 @@ static const struct cli_command commands[] = {
 	 "database migrations are applied first.",
 	 serve_options, cmd_serve},
 	{"migrate", "", 0, 0, "create or upgrade the database",
-	 "Applies the numbered migrations in sql/ that the database has not seen yet.", NULL,
+	 "Applies the numbered migrations in sql/ (sql/postgres/ for PostgreSQL) that the database "
+	 "has not seen yet, then checks that every SQL statement of the program prepares.", NULL,
 	 cmd_migrate},
+	{"copy-db", "", 0, 0, "copy all the data into a new database (SQLite to PostgreSQL, or back)",
+	 "Copies every table of --from into --to, both brought to the current schema first, in one\n"
+	 "transaction; --to must not hold data yet. Counts are compared table by table and the\n"
+	 "directory's search index is rebuilt on --to. The source is read in a transaction that\n"
+	 "makes a running server's writes wait until the copy is done. Example:\n"
+	 "  tandem copy-db --from var/tandem.db --to postgres://tandem@db.example/tandem",
+	 copy_options, cmd_copy_db},
 	{"import-gias", "FILE", 1, 1, "import the DfE register of schools (or its links file)",
 	 "Imports a Get Information About Schools extract (edubasealldataYYYYMMDD.csv or .csv.gz,\n"
 	 "as downloaded from the DfE) in one transaction: a damaged file leaves the data as it was.\n"
@@ -285,8 +300,10 @@ static int cmd_serve(struct cli *cli)
 	int port = http_server_port(srv);
 	const char *host = cfg->listen_addr;
 	bool v6 = strchr(host, ':') != NULL;
+	char shown[512];
+	db_display_name(cfg->db_path, shown, sizeof(shown));
 	printf("Tandem %s is serving http://%s%s%s:%d/ (database %s; Ctrl-C stops it)\n", TANDEM_VERSION,
-	       v6 ? "[" : "", host, v6 ? "]" : "", port, cfg->db_path);
+	       v6 ? "[" : "", host, v6 ? "]" : "", port, shown);
 	fflush(stdout);
 
 	int sig = 0;
@@ -319,10 +336,83 @@ static int cmd_migrate(struct cli *cli)
 	}
 	if (db_schema_version(db, &version))
 		version = -1;
-	printf("%s: applied %d migration%s; schema version %d\n", cli->config->db_path, applied,
+	char shown[512];
+	db_display_name(cli->config->db_path, shown, sizeof(shown));
+	printf("%s: applied %d migration%s; schema version %d\n", shown, applied,
 	       applied == 1 ? "" : "s", version);
+	/* Every statement of the program must prepare against the schema it now has. */
+	int bad = db_check_catalogue(db, err, sizeof(err));
 	db_close(db);
+	if (bad) {
+		fprintf(stderr, "tandem migrate: %d statement%s of the catalogue do%s not prepare; %s\n",
+			bad, bad == 1 ? "" : "s", bad == 1 ? "es" : "", err);
+		return 1;
+	}
 	return 0;
+}
+
+/* Open and migrate one database of copy-db; prints why not and returns nonzero. */
+static int copy_open(struct cli *cli, const char *name, struct db **db)
+{
+	char err[1024], shown[512];
+	db_display_name(name, shown, sizeof(shown));
+	if (db_open(db, name, err, sizeof(err))) {
+		fprintf(stderr, "tandem copy-db: %s\n", err);
+		return 1;
+	}
+	char *sqldir = config_share_path(cli->config, "sql");
+	int applied = 0;
+	int rc = db_migrate(*db, sqldir, &applied, err, sizeof(err));
+	free(sqldir);
+	if (rc) {
+		fprintf(stderr, "tandem copy-db: %s: %s\n", shown, err);
+		db_close(*db);
+		*db = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_copy_db(struct cli *cli)
+{
+	const char *from_name = cli_value(cli, "--from");
+	const char *to_name = cli_value(cli, "--to");
+	struct db *from = NULL, *to = NULL;
+	char err[1024], from_shown[512], to_shown[512];
+	int status = 1;
+
+	if (!from_name || !*from_name)
+		from_name = cli->config->db_path;
+	if (!to_name || !*to_name) {
+		fprintf(stderr, "tandem copy-db: say where to copy to with --to (an SQLite file or postgres://…)\n");
+		return 2;
+	}
+	if (strcmp(from_name, to_name) == 0) {
+		fprintf(stderr, "tandem copy-db: --from and --to name the same database\n");
+		return 2;
+	}
+	db_display_name(from_name, from_shown, sizeof(from_shown));
+	db_display_name(to_name, to_shown, sizeof(to_shown));
+	if (copy_open(cli, from_name, &from) || copy_open(cli, to_name, &to))
+		goto out;
+	int tables = 0;
+	int64_t rows = 0;
+	if (db_copy(from, to, &tables, &rows, err, sizeof(err))) {
+		fprintf(stderr, "tandem copy-db: nothing was copied: %s\n", err);
+		goto out;
+	}
+	if (schools_search_rebuild(to)) {
+		fprintf(stderr, "tandem copy-db: the data was copied but the search index could not be "
+				"rebuilt: %s\n", db_errmsg(to));
+		goto out;
+	}
+	printf("Copied %lld rows in %d tables from %s to %s (every table's count checked); the "
+	       "directory's search index was rebuilt.\n", (long long)rows, tables, from_shown, to_shown);
+	status = 0;
+out:
+	db_close(from);
+	db_close(to);
+	return status;
 }
 
 static int cmd_version(struct cli *cli)

@@ -95,7 +95,9 @@ int app_open(struct app *app, const struct config *config, char *err, size_t err
 	}
 	struct db *db = db_pool_get(app->db);
 	if (!db) {
-		snprintf(err, errsz, "cannot open the database %s", config->db_path);
+		char shown[512];
+		db_display_name(config->db_path, shown, sizeof(shown));
+		snprintf(err, errsz, "cannot open the database %s", shown);
 		rc = ERR_DB;
 		goto fail;
 	}

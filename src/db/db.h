@@ -1,13 +1,39 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * db.h — the store, as feature code sees it. Backend-neutral: SQL text uses
- * `?` placeholders and portable SQL; the SQLite backend lives in
- * db_sqlite.c, and a PostgreSQL backend can be added behind the same API.
+ * `?` / `?N` placeholders and portable SQL. Two backends sit behind this one
+ * API: SQLite (db_sqlite.c), the default, a file; and PostgreSQL on libpq
+ * (db_pg.c), chosen when the database name is a `postgres://` or
+ * `postgresql://` URL or libpq `key=value` words (db_is_postgres_name).
  *
  * Every query is a `struct db_query` declared once with DB_QUERY in the
  * feature's model file (the statement catalogue). A connection prepares each
  * query on first use and caches it. Parameters are always bound, never
- * formatted into SQL. SQLite is never included outside src/db/.
+ * formatted into SQL. SQLite and libpq are never included outside src/db/.
+ *
+ * Writing a statement for both stores:
+ *  - Write portable SQL with `?` or `?N` placeholders. The PostgreSQL backend
+ *    rewrites them to `$N` itself (`?` is one more than the highest number
+ *    before it, as in SQLite); nobody writes a statement twice for that.
+ *  - Where the dialects differ, declare the statement with DB_QUERY_PG(id,
+ *    sqlite_text, pg_text): PostgreSQL runs pg_text (placeholders written the
+ *    same way), SQLite the first text. Typical reasons: a parameter whose type
+ *    PostgreSQL cannot infer (`? IS NULL` alone: write `CAST(? AS text) IS
+ *    NULL`), SQLite's two-argument min()/max() (PostgreSQL: least/greatest),
+ *    `COLLATE NOCASE` and case-insensitive LIKE (lower(), ILIKE), mixing text
+ *    and integers in COALESCE or CASE, ROUND on a double (cast to numeric),
+ *    FTS5 (PostgreSQL: tsvector), `IS` / `IS NOT` between values (IS [NOT]
+ *    DISTINCT FROM), and INSERT OR IGNORE/REPLACE (ON CONFLICT works in both).
+ *  - Column types as PostgreSQL reports them become db_col_* values and JSON
+ *    as SQLite's would: integers (also numeric values without a fraction, so
+ *    sum() of a bigint stays an integer), floating point, text; booleans are
+ *    0 and 1.
+ *  - Times are UTC text "YYYY-MM-DDTHH:MM:SSZ" in both stores (see
+ *    sql/postgres/README.md for why), so comparisons of times stay text
+ *    comparisons.
+ *  - `tandem migrate` prepares every statement of the catalogue on the
+ *    database it migrated (db_check_catalogue): a statement that does not
+ *    prepare on one of the stores fails it (and the tests, which migrate both).
  *
  * Threads: a struct db is one connection and belongs to one thread. A
  * db_pool hands each thread its own connection (opened on first use).
@@ -29,20 +55,48 @@ struct db_stmt;
 
 /* One entry in the statement catalogue. */
 struct db_query {
-	const char *name; /* for logs */
-	const char *sql;  /* one statement, `?` placeholders numbered from 1 */
+	const char *name;   /* for logs */
+	const char *sql;    /* one statement, `?` placeholders numbered from 1 */
+	const char *pg_sql; /* PostgreSQL's text when the dialects differ, else NULL */
 };
-#define DB_QUERY(id, text) static const struct db_query id = {#id, text}
+
+/*
+ * Declare a statement of the catalogue (text for both stores), or one with a
+ * PostgreSQL-specific text. Each also records the statement's address in the
+ * linker section tandem_db_catalogue, so db_check_catalogue can find them all.
+ */
+#define DB_QUERY(id, text) DB_QUERY_PG(id, text, NULL)
+#define DB_QUERY_PG(id, text, pg_text)                                                     \
+	static const struct db_query id = {#id, text, pg_text};                            \
+	static const struct db_query *const id##_in_catalogue                              \
+		__attribute__((used, section("tandem_db_catalogue"))) = &id
 
 /* Results of db_step. */
 #define DB_ROW 1
 #define DB_DONE 0
 
 /*
- * Open a connection: WAL, foreign_keys=ON, busy_timeout 5 s, creating the
- * file (and its folder) if needed. Returns 0 or ERR_DB with a message in err.
+ * Whether name selects PostgreSQL: it starts with postgres:// or
+ * postgresql://, or with a libpq keyword and `=` (`host=/run/postgresql
+ * dbname=tandem`). Anything else is an SQLite file name.
+ */
+bool db_is_postgres_name(const char *name);
+/*
+ * name as it may be shown or logged: a password in a URL or in key=value
+ * words is replaced by `***`. Writes into out (always terminated).
+ */
+void db_display_name(const char *name, char *out, size_t outsz);
+
+/*
+ * Open a connection. SQLite: WAL, foreign_keys=ON, busy_timeout 5 s,
+ * creating the file (and its folder) if needed. PostgreSQL: connect (5 s
+ * connect timeout unless the name sets one), session time zone UTC, lock
+ * timeout 5 s. Returns 0 or ERR_DB with a message in err that names the
+ * database (never its password) and says why.
  */
 int db_open(struct db **out, const char *path, char *err, size_t errsz) WUR;
+/* Whether db is a PostgreSQL connection. */
+bool db_is_postgres(struct db *db);
 /* Finalize cached statements and close. NULL is a no-op. */
 void db_close(struct db *db);
 /* The last error message of this connection. */
@@ -56,14 +110,21 @@ struct db *db_pool_get(struct db_pool *pool);
 void db_pool_close(struct db_pool *pool);
 
 /*
- * Apply the numbered migrations NNN_name.sql in sql_dir that are newer than
- * schema_version, each in its own transaction, recording each in
- * schema_version. *applied (may be NULL) gets how many ran. On failure the
- * failing migration is rolled back and err names the file and the error.
+ * Apply the numbered migrations NNN_name.sql in sql_dir (SQLite) or in
+ * sql_dir/postgres (PostgreSQL) that are newer than schema_version, each in
+ * its own transaction, recording each in schema_version. *applied (may be
+ * NULL) gets how many ran. On failure the failing migration is rolled back
+ * and err names the file and the error.
  */
 int db_migrate(struct db *db, const char *sql_dir, int *applied, char *err, size_t errsz) WUR;
 /* The highest applied migration number (0 for a new database). */
 int db_schema_version(struct db *db, int *version) WUR;
+/*
+ * Prepare every statement of the catalogue (every DB_QUERY linked into the
+ * program) on db. Returns how many do not prepare (each logged with its name
+ * and the store's message); err gets the first one's name and message.
+ */
+int db_check_catalogue(struct db *db, char *err, size_t errsz);
 
 /*
  * The prepared statement for q on this connection, reset and with bindings
@@ -81,8 +142,11 @@ int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n) WUR;
 int db_bind_null(struct db_stmt *st, int idx) WUR;
 /*
  * Run one step: DB_ROW, DB_DONE, or a negative error — ERR_CONFLICT for a
- * constraint violation (UNIQUE, FOREIGN KEY, CHECK), ERR_BUSY when locked,
- * ERR_DB otherwise (logged with the query name).
+ * constraint violation (UNIQUE, FOREIGN KEY, CHECK), ERR_BUSY when locked or
+ * (PostgreSQL) when the server cannot be reached, ERR_DB otherwise (logged
+ * with the query name). A failed statement inside a transaction leaves the
+ * transaction usable on both stores (PostgreSQL: the backend wraps each
+ * write in a savepoint), as SQLite does.
  */
 int db_step(struct db_stmt *st) WUR;
 /* Release the statement's locks and bindings early (db_stmt does it too). */
@@ -110,15 +174,26 @@ json_t *db_row_json(struct db_stmt *st);
 /* Step to the end, collecting every row as db_row_json into a new array. NULL on error. */
 json_t *db_rows_json(struct db_stmt *st);
 
+/* The type of column i's value in the current row (SQLite: the value's own type). */
+enum db_type { DB_TYPE_NULL, DB_TYPE_INTEGER, DB_TYPE_FLOAT, DB_TYPE_TEXT, DB_TYPE_BLOB };
+enum db_type db_col_type(struct db_stmt *st, int i);
+
 /* Run a statement with no parameters to completion. */
 int db_exec(struct db *db, const struct db_query *q) WUR;
-/* Rowid of the last insert, rows changed by the last statement. */
+/*
+ * Rowid of the last insert (PostgreSQL: the identity value the last INSERT
+ * drew, lastval()), rows changed by the last INSERT, UPDATE or DELETE.
+ */
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
 
 /*
  * Transactions: BEGIN IMMEDIATE (a write lock at once; ERR_BUSY after the
- * busy timeout), COMMIT, ROLLBACK. They do not nest: db_begin inside a
+ * busy timeout), COMMIT, ROLLBACK. On PostgreSQL db_begin takes the same
+ * database-wide write lock (a transaction-level advisory lock, 5 s lock
+ * timeout), so write transactions are serialised across every app server
+ * exactly as SQLite serialises writers, and code written for one keeps its
+ * guarantees on the other. They do not nest: db_begin inside a
  * transaction fails with ERR_DB. If db_commit fails the transaction is still
  * open: call db_rollback. db_rollback is safe when none is open.
  */
@@ -127,11 +202,26 @@ int db_commit(struct db *db) WUR;
 void db_rollback(struct db *db);
 /*
  * Tune this connection for one large write transaction (an import): on gives
- * it a large page cache (up to 256 MiB), off restores the default. Returns 0
- * or ERR_DB.
+ * it a large page cache (up to 256 MiB), off restores the default. On
+ * PostgreSQL, on drops the savepoint around each write, so in bulk mode a
+ * failed statement spoils the transaction: the caller must roll back (an
+ * import abandons everything on any failure anyway). Returns 0 or ERR_DB.
  */
 int db_bulk_mode(struct db *db, bool on) WUR;
 /* Whether a transaction is open on this connection. */
 bool db_in_transaction(struct db *db);
+
+/*
+ * Copy every row of from into to (either store to either store, e.g. SQLite
+ * to PostgreSQL), both migrated to the same schema version, to holding no
+ * data yet (rows migrations add, such as meta's, are replaced). Copies the
+ * ordinary tables both have except schema_version — search indexes exist on
+ * one store only and are not copied: rebuild them on to afterwards. Parents
+ * before children, identity sequences moved past the copied ids, each
+ * table's row count compared. One transaction on to (nothing is left of a
+ * failed copy); from is read inside db_begin (its writers wait). *tables and
+ * *rows get what was copied. Returns 0, or an error with a message in err.
+ */
+int db_copy(struct db *from, struct db *to, int *tables, int64_t *rows, char *err, size_t errsz) WUR;
 
 #endif

@@ -3,7 +3,8 @@
  * db_json.c — result rows as jansson values, the shape every view model and
  * JSON response starts from: a row is an object {column: value}, a result a
  * list of rows. INTEGER becomes a JSON integer, REAL a JSON number, TEXT a
- * JSON string and NULL (and BLOB, which JSON cannot carry) JSON null.
+ * JSON string and NULL (and BLOB, which JSON cannot carry) JSON null. A
+ * PostgreSQL row takes the same shapes (dbpg_col_json in db_pg.c).
  *
  * jansson refuses strings that are not valid UTF-8; a database can hold such
  * text (an old import, a byte-level bug). Rather than lose the row, invalid
@@ -74,6 +75,12 @@ static json_t *json_string_repaired(const unsigned char *s, size_t n)
 	return v;
 }
 
+json_t *dbi_json_string(const char *s, size_t n)
+{
+	json_t *v = json_stringn(s, n);
+	return v ? v : json_string_repaired((const unsigned char *)s, n);
+}
+
 /* Column i of the current row as a new JSON value; NULL only when out of memory. */
 static json_t *column_json(sqlite3_stmt *s, int i)
 {
@@ -90,8 +97,7 @@ static json_t *column_json(sqlite3_stmt *s, int i)
 		size_t n = (size_t)sqlite3_column_bytes(s, i);
 		if (!t)
 			return NULL;
-		json_t *v = json_stringn((const char *)t, n);
-		return v ? v : json_string_repaired(t, n);
+		return dbi_json_string((const char *)t, n);
 	}
 	default: /* SQLITE_NULL, SQLITE_BLOB */
 		return json_null();
@@ -105,10 +111,10 @@ json_t *db_row_json(struct db_stmt *st)
 	json_t *row = json_object();
 	if (!row)
 		return NULL;
-	int n = sqlite3_column_count(st->stmt);
+	int n = db_col_count(st);
 	for (int i = 0; i < n; i++) {
-		const char *name = sqlite3_column_name(st->stmt, i);
-		json_t *v = column_json(st->stmt, i);
+		const char *name = db_col_name(st, i);
+		json_t *v = st->pg ? dbpg_col_json(st, i) : column_json(st->stmt, i);
 		/* json_object_set_new takes v even when it fails. */
 		if (!name || !v || json_object_set_new(row, name, v) != 0) {
 			if (!name)

@@ -2,8 +2,11 @@
 /*
  * db_sqlite.c — the SQLite backend of the store: opening and configuring a
  * connection, the per-connection statement cache, binding parameters,
- * stepping, reading columns and transactions. JSON rows are in db_json.c,
- * migrations in migrate.c, the per-thread pool in pool.c.
+ * stepping, reading columns and transactions. It is also where db.h's
+ * functions choose the backend: on a PostgreSQL connection (db->pg set) each
+ * hands over to its dbpg_ counterpart in db_pg.c, which shares the statement
+ * cache. JSON rows are in db_json.c, migrations in migrate.c, the per-thread
+ * pool in pool.c.
  *
  * Every statement comes from the catalogue (a struct db_query declared with
  * DB_QUERY) and is prepared once per connection with
@@ -11,17 +14,11 @@
  * table keyed by the address of the catalogue entry, so a lookup is a pointer
  * hash and no SQL text is compared. SQLite re-prepares a cached statement by
  * itself when the schema changes.
- *
- * A PostgreSQL backend would keep this API and the catalogue as it is: at
- * prepare time it rewrites each `?` outside string literals, quoted
- * identifiers and comments to `$1`, `$2`, … in order (the numbering db_bind_*
- * already uses), prepares with PQprepare under a name derived from the query
- * pointer, and sends binds as text parameters. db_last_id would need
- * `RETURNING id` in the catalogue SQL instead of sqlite3_last_insert_rowid.
  */
 #include "db/db.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,9 +36,10 @@
 /* Initial size of the statement cache (a power of two). */
 #define DB_CACHE_INITIAL 64
 
-DB_QUERY(q_begin, "BEGIN IMMEDIATE");
-DB_QUERY(q_commit, "COMMIT");
-DB_QUERY(q_rollback, "ROLLBACK");
+/* SQLite's own statements: not in the catalogue (PostgreSQL has its own, in db_pg.c). */
+static const struct db_query q_begin = {"q_begin", "BEGIN IMMEDIATE", NULL};
+static const struct db_query q_commit = {"q_commit", "COMMIT", NULL};
+static const struct db_query q_rollback = {"q_rollback", "ROLLBACK", NULL};
 
 void dbi_set_err(char *err, size_t errsz, const char *fmt, ...)
 {
@@ -190,7 +188,7 @@ static int configure(sqlite3 *conn, const char *path)
 	return SQLITE_OK;
 }
 
-int db_open(struct db **out, const char *path, char *err, size_t errsz)
+int dbi_open(struct db **out, const char *path, bool lazy, char *err, size_t errsz)
 {
 	sqlite3 *conn = NULL;
 	int rc;
@@ -200,6 +198,8 @@ int db_open(struct db **out, const char *path, char *err, size_t errsz)
 		dbi_set_err(err, errsz, "cannot open database: no file name");
 		return ERR_DB;
 	}
+	if (db_is_postgres_name(path))
+		return dbpg_open(out, path, lazy, err, errsz);
 	if (strcmp(path, ":memory:") != 0) {
 		rc = make_parent_dirs(path, err, errsz);
 		if (rc)
@@ -225,6 +225,16 @@ int db_open(struct db **out, const char *path, char *err, size_t errsz)
 	return 0;
 }
 
+int db_open(struct db **out, const char *path, char *err, size_t errsz)
+{
+	return dbi_open(out, path, false, err, errsz);
+}
+
+bool db_is_postgres(struct db *db)
+{
+	return db && db->pg;
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
@@ -233,10 +243,17 @@ void db_close(struct db *db)
 		struct db_stmt *st = db->slots[i];
 		if (st) {
 			sqlite3_finalize(st->stmt);
+			dbpg_stmt_free(st->pg);
 			free(st);
 		}
 	}
 	free(db->slots);
+	if (db->pg) {
+		dbpg_close(db);
+		free(db->path);
+		free(db);
+		return;
+	}
 	/* Every statement was ours and is finalized, so this cannot be busy. */
 	if (sqlite3_close(db->conn) != SQLITE_OK) {
 		log_error("db: closing %s: %s", db->path, sqlite3_errmsg(db->conn));
@@ -248,6 +265,8 @@ void db_close(struct db *db)
 
 const char *db_errmsg(struct db *db)
 {
+	if (db && db->pg)
+		return dbpg_errmsg(db);
 	return db ? sqlite3_errmsg(db->conn) : "no database connection";
 }
 
@@ -330,17 +349,22 @@ struct db_stmt *db_stmt(struct db *db, const struct db_query *q)
 	size_t i = cache_find(db, q);
 	struct db_stmt *st = db->slots[i];
 	if (st) {
-		sqlite3_reset(st->stmt);
-		sqlite3_clear_bindings(st->stmt);
+		db_reset(st);
 		return st;
 	}
 
-	sqlite3_stmt *s = prepare(db, q);
-	if (!s)
+	sqlite3_stmt *s = NULL;
+	struct dbpg_stmt *ps = NULL;
+	if (db->pg)
+		ps = dbpg_prepare(db, q);
+	else
+		s = prepare(db, q);
+	if (!s && !ps)
 		return NULL;
 	st = xmalloc(sizeof(*st));
 	st->query = q;
 	st->stmt = s;
+	st->pg = ps;
 	st->db = db;
 	if ((db->nused + 1) * 2 > db->nslots) {
 		cache_grow(db);
@@ -351,16 +375,40 @@ struct db_stmt *db_stmt(struct db *db, const struct db_query *q)
 	return st;
 }
 
+void dbi_stmt_forget(struct db *db, const struct db_query *q)
+{
+	if (!db)
+		return;
+	size_t mask = db->nslots - 1;
+	size_t i = cache_find(db, q);
+	struct db_stmt *st = db->slots[i];
+	if (!st)
+		return;
+	sqlite3_finalize(st->stmt);
+	dbpg_stmt_free(st->pg); /* its server-side statement goes with the connection */
+	free(st);
+	db->slots[i] = NULL;
+	db->nused--;
+	/* Linear probing: move later entries of the run back so lookups still find them. */
+	for (size_t j = (i + 1) & mask; db->slots[j]; j = (j + 1) & mask) {
+		struct db_stmt *e = db->slots[j];
+		db->slots[j] = NULL;
+		db->slots[cache_find(db, e->query)] = e;
+	}
+}
+
 void db_reset_all(struct db *db)
 {
 	if (!db)
 		return;
 	for (size_t i = 0; i < db->nslots; i++) {
 		struct db_stmt *st = db->slots[i];
-		if (st && sqlite3_stmt_busy(st->stmt))
+		if (st && st->pg && dbpg_stmt_busy(st))
+			dbpg_stmt_reset(st, false);
+		else if (st && st->stmt && sqlite3_stmt_busy(st->stmt))
 			sqlite3_reset(st->stmt);
 	}
-	if (!sqlite3_get_autocommit(db->conn)) {
+	if (db_in_transaction(db)) {
 		log_warn("db: %s: a transaction was left open; rolling it back", db->path);
 		db_rollback(db);
 	}
@@ -382,6 +430,11 @@ int db_bind_int(struct db_stmt *st, int idx, int64_t v)
 {
 	if (!st)
 		return ERR_DB;
+	if (st->pg) {
+		char t[24];
+		int n = snprintf(t, sizeof(t), "%lld", (long long)v);
+		return dbpg_bind(st, idx, t, (size_t)n, false);
+	}
 	return bind_result(st, idx, sqlite3_bind_int64(st->stmt, idx, v));
 }
 
@@ -389,6 +442,14 @@ int db_bind_double(struct db_stmt *st, int idx, double v)
 {
 	if (!st)
 		return ERR_DB;
+	if (st->pg) {
+		char t[40];
+		/* %.17g reads back as the same double; NaN and infinities PostgreSQL spells out. */
+		int n = isnan(v)   ? snprintf(t, sizeof(t), "NaN")
+			: isinf(v) ? snprintf(t, sizeof(t), "%sInfinity", v < 0 ? "-" : "")
+				   : snprintf(t, sizeof(t), "%.17g", v);
+		return dbpg_bind(st, idx, t, (size_t)n, false);
+	}
 	return bind_result(st, idx, sqlite3_bind_double(st->stmt, idx, v));
 }
 
@@ -403,6 +464,8 @@ int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n)
 		return ERR_DB;
 	if (!s)
 		return db_bind_null(st, idx);
+	if (st->pg)
+		return dbpg_bind(st, idx, s, n, false);
 	return bind_result(st, idx,
 			   sqlite3_bind_text64(st->stmt, idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8));
 }
@@ -413,6 +476,8 @@ int db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t n)
 		return ERR_DB;
 	if (!p)
 		return db_bind_null(st, idx);
+	if (st->pg)
+		return dbpg_bind(st, idx, p, n, true);
 	/* A non-NULL pointer with n == 0 binds an empty blob, not NULL. */
 	return bind_result(st, idx, sqlite3_bind_blob64(st->stmt, idx, p, n, SQLITE_TRANSIENT));
 }
@@ -421,6 +486,8 @@ int db_bind_null(struct db_stmt *st, int idx)
 {
 	if (!st)
 		return ERR_DB;
+	if (st->pg)
+		return dbpg_bind(st, idx, NULL, 0, false);
 	return bind_result(st, idx, sqlite3_bind_null(st->stmt, idx));
 }
 
@@ -430,6 +497,8 @@ int db_step(struct db_stmt *st)
 {
 	if (!st)
 		return ERR_DB;
+	if (st->pg)
+		return dbpg_step(st);
 	int rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
@@ -442,6 +511,10 @@ void db_reset(struct db_stmt *st)
 {
 	if (!st)
 		return;
+	if (st->pg) {
+		dbpg_stmt_reset(st, true);
+		return;
+	}
 	sqlite3_reset(st->stmt);
 	sqlite3_clear_bindings(st->stmt);
 }
@@ -461,11 +534,15 @@ int db_exec(struct db *db, const struct db_query *q)
 
 int64_t db_last_id(struct db *db)
 {
+	if (db && db->pg)
+		return dbpg_last_id(db);
 	return db ? sqlite3_last_insert_rowid(db->conn) : 0;
 }
 
 int db_changes(struct db *db)
 {
+	if (db && db->pg)
+		return dbpg_changes(db);
 	return db ? sqlite3_changes(db->conn) : 0;
 }
 
@@ -473,31 +550,43 @@ int db_changes(struct db *db)
 
 int db_col_count(struct db_stmt *st)
 {
+	if (st && st->pg)
+		return dbpg_col_count(st);
 	return st ? sqlite3_column_count(st->stmt) : 0;
 }
 
 const char *db_col_name(struct db_stmt *st, int i)
 {
+	if (st && st->pg)
+		return dbpg_col_name(st, i);
 	return st ? sqlite3_column_name(st->stmt, i) : NULL;
 }
 
 bool db_col_is_null(struct db_stmt *st, int i)
 {
+	if (st && st->pg)
+		return dbpg_col_is_null(st, i);
 	return !st || sqlite3_column_type(st->stmt, i) == SQLITE_NULL;
 }
 
 int64_t db_col_int(struct db_stmt *st, int i)
 {
+	if (st && st->pg)
+		return dbpg_col_int(st, i);
 	return st ? sqlite3_column_int64(st->stmt, i) : 0;
 }
 
 double db_col_double(struct db_stmt *st, int i)
 {
+	if (st && st->pg)
+		return dbpg_col_double(st, i);
 	return st ? sqlite3_column_double(st->stmt, i) : 0.0;
 }
 
 const char *db_col_text(struct db_stmt *st, int i)
 {
+	if (st && st->pg)
+		return dbpg_col_text(st, i);
 	return st ? (const char *)sqlite3_column_text(st->stmt, i) : NULL;
 }
 
@@ -508,6 +597,8 @@ const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
 			*len = 0;
 		return NULL;
 	}
+	if (st->pg)
+		return dbpg_col_blob(st, i, len);
 	/* The pointer first, then its size: that order is what SQLite requires. */
 	const void *p = sqlite3_column_blob(st->stmt, i);
 	if (len)
@@ -515,15 +606,39 @@ const void *db_col_blob(struct db_stmt *st, int i, size_t *len)
 	return p;
 }
 
+enum db_type db_col_type(struct db_stmt *st, int i)
+{
+	if (!st)
+		return DB_TYPE_NULL;
+	if (st->pg)
+		return dbpg_col_type(st, i);
+	switch (sqlite3_column_type(st->stmt, i)) {
+	case SQLITE_INTEGER:
+		return DB_TYPE_INTEGER;
+	case SQLITE_FLOAT:
+		return DB_TYPE_FLOAT;
+	case SQLITE_TEXT:
+		return DB_TYPE_TEXT;
+	case SQLITE_BLOB:
+		return DB_TYPE_BLOB;
+	default:
+		return DB_TYPE_NULL;
+	}
+}
+
 /* --- transactions ------------------------------------------------------- */
 
 int db_begin(struct db *db)
 {
+	if (db && db->pg)
+		return dbpg_begin(db);
 	return db_exec(db, &q_begin);
 }
 
 int db_commit(struct db *db)
 {
+	if (db && db->pg)
+		return dbpg_commit(db);
 	return db_exec(db, &q_commit);
 }
 
@@ -536,6 +651,10 @@ int db_bulk_mode(struct db *db, bool on)
 	 */
 	if (!db)
 		return ERR_DB;
+	if (db->pg) {
+		dbpg_bulk_mode(db, on);
+		return 0;
+	}
 	int rc = run_setup(db->conn, on ? "PRAGMA cache_size = -262144" : "PRAGMA cache_size = -2000",
 			   NULL);
 	return rc == SQLITE_OK ? 0 : ERR_DB;
@@ -543,6 +662,10 @@ int db_bulk_mode(struct db *db, bool on)
 
 void db_rollback(struct db *db)
 {
+	if (db && db->pg) {
+		dbpg_rollback(db);
+		return;
+	}
 	/* Autocommit mode means no transaction is open: nothing to undo. */
 	if (!db || sqlite3_get_autocommit(db->conn))
 		return;
@@ -552,5 +675,7 @@ void db_rollback(struct db *db)
 
 bool db_in_transaction(struct db *db)
 {
+	if (db && db->pg)
+		return dbpg_in_transaction(db);
 	return db && !sqlite3_get_autocommit(db->conn);
 }

@@ -15,6 +15,17 @@
  * foreign keys off, is checked with PRAGMA foreign_key_check before it
  * commits (any violation fails it), and foreign keys are turned on again.
  *
+ * PostgreSQL: its migrations are the files of the same numbers in
+ * sql/postgres/ (the dialects differ too much in DDL for one file to serve
+ * both). Each runs in a transaction as here — PostgreSQL's DDL is
+ * transactional, so a file that fails half-way leaves nothing behind — under
+ * db_begin's database-wide lock, so two app servers starting at once apply
+ * each migration once. Foreign keys need no special care there: PostgreSQL
+ * changes a column in place.
+ *
+ * db_check_catalogue (the end of this file) prepares every statement of the
+ * catalogue against the migrated schema, for `tandem migrate`.
+ *
  * Safety checks beyond the obvious: two files with one number are an error;
  * a file numbered at or below the database's version that was never applied
  * (a migration merged "in the past") is an error rather than silently
@@ -46,14 +57,17 @@ DB_QUERY(q_create_version_table,
 	 " version INTEGER PRIMARY KEY,"
 	 " name TEXT NOT NULL,"
 	 " applied_at TEXT NOT NULL)");
-DB_QUERY(q_has_version_table,
-	 "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+DB_QUERY_PG(q_has_version_table,
+	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
+	    "SELECT count(*) FROM pg_catalog.pg_tables"
+	    " WHERE schemaname = current_schema() AND tablename = 'schema_version'");
 DB_QUERY(q_max_version, "SELECT coalesce(max(version), 0) FROM schema_version");
 DB_QUERY(q_is_applied, "SELECT 1 FROM schema_version WHERE version = ?");
 DB_QUERY(q_record, "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)");
-DB_QUERY(q_fk_off, "PRAGMA foreign_keys = OFF");
-DB_QUERY(q_fk_on, "PRAGMA foreign_keys = ON");
-DB_QUERY(q_fk_check, "PRAGMA foreign_key_check");
+/* SQLite only, so not in the catalogue that db_check_catalogue prepares on both stores. */
+static const struct db_query q_fk_off = {"q_fk_off", "PRAGMA foreign_keys = OFF", NULL};
+static const struct db_query q_fk_on = {"q_fk_on", "PRAGMA foreign_keys = ON", NULL};
+static const struct db_query q_fk_check = {"q_fk_check", "PRAGMA foreign_key_check", NULL};
 
 /* One migration file found in the folder. */
 struct migration {
@@ -232,6 +246,8 @@ static int is_applied(struct db *db, int number)
  */
 static int check_foreign_keys(struct db *db, const struct migration *m, char *err, size_t errsz)
 {
+	if (db_is_postgres(db))
+		return 0; /* PostgreSQL checks every foreign key as rows change */
 	struct db_stmt *st = db_stmt(db, &q_fk_check);
 	int rc = db_step(st);
 
@@ -285,7 +301,7 @@ static int apply(struct db *db, const struct migration *m, bool *ran, char *err,
 	}
 
 	/* Must happen outside a transaction, where it is a no-op. See the top of the file. */
-	rc = db_exec(db, &q_fk_off);
+	rc = db_is_postgres(db) ? 0 : db_exec(db, &q_fk_off);
 	if (rc == 0)
 		rc = db_begin(db);
 	if (rc) {
@@ -308,8 +324,14 @@ static int apply(struct db *db, const struct migration *m, bool *ran, char *err,
 	 * never user input, and holds many statements, which only
 	 * sqlite3_exec runs.
 	 */
-	rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
+	if (db_is_postgres(db)) {
+		char perr[768];
+		rc = dbpg_exec_script(db, sql, perr, sizeof(perr));
+		if (rc) {
+			dbi_set_err(err, errsz, "%s: %s", m->path, perr);
+			goto out;
+		}
+	} else if ((rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg)) != SQLITE_OK) {
 		dbi_set_err(err, errsz, "%s: %s", m->path, msg ? msg : sqlite3_errstr(rc));
 		rc = ERR_DB;
 		goto out;
@@ -333,7 +355,7 @@ static int apply(struct db *db, const struct migration *m, bool *ran, char *err,
 	*ran = true;
 out:
 	db_rollback(db); /* a no-op after the commit */
-	if (db_exec(db, &q_fk_on) != 0 && rc == 0) {
+	if (!db_is_postgres(db) && db_exec(db, &q_fk_on) != 0 && rc == 0) {
 		dbi_set_err(err, errsz, "cannot turn foreign keys back on: %s", db_errmsg(db));
 		rc = ERR_DB;
 	}
@@ -342,9 +364,40 @@ out:
 	return rc;
 }
 
+/*
+ * PostgreSQL: every migration in sql_dir must have its PostgreSQL version of
+ * the same number in pg_dir (and no more), or a schema would silently lack
+ * it. Returns 0, or ERR_INVALID (or a scan error) with a message in err.
+ */
+static int check_pairs(const char *sql_dir, const char *pg_dir, char *err, size_t errsz)
+{
+	struct migration_list a = {NULL, 0, 0}, b = {NULL, 0, 0};
+	int rc = scan(sql_dir, &a, err, errsz);
+	if (rc == 0)
+		rc = scan(pg_dir, &b, err, errsz);
+	for (size_t i = 0, j = 0; rc == 0 && (i < a.len || j < b.len);) {
+		if (j == b.len || (i < a.len && a.items[i].number < b.items[j].number)) {
+			dbi_set_err(err, errsz,
+				    "%s has no PostgreSQL version: write %s/%s (sql/postgres/README.md says how)",
+				    a.items[i].path, pg_dir, a.items[i].file);
+			rc = ERR_INVALID;
+		} else if (i == a.len || b.items[j].number < a.items[i].number) {
+			dbi_set_err(err, errsz, "%s has no SQLite migration of the same number in %s",
+				    b.items[j].path, sql_dir);
+			rc = ERR_INVALID;
+		} else {
+			i++, j++;
+		}
+	}
+	migration_list_free(&a);
+	migration_list_free(&b);
+	return rc;
+}
+
 int db_migrate(struct db *db, const char *sql_dir, int *applied, char *err, size_t errsz)
 {
 	struct migration_list list = {NULL, 0, 0};
+	char *pg_dir = NULL;
 	int current = 0;
 	int rc;
 
@@ -357,6 +410,13 @@ int db_migrate(struct db *db, const char *sql_dir, int *applied, char *err, size
 	if (db_in_transaction(db)) {
 		dbi_set_err(err, errsz, "db_migrate: called inside a transaction");
 		return ERR_INVALID;
+	}
+	pg_dir = db_is_postgres(db) ? join_path(sql_dir, "postgres") : NULL;
+	if (pg_dir) {
+		rc = check_pairs(sql_dir, pg_dir, err, errsz);
+		if (rc)
+			goto out;
+		sql_dir = pg_dir;
 	}
 	rc = scan(sql_dir, &list, err, errsz);
 	if (rc)
@@ -402,5 +462,30 @@ int db_migrate(struct db *db, const char *sql_dir, int *applied, char *err, size
 			 current, sql_dir);
 out:
 	migration_list_free(&list);
+	free(pg_dir);
 	return rc;
+}
+
+/*
+ * The catalogue: every DB_QUERY's address, gathered by the linker into the
+ * section tandem_db_catalogue (db.h), which the linker brackets with these
+ * two symbols. Weak, so a program without a single DB_QUERY still links.
+ */
+extern const struct db_query *const __start_tandem_db_catalogue[] __attribute__((weak));
+extern const struct db_query *const __stop_tandem_db_catalogue[] __attribute__((weak));
+
+int db_check_catalogue(struct db *db, char *err, size_t errsz)
+{
+	int bad = 0;
+	const struct db_query *const *q = __start_tandem_db_catalogue;
+
+	dbi_set_err(err, errsz, "every statement prepares");
+	for (; q && q < __stop_tandem_db_catalogue; q++) {
+		if (db_stmt(db, *q))
+			continue;
+		if (bad++ == 0)
+			dbi_set_err(err, errsz, "statement %s does not prepare: %s", (*q)->name,
+				    db_errmsg(db));
+	}
+	return bad;
 }

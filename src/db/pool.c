@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * pool.c — per-thread connections to one database file. An SQLite
+ * pool.c — per-thread connections to one database (an SQLite file or a
+ * PostgreSQL server; the same rules suit both, as a libpq connection too must
+ * not be used by two threads at once). An SQLite
  * connection (opened SQLITE_OPEN_NOMUTEX) must only be used by one thread at
  * a time, so rather than lend connections out and take them back, the pool
  * gives each thread its own, opened on that thread's first db_pool_get and
@@ -24,6 +26,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "db/db_internal.h"
 
 /* One thread's connection. */
 struct db_pool_conn {
@@ -99,7 +102,9 @@ struct db *db_pool_get(struct db_pool *pool)
 	}
 	if (!db) {
 		char err[512];
-		if (db_open(&db, pool->path, err, sizeof(err)) == 0)
+		/* Lazy: a PostgreSQL server that is down now gives a connection that
+		 * answers ERR_BUSY (a 503) until the server is back. */
+		if (dbi_open(&db, pool->path, true, err, sizeof(err)) == 0)
 			pool_add(pool, db);
 		else
 			log_error("db: %s", err);

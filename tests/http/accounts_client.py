@@ -4,10 +4,10 @@
 token of the page it last read, and small readers of the server's database."""
 import itertools
 import re
-import sqlite3
 
 import requests
 
+import store
 from tandem_server import run_cli
 
 PASSWORD = "copper-meadow-lantern-7"
@@ -44,8 +44,7 @@ def make_user(db, email, name="Test Person", password=PASSWORD, **kw):
 
 
 def query(db, sql, *args):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql, args).fetchall()
+    return store.query(db, sql, *args)
 
 
 def person_id(db, email):
@@ -55,9 +54,8 @@ def person_id(db, email):
 
 def add_school(db, urn, name):
     """A minimal school row in the register (enough for a person's school)."""
-    with sqlite3.connect(db) as c:
-        c.execute("INSERT OR IGNORE INTO school (urn, name, phase_group, row_hash, updated_at) "
-                  "VALUES (?, ?, 'primary', 'x', '2025-01-01T00:00:00Z')", (urn, name))
+    store.execute(db, "INSERT INTO school (urn, name, phase_group, row_hash, updated_at) "
+                  "VALUES (?, ?, 'primary', 'x', '2025-01-01T00:00:00Z') ON CONFLICT DO NOTHING", urn, name)
 
 
 def csrf_of(html):

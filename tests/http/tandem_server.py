@@ -3,6 +3,8 @@
 
 Used by the black-box HTTP tests and the browser tests. The binary comes from
 TANDEM_BIN (set by tests/run); each server gets its own temporary folder.
+Database names are file paths; on the PostgreSQL pass (TANDEM_TEST_PG) each
+path stands for a database of its own in the test cluster (store.resolve).
 """
 import os
 import re
@@ -11,6 +13,8 @@ import subprocess
 import tempfile
 import threading
 import time
+
+import store
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("TANDEM_BIN", os.path.join(ROOT, "build", "test", "tandem"))
@@ -23,8 +27,10 @@ class Server:
         self.tmp = tempfile.TemporaryDirectory(prefix="tandem-test-")
         self.db = db or os.path.join(self.tmp.name, "tandem.db")
         full_env = dict(os.environ)
-        full_env.update({"TANDEM_DB": self.db, "TANDEM_SHARE": ROOT, "TANDEM_SHUTDOWN_GRACE": "5"})
+        full_env.update({"TANDEM_DB": store.resolve(self.db), "TANDEM_SHARE": ROOT,
+                         "TANDEM_SHUTDOWN_GRACE": "5"})
         full_env.update(env or {})
+        full_env["TANDEM_DB"] = store.resolve(full_env["TANDEM_DB"])
         self.proc = subprocess.Popen(
             [BIN, "serve", "--listen", "127.0.0.1:0", "--threads", str(threads), *args],
             env=full_env, cwd=self.tmp.name, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -80,5 +86,8 @@ def run_cli(*args, env=None, db=None, timeout=600, input=None):
     if db:
         full_env["TANDEM_DB"] = db
     full_env.update(env or {})
+    if "TANDEM_DB" in full_env:
+        full_env["TANDEM_DB"] = store.resolve(full_env["TANDEM_DB"])
+    args = [store.resolve(a) if i > 0 and args[i - 1] == "--db" else a for i, a in enumerate(args)]
     return subprocess.run([BIN, *args], env=full_env, capture_output=True, text=True,
                           timeout=timeout, input=input, cwd=ROOT)

@@ -8,7 +8,6 @@ deletion, the administrators' audit log, and the bad inputs: empty and
 oversized fields, markup and SQL in names."""
 import json
 import re
-import sqlite3
 import time
 
 import pytest
@@ -16,6 +15,7 @@ import requests
 
 from accounts_client import (CSRF_MESSAGE, HTML, JSON, PASSWORD, Browser, add_school, add_user,
                              fresh_address, make_user, person_id, query)
+import store
 from tandem_server import Server
 
 ADMIN = "ada.admin@example.org"
@@ -283,8 +283,7 @@ def test_a_password_hash_made_with_older_limits_is_renewed_at_sign_in(srv):
     pid = make_user(srv.db, "rhea.rehash@example.org", "Rhea Rehash")
     # "old-params-password" hashed with libsodium's minimum limits.
     old = "$argon2id$v=19$m=8,t=1,p=1$VJXoKK+Eb+WNjpqJOXbzJA$bqctnr4sMu1AUri7d3CHmkAqMA1utH5m/WI01RoFCRg"
-    with sqlite3.connect(srv.db) as c:
-        c.execute("UPDATE person SET password_hash = ? WHERE id = ?", (old, pid))
+    store.execute(srv.db, "UPDATE person SET password_hash = ? WHERE id = ?", old, pid)
     Browser(srv).sign_in("rhea.rehash@example.org", "old-params-password")
     new = query(srv.db, "SELECT password_hash FROM person WHERE id = ?", pid)[0][0]
     assert new.startswith("$argon2id$v=19$m=65536,") and new != old

@@ -8,6 +8,7 @@ import time
 
 import requests
 
+import store
 from tandem_server import ROOT, Server, run_cli
 
 
@@ -111,4 +112,4 @@ def test_settings_come_from_the_environment(tmp_path):
     s = Server(env={"TANDEM_DB": db})
     assert requests.get(s.url + "/healthz").json()["database"] == "ok"
     s.close()
-    assert os.path.exists(db)
+    assert store.exists(db)

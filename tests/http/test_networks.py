@@ -7,11 +7,11 @@ every bad input the issue lists (expired and reused invitations, CSRF,
 oversized and empty fields, markup and SQL in text, unknown URNs)."""
 import os
 import re
-import sqlite3
 
 import pytest
 import requests
 
+import store
 from tandem_server import ROOT, Server, run_cli
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
@@ -28,8 +28,7 @@ SECRET = "B-SECRET"
 
 
 def query(db, sql, *args):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql, args).fetchall()
+    return store.query(db, sql, *args)
 
 
 def one(db, sql, *args):

@@ -4,11 +4,11 @@ similar-schools finder, on the real demo subset of the DfE register."""
 import gzip
 import json
 import os
-import sqlite3
 
 import pytest
 import requests
 
+import store
 from tandem_server import ROOT, Server, run_cli
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
@@ -30,8 +30,7 @@ def server(tmp_path_factory):
 
 
 def count(db, sql="SELECT COUNT(*) FROM school"):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql).fetchone()[0]
+    return store.query(db, sql)[0][0]
 
 
 def header():
@@ -58,17 +57,15 @@ def test_import_reports_counts_and_reimport_changes_nothing(tmp_path):
     r2 = run_cli("import-gias", "--db", db, named)
     assert r2.returncode == 0
     assert "inserted 0" in r2.stdout and "updated 0" in r2.stdout and "unchanged 8047" in r2.stdout
-    with sqlite3.connect(db) as c:
-        runs = c.execute("SELECT status, rows_read, inserted, unchanged, snapshot_date FROM import_run "
-                         "WHERE kind = 'schools' ORDER BY id").fetchall()
+    runs = store.query(db, "SELECT status, rows_read, inserted, unchanged, snapshot_date FROM import_run "
+                           "WHERE kind = 'schools' ORDER BY id")
     assert runs == [("done", 8047, 8047, 0, "2025-05-02"), ("done", 8047, 0, 8047, "2025-05-02")]
 
 
 def test_no_head_teacher_names_are_stored(tmp_path):
     db = str(tmp_path / "h.db")
     assert run_cli("import-gias", "--db", db, DEMO).returncode == 0
-    with sqlite3.connect(db) as c:
-        cols = [r[1] for r in c.execute("PRAGMA table_info(school)")]
+    cols = store.columns(db, "school")
     assert not any("head" in col.lower() for col in cols)
 
 
@@ -100,8 +97,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path):
 def test_a_truncated_gzip_leaves_the_previous_data_untouched(tmp_path):
     db = str(tmp_path / "t.db")
     assert run_cli("import-gias", "--db", db, DEMO).returncode == 0
-    with sqlite3.connect(db) as c:
-        c.execute("UPDATE school SET name = 'Changed by hand' WHERE urn = (SELECT MIN(urn) FROM school)")
+    store.execute(db, "UPDATE school SET name = 'Changed by hand' WHERE urn = (SELECT MIN(urn) FROM school)")
     data = open(DEMO, "rb").read()
     cut = tmp_path / "edubasealldata20250502.csv.gz"
     cut.write_bytes(data[: len(data) // 2])
@@ -132,8 +128,7 @@ def test_bad_rows_are_reported_with_line_and_column_and_skipped(tmp_path):
     assert "NumberOfPupils" in r.stdout
     assert "line 3" in r.stdout and "line 4" in r.stdout and "line 5" in r.stdout
     assert count(db) >= 1
-    with sqlite3.connect(db) as c:
-        rej = c.execute("SELECT line, column_name, reason FROM import_reject ORDER BY line").fetchall()
+    rej = store.query(db, "SELECT line, column_name, reason FROM import_reject ORDER BY line")
     assert any(col == "NumberOfPupils" for _, col, _ in rej)
     assert all(reason for _, _, reason in rej)
 
@@ -264,11 +259,10 @@ def test_a_profile_shows_key_facts_in_plain_language(server):
 
 
 def test_a_closed_school_says_so_and_links_to_its_successor(server):
-    with sqlite3.connect(server.db) as c:
-        urn, succ = c.execute(
-            "SELECT s.urn, l.link_urn FROM school s JOIN school_link l ON l.urn = s.urn "
-            "JOIN school t ON t.urn = l.link_urn WHERE s.status_code = '2' "
-            "AND l.link_type LIKE 'Successor%' LIMIT 1").fetchone()
+    urn, succ = store.query(
+        server.db, "SELECT s.urn, l.link_urn FROM school s JOIN school_link l ON l.urn = s.urn "
+        "JOIN school t ON t.urn = l.link_urn WHERE s.status_code = '2' "
+        "AND l.link_type LIKE 'Successor%' LIMIT 1")[0]
     j = requests.get(server.url + f"/schools/{urn}", headers=JSON).json()["school"]
     assert j["open"] is False and any(x["urn"] == succ for x in j["successors"])
     html = requests.get(server.url + f"/schools/{urn}", headers=HTML).text
@@ -332,8 +326,8 @@ def test_absurd_similar_options_are_400(server, params):
 
 
 def test_a_closed_school_has_no_similar_list_but_a_reason(server):
-    with sqlite3.connect(server.db) as c:
-        urn = c.execute("SELECT urn FROM school WHERE status_code = '2' AND phase_group = 'primary' LIMIT 1").fetchone()[0]
+    urn = store.query(server.db, "SELECT urn FROM school WHERE status_code = '2' AND phase_group = 'primary' "
+                      "LIMIT 1")[0][0]
     r = requests.get(server.url + f"/schools/{urn}/similar", headers=JSON)
     assert r.status_code == 422 and "closed" in r.json()["detail"]
 

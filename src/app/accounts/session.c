@@ -19,8 +19,10 @@ DB_QUERY(Q_SESSION_INSERT, "INSERT INTO session (token_hash, person_id, created_
 DB_QUERY(Q_SESSION_FIND, "SELECT se.id, se.last_seen_at, " PERSON_USER_COLUMNS " FROM session se "
 			 "JOIN person p ON p.id = se.person_id LEFT JOIN school sc ON sc.urn = p.school_urn "
 			 "WHERE se.token_hash = ? AND se.idle_expires_at > ?2 AND se.expires_at > ?2");
-DB_QUERY(Q_SESSION_TOUCH, "UPDATE session SET last_seen_at = ?1, idle_expires_at = min(?2, expires_at) "
-			  "WHERE id = ?3");
+DB_QUERY_PG(Q_SESSION_TOUCH, "UPDATE session SET last_seen_at = ?1, idle_expires_at = min(?2, expires_at) "
+			  "WHERE id = ?3",
+	    "UPDATE session SET last_seen_at = ?1, idle_expires_at = least(?2, expires_at) "
+	    "WHERE id = ?3");
 DB_QUERY(Q_SESSION_DELETE, "DELETE FROM session WHERE id = ?");
 DB_QUERY(Q_SESSION_DELETE_ALL, "DELETE FROM session WHERE person_id = ? AND id != ?");
 DB_QUERY(Q_SESSION_PURGE, "DELETE FROM session WHERE person_id = ? AND (idle_expires_at <= ?2 OR "

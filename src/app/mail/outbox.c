@@ -26,17 +26,27 @@ DB_QUERY(Q_OUTBOX_INSERT, "INSERT INTO outbox (to_addr, subject, body, message_i
 			  "created_at) VALUES (?, ?, ?, ?, ?, ?)");
 DB_QUERY(Q_OUTBOX_DUE, "SELECT id, to_addr, subject, body, message_id, attempts FROM outbox "
 		       "WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?");
+/* Take a due message for one sender: whoever changes the row sends it (see outbox_claim). */
+DB_QUERY(Q_OUTBOX_CLAIM, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'queued' "
+			 "AND next_attempt_at <= ?");
 DB_QUERY(Q_OUTBOX_SENT, "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
 			"body = '', last_error = NULL WHERE id = ?");
 DB_QUERY(Q_OUTBOX_RETRY, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?");
 DB_QUERY(Q_OUTBOX_FAILED, "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?");
-DB_QUERY(Q_OUTBOX_COUNT, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR status = ?1");
-DB_QUERY(Q_OUTBOX_PAGE, "SELECT id, to_addr, subject, body, message_id, status, attempts, next_attempt_at, "
+DB_QUERY_PG(Q_OUTBOX_COUNT, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR status = ?1",
+	    "SELECT count(*) FROM outbox WHERE CAST(?1 AS text) IS NULL OR status = ?1");
+DB_QUERY_PG(Q_OUTBOX_PAGE, "SELECT id, to_addr, subject, body, message_id, status, attempts, next_attempt_at, "
 			"last_error, created_at, sent_at FROM outbox WHERE ?1 IS NULL OR status = ?1 "
-			"ORDER BY id DESC LIMIT ?2 OFFSET ?3");
-DB_QUERY(Q_OUTBOX_OF, "SELECT id, to_addr, subject, body, status, created_at, sent_at FROM outbox "
-		      "WHERE to_addr = ? COLLATE NOCASE ORDER BY id DESC");
-DB_QUERY(Q_OUTBOX_FORGET, "DELETE FROM outbox WHERE to_addr = ? COLLATE NOCASE");
+			"ORDER BY id DESC LIMIT ?2 OFFSET ?3",
+	    "SELECT id, to_addr, subject, body, message_id, status, attempts, next_attempt_at, "
+	    "last_error, created_at, sent_at FROM outbox WHERE CAST(?1 AS text) IS NULL OR status = ?1 "
+	    "ORDER BY id DESC LIMIT ?2 OFFSET ?3");
+DB_QUERY_PG(Q_OUTBOX_OF, "SELECT id, to_addr, subject, body, status, created_at, sent_at FROM outbox "
+		      "WHERE to_addr = ? COLLATE NOCASE ORDER BY id DESC",
+	    "SELECT id, to_addr, subject, body, status, created_at, sent_at FROM outbox "
+	    "WHERE lower(to_addr) = lower(?) ORDER BY id DESC");
+DB_QUERY_PG(Q_OUTBOX_FORGET, "DELETE FROM outbox WHERE to_addr = ? COLLATE NOCASE",
+	    "DELETE FROM outbox WHERE lower(to_addr) = lower(?)");
 
 /* A recipient we can put in an envelope and a To header. */
 static bool address_ok(const char *to)
@@ -118,6 +128,20 @@ void outbox_due_free(struct outbox_item *items, int n)
 		free(items[i].message_id);
 	}
 	free(items);
+}
+
+int outbox_claim(struct db *db, int64_t id, int64_t now)
+{
+	char t[ISO_BUFSZ], until[ISO_BUFSZ];
+	clock_format_iso(now, t, sizeof(t));
+	clock_format_iso(now + OUTBOX_CLAIM_SECONDS, until, sizeof(until));
+	struct db_stmt *st = db_stmt(db, &Q_OUTBOX_CLAIM);
+	if (!st || db_bind_text(st, 1, until) || db_bind_int(st, 2, id) || db_bind_text(st, 3, t))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	return db_changes(db) == 1;
 }
 
 int outbox_mark_sent(struct db *db, int64_t id, int64_t now)

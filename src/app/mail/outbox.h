@@ -34,6 +34,19 @@ struct outbox_item {
  */
 int outbox_due(struct db *db, int64_t now, int max, struct outbox_item **items);
 void outbox_due_free(struct outbox_item *items, int n);
+/* How long a claimed message is left to its sender before another may try it. */
+#define OUTBOX_CLAIM_SECONDS 600
+
+/*
+ * Claim a due message for this sender before sending it: moves its
+ * next_attempt_at OUTBOX_CLAIM_SECONDS on, only if it is still queued and
+ * due. One atomic UPDATE, so with several app servers (and several senders)
+ * on one database exactly one of them gets 1 for a message and sends it; a
+ * sender that dies while sending leaves it to be tried again after the
+ * claim runs out. Returns 1 (ours: send it), 0 (another sender has it), or
+ * a negative error.
+ */
+int outbox_claim(struct db *db, int64_t id, int64_t now) WUR;
 /* Mark a message sent at now (its body is blanked). */
 int outbox_mark_sent(struct db *db, int64_t id, int64_t now) WUR;
 /*

@@ -140,6 +140,9 @@ static int send_due(struct db *db, const struct config *cfg, int64_t now)
 	for (int i = 0; i < n && !jobs_stopping(); i++) {
 		char err[512];
 		bool permanent;
+		/* Another app server's sender may have taken it since outbox_due. */
+		if (outbox_claim(db, items[i].id, clock_now()) != 1)
+			continue;
 		int rc = send_one(cfg, &items[i], err, sizeof(err), &permanent);
 		int64_t at = clock_now();
 		if (rc == 0) {

@@ -50,14 +50,20 @@ DB_QUERY(Q_STRENGTH_DELETE, "DELETE FROM strength WHERE network_id = ? AND urn =
 DB_QUERY(Q_NEED_DELETE, "DELETE FROM need WHERE network_id = ? AND urn = ? AND id = ?");
 DB_QUERY(Q_CONTACT_OF_SCHOOL, "SELECT 1 FROM person WHERE id = ? AND school_urn = ? AND school_role <> 'none'");
 /* ?2 theme (NULL: any), ?3 a LIKE pattern over the words (NULL: any). */
-DB_QUERY(Q_STRENGTH_SEARCH,
-	 "SELECT " STRENGTH_COLUMNS "WHERE t.network_id = ?1 AND (?2 IS NULL OR lower(th.name) = lower(?2)) "
-	 "AND (?3 IS NULL OR lower(t.summary) LIKE ?3 ESCAPE '!' OR lower(t.evidence) LIKE ?3 ESCAPE '!' "
-	 "OR lower(th.name) LIKE ?3 ESCAPE '!') ORDER BY th.position, school_name, t.id");
-DB_QUERY(Q_NEED_SEARCH,
-	 "SELECT " NEED_COLUMNS "WHERE d.network_id = ?1 AND (?2 IS NULL OR lower(th.name) = lower(?2)) "
-	 "AND (?3 IS NULL OR lower(d.summary) LIKE ?3 ESCAPE '!' OR lower(th.name) LIKE ?3 ESCAPE '!') "
-	 "ORDER BY " PRIORITY_ORDER ", th.position, school_name, d.id");
+DB_QUERY_PG(Q_STRENGTH_SEARCH,
+	    "SELECT " STRENGTH_COLUMNS "WHERE t.network_id = ?1 AND (?2 IS NULL OR lower(th.name) = lower(?2)) "
+	    "AND (?3 IS NULL OR lower(t.summary) LIKE ?3 ESCAPE '!' OR lower(t.evidence) LIKE ?3 ESCAPE '!' "
+	    "OR lower(th.name) LIKE ?3 ESCAPE '!') ORDER BY th.position, school_name, t.id",
+	    "SELECT " STRENGTH_COLUMNS "WHERE t.network_id = ?1 AND (CAST(?2 AS text) IS NULL OR lower(th.name) = lower(?2)) "
+	    "AND (CAST(?3 AS text) IS NULL OR lower(t.summary) LIKE ?3 ESCAPE '!' OR lower(t.evidence) LIKE ?3 ESCAPE '!' "
+	    "OR lower(th.name) LIKE ?3 ESCAPE '!') ORDER BY th.position, school_name, t.id");
+DB_QUERY_PG(Q_NEED_SEARCH,
+	    "SELECT " NEED_COLUMNS "WHERE d.network_id = ?1 AND (?2 IS NULL OR lower(th.name) = lower(?2)) "
+	    "AND (?3 IS NULL OR lower(d.summary) LIKE ?3 ESCAPE '!' OR lower(th.name) LIKE ?3 ESCAPE '!') "
+	    "ORDER BY " PRIORITY_ORDER ", th.position, school_name, d.id",
+	    "SELECT " NEED_COLUMNS "WHERE d.network_id = ?1 AND (CAST(?2 AS text) IS NULL OR lower(th.name) = lower(?2)) "
+	    "AND (CAST(?3 AS text) IS NULL OR lower(d.summary) LIKE ?3 ESCAPE '!' OR lower(th.name) LIKE ?3 ESCAPE '!') "
+	    "ORDER BY " PRIORITY_ORDER ", th.position, school_name, d.id");
 
 int net_profile_check_edit(struct db *db, const struct net_access *acc, int64_t urn)
 {

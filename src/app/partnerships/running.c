@@ -49,10 +49,13 @@ DB_QUERY(Q_RUN_MEETINGS,
 DB_QUERY(Q_RUN_ACTIONS,
 	 "SELECT a.id, a.title, a.due_on, a.done_at, a.meeting_id, p.name AS owner FROM action a "
 	 "LEFT JOIN person p ON p.id = a.owner_person_id WHERE a.partnership_id = ? ORDER BY a.done_at IS NOT NULL, a.due_on");
-DB_QUERY(Q_RUN_DECISIONS,
-	 "SELECT d.id, d.text, d.decided_on, (SELECT group_concat(COALESCE(s.name, ds.urn) || ': ' || ds.agreed, '; ') "
-	 "FROM decision_school ds LEFT JOIN school s ON s.urn = ds.urn WHERE ds.decision_id = d.id) AS agreement "
-	 "FROM decision d WHERE d.partnership_id = ? ORDER BY d.decided_on DESC, d.id DESC");
+DB_QUERY_PG(Q_RUN_DECISIONS,
+	    "SELECT d.id, d.text, d.decided_on, (SELECT group_concat(COALESCE(s.name, ds.urn) || ': ' || ds.agreed, '; ') "
+	    "FROM decision_school ds LEFT JOIN school s ON s.urn = ds.urn WHERE ds.decision_id = d.id) AS agreement "
+	    "FROM decision d WHERE d.partnership_id = ? ORDER BY d.decided_on DESC, d.id DESC",
+	    "SELECT d.id, d.text, d.decided_on, (SELECT string_agg(COALESCE(s.name, CAST(ds.urn AS text)) || ': ' || ds.agreed, '; ' ORDER BY ds.urn) "
+	    "FROM decision_school ds LEFT JOIN school s ON s.urn = ds.urn WHERE ds.decision_id = d.id) AS agreement "
+	    "FROM decision d WHERE d.partnership_id = ? ORDER BY d.decided_on DESC, d.id DESC");
 DB_QUERY(Q_RUN_TIME,
 	 "SELECT ps.urn, COALESCE(s.name, 'School URN ' || ps.urn) AS name, ps.hours_per_term AS committed, "
 	 "COALESCE((SELECT SUM(hours) FROM time_log t WHERE t.partnership_id = ps.partnership_id AND t.urn = ps.urn "
@@ -60,9 +63,11 @@ DB_QUERY(Q_RUN_TIME,
 	 "COALESCE((SELECT SUM(hours) FROM time_log t WHERE t.partnership_id = ps.partnership_id AND t.urn = ps.urn), 0) "
 	 "AS logged FROM partnership_school ps LEFT JOIN school s ON s.urn = ps.urn WHERE ps.partnership_id = ?1 "
 	 "ORDER BY ps.urn");
-DB_QUERY(Q_RUN_TIME_ROWS,
-	 "SELECT t.worked_on, t.hours, t.note, COALESCE(s.name, t.urn) AS school FROM time_log t "
-	 "LEFT JOIN school s ON s.urn = t.urn WHERE t.partnership_id = ? ORDER BY t.worked_on DESC, t.id DESC LIMIT 100");
+DB_QUERY_PG(Q_RUN_TIME_ROWS,
+	    "SELECT t.worked_on, t.hours, t.note, COALESCE(s.name, t.urn) AS school FROM time_log t "
+	    "LEFT JOIN school s ON s.urn = t.urn WHERE t.partnership_id = ? ORDER BY t.worked_on DESC, t.id DESC LIMIT 100",
+	    "SELECT t.worked_on, t.hours, t.note, COALESCE(s.name, CAST(t.urn AS text)) AS school FROM time_log t "
+	    "LEFT JOIN school s ON s.urn = t.urn WHERE t.partnership_id = ? ORDER BY t.worked_on DESC, t.id DESC LIMIT 100");
 DB_QUERY(Q_RUN_MEASURES,
 	 "SELECT id, name, unit, baseline, target, baseline_on, target_by FROM partnership_measure "
 	 "WHERE partnership_id = ? ORDER BY id");

@@ -74,16 +74,28 @@ DB_QUERY(Q_SCHOOL_UPSERT,
 	 "ofsted_rating = excluded.ofsted_rating, ofsted_date = excluded.ofsted_date, "
 	 "row_hash = excluded.row_hash, import_id = excluded.import_id, "
 	 "updated_at = excluded.updated_at");
-DB_QUERY(Q_FTS_DELETE, "DELETE FROM school_fts WHERE rowid = ?");
+DB_QUERY_PG(Q_FTS_DELETE, "DELETE FROM school_fts WHERE rowid = ?",
+	    "DELETE FROM school_fts WHERE urn = ?");
 /* After the rows: index every school this run wrote, in one statement (far
  * faster than a row at a time in the middle of the table inserts). */
-DB_QUERY(Q_FTS_FILL, "INSERT INTO school_fts (rowid, name, town) SELECT urn, name, town FROM school "
-		     "WHERE import_id = ?");
-DB_QUERY(Q_LINK_UPSERT,
-	 "INSERT INTO school_link (urn, link_urn, link_name, link_type, link_date) VALUES (?, ?, ?, ?, ?) "
-	 "ON CONFLICT (urn, link_urn, link_type) DO UPDATE SET link_name = excluded.link_name, "
-	 "link_date = excluded.link_date WHERE link_name IS NOT excluded.link_name "
-	 "OR link_date IS NOT excluded.link_date");
+DB_QUERY_PG(Q_FTS_FILL, "INSERT INTO school_fts (rowid, name, town) SELECT urn, name, town FROM school "
+		     "WHERE import_id = ?",
+	    "INSERT INTO school_fts (urn, words) SELECT urn, to_tsvector('simple', "
+	    "unaccent(coalesce(name, '') || ' ' || coalesce(town, ''))) FROM school WHERE import_id = ?");
+/* The whole search index again (schools_search_rebuild). */
+DB_QUERY(Q_FTS_CLEAR, "DELETE FROM school_fts");
+DB_QUERY_PG(Q_FTS_ALL, "INSERT INTO school_fts (rowid, name, town) SELECT urn, name, town FROM school",
+	    "INSERT INTO school_fts (urn, words) SELECT urn, to_tsvector('simple', "
+	    "unaccent(coalesce(name, '') || ' ' || coalesce(town, ''))) FROM school");
+DB_QUERY_PG(Q_LINK_UPSERT,
+	    "INSERT INTO school_link (urn, link_urn, link_name, link_type, link_date) VALUES (?, ?, ?, ?, ?) "
+	    "ON CONFLICT (urn, link_urn, link_type) DO UPDATE SET link_name = excluded.link_name, "
+	    "link_date = excluded.link_date WHERE link_name IS NOT excluded.link_name "
+	    "OR link_date IS NOT excluded.link_date",
+	    "INSERT INTO school_link (urn, link_urn, link_name, link_type, link_date) VALUES (?, ?, ?, ?, ?) "
+	    "ON CONFLICT (urn, link_urn, link_type) DO UPDATE SET link_name = excluded.link_name, "
+	    "link_date = excluded.link_date WHERE school_link.link_name IS DISTINCT FROM excluded.link_name "
+	    "OR school_link.link_date IS DISTINCT FROM excluded.link_date");
 
 /* ---- what was there before: urn → hash, status (open addressing) ------- */
 
@@ -302,6 +314,19 @@ static int school_write(struct db *db, const struct gias_school *s, uint64_t has
 			return ERR_DB;
 	}
 	return 0;
+}
+
+int schools_search_rebuild(struct db *db)
+{
+	int rc = db_begin(db);
+	if (rc == 0)
+		rc = db_exec(db, &Q_FTS_CLEAR);
+	if (rc == 0)
+		rc = db_exec(db, &Q_FTS_ALL);
+	if (rc == 0)
+		rc = db_commit(db);
+	db_rollback(db);
+	return rc;
 }
 
 static int fts_fill(struct db *db, int64_t run_id)
