@@ -87,8 +87,14 @@ int page_form_fail(struct page *pg, int rc, json_t *errors, const char *tmpl, js
 		return page_fail(pg, rc, NULL);
 	}
 	int status = rc == ERR_CONFLICT ? 409 : 400;
-	const char *summary = status == 409 ? "This clashes with what is already there: see the message below."
-					    : "Some of what you typed needs changing: see the messages below.";
+	return page_form_refuse(pg, status, errors, tmpl, model, prefix,
+				status == 409 ? "This clashes with what is already there: see the message below."
+					      : "Some of what you typed needs changing: see the messages below.");
+}
+
+int page_form_refuse(struct page *pg, int status, json_t *errors, const char *tmpl, json_t *model,
+		     const char *prefix, const char *summary)
+{
 	const char *field;
 	json_t *msg;
 	if (!errors)
@@ -115,13 +121,24 @@ int page_form_fail(struct page *pg, int rc, json_t *errors, const char *tmpl, js
 	json_object_foreach(errors, field, msg)
 		json_array_append_new(list, json_pack("{s:s, s:s+, s:O}", "field", field, "anchor", prefix ? prefix : "f-",
 						      field, "message", msg));
+	json_object_set_new(model, "has_field_errors", json_boolean(json_array_size(list) > 0));
 	json_object_set_new(model, "errors", list);
 	json_object_set_new(model, "field_errors", errors);
 	json_object_set_new(model, "has_errors", json_true());
-	if (!json_object_get(model, "error"))
+	if (!json_object_get(model, "error") && summary)
 		json_object_set_new(model, "error", json_string(summary));
 	res_view(pg->res, status, tmpl, model);
 	return 0;
+}
+
+bool page_safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+		if (*p < 0x21 || *p == 0x7f || *p == '\\')
+			return false;
+	return true;
 }
 
 int page_redirect(struct page *pg, const char *fmt, ...)

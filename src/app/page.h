@@ -27,6 +27,8 @@
 #ifndef TANDEM_APP_PAGE_H
 #define TANDEM_APP_PAGE_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "app/accounts/accounts.h"
@@ -75,6 +77,16 @@ json_t *page_errors(const struct page *pg);
  * references. Returns what the handler returns.
  */
 int page_form_fail(struct page *pg, int rc, json_t *errors, const char *tmpl, json_t *model, const char *prefix);
+/*
+ * The general form of page_form_fail, for the few forms that answer with
+ * another status (401 a wrong password, 410 a spent link, 429 too many
+ * tries): status, the summary sentence, and the same fields, values and
+ * anchors. Takes both references.
+ */
+int page_form_refuse(struct page *pg, int status, json_t *errors, const char *tmpl, json_t *model,
+		     const char *prefix, const char *summary);
+/* Whether next is a safe place to send someone after signing in: a path on this site, nothing else. */
+bool page_safe_next(const char *next);
 /* The submitted values of the named fields as {field: text} (new object). */
 json_t *page_values(const struct page *pg, const char *const *names);
 /* 303 See Other to an arena-formatted location; returns 0. */

@@ -171,7 +171,7 @@ def test_failures_slow_down_then_lock_with_a_clear_429_until_time_moves_on(own_s
         waits.append(int(r.headers["Retry-After"]))
         time.sleep(waits[-1] + 0.2)
     assert failures == 4 and waits and set(waits) <= {1, 2}
-    assert "Try again in 15 minutes" in detail and "UTC" in detail and "reset your password" in detail
+    assert "Try again in 15 minutes" in detail and "UK time" in detail and "reset your password" in detail
     assert 890 <= int(r.headers["Retry-After"]) <= 900
     # Locked means locked: the right password is refused too (and costs no hash).
     r = b.post("/sign-in", {"email": "lou.locked@example.org", "password": PASSWORD})

@@ -85,13 +85,12 @@ static json_t *account_model(struct db *db, const struct user *u)
  */
 int handle_account_show(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
 	json_t *m = account_model(db, u);
 	if (!m)
 		return ERR_DB;
@@ -109,11 +108,12 @@ int handle_account_show(struct request *req, struct response *res)
  */
 int handle_account_password_form(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	json_t *m = form_model("Change your password");
+	const struct user *u = pg.u;
+	json_t *m = json_pack("{s:s}", "title", "Change your password");
 	json_object_set_new(m, "email", json_string(u->email));
 	res_view(res, 200, "accounts/password", m);
 	return 0;
@@ -125,10 +125,11 @@ int handle_account_password_form(struct request *req, struct response *res)
  * response is set (400 with a field error, or 429) and an error returned.
  * Takes the reference to model (the form's, shown again on failure).
  */
-static int check_current_password(struct request *req, struct response *res, struct db *db,
-				  const struct user *u, const char *field, const char *password,
+static int check_current_password(struct page *pg, const struct user *u, const char *field, const char *password,
 				  const char *tmpl, json_t *model)
 {
+	struct request *req = pg->req;
+	struct db *db = pg->db;
 	int64_t now = clock_now(), wait;
 	bool locked;
 	int rc = throttle_check(db, &throttle_account, u->email, now, &wait, &locked);
@@ -139,7 +140,7 @@ static int check_current_password(struct request *req, struct response *res, str
 	const char *ip = auth_client_address(req);
 	if (wait) {
 		audit_record(db, u, ip, "password_check_throttled", json_pack("{s:s}", "form", field));
-		(void)form_too_many(req, res, tmpl, model, wait, locked, false);
+		(void)accounts_too_many(pg, tmpl, model, wait, locked, false);
 		return ERR_TOOMANY;
 	}
 	struct person_login p;
@@ -162,12 +163,10 @@ static int check_current_password(struct request *req, struct response *res, str
 	audit_record(db, u, ip, "password_check_failed", json_pack("{s:s}", "form", field));
 	if (now_locked) {
 		audit_record_about(db, NULL, u->id, ip, "locked_out", json_pack("{s:s}", "by", "account"));
-		(void)form_too_many(req, res, tmpl, model, throttle_account.lock_for, true, false);
+		(void)accounts_too_many(pg, tmpl, model, throttle_account.lock_for, true, false);
 		return ERR_TOOMANY;
 	}
-	(void)form_fail(req, res, 400, tmpl, model,
-			json_pack("{s:s}", field, "This is not your current password"),
-			"The password you gave is not your current one.");
+	(void)page_form_refuse(pg, 400, json_pack("{s:s}", field, "This is not your current password"), tmpl, model, "", "The password you gave is not your current one.");
 	return ERR_INVALID;
 }
 
@@ -180,16 +179,15 @@ static int check_current_password(struct request *req, struct response *res, str
  */
 int handle_account_password(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
-	json_t *model = form_model("Change your password");
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
+	json_t *model = json_pack("{s:s}", "title", "Change your password");
 	json_object_set_new(model, "email", json_string(u->email));
-	json_t *errors = form_param_errors(req);
+	json_t *errors = page_errors(&pg);
 	const char *pw = req_str(req, "password");
 	if (!json_object_get(errors, "password")) {
 		const char *weak = password_weakness(pw, u->email, u->name);
@@ -200,10 +198,9 @@ int handle_account_password(struct request *req, struct response *res)
 			json_object_set_new(errors, "password_confirm", json_string("The two new passwords are not the same"));
 	}
 	if (json_object_size(errors))
-		return form_fail(req, res, 400, "accounts/password", model, errors,
-				 "Your password has not been changed.");
+		return page_form_refuse(&pg, 400, errors, "accounts/password", model, "", "Your password has not been changed.");
 	json_decref(errors);
-	rc = check_current_password(req, res, db, u, "current_password", req_str(req, "current_password"),
+	rc = check_current_password(&pg, u, "current_password", req_str(req, "current_password"),
 				    "accounts/password", json_incref(model));
 	json_decref(model);
 	if (rc)
@@ -231,13 +228,12 @@ int handle_account_password(struct request *req, struct response *res)
  */
 int handle_account_sign_out_everywhere(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
 	int ended = 0;
 	if ((rc = session_delete_all(db, u->id, 0, &ended)))
 		return rc;
@@ -259,14 +255,13 @@ int handle_account_sign_out_everywhere(struct request *req, struct response *res
  */
 int handle_account_token_create(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
-	json_t *errors = form_param_errors(req);
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
+	json_t *errors = page_errors(&pg);
 	if (json_object_size(errors)) {
 		json_t *m = account_model(db, u);
 		if (!m) {
@@ -276,7 +271,7 @@ int handle_account_token_create(struct request *req, struct response *res)
 		const char *typed = req_field(req, "name");
 		if (typed)
 			json_object_set_new(m, "token_name", json_string(typed));
-		return form_fail(req, res, 400, "accounts/account", m, errors, "The token was not made.");
+		return page_form_refuse(&pg, 400, errors, "accounts/account", m, "", "The token was not made.");
 	}
 	json_decref(errors);
 	char secret[sizeof(TOKEN_API_PREFIX) + TOKEN_BUFSZ];
@@ -287,9 +282,7 @@ int handle_account_token_create(struct request *req, struct response *res)
 		json_t *m = account_model(db, u);
 		if (!m)
 			return ERR_DB;
-		return form_fail(req, res, 409, "accounts/account", m,
-				 json_pack("{s:s}", "name", "Revoke a token you no longer use first"),
-				 "You have as many API tokens as one person may have (20).");
+		return page_form_refuse(&pg, 409, json_pack("{s:s}", "name", "Revoke a token you no longer use first"), "accounts/account", m, "", "You have as many API tokens as one person may have (20).");
 	}
 	if (rc)
 		return rc;
@@ -307,13 +300,12 @@ int handle_account_token_create(struct request *req, struct response *res)
  */
 int handle_account_token_revoke(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
 	int64_t id = req_path_int(req, "id");
 	const char *name;
 	rc = apitoken_revoke(db, req_arena(req), u->id, id, &name);
@@ -337,13 +329,12 @@ int handle_account_token_revoke(struct request *req, struct response *res)
  */
 int handle_account_export(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
 	json_t *data = person_export(db, u->id);
 	if (!data)
 		return ERR_DB;
@@ -379,10 +370,11 @@ static json_t *delete_model(const struct user *u)
  */
 int handle_account_delete_form(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
+	const struct user *u = pg.u;
 	json_t *m = delete_model(u);
 	json_object_set_new(m, "email", json_string(u->email));
 	res_view(res, 200, "accounts/delete", m);
@@ -396,21 +388,19 @@ int handle_account_delete_form(struct request *req, struct response *res)
  */
 int handle_account_delete(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_SIGNED_IN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	const struct user *u = pg.u;
+	struct db *db = pg.db;
 	json_t *model = delete_model(u);
 	json_object_set_new(model, "email", json_string(u->email));
-	json_t *errors = form_param_errors(req);
+	json_t *errors = page_errors(&pg);
 	if (json_object_size(errors))
-		return form_fail(req, res, 400, "accounts/delete", model, errors,
-				 "Give your password to delete your account.");
+		return page_form_refuse(&pg, 400, errors, "accounts/delete", model, "", "Give your password to delete your account.");
 	json_decref(errors);
-	rc = check_current_password(req, res, db, u, "password", req_str(req, "password"), "accounts/delete",
+	rc = check_current_password(&pg, u, "password", req_str(req, "password"), "accounts/delete",
 				    json_incref(model));
 	json_decref(model);
 	if (rc)

@@ -9,6 +9,7 @@
 #include "app/accounts/model.h"
 #include "app/accounts/pages.h"
 #include "app/app.h"
+#include "app/page.h"
 #include "core/arena.h"
 #include "db/db.h"
 
@@ -25,8 +26,8 @@ const struct param_spec admin_audit_params[] = {
  */
 int handle_admin_index(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require_admin(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ADMIN, &pg);
 	if (rc)
 		return rc;
 	json_t *m = json_pack("{s:s, s:[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s}]}", "title", "Administration",
@@ -46,13 +47,11 @@ int handle_admin_index(struct request *req, struct response *res)
  */
 int handle_admin_audit(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require_admin(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ADMIN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct db *db = pg.db;
 	int64_t page = req_int(req, "page", 1), per = req_int(req, "per_page", 50);
 	json_t *m = audit_page(db, (page - 1) * per, per);
 	if (!m)

@@ -267,7 +267,7 @@ int accounts_require(struct request *req, struct response *res, const struct use
 		buf_puts(&b, "?notice=expired");
 		sep = '&';
 	}
-	if (req_method(req) == HTTP_GET && form_safe_next(req_path(req))) {
+	if (req_method(req) == HTTP_GET && page_safe_next(req_path(req))) {
 		buf_printf(&b, "%cnext=", sep);
 		buf_put_urlencoded(&b, req_path(req));
 	}

@@ -64,9 +64,9 @@ static const struct param_spec reset_params[] = {
 /* The sign-in form's model: title, next and an optional notice. */
 static json_t *sign_in_model(struct request *req)
 {
-	json_t *m = form_model("Sign in");
+	json_t *m = json_pack("{s:s}", "title", "Sign in");
 	const char *next = req_str(req, "next");
-	if (form_safe_next(next))
+	if (page_safe_next(next))
 		json_object_set_new(m, "next", json_string(next));
 	const char *notice = req_method(req) == HTTP_GET ? req_str(req, "notice") : NULL;
 	for (size_t i = 0; notice && notice_choices[i]; i++)
@@ -98,18 +98,19 @@ static int handle_sign_in_form(struct request *req, struct response *res)
  */
 static int handle_sign_in(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	struct arena *a = req_arena(req);
 	json_t *model = sign_in_model(req);
 	const char *typed = req_field(req, "email");
 	if (typed)
 		json_object_set_new(model, "email", json_string(typed));
-	json_t *errors = form_param_errors(req);
+	json_t *errors = page_errors(&pg);
 	if (json_object_size(errors))
-		return form_fail(req, res, 400, "accounts/sign_in", model, errors,
-				 "Give your email address and password.");
+		return page_form_refuse(&pg, 400, errors, "accounts/sign_in", model, "", "Give your email address and password.");
 	json_decref(errors);
 	const char *email = str_lower(a, req_str(req, "email"));
 	const char *password = req_str(req, "password");
@@ -137,8 +138,7 @@ static int handle_sign_in(struct request *req, struct response *res)
 		audit_record_about(db, NULL, subject, ip, "sign_in_throttled",
 				   json_pack("{s:s, s:I}", "by", by_ip ? "address" : "account", "wait",
 					     (json_int_t)(by_ip ? wait_ip : wait_acct)));
-		return form_too_many(req, res, "accounts/sign_in", model, by_ip ? wait_ip : wait_acct,
-				     by_ip ? locked_ip : locked_acct, by_ip);
+		return accounts_too_many(&pg, "accounts/sign_in", model, by_ip ? wait_ip : wait_acct, by_ip ? locked_ip : locked_acct, by_ip);
 	}
 
 	bool ok;
@@ -164,12 +164,11 @@ static int handle_sign_in(struct request *req, struct response *res)
 			audit_record_about(db, NULL, subject, ip, "locked_out",
 					   json_pack("{s:s}", "by", lock_ip ? "address" : "account"));
 			const struct throttle_rule *r = lock_ip ? &throttle_ip : &throttle_account;
-			return form_too_many(req, res, "accounts/sign_in", model, r->lock_for, true, lock_ip);
+			return accounts_too_many(&pg, "accounts/sign_in", model, r->lock_for, true, lock_ip);
 		}
 		errors = json_pack("{s:s}", "email", "The email address or the password is not right");
-		return form_fail(req, res, 401, "accounts/sign_in", model, errors,
-				 "The email address or the password is not right. Check them and try again, or "
-				 "reset your password.");
+		return page_form_refuse(&pg, 401, errors, "accounts/sign_in", model, "", "The email address or the password is not right. Check them and try again, or "
+					"reset your password.");
 	}
 	json_decref(model);
 	if (password_needs_rehash(p.hash)) {
@@ -190,7 +189,7 @@ static int handle_sign_in(struct request *req, struct response *res)
 		return 0;
 	}
 	const char *next = req_str(req, "next");
-	res_redirect(res, 303, form_safe_next(next) ? next : "/");
+	res_redirect(res, 303, page_safe_next(next) ? next : "/");
 	return 0;
 }
 
@@ -201,9 +200,11 @@ static int handle_sign_in(struct request *req, struct response *res)
  */
 static int handle_sign_out(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	const struct user *u = accounts_user(req);
 	bool ended = false;
 	if (u && u->session_id) {
@@ -229,15 +230,16 @@ static int handle_sign_out(struct request *req, struct response *res)
  */
 static int handle_reset_request_form(struct request *req, struct response *res)
 {
-	res_view(res, 200, "accounts/reset_request", form_model("Reset your password"));
+	res_view(res, 200, "accounts/reset_request", json_pack("{s:s}", "title", "Reset your password"));
 	return 0;
 }
 
 /* The email with the reset link. */
-static int send_reset_mail(struct request *req, struct db *db, const struct person_login *p, const char *token)
+static int send_reset_mail(struct page *pg, const struct person_login *p, const char *token)
 {
-	struct arena *a = req_arena(req);
-	const char *link = arena_printf(a, "%s/password-reset/%s", form_site_url(req), token);
+	struct arena *a = pg->a;
+	struct db *db = pg->db;
+	const char *link = arena_printf(a, "%s/password-reset/%s", page_site_url(pg), token);
 	const char *body = arena_printf(a,
 		"Hello %s,\n\n"
 		"Someone, probably you, asked to reset the password of your Tandem account.\n"
@@ -257,18 +259,19 @@ static int send_reset_mail(struct request *req, struct db *db, const struct pers
  */
 static int handle_reset_request(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	struct arena *a = req_arena(req);
-	json_t *model = form_model("Reset your password");
-	json_t *errors = form_param_errors(req);
+	json_t *model = json_pack("{s:s}", "title", "Reset your password");
+	json_t *errors = page_errors(&pg);
 	if (json_object_size(errors)) {
 		const char *typed = req_field(req, "email");
 		if (typed)
 			json_object_set_new(model, "email", json_string(typed));
-		return form_fail(req, res, 400, "accounts/reset_request", model, errors,
-				 "Give the email address of your account.");
+		return page_form_refuse(&pg, 400, errors, "accounts/reset_request", model, "", "Give the email address of your account.");
 	}
 	json_decref(errors);
 	const char *email = str_lower(a, req_str(req, "email"));
@@ -289,7 +292,7 @@ static int handle_reset_request(struct request *req, struct response *res)
 			goto fail;
 		if (known) {
 			char token[TOKEN_BUFSZ];
-			if ((rc = reset_create(db, p.id, token)) || (rc = send_reset_mail(req, db, &p, token)))
+			if ((rc = reset_create(db, p.id, token)) || (rc = send_reset_mail(&pg, &p, token)))
 				goto fail;
 		}
 		audit_record_about(db, NULL, known ? p.id : 0, ip, "password_reset_requested",
@@ -307,11 +310,10 @@ fail:
 }
 
 /* The answer for a reset link that is unknown, expired or spent: 410. */
-static int reset_gone(struct request *req, struct response *res)
+static int reset_gone(struct page *pg)
 {
-	json_t *m = form_model("This link no longer works");
-	return form_fail(req, res, 410, "accounts/reset_invalid", m, NULL,
-			 "This password reset link has expired or has already been used. Ask for a new one.");
+	json_t *m = json_pack("{s:s}", "title", "This link no longer works");
+	return page_form_refuse(pg, 410, NULL, "accounts/reset_invalid", m, "", "This password reset link has expired or has already been used. Ask for a new one.");
 }
 
 /*
@@ -321,19 +323,21 @@ static int reset_gone(struct request *req, struct response *res)
  */
 static int handle_reset_form(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	int64_t id, person_id;
 	int rc = reset_find(db, req_path_str(req, "token"), &id, &person_id);
 	if (rc == ERR_NOTFOUND)
-		return reset_gone(req, res);
+		return reset_gone(&pg);
 	if (rc)
 		return rc;
 	struct person_login p;
 	if ((rc = person_login_get(db, req_arena(req), person_id, &p)))
-		return rc == ERR_NOTFOUND ? reset_gone(req, res) : rc;
-	json_t *m = form_model("Choose a new password");
+		return rc == ERR_NOTFOUND ? reset_gone(&pg) : rc;
+	json_t *m = json_pack("{s:s}", "title", "Choose a new password");
 	json_object_set_new(m, "token", json_string(req_path_str(req, "token")));
 	json_object_set_new(m, "email", json_string(p.email));
 	res_view(res, 200, "accounts/reset_form", m);
@@ -347,23 +351,25 @@ static int handle_reset_form(struct request *req, struct response *res)
  */
 static int handle_reset(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	const char *token = req_path_str(req, "token");
 	int64_t id, person_id;
 	int rc = reset_find(db, token, &id, &person_id);
 	if (rc == ERR_NOTFOUND)
-		return reset_gone(req, res);
+		return reset_gone(&pg);
 	if (rc)
 		return rc;
 	struct person_login p;
 	if ((rc = person_login_get(db, req_arena(req), person_id, &p)))
-		return rc == ERR_NOTFOUND ? reset_gone(req, res) : rc;
-	json_t *model = form_model("Choose a new password");
+		return rc == ERR_NOTFOUND ? reset_gone(&pg) : rc;
+	json_t *model = json_pack("{s:s}", "title", "Choose a new password");
 	json_object_set_new(model, "token", json_string(token));
 	json_object_set_new(model, "email", json_string(p.email));
-	json_t *errors = form_param_errors(req);
+	json_t *errors = page_errors(&pg);
 	const char *pw = req_str(req, "password");
 	if (!json_object_get(errors, "password")) {
 		const char *weak = password_weakness(pw, p.email, p.name);
@@ -374,8 +380,7 @@ static int handle_reset(struct request *req, struct response *res)
 			json_object_set_new(errors, "password_confirm", json_string("The two passwords are not the same"));
 	}
 	if (json_object_size(errors))
-		return form_fail(req, res, 400, "accounts/reset_form", model, errors,
-				 "The new password cannot be used yet.");
+		return page_form_refuse(&pg, 400, errors, "accounts/reset_form", model, "", "The new password cannot be used yet.");
 	json_decref(errors);
 	json_decref(model);
 	char hash[PASSWORD_HASH_BUFSZ];
@@ -383,7 +388,7 @@ static int handle_reset(struct request *req, struct response *res)
 		return rc;
 	rc = reset_complete(db, id, person_id, hash);
 	if (rc == ERR_NOTFOUND)
-		return reset_gone(req, res);
+		return reset_gone(&pg);
 	if (rc)
 		return rc;
 	if (throttle_clear(db, &throttle_account, p.email))
@@ -395,6 +400,41 @@ static int handle_reset(struct request *req, struct response *res)
 	}
 	res_redirect(res, 303, "/sign-in?notice=reset");
 	return 0;
+}
+
+
+/* "15 minutes", "1 second", … for a wait in seconds. */
+static const char *wait_words(struct arena *a, int64_t s)
+{
+	if (s < 60)
+		return arena_printf(a, "%lld second%s", (long long)s, s == 1 ? "" : "s");
+	int64_t m = (s + 59) / 60;
+	return arena_printf(a, "%lld minute%s", (long long)m, m == 1 ? "" : "s");
+}
+
+int accounts_too_many(struct page *pg, const char *tmpl, json_t *model, int64_t wait, bool locked, bool for_ip)
+{
+	struct arena *a = pg->a;
+	if (wait < 1)
+		wait = 1;
+	res_header(pg->res, "Retry-After", arena_printf(a, "%lld", (long long)wait));
+	char hhmm[6];
+	clock_uk_day_time(clock_now() + wait, NULL, hhmm);
+	const char *clock_time = arena_printf(a, "%s UK time", hhmm);
+	const char *msg;
+	if (locked && for_ip)
+		msg = arena_printf(a, "There have been too many failed sign-ins from your network, so signing in "
+				      "from it is paused. Try again in %s (after %s).",
+				   wait_words(a, wait), clock_time);
+	else if (locked)
+		msg = arena_printf(a, "This account is locked for a while after too many failed sign-ins. Try "
+				      "again in %s (after %s), or reset your password.",
+				   wait_words(a, wait), clock_time);
+	else
+		msg = arena_printf(a, "Too many failed attempts in a row. Wait %s, then try again.",
+				   wait_words(a, wait));
+	json_object_set_new(model, "retry_after", json_integer(wait));
+	return page_form_refuse(pg, 429, NULL, tmpl, model, "", msg);
 }
 
 /* GET /account parameters are in account.c; the table of every accounts route: */

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "app/accounts/accounts.h"
+#include "app/page.h"
 #include "http/http.h"
 
 /* The session cookie: the session's token. HttpOnly, SameSite=Lax, Secure over https. */
@@ -33,32 +34,14 @@ void auth_forget(struct request *req);
  */
 const char *auth_client_address(struct request *req);
 
-/* ---- forms.c ------------------------------------------------------------ */
+/* ---- pages.c ------------------------------------------------------------ */
 
-/* A new page model {title}. */
-json_t *form_model(const char *title);
 /*
- * Answer a form that cannot be accepted. JSON: a problem with status,
- * summary and the field errors. HTML: template tmpl with model plus
- * `error` (summary), `errors` [{field, message}] and `field_errors`
- * {field: message}, with status. Takes model and errors (an object
- * {field: message}, may be NULL). Returns 0 (the response is set).
+ * Answer 429 with Retry-After for a form that was tried too often, saying
+ * when to try again (wait in seconds) in UK time; locked and for_ip say
+ * why. Takes model. Returns 0 (the response is set).
  */
-int form_fail(struct request *req, struct response *res, int status, const char *tmpl, json_t *model,
-	      json_t *errors, const char *summary);
-/* A copy of the route's parameter errors {field: message} (for ROUTE_OWN_ERRORS), or a new empty object. */
-json_t *form_param_errors(struct request *req);
-/* True when next is a path on this site ("/…", not "//…"), safe to redirect to. */
-bool form_safe_next(const char *next);
-/*
- * The site's address for links in emails, without a trailing slash:
- * TANDEM_BASE_URL, else the request's Host when it names this machine
- * (127.x, localhost, [::1]), else the listening address. In the arena.
- */
-const char *form_site_url(struct request *req);
-/* Answer 429 with Retry-After, saying when to try again (wait in seconds); locked says why. */
-int form_too_many(struct request *req, struct response *res, const char *tmpl, json_t *model, int64_t wait,
-		  bool locked, bool for_ip);
+int accounts_too_many(struct page *pg, const char *tmpl, json_t *model, int64_t wait, bool locked, bool for_ip);
 
 /* ---- account.c ------------------------------------------------------------ */
 

@@ -8,6 +8,7 @@
 
 #include "app/accounts/accounts.h"
 #include "app/app.h"
+#include "app/page.h"
 #include "app/mail/mail.h"
 #include "app/mail/outbox.h"
 #include "core/config.h"
@@ -30,13 +31,11 @@ static const struct param_spec outbox_params[] = {
  */
 static int handle_outbox(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require_admin(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ADMIN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct db *db = pg.db;
 	const struct app *app = req_app(req);
 	const char *status = req_str(req, "status");
 	int64_t page = req_int(req, "page", 1), per = req_int(req, "per_page", 50);

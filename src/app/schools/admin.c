@@ -10,6 +10,7 @@
 
 #include "app/accounts/accounts.h"
 #include "app/app.h"
+#include "app/page.h"
 #include "app/schools/model.h"
 #include "app/schools/schools.h"
 #include "core/arena.h"
@@ -22,14 +23,14 @@
  */
 static int handle_imports_index(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require_admin(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ADMIN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
+	struct db *db = pg.db;
 	json_t *runs;
-	if (!db || (rc = schools_import_runs(db, &runs)))
-		return rc ? rc : ERR_DB;
+	if ((rc = schools_import_runs(db, &runs)))
+		return page_fail(&pg, rc, NULL);
 	res_view(res, 200, "schools/imports",
 		 json_pack("{s:s, s:o}", "title", "Import the register of schools", "runs", runs));
 	return 0;
@@ -55,10 +56,11 @@ static const char *upload_name(const char *filename)
  */
 static int handle_imports_create(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require_admin(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ADMIN, &pg);
 	if (rc)
 		return rc;
+	const struct user *u = pg.u;
 	struct multipart_part *parts;
 	size_t n;
 	const char *detail;
@@ -82,9 +84,7 @@ static int handle_imports_create(struct request *req, struct response *res)
 		res_field_error(res, "file", "Choose the file to import");
 		return res_error(res, 400, "No file was uploaded.");
 	}
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct db *db = pg.db;
 	struct import_report rep;
 	char err[1024];
 	const char *name = upload_name(file->filename);
@@ -110,13 +110,11 @@ static int handle_imports_create(struct request *req, struct response *res)
  */
 static int handle_imports_show(struct request *req, struct response *res)
 {
-	const struct user *u;
-	int rc = accounts_require_admin(req, res, &u);
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ADMIN, &pg);
 	if (rc)
 		return rc;
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct db *db = pg.db;
 	json_t *run;
 	rc = schools_import_run(db, req_path_int(req, "id"), &run);
 	if (rc == ERR_NOTFOUND)

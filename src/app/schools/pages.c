@@ -15,6 +15,7 @@
 
 #include "app/accounts/accounts.h"
 #include "app/app.h"
+#include "app/page.h"
 #include "app/partnerships/partnerships.h"
 #include "app/schools/gias.h"
 #include "app/schools/directory.h"
@@ -318,25 +319,11 @@ static void unref_directory(void *ix)
  * gets the directory page again with the typed values, a summary and each
  * message next to its field.
  */
-static int directory_fail(struct request *req, struct response *res, struct dir_index *ix,
-			  json_t *errors, int status, const char *detail)
+static int directory_fail(struct page *pg, struct dir_index *ix, json_t *errors, int status, const char *detail)
 {
-	const char *field;
-	json_t *msg;
-	if (req_wants_json(req)) {
-		json_object_foreach(errors, field, msg)
-			res_field_error(res, field, json_string_value(msg));
-		json_decref(errors);
-		return res_error(res, status, detail);
-	}
-	json_t *model = json_pack("{s:s, s:b, s:b, s:b, s:s}", "title", "Find a school", "has_errors", 1,
-				  "searched", 1, "failed", 1, "detail", detail);
-	json_t *list = json_array();
-	json_object_foreach(errors, field, msg)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:O}", "field", field, "anchor", field,
-						      "message", msg));
-	json_object_set_new(model, "errors", list);
-	json_object_set_new(model, "field_errors", errors);
+	struct request *req = pg->req;
+	json_t *model = json_pack("{s:s, s:b, s:b, s:s}", "title", "Find a school", "searched", 1, "failed", 1,
+				  "detail", detail);
 	json_t *query = json_object();
 	for (const struct param_spec *p = directory_params; p->name; p++) {
 		const char *v = req_field(req, p->name);
@@ -349,8 +336,8 @@ static int directory_fail(struct request *req, struct response *res, struct dir_
 	json_object_set_new(f, "phase", choice_list(phase_choices, phase_labels, req_str(req, "phase")));
 	json_object_set_new(f, "sort", choice_list(sort_choices, sort_labels, req_str(req, "sort")));
 	json_object_set_new(model, "facets", f);
-	res_view(res, status, "schools/index", model);
-	return 0;
+	/* The ids of the directory's fields are their names: no prefix. */
+	return page_form_refuse(pg, status, errors, "schools/index", model, "", detail);
 }
 
 /* True when s is one or more digits. */
@@ -375,9 +362,11 @@ static bool all_digits(const char *s)
  */
 static int handle_schools_index(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	struct arena *a = req_arena(req);
 	struct dir_index *ix = schools_directory(db);
 	if (!ix)
@@ -456,7 +445,7 @@ static int handle_schools_index(struct request *req, struct response *res)
 		}
 	}
 	if (json_object_size(errors))
-		return directory_fail(req, res, ix, errors, 400, "Some of the values given cannot be searched.");
+		return directory_fail(&pg, ix, errors, 400, "Some of the values given cannot be searched.");
 
 	json_t *place = NULL;
 	if (place_from) {
@@ -465,13 +454,13 @@ static int handle_schools_index(struct request *req, struct response *res)
 		if (rc == ERR_INVALID) {
 			json_object_set_new(errors, "near", json_string("Give a postcode such as LS6 2AB or an outcode "
 									"such as LS6"));
-			return directory_fail(req, res, ix, errors, 400, "That is not a postcode.");
+			return directory_fail(&pg, ix, errors, 400, "That is not a postcode.");
 		}
 		if (rc == ERR_NOTFOUND) {
 			const char *msg = "No school in the register has that postcode or one in the same district, "
 					  "so Tandem cannot place it. Try the outcode (the first half).";
 			json_object_set_new(errors, place_from == near ? "near" : "q", json_string(msg));
-			return directory_fail(req, res, ix, errors, 404, msg);
+			return directory_fail(&pg, ix, errors, 404, msg);
 		}
 		if (rc) {
 			json_decref(errors);
@@ -582,9 +571,11 @@ static int handle_schools_index(struct request *req, struct response *res)
  */
 static int handle_schools_show(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	int64_t urn = req_path_int(req, "urn");
 	json_t *s;
 	int rc = schools_profile(db, urn, &s);
@@ -680,9 +671,11 @@ static char *similar_query_without_mine(struct request *req)
  */
 static int handle_schools_similar(struct request *req, struct response *res)
 {
-	struct db *db = app_db(req);
-	if (!db)
-		return ERR_DB;
+	struct page pg;
+	int prc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (prc)
+		return prc;
+	struct db *db = pg.db;
 	struct arena *a = req_arena(req);
 	int64_t urn = req_path_int(req, "urn");
 	struct similar_options opt;
