@@ -181,6 +181,7 @@ int broker_match(size_t n, const int *cap, const bool *covered, const struct bro
 		chosen[k] = glp_mip_col_val(P, (int)k + 1) > 0.5;
 out:
 	glp_delete_prob(P);
+	glp_free_env(); /* GLPK keeps an environment per thread: free it, the server's threads live long */
 	pthread_mutex_unlock(&solver_lock);
 	free(cover_row);
 	free(ycol);
