@@ -14,6 +14,7 @@
 
 #include "app/accounts/accounts.h"
 #include "app/app.h"
+#include "app/broker/broker.h"
 #include "app/cli.h"
 #include "app/jobs.h"
 #include "app/networks/networks.h"
@@ -73,6 +74,12 @@ static const struct cli_option copy_options[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct cli_option broker_options[] = {
+	{"--network", "SLUG", "the network (its slug, as in /networks/SLUG)"},
+	{"--json", NULL, "print JSON: {proposals [{a, b, reciprocal, score, explanation}], left_out, groups, fairness}"},
+	{NULL, NULL, NULL},
+};
+
 static const struct cli_option digest_options[] = {
 	{"--dry-run", NULL, "print what would be recorded and sent, and change nothing"},
 	{NULL, NULL, NULL},
@@ -125,6 +132,13 @@ static const struct cli_command commands[] = {
 	 "`tandem serve` does the same every TANDEM_DIGEST_INTERVAL seconds; run this from\n"
 	 "cron when that is 0. With --dry-run it prints each email instead and changes nothing.",
 	 digest_options, partnerships_cli_digest},
+	{"broker", "", 0, 0, "print the partnerships the broker would propose for a network",
+	 "Scores every pair of member schools (what each gains from the other's strengths, two-way\n"
+	 "pairs first), chooses the proposals within each school's capacity so that every school\n"
+	 "that can have a partner gets one, and prints them with their reasons, the schools left\n"
+	 "out and why, and the co-creation groups. Accepted proposals stay fixed. Changes nothing:\n"
+	 "the coordinator runs and decides on /networks/SLUG/broker.",
+	 broker_options, broker_cli},
 	{"version", "", 0, 0, "print the version", "Prints the version of this tandem binary.", NULL,
 	 cmd_version},
 	{"help", "[COMMAND]", 0, 1, "show help for tandem or one command",

@@ -6,6 +6,7 @@
  */
 #include "app/app.h"
 #include "app/accounts/accounts.h"
+#include "app/broker/broker.h"
 #include "app/calendar/calendar.h"
 #include "app/jobs.h"
 #include "app/mail/mail.h"
@@ -55,6 +56,7 @@ const struct route *const app_routes[] = {
 	partnerships_routes,
 	ps_running_routes,
 	calendar_routes,
+	broker_routes,
 	NULL,
 };
 

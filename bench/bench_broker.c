@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * bench_broker.c — the broker's speed and quality on synthetic networks
+ * (not a test). usage: bench_broker N [SEED] [--edges FILE]
+ *
+ * Makes a network of N schools with realistic strengths and needs: 12
+ * themes of uneven popularity (reading, maths and SEND are asked for most),
+ * 1 to 4 needs and 1 to 3 strengths each, 40% of strengths with evidence,
+ * capacity mostly 2 (some 1 or 3), schools placed in clusters as towns are.
+ * Runs broker_run (scoring, the exact b-matching on GLPK, groups) and a
+ * greedy baseline over the same scored pairs (every school's best
+ * available pair first, then pairs by score), and prints one JSON line:
+ * {n, candidates, broker_ms, total, covered, greedy_ms, greedy_total,
+ * greedy_covered}. With --edges it also writes the candidate graph
+ * ("n m", then "cap" per vertex, then "u v w" per edge) for the LEMON
+ * reference (bench_broker_lemon.cpp).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/broker/engine.h"
+
+#define THEMES 12
+static const char *const themes[THEMES] = {"Reading", "Maths", "SEND", "Behaviour", "Oracy", "Science",
+					   "Attendance", "Wellbeing", "Early years", "Curriculum", "Governance",
+					   "Transition"};
+/* How often a theme is picked, out of 100 (first ones more). */
+static const int popularity[THEMES] = {16, 14, 13, 10, 8, 8, 7, 7, 6, 5, 3, 3};
+
+static unsigned long long rng_state;
+static unsigned rnd(void)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(rng_state >> 33);
+}
+static int pick_theme(void)
+{
+	int r = (int)(rnd() % 100);
+	for (int t = 0; t < THEMES; t++) {
+		if (r < popularity[t])
+			return t;
+		r -= popularity[t];
+	}
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* The greedy baseline: coverage first (each uncovered school takes its best pair if both have room), then by score. */
+static void greedy(const struct broker_net *net, const struct broker_edge *e, size_t m, int64_t *total, int *covered)
+{
+	int *room = malloc(net->n * sizeof(*room));
+	int *deg = calloc(net->n, sizeof(*deg));
+	bool *used = calloc(m ? m : 1, sizeof(*used));
+	for (size_t i = 0; i < net->n; i++)
+		room[i] = net->schools[i].capacity;
+	*total = 0;
+	/* e is sorted by score descending: the first edge of a school is its best. */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < m; k++) {
+			if (used[k] || room[e[k].u] == 0 || room[e[k].v] == 0)
+				continue;
+			if (pass == 0 && deg[e[k].u] && deg[e[k].v])
+				continue;
+			used[k] = true;
+			room[e[k].u]--;
+			room[e[k].v]--;
+			deg[e[k].u]++;
+			deg[e[k].v]++;
+			*total += e[k].w;
+		}
+	*covered = 0;
+	for (size_t i = 0; i < net->n; i++)
+		*covered += deg[i] > 0;
+	free(room);
+	free(deg);
+	free(used);
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+	const struct broker_edge *a = x, *b = y;
+	return (a->w < b->w) - (a->w > b->w);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_broker N [SEED] [--edges FILE]\n");
+		return 2;
+	}
+	size_t n = (size_t)strtoul(argv[1], NULL, 10);
+	rng_state = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], NULL, 10) : 42;
+	const char *edges_file = NULL;
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--edges"))
+			edges_file = argv[i + 1];
+
+	struct broker_school *s = calloc(n, sizeof(*s));
+	struct broker_need *needs = calloc(n * 4, sizeof(*needs));
+	struct broker_strength *strengths = calloc(n * 3, sizeof(*strengths));
+	size_t towns = n / 25 + 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t nn = 1 + rnd() % 4, ns = 1 + rnd() % 3;
+		for (size_t k = 0; k < nn; k++)
+			needs[i * 4 + k] = (struct broker_need){pick_theme(), (enum broker_priority)(1 + rnd() % 3)};
+		for (size_t k = 0; k < ns; k++)
+			strengths[i * 3 + k] = (struct broker_strength){pick_theme(), rnd() % 10 < 4};
+		size_t town = rnd() % towns;
+		int c = (int)(rnd() % 10);
+		s[i] = (struct broker_school){.urn = 100000 + (int64_t)i, .name = "School",
+					      .capacity = c == 0 ? 1 : c == 9 ? 3 : 2,
+					      .needs = &needs[i * 4], .n_needs = nn,
+					      .strengths = &strengths[i * 3], .n_strengths = ns, .has_location = true,
+					      .lat = 50.5 + (double)(town * 7919 % 400) / 100.0 + (rnd() % 100) / 1000.0,
+					      .lon = -4.0 + (double)(town * 104729 % 500) / 100.0 + (rnd() % 100) / 1000.0};
+	}
+	struct broker_net net = {.themes = themes, .n_themes = THEMES, .schools = s, .n = n};
+
+	double t0 = now_ms();
+	struct broker_result r;
+	if (broker_run(&net, &r)) {
+		fprintf(stderr, "bench_broker: the broker failed\n");
+		return 1;
+	}
+	double t1 = now_ms();
+
+	/* The same scored pairs, for greedy and LEMON (every gaining pair: scores as the broker scores them). */
+	double t2 = now_ms();
+	struct broker_pair *pairs;
+	size_t m;
+	if (broker_candidates(&net, &pairs, &m))
+		return 1;
+	struct broker_edge *e = malloc((m ? m : 1) * sizeof(*e));
+	for (size_t k = 0; k < m; k++)
+		e[k] = (struct broker_edge){pairs[k].a, pairs[k].b, pairs[k].score};
+	free(pairs);
+	qsort(e, m, sizeof(*e), cmp_edge);
+	int64_t gtotal;
+	int gcov;
+	greedy(&net, e, m, &gtotal, &gcov);
+	double t3 = now_ms();
+
+	if (edges_file) {
+		FILE *f = fopen(edges_file, "w");
+		if (!f)
+			return 1;
+		fprintf(f, "%zu %zu\n", n, m);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%d\n", s[i].capacity);
+		for (size_t k = 0; k < m; k++)
+			fprintf(f, "%d %d %lld\n", e[k].u, e[k].v, (long long)e[k].w);
+		fclose(f);
+	}
+	printf("{\"n\": %zu, \"candidates\": %zu, \"broker_ms\": %.2f, \"total\": %lld, \"covered\": %d, "
+	       "\"could_have\": %d, \"reciprocal\": %d, \"proposals\": %zu, \"greedy_ms\": %.2f, "
+	       "\"greedy_total\": %lld, \"greedy_covered\": %d}\n",
+	       n, r.n_candidates, t1 - t0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
+	       r.n_proposals, t3 - t2, (long long)gtotal, gcov);
+	broker_result_free(&r);
+	free(e);
+	free(s);
+	free(needs);
+	free(strengths);
+	return 0;
+}

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * test_broker.c — the broker's pure core (src/app/broker/engine.h): what a
+ * school gains from another, reciprocal pairs first, the pairs never
+ * proposed, the sentences, the b-matching (coverage first, then the total,
+ * never over capacity) checked against a brute-force reference on random
+ * small networks with equal totals exactly, and the co-creation groups.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "app/broker/engine.h"
+
+enum { READING, MATHS, SEND, BEHAVIOUR, ORACY, THEMES };
+static const char *const theme_names[THEMES] = {"Reading", "Maths", "SEND", "Behaviour", "Oracy"};
+
+static const struct broker_need need_reading_high[] = {{READING, BROKER_PRIORITY_HIGH}};
+static const struct broker_need need_maths_low[] = {{MATHS, BROKER_PRIORITY_LOW}};
+static const struct broker_need need_reading_low[] = {{READING, BROKER_PRIORITY_LOW}};
+static const struct broker_need need_send_medium[] = {{SEND, BROKER_PRIORITY_MEDIUM}};
+static const struct broker_strength strong_reading_evidence[] = {{READING, true}};
+static const struct broker_strength strong_reading[] = {{READING, false}};
+static const struct broker_strength strong_maths[] = {{MATHS, false}};
+static const int off_reading[] = {READING};
+
+/* A school with one need list and one strength list. */
+static struct broker_school school(int64_t urn, const struct broker_need *needs, size_t nn,
+				   const struct broker_strength *strengths, size_t ns)
+{
+	struct broker_school s = {.urn = urn, .name = "A school", .capacity = BROKER_CAPACITY_DEFAULT,
+				  .needs = needs, .n_needs = nn, .strengths = strengths, .n_strengths = ns};
+	return s;
+}
+
+static struct broker_net net_of(struct broker_school *s, size_t n)
+{
+	struct broker_net net = {.themes = theme_names, .n_themes = THEMES, .schools = s, .n = n};
+	return net;
+}
+
+static void a_need_met_by_an_evidenced_strength_gains_priority_times_three(void **state)
+{
+	(void)state;
+	struct broker_school a = school(1, need_reading_high, 1, NULL, 0);
+	struct broker_school b = school(2, NULL, 0, strong_reading_evidence, 1);
+	assert_int_equal(broker_gain(&a, &b), 9);
+	assert_int_equal(broker_gain(&b, &a), 0);
+}
+
+static void a_strength_without_evidence_counts_two_per_priority_point(void **state)
+{
+	(void)state;
+	struct broker_school a = school(1, need_reading_low, 1, NULL, 0);
+	struct broker_school b = school(2, NULL, 0, strong_reading, 1);
+	assert_int_equal(broker_gain(&a, &b), 2);
+}
+
+static void a_strength_in_another_theme_gives_nothing(void **state)
+{
+	(void)state;
+	struct broker_school a = school(1, need_reading_high, 1, NULL, 0);
+	struct broker_school b = school(2, NULL, 0, strong_maths, 1);
+	assert_int_equal(broker_gain(&a, &b), 0);
+}
+
+static void a_theme_the_school_is_not_looking_for_gives_nothing(void **state)
+{
+	(void)state;
+	struct broker_school a = school(1, need_reading_high, 1, NULL, 0);
+	a.off = off_reading;
+	a.n_off = 1;
+	struct broker_school b = school(2, NULL, 0, strong_reading_evidence, 1);
+	assert_int_equal(broker_gain(&a, &b), 0);
+}
+
+static void a_two_way_pair_scores_above_a_one_way_pair_with_the_same_total(void **state)
+{
+	(void)state;
+	/* One way: 1 gains 9 from 2 (high need, evidenced strength). Two way with the same total: 3 gains
+	 * 6 from 4 (high need, strength without evidence), 4 gains 3 from 3 (low need, evidenced). */
+	static const struct broker_need n3[] = {{READING, BROKER_PRIORITY_HIGH}};
+	static const struct broker_strength s3[] = {{MATHS, true}};
+	static const struct broker_need n4[] = {{MATHS, BROKER_PRIORITY_LOW}};
+	static const struct broker_strength s4[] = {{READING, false}};
+	struct broker_school s[4] = {
+		school(1, need_reading_high, 1, NULL, 0), school(2, NULL, 0, strong_reading_evidence, 1),
+		school(3, n3, 1, s3, 1), school(4, n4, 1, s4, 1),
+	};
+	struct broker_net net = net_of(s, 4);
+	struct broker_pair one, two;
+	assert_true(broker_pair_score(&net, 0, 1, &one));
+	assert_true(broker_pair_score(&net, 2, 3, &two));
+	assert_int_equal(one.gain_ab + one.gain_ba, 9);
+	assert_int_equal(two.gain_ab + two.gain_ba, 9); /* 6 + 3 */
+	assert_false(one.reciprocal);
+	assert_true(two.reciprocal);
+	assert_true(two.score > one.score);
+}
+
+static void a_pair_where_neither_gains_is_not_possible(void **state)
+{
+	(void)state;
+	struct broker_school s[2] = {school(1, need_reading_high, 1, NULL, 0), school(2, need_maths_low, 1, NULL, 0)};
+	struct broker_net net = net_of(s, 2);
+	struct broker_pair p;
+	assert_false(broker_pair_score(&net, 0, 1, &p));
+}
+
+static void a_school_is_never_proposed_with_itself(void **state)
+{
+	(void)state;
+	static const struct broker_strength both[] = {{READING, true}};
+	struct broker_school s[1] = {school(1, need_reading_high, 1, both, 1)};
+	struct broker_net net = net_of(s, 1);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.n_proposals, 0);
+	assert_int_equal(r.left[0], BROKER_LEFT_NOTHING);
+	broker_result_free(&r);
+}
+
+static void a_barred_pair_is_never_proposed_and_the_school_is_told_why(void **state)
+{
+	(void)state;
+	struct broker_school s[2] = {school(1, need_reading_high, 1, NULL, 0),
+				     school(2, NULL, 0, strong_reading_evidence, 1)};
+	struct broker_net net = net_of(s, 2);
+	struct broker_bar_pair bar = {1, 0, BROKER_BAR_DECLINED};
+	net.bars = &bar;
+	net.n_bars = 1;
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.n_proposals, 0);
+	assert_int_equal(r.left[0], BROKER_LEFT_BARRED);
+	assert_int_equal(r.left[1], BROKER_LEFT_BARRED);
+	broker_result_free(&r);
+}
+
+static void every_school_with_a_possible_partner_gets_a_proposal_before_the_total_grows(void **state)
+{
+	(void)state;
+	/* Path 0 - 1 - 2 - 3, capacity 1 each. Weights 1, 100, 1: the largest total alone is {1-2}
+	 * (100), leaving 0 and 3 out; coverage first takes {0-1, 2-3}. */
+	int cap[4] = {1, 1, 1, 1};
+	struct broker_edge e[3] = {{0, 1, 1}, {1, 2, 100}, {2, 3, 1}};
+	bool chosen[3];
+	assert_int_equal(broker_match(4, cap, NULL, e, 3, chosen), 0);
+	assert_true(chosen[0]);
+	assert_false(chosen[1]);
+	assert_true(chosen[2]);
+}
+
+static void a_school_already_covered_does_not_need_another_proposal(void **state)
+{
+	(void)state;
+	int cap[4] = {1, 1, 1, 1};
+	bool covered[4] = {true, false, false, true};
+	struct broker_edge e[3] = {{0, 1, 1}, {1, 2, 100}, {2, 3, 1}};
+	bool chosen[3];
+	assert_int_equal(broker_match(4, cap, covered, e, 3, chosen), 0);
+	assert_false(chosen[0]);
+	assert_true(chosen[1]);
+	assert_false(chosen[2]);
+}
+
+static void a_capacity_below_zero_is_refused(void **state)
+{
+	(void)state;
+	struct broker_school s[2] = {school(1, need_reading_high, 1, NULL, 0),
+				     school(2, NULL, 0, strong_reading_evidence, 1)};
+	s[0].capacity = -1;
+	struct broker_net net = net_of(s, 2);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), ERR_INVALID);
+	s[0].capacity = BROKER_CAPACITY_MAX + 1;
+	assert_int_equal(broker_run(&net, &r), ERR_INVALID);
+}
+
+static void a_school_whose_capacity_is_taken_is_left_out_saying_so(void **state)
+{
+	(void)state;
+	struct broker_school s[2] = {school(1, need_reading_high, 1, NULL, 0),
+				     school(2, NULL, 0, strong_reading_evidence, 1)};
+	s[1].used = 2;
+	struct broker_net net = net_of(s, 2);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.n_proposals, 0);
+	assert_int_equal(r.left[1], BROKER_LEFT_NO_CAPACITY);
+	assert_int_equal(r.left[0], BROKER_LEFT_PARTNERS_FULL);
+	broker_result_free(&r);
+}
+
+/* ---- brute force ---------------------------------------------------------- */
+
+/* The best (coverage, total) over every subset of edges: the reference. */
+static void brute(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m, int *best_cov,
+		  int64_t *best_total)
+{
+	*best_cov = -1;
+	*best_total = -1;
+	for (uint32_t mask = 0; mask < (1u << m); mask++) {
+		int deg[16] = {0};
+		int64_t total = 0;
+		for (size_t k = 0; k < m; k++)
+			if (mask & (1u << k)) {
+				deg[e[k].u]++;
+				deg[e[k].v]++;
+				total += e[k].w;
+			}
+		bool ok = true;
+		int cov = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (deg[i] > cap[i])
+				ok = false;
+			if (deg[i] > 0 && !covered[i])
+				cov++;
+		}
+		if (!ok)
+			continue;
+		if (cov > *best_cov || (cov == *best_cov && total > *best_total)) {
+			*best_cov = cov;
+			*best_total = total;
+		}
+	}
+}
+
+static void the_matching_equals_brute_force_on_small_random_networks(void **state)
+{
+	(void)state;
+	srand(20261206);
+	for (int round = 0; round < 300; round++) {
+		size_t n = 3 + (size_t)(rand() % 6); /* 3..8 schools */
+		int cap[16];
+		bool covered[16];
+		for (size_t i = 0; i < n; i++) {
+			cap[i] = rand() % 4; /* 0..3 */
+			covered[i] = rand() % 6 == 0;
+		}
+		struct broker_edge e[16];
+		size_t m = 0;
+		for (size_t u = 0; u < n && m < 14; u++)
+			for (size_t v = u + 1; v < n && m < 14; v++)
+				if (rand() % 2)
+					e[m++] = (struct broker_edge){(int)u, (int)v, 1 + rand() % 60};
+		bool chosen[16];
+		assert_int_equal(broker_match(n, cap, covered, e, m, chosen), 0);
+		int deg[16] = {0}, cov = 0;
+		int64_t total = 0;
+		for (size_t k = 0; k < m; k++)
+			if (chosen[k]) {
+				deg[e[k].u]++;
+				deg[e[k].v]++;
+				total += e[k].w;
+			}
+		for (size_t i = 0; i < n; i++) {
+			assert_true(deg[i] <= cap[i]);
+			if (deg[i] > 0 && !covered[i])
+				cov++;
+		}
+		int bcov;
+		int64_t btotal;
+		brute(n, cap, covered, e, m, &bcov, &btotal);
+		assert_int_equal(cov, bcov);
+		assert_int_equal(total, btotal);
+	}
+}
+
+static void no_school_is_over_capacity_in_a_random_network_run(void **state)
+{
+	(void)state;
+	srand(7);
+	enum { N = 60 };
+	static struct broker_need needs[N][3];
+	static struct broker_strength strengths[N][3];
+	struct broker_school s[N];
+	for (int i = 0; i < N; i++) {
+		size_t nn = (size_t)(rand() % 3), ns = (size_t)(rand() % 3);
+		for (size_t k = 0; k < nn; k++)
+			needs[i][k] = (struct broker_need){rand() % THEMES, 1 + rand() % 3};
+		for (size_t k = 0; k < ns; k++)
+			strengths[i][k] = (struct broker_strength){rand() % THEMES, rand() % 2 == 0};
+		s[i] = school(1000 + i, needs[i], nn, strengths[i], ns);
+		s[i].capacity = rand() % 4;
+	}
+	struct broker_net net = net_of(s, N);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.over_capacity, 0);
+	for (int i = 0; i < N; i++)
+		assert_true(r.degree[i] <= s[i].capacity);
+	assert_true(r.with_proposal <= r.could_have);
+	for (size_t k = 1; k < r.n_proposals; k++)
+		assert_true(r.proposals[k - 1].score >= r.proposals[k].score);
+	broker_result_free(&r);
+}
+
+/* ---- sentences ------------------------------------------------------------ */
+
+static bool any_contains(json_t *arr, const char *needle)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) if (strstr(json_string_value(v), needle)) return true;
+	return false;
+}
+
+static void the_explanation_names_the_themes_both_ways_and_says_two_way(void **state)
+{
+	(void)state;
+	static const struct broker_strength s3[] = {{MATHS, true}};
+	static const struct broker_strength s4[] = {{READING, false}};
+	struct broker_school s[2] = {school(3, need_reading_high, 1, s3, 1), school(4, need_maths_low, 1, s4, 1)};
+	s[0].name = "Weetwood Primary";
+	s[1].name = "Ireland Wood Primary";
+	struct broker_net net = net_of(s, 2);
+	struct broker_pair p;
+	assert_true(broker_pair_score(&net, 0, 1, &p));
+	json_t *ex = broker_explain(&net, &p);
+	assert_true(any_contains(ex, "Weetwood Primary gains from Ireland Wood Primary in Reading (a high-priority need"));
+	assert_true(any_contains(ex, "Ireland Wood Primary gains from Weetwood Primary in Maths"));
+	assert_true(any_contains(ex, "two-way"));
+	json_decref(ex);
+}
+
+static void schools_far_apart_are_told_to_meet_online(void **state)
+{
+	(void)state;
+	struct broker_school s[2] = {school(1, need_reading_high, 1, NULL, 0),
+				     school(2, NULL, 0, strong_reading_evidence, 1)};
+	s[0].has_location = s[1].has_location = true;
+	s[0].lat = 53.8; /* Leeds */
+	s[0].lon = -1.55;
+	s[1].lat = 51.5; /* London */
+	s[1].lon = -0.12;
+	struct broker_net net = net_of(s, 2);
+	struct broker_pair p;
+	assert_true(broker_pair_score(&net, 0, 1, &p));
+	assert_true(p.km > 250);
+	json_t *ex = broker_explain(&net, &p);
+	assert_true(any_contains(ex, "meet online"));
+	assert_true(any_contains(ex, "one-way"));
+	json_decref(ex);
+}
+
+/* ---- co-creation groups -------------------------------------------------- */
+
+static void seven_schools_sharing_a_need_nobody_is_strong_in_make_groups_of_four_and_three(void **state)
+{
+	(void)state;
+	struct broker_school s[8];
+	for (int i = 0; i < 7; i++)
+		s[i] = school(100 + i, need_send_medium, 1, NULL, 0);
+	s[7] = school(200, NULL, 0, strong_reading, 1); /* strong in reading, not SEND */
+	struct broker_net net = net_of(s, 8);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.n_groups, 2);
+	assert_int_equal(r.groups[0].theme, SEND);
+	assert_int_equal(r.groups[0].n + r.groups[1].n, 7);
+	assert_true(r.groups[0].n >= BROKER_GROUP_MIN && r.groups[0].n <= BROKER_GROUP_MAX);
+	assert_true(r.groups[1].n >= BROKER_GROUP_MIN && r.groups[1].n <= BROKER_GROUP_MAX);
+	broker_result_free(&r);
+}
+
+static void a_need_only_two_schools_share_is_reported_without_a_group(void **state)
+{
+	(void)state;
+	struct broker_school s[2] = {school(1, need_send_medium, 1, NULL, 0), school(2, need_send_medium, 1, NULL, 0)};
+	struct broker_net net = net_of(s, 2);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.n_groups, 0);
+	assert_int_equal(r.n_lone_themes, 1);
+	assert_int_equal(r.lone_themes[0], SEND);
+	broker_result_free(&r);
+}
+
+static void a_need_someone_is_strong_in_makes_no_group(void **state)
+{
+	(void)state;
+	struct broker_school s[4];
+	for (int i = 0; i < 3; i++)
+		s[i] = school(100 + i, need_reading_high, 1, NULL, 0);
+	s[3] = school(200, NULL, 0, strong_reading, 1);
+	struct broker_net net = net_of(s, 4);
+	struct broker_result r;
+	assert_int_equal(broker_run(&net, &r), 0);
+	assert_int_equal(r.n_groups, 0);
+	broker_result_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_need_met_by_an_evidenced_strength_gains_priority_times_three),
+		cmocka_unit_test(a_strength_without_evidence_counts_two_per_priority_point),
+		cmocka_unit_test(a_strength_in_another_theme_gives_nothing),
+		cmocka_unit_test(a_theme_the_school_is_not_looking_for_gives_nothing),
+		cmocka_unit_test(a_two_way_pair_scores_above_a_one_way_pair_with_the_same_total),
+		cmocka_unit_test(a_pair_where_neither_gains_is_not_possible),
+		cmocka_unit_test(a_school_is_never_proposed_with_itself),
+		cmocka_unit_test(a_barred_pair_is_never_proposed_and_the_school_is_told_why),
+		cmocka_unit_test(every_school_with_a_possible_partner_gets_a_proposal_before_the_total_grows),
+		cmocka_unit_test(a_school_already_covered_does_not_need_another_proposal),
+		cmocka_unit_test(a_capacity_below_zero_is_refused),
+		cmocka_unit_test(a_school_whose_capacity_is_taken_is_left_out_saying_so),
+		cmocka_unit_test(the_matching_equals_brute_force_on_small_random_networks),
+		cmocka_unit_test(no_school_is_over_capacity_in_a_random_network_run),
+		cmocka_unit_test(the_explanation_names_the_themes_both_ways_and_says_two_way),
+		cmocka_unit_test(schools_far_apart_are_told_to_meet_online),
+		cmocka_unit_test(seven_schools_sharing_a_need_nobody_is_strong_in_make_groups_of_four_and_three),
+		cmocka_unit_test(a_need_only_two_schools_share_is_reported_without_a_group),
+		cmocka_unit_test(a_need_someone_is_strong_in_makes_no_group),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
