@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
 -- 009: the broker (src/app/broker/), for PostgreSQL: the same tables as
--- sql/010_broker.sql (read it for what each holds), with identity keys and
+-- sql/009_broker.sql (read it for what each holds), with identity keys and
 -- BIGINT ids and URNs.
 CREATE TABLE broker_capacity (
   urn         BIGINT NOT NULL,
