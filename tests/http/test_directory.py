@@ -17,6 +17,8 @@ import sqlite3
 import pytest
 import requests
 
+import store
+
 from tandem_server import ROOT, Server, run_cli
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
@@ -46,8 +48,7 @@ def find(server, **params):
 
 
 def rows(db, sql, *args):
-    with sqlite3.connect(db) as c:
-        return c.execute(sql, args).fetchall()
+    return store.query(db, sql, *args)
 
 
 def signed_in(server, email):

@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from store import execute
 from tandem_server import Server, run_cli
 from test_networks import (DENIED, Person, add_user, ask_and_accept, create_network, last_invitation_token,
                            location, one, query)
@@ -321,10 +322,10 @@ def test_json_numbers_reach_every_running_form(w):
         assert one(w.db, "SELECT owner_person_id FROM action WHERE title = 'Write it up'") == w.ids["lead_s"]
     finally:
         # What this test recorded is not part of what the later tests count.
-        query(w.db, "DELETE FROM time_log WHERE note = 'Hours as a JSON number'")
-        query(w.db, "DELETE FROM evidence_value WHERE note = 'A JSON value'")
-        query(w.db, "DELETE FROM action WHERE title = 'Write it up'")
-        query(w.db, "DELETE FROM meeting WHERE location = 'The JSON room'")
+        execute(w.db, "DELETE FROM time_log WHERE note = 'Hours as a JSON number'")
+        execute(w.db, "DELETE FROM evidence_value WHERE note = 'A JSON value'")
+        execute(w.db, "DELETE FROM action WHERE title = 'Write it up'")
+        execute(w.db, "DELETE FROM meeting WHERE location = 'The JSON room'")
 
 
 def test_hours_and_days_are_read_as_people_write_them(w):
@@ -334,7 +335,7 @@ def test_hours_and_days_are_read_as_people_write_them(w):
         assert query(w.db, "SELECT worked_on, hours FROM time_log WHERE note = 'Written as people write'") == \
             [("2025-10-01", 1.5)]
     finally:
-        query(w.db, "DELETE FROM time_log WHERE note = 'Written as people write'")
+        execute(w.db, "DELETE FROM time_log WHERE note = 'Written as people write'")
 
 
 @pytest.mark.parametrize("path,pairs,field", [
@@ -502,7 +503,7 @@ def test_a_meeting_at_a_time_that_happens_twice_is_the_first_one_and_the_page_sa
         assert "25 October 2026, 01:30 BST" in w.p["lead_w"].get(url(w, "/running")).text
     finally:
         # A meeting far ahead is not part of what the later tests count.
-        query(w.db, "DELETE FROM meeting WHERE location = 'Night owls'' room'")
+        execute(w.db, "DELETE FROM meeting WHERE location = 'Night owls'' room'")
 
 
 def test_evidence_is_drawn_against_baseline_and_target(w):

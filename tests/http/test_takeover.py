@@ -13,10 +13,10 @@ administrator."""
 import os
 import re
 import shutil
-import sqlite3
 
 import pytest
 
+from store import execute
 from tandem_server import ROOT, Server, run_cli
 from test_networks import (DEMO, Person, add_user, ask_and_accept, create_network, last_invitation_token,
                            location, one, query)
@@ -262,24 +262,26 @@ def test_removing_a_school_never_changes_its_people(w):
 def test_memberships_made_before_the_rule_are_kept_and_marked(tmp_path):
     """Migration 008 keeps existing memberships as members and records that they were never asked."""
     old_share = tmp_path / "share"
-    (old_share / "sql").mkdir(parents=True)
-    for f in sorted(os.listdir(os.path.join(ROOT, "sql"))):
-        if f.endswith(".sql") and int(f[:3]) < 8:
-            shutil.copy(os.path.join(ROOT, "sql", f), old_share / "sql" / f)
+    for sub in ("sql", os.path.join("sql", "postgres")):
+        (old_share / sub).mkdir(parents=True, exist_ok=True)
+        for f in sorted(os.listdir(os.path.join(ROOT, sub))):
+            if f.endswith(".sql") and int(f[:3]) < 8:
+                shutil.copy(os.path.join(ROOT, sub, f), old_share / sub / f)
     db = str(tmp_path / "old.db")
     r = run_cli("migrate", "--db", db, env={"TANDEM_SHARE": str(old_share)})
-    assert r.returncode == 0, r.stderr
-    with sqlite3.connect(db) as c:
-        c.execute("INSERT INTO person (id, email, name, password_hash, school_urn, school_role, created_at, "
-                  "updated_at, password_changed_at) VALUES (1, 'c@old.test', 'C', 'x', NULL, 'none', "
-                  "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
-        c.execute("INSERT INTO network (id, slug, name, created_by, created_at, updated_at) "
-                  "VALUES (1, 'old', 'Old', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
-        c.execute("INSERT INTO network_school (network_id, urn, added_by, added_at) "
-                  "VALUES (1, 107897, 1, '2026-01-02T00:00:00Z')")
-        c.execute("INSERT INTO invitation (token_hash, email, network_id, school_urn, role, invited_by, "
-                  "created_at, expires_at) VALUES ('h', 'x@old.test', 1, 107897, 'lead', 1, "
-                  "'2026-01-02T00:00:00Z', '2026-01-09T00:00:00Z')")
+    # The schema stops at 007; today's statements need 008 and later, so the check after it
+    # says so (exit 1) — that is what an old deployment's database looks like.
+    assert "schema version 7" in r.stdout, (r.stdout, r.stderr)
+    execute(db, "INSERT INTO person (id, email, name, password_hash, school_urn, school_role, created_at, "
+                "updated_at, password_changed_at) VALUES (1, 'c@old.test', 'C', 'x', NULL, 'none', "
+                "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    execute(db, "INSERT INTO network (id, slug, name, created_by, created_at, updated_at) "
+                "VALUES (1, 'old', 'Old', 1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')")
+    execute(db, "INSERT INTO network_school (network_id, urn, added_by, added_at) "
+                "VALUES (1, 107897, 1, '2026-01-02T00:00:00Z')")
+    execute(db, "INSERT INTO invitation (token_hash, email, network_id, school_urn, role, invited_by, "
+                "created_at, expires_at) VALUES ('h', 'x@old.test', 1, 107897, 'lead', 1, "
+                "'2026-01-02T00:00:00Z', '2026-01-09T00:00:00Z')")
     r = run_cli("migrate", "--db", db)
     assert r.returncode == 0, r.stderr
     assert query(db, "SELECT network_id, urn, consent FROM network_school") == [(1, 107897, "before_rule")]

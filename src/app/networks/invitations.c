@@ -106,8 +106,7 @@ static bool token_plausible(const char *t)
 	return true;
 }
 
-/* "a school lead", "a member of staff", "a governor", "a coordinator", "on the steering group". */
-static const char *role_phrase(const char *role)
+const char *net_role_phrase(const char *role)
 {
 	if (str_eq(role, "lead"))
 		return "a school lead";
@@ -173,7 +172,7 @@ int net_invitation_insert(struct db *db, struct arena *a, const struct net_invit
 	buf_printf(&body, "Hello,\n\n");
 	if (in->urn <= 0)
 		buf_printf(&body, "%s has invited you to join %s on Tandem as %s.\n\n", who, in->net->name,
-			   role_phrase(in->role));
+			   net_role_phrase(in->role));
 	else if (str_eq(in->authority, "coordinator"))
 		buf_printf(&body,
 			   "%s, a coordinator of %s on Tandem, has asked %s to join the network, and invites you "
@@ -190,7 +189,7 @@ int net_invitation_insert(struct db *db, struct arena *a, const struct net_invit
 				     "with you before you become its lead.");
 	else
 		buf_printf(&body, "%s has invited you to join %s in %s on Tandem, as %s.\n\n", who, in->school_name,
-			   in->net->name, role_phrase(in->role));
+			   in->net->name, net_role_phrase(in->role));
 	buf_printf(&body,
 		   "Open this link to accept. If you already have a Tandem account, you sign in with it; if not, "
 		   "you choose a password:\n"

@@ -215,6 +215,9 @@ bool net_email_at_domain(const char *email, const char *domain);
 
 /* ---- invitations.c ----------------------------------------------------- */
 
+/* "a school lead", "a member of staff", "a governor", "a coordinator", "a member of the steering group". */
+const char *net_role_phrase(const char *role);
+
 /* What a token leads to (strings in the arena). */
 struct net_invitation {
 	int64_t id;                /* invitation.id */

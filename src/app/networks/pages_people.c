@@ -292,27 +292,13 @@ static int invitation_gone(struct response *res, const struct net_invitation *in
 	return 0;
 }
 
-/* "a school lead", "a governor", … for a stored role name. */
-static const char *role_phrase(const char *role)
-{
-	if (str_eq(role, "lead"))
-		return "a school lead";
-	if (str_eq(role, "governor"))
-		return "a governor";
-	if (str_eq(role, "coordinator"))
-		return "a coordinator";
-	if (str_eq(role, "steering"))
-		return "a member of the steering group";
-	return "a member of staff";
-}
-
 /* The accept page's model; u is the signed-in person (NULL when nobody). */
 static json_t *invitation_model(const struct net_invitation *inv, const struct user *u, json_t *form)
 {
 	json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}}", "title",
 			      "Accept your invitation", "invitation", "email", inv->email, "network_name",
 			      inv->network_name, "network_slug", inv->network_slug, "role", inv->role, "role_label",
-			      role_label(inv->role), "role_phrase", role_phrase(inv->role), "expires_text",
+			      role_label(inv->role), "role_phrase", net_role_phrase(inv->role), "expires_text",
 			      inv->expires_text, "has_account", inv->has_account, "network_role", inv->school_urn <= 0,
 			      "first_lead", str_eq(inv->authority, "coordinator"));
 	json_t *i = json_object_get(m, "invitation");
