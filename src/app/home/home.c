@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
- * home.c — the front page (what Tandem is, where to go next) and /healthz
- * (is this process and its database well: for load balancers and monitors).
+ * home.c — the front page (what Tandem is, where to go next), the
+ * accessibility statement, and /healthz (is this process and its database
+ * well: for load balancers and monitors).
  */
 #include <jansson.h>
 
 #include "app/app.h"
+#include "core/config.h"
 #include "db/db.h"
 
 DB_QUERY(Q_HEALTH, "SELECT COUNT(*) FROM schema_version");
@@ -18,6 +20,23 @@ static int handle_home_index(struct request *req, struct response *res)
 {
 	json_t *model = json_pack("{s:s}", "title", "Schools learning from each other");
 	res_view(res, 200, "home/index", model);
+	return 0;
+}
+
+/*
+ * GET /accessibility
+ * The accessibility statement, in the form of the UK public sector's model
+ * statement. No parameters. The contact for reporting a problem is
+ * TANDEM_CONTACT_EMAIL when the operator set it.
+ */
+static int handle_home_accessibility(struct request *req, struct response *res)
+{
+	const struct app *app = req_app(req);
+	const char *contact = app && app->config ? app->config->contact_email : NULL;
+	json_t *model = json_pack("{s:s}", "title", "Accessibility statement");
+	if (contact && *contact)
+		json_object_set_new(model, "contact_email", json_string(contact));
+	res_view(res, 200, "home/accessibility", model);
 	return 0;
 }
 
@@ -45,5 +64,6 @@ static int handle_home_healthz(struct request *req, struct response *res)
 const struct route home_routes[] = {
 	{HTTP_GET, "/", handle_home_index, NULL, 0, 0},
 	{HTTP_GET, "/healthz", handle_home_healthz, NULL, 0, 0},
+	{HTTP_GET, "/accessibility", handle_home_accessibility, NULL, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };
