@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // tandem.js — the little JavaScript Tandem uses, all of it optional: every
 // page works without it. It marks the page as scripted (class "js" on
-// <html>), lets Escape close the open menu and puts focus back on its
-// button, and closes the menu when a click lands outside it. Loaded with
-// "defer" from /static/ (the Content-Security-Policy allows no inline script).
+// <html>). On a wide screen, where CSS hides the menu button and shows the
+// navigation, it opens the menu's <details> too, so that what is shown is
+// also what the browser reports as open. On a narrow screen Escape closes the
+// open menu and puts focus back on its button, and a click outside the menu
+// closes it. Loaded with "defer" from /static/ (the Content-Security-Policy
+// allows no inline script).
 (function () {
 	"use strict";
 	document.documentElement.classList.add("js");
@@ -12,15 +15,37 @@
 	if (!menu)
 		return;
 	var button = menu.querySelector("summary");
+	var openedForWideScreen = false;
 
+	function buttonHidden() {
+		return window.getComputedStyle(button).display === "none";
+	}
+
+	function fitScreen() {
+		if (buttonHidden()) {
+			if (!menu.open) {
+				menu.open = true;
+				openedForWideScreen = true;
+			}
+		} else if (openedForWideScreen) {
+			menu.open = false;
+			openedForWideScreen = false;
+		}
+	}
+
+	fitScreen();
+	window.addEventListener("resize", fitScreen);
 	document.addEventListener("keydown", function (event) {
-		if (event.key === "Escape" && menu.open) {
+		if (event.key === "Escape" && menu.open && !buttonHidden()) {
 			menu.open = false;
 			button.focus();
 		}
 	});
 	document.addEventListener("click", function (event) {
-		if (menu.open && !menu.contains(event.target))
+		if (menu.open && !buttonHidden() && !menu.contains(event.target))
 			menu.open = false;
+	});
+	button.addEventListener("click", function () {
+		openedForWideScreen = false;
 	});
 })();

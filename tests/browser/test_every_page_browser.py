@@ -274,6 +274,9 @@ def test_on_a_desktop_the_navigation_shows_without_a_menu_button(browser, world,
     use_screen(b, DESKTOP)
     open_page(b, server.url + "/", javascript)
     assert not b.find_element(By.CSS_SELECTOR, "header summary.site-menu__button").is_displayed()
+    # With JavaScript the menu is also open (what is shown is what is reported).
+    is_open = b.find_element(By.CSS_SELECTOR, "header details.site-menu").get_attribute("open") is not None
+    assert is_open == javascript
     assert shown_links(b) == ["Home", "Schools", "Networks", "Partnerships", "Admin",
                               "Ada Administrator: your account"]
     account = b.find_element(By.CSS_SELECTOR, "header nav a[href='/account']")
