@@ -233,6 +233,8 @@ def test_on_a_phone_the_menu_opens_without_javascript_and_from_the_keyboard(brow
         assert shown_links(b) == []
         button.click()
         assert b.find_element(By.CSS_SELECTOR, "header details.site-menu").get_attribute("open") is not None
+        assert shown_links(b) == ["Home", "Schools", "Networks", "Partnerships", "Lee Lead: your account"]
+        assert b.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
         screenshot(b, "phone-menu")
         click_and_wait(b, b.find_element(By.CSS_SELECTOR, "header nav a[href='/partnerships']"))
         assert b.find_element(By.TAG_NAME, "h1").text == "Partnerships"
