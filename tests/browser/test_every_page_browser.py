@@ -10,9 +10,11 @@ violation of WCAG 2.0, 2.1 or 2.2 at levels A and AA. On the phone no page
 scrolls sideways, the header takes one line, and every table cell carries its
 column's heading as data-label (tables become labelled stacked rows). On the
 desktop, buttons that remove something are marked .button--danger, and
-buttons that change, remove or only move on never look the same. Then the
-menu: on a phone it opens and leads somewhere without JavaScript, and from
-the keyboard; on a desktop the navigation shows without it."""
+buttons that change, remove or only move on never look the same. Refused
+forms (a wrong password at sign-in and at a password change) pass axe with
+their messages shown, both ways. Then the menu: on a phone it opens and
+leads somewhere without JavaScript, and from the keyboard; on a desktop the
+navigation shows without it."""
 import os
 import sys
 from urllib.parse import urlparse
@@ -219,6 +221,51 @@ def test_every_page_passes_axe_fits_a_phone_and_shows_what_its_buttons_do(browse
                 problems.append('"%s" (%s) looks like "%s" (%s): %s' % (
                     looks[a][look], a, looks[other][look], other, look))
     assert checked >= 1, "only %d page types were checked as %s" % (checked, role)
+    assert problems == [], "\n".join(problems)
+
+
+def submit(b, button, javascript):
+    """Press a form's button and wait for the page it leads to, with or without JavaScript."""
+    if not javascript:
+        b.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        click_and_wait(b, button)
+    finally:
+        if not javascript:
+            b.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    scripted = b.execute_script("return document.documentElement.classList.contains('js')")
+    assert scripted == javascript
+
+
+@pytest.mark.parametrize("javascript,person", [(True, "governor"), (False, "staff")],
+                         ids=["desktop-with-javascript", "phone-without-javascript"])
+def test_refused_forms_pass_axe_with_their_messages(browser, world, axe_source, javascript, person):
+    b, server = browser, world.server
+    problems = []
+    try:
+        # Signing in with a wrong password.
+        sign_in(b, server, "anonymous")
+        use_screen(b, DESKTOP if javascript else PHONE)
+        open_page(b, server.url + "/sign-in", javascript)
+        b.find_element(By.NAME, "email").send_keys("nobody.%s@tandem.example" % person)
+        b.find_element(By.NAME, "password").send_keys("not the password")
+        submit(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), javascript)
+        assert "There is a problem" in b.find_element(By.CSS_SELECTOR, ".error-summary").text
+        problems += ["sign-in: %s" % v for v in axe_violations(b, axe_source)]
+        # Changing the password with a wrong current password.
+        sign_in(b, server, person)
+        use_screen(b, DESKTOP if javascript else PHONE)
+        open_page(b, server.url + "/account/password", javascript)
+        b.find_element(By.NAME, "current_password").send_keys("not the password")
+        b.find_element(By.NAME, "password").send_keys("a new long pass phrase")
+        b.find_element(By.NAME, "password_confirm").send_keys("a new long pass phrase")
+        submit(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"), javascript)
+        assert b.find_elements(By.CSS_SELECTOR, "main .error-summary, main [aria-invalid=true]")
+        problems += ["password: %s" % v for v in axe_violations(b, axe_source)]
+        if not javascript:
+            problems += ["password (phone): %s" % p for p in b.execute_script(PHONE_CHECKS)]
+    finally:
+        use_screen(b, DESKTOP)
     assert problems == [], "\n".join(problems)
 
 
