@@ -5,11 +5,27 @@
 // navigation, it opens the menu's <details> too, so that what is shown is
 // also what the browser reports as open. On a narrow screen Escape closes the
 // open menu and puts focus back on its button, and a click outside the menu
-// closes it. Loaded with "defer" from /static/ (the Content-Security-Policy
-// allows no inline script).
+// closes it. On phones CSS draws tables as stacked rows; some browsers then
+// stop telling screen readers they are tables, so the table elements get
+// their roles written out (table, rowgroup, row, columnheader, rowheader,
+// cell), which every browser keeps. Loaded with "defer" from /static/ (the
+// Content-Security-Policy allows no inline script).
 (function () {
 	"use strict";
 	document.documentElement.classList.add("js");
+
+	var roles = {TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell"};
+	document.querySelectorAll("main table, main table *").forEach(function (el) {
+		var role = roles[el.tagName];
+		if (el.tagName === "TH") {
+			var scope = el.getAttribute("scope");
+			var inHead = el.parentElement && el.parentElement.parentElement &&
+				     el.parentElement.parentElement.tagName === "THEAD";
+			role = scope === "col" || (inHead && scope !== "row") ? "columnheader" : "rowheader";
+		}
+		if (role && !el.hasAttribute("role"))
+			el.setAttribute("role", role);
+	});
 
 	var menu = document.querySelector("details.site-menu");
 	if (!menu)

@@ -12,7 +12,8 @@ column's heading as data-label (tables become labelled stacked rows). On the
 desktop, buttons that remove something are marked .button--danger, and
 buttons that change, remove or only move on never look the same. Refused
 forms (a wrong password at sign-in and at a password change) pass axe with
-their messages shown, both ways. Then the menu: on a phone it opens and
+their messages shown, both ways. With JavaScript, stacked tables carry
+their table roles written out for screen readers. Then the menu: on a phone it opens and
 leads somewhere without JavaScript, and from the keyboard; on a desktop the
 navigation shows without it."""
 import os
@@ -312,6 +313,27 @@ def test_with_javascript_escape_closes_the_menu_and_focus_returns_to_its_button(
         assert b.find_element(By.CSS_SELECTOR, "header details.site-menu").get_attribute("open") is None
         assert b.switch_to.active_element.tag_name == "summary"
         assert shown_links(b) == []
+    finally:
+        use_screen(b, DESKTOP)
+
+
+def test_with_javascript_stacked_tables_keep_their_roles_for_screen_readers(browser, world):
+    b, server = browser, world.server
+    sign_in(b, server, "coordinator")
+    use_screen(b, PHONE)
+    try:
+        open_page(b, server.url + demo_world.NET, True)
+        roles = b.execute_script(
+            "var t = document.querySelector('main table'); return [t.getAttribute('role'),"
+            " Array.prototype.map.call(t.querySelectorAll('thead th'), function (e) { return e.getAttribute('role'); }),"
+            " Array.prototype.map.call(t.querySelectorAll('tbody tr'), function (e) { return e.getAttribute('role'); }),"
+            " Array.prototype.map.call(t.querySelectorAll('tbody td'), function (e) { return e.getAttribute('role'); }),"
+            " getComputedStyle(t).display];")
+        table, heads, rows, cells, display = roles
+        assert table == "table" and display == "block"
+        assert heads and set(heads) == {"columnheader"}
+        assert len(rows) == 13 and set(rows) == {"row"}
+        assert cells and set(cells) == {"cell"}
     finally:
         use_screen(b, DESKTOP)
 
