@@ -72,6 +72,7 @@ int config_load(struct config *c, char *err, size_t errsz)
 	c->smtp_from = xstrdup("tandem@localhost");
 	c->smtp_user = xstrdup("");
 	c->smtp_password = xstrdup("");
+	c->contact_email = xstrdup("");
 	c->session_idle = 8 * 3600;
 	c->session_max = 30 * 86400;
 	c->digest_interval = 3600;
@@ -124,6 +125,13 @@ int config_load(struct config *c, char *err, size_t errsz)
 		config_set_str(&c->smtp_user, v);
 	if ((v = getenv("TANDEM_SMTP_PASSWORD")))
 		config_set_str(&c->smtp_password, v);
+	if ((v = getenv("TANDEM_CONTACT_EMAIL")) && *v) {
+		if (!strchr(v, '@') || strpbrk(v, " <>\"") || strlen(v) > 254) {
+			snprintf(err, errsz, "TANDEM_CONTACT_EMAIL must be an email address, got '%s'", v);
+			return ERR_INVALID;
+		}
+		config_set_str(&c->contact_email, v);
+	}
 	if ((v = getenv("TANDEM_SESSION_IDLE")) && *v) {
 		if (str_to_int64(v, &n) || n < 60 || n > 365 * 86400) {
 			snprintf(err, errsz, "TANDEM_SESSION_IDLE must be seconds from 60 to 31536000, got '%s'", v);
@@ -173,6 +181,7 @@ void config_free(struct config *c)
 	free(c->log_level);
 	free(c->smtp_url);
 	free(c->smtp_from);
+	free(c->contact_email);
 	free(c->smtp_user);
 	free(c->smtp_password);
 	memset(c, 0, sizeof(*c));

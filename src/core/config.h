@@ -29,6 +29,8 @@ struct config {
 	char *smtp_password; /* TANDEM_SMTP_PASSWORD */
 	int session_idle;    /* TANDEM_SESSION_IDLE: seconds a session lives unused (default 8 hours) */
 	int session_max;     /* TANDEM_SESSION_MAX: seconds a session lives at most (default 30 days) */
+	char *contact_email; /* TANDEM_CONTACT_EMAIL: where people report a problem with this service,
+				shown on /accessibility ("" = the page says to ask the administrator) */
 	int digest_interval; /* TANDEM_DIGEST_INTERVAL: seconds between health sweeps and digest runs
 				in `tandem serve` (default 3600; 0 = never) */
 };

@@ -188,6 +188,35 @@ static void bad_environment_values_are_named_in_the_error(void **state)
 	unsetenv("TANDEM_DIGEST_INTERVAL");
 }
 
+static void the_contact_email_for_the_accessibility_statement_comes_from_the_environment(void **state)
+{
+	struct config c;
+	char err[256];
+	unsetenv("TANDEM_CONTACT_EMAIL");
+	assert_int_equal(config_load(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.contact_email, "");
+	config_free(&c);
+	setenv("TANDEM_CONTACT_EMAIL", "access@network.example", 1);
+	assert_int_equal(config_load(&c, err, sizeof(err)), 0);
+	assert_string_equal(c.contact_email, "access@network.example");
+	config_free(&c);
+	unsetenv("TANDEM_CONTACT_EMAIL");
+}
+
+static void a_contact_email_that_is_not_an_address_is_refused_by_name(void **state)
+{
+	static const char *const bad[] = {"nobody", "Ann <ann@x.example>", "a b@x.example"};
+	struct config c;
+	char err[256];
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("TANDEM_CONTACT_EMAIL", bad[i], 1);
+		assert_int_equal(config_load(&c, err, sizeof(err)), ERR_INVALID);
+		assert_non_null(strstr(err, "TANDEM_CONTACT_EMAIL"));
+		config_free(&c);
+	}
+	unsetenv("TANDEM_CONTACT_EMAIL");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +232,8 @@ int main(void)
 		cmocka_unit_test(environment_overrides_defaults),
 		cmocka_unit_test(the_upload_bound_comes_from_the_environment_within_limits),
 		cmocka_unit_test(bad_environment_values_are_named_in_the_error),
+		cmocka_unit_test(the_contact_email_for_the_accessibility_statement_comes_from_the_environment),
+		cmocka_unit_test(a_contact_email_that_is_not_an_address_is_refused_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,12 +7,14 @@
  * what is new in their networks. For visitors it is a plain introduction to
  * Tandem. /healthz says whether this process and its database are well, for
  * load balancers and monitors.
+ * The accessibility statement is here too.
  */
 #include <jansson.h>
 
 #include "app/app.h"
 #include "app/home/home.h"
 #include "app/page.h"
+#include "core/config.h"
 
 /*
  * GET /
@@ -40,6 +42,23 @@ static int handle_home_index(struct request *req, struct response *res)
 }
 
 /*
+ * GET /accessibility
+ * The accessibility statement, in the form of the UK public sector's model
+ * statement. No parameters. The contact for reporting a problem is
+ * TANDEM_CONTACT_EMAIL when the operator set it.
+ */
+static int handle_home_accessibility(struct request *req, struct response *res)
+{
+	const struct app *app = req_app(req);
+	const char *contact = app && app->config ? app->config->contact_email : NULL;
+	json_t *model = json_pack("{s:s}", "title", "Accessibility statement");
+	if (contact && *contact)
+		json_object_set_new(model, "contact_email", json_string(contact));
+	res_view(res, 200, "home/accessibility", model);
+	return 0;
+}
+
+/*
  * GET /healthz
  * Always JSON: {status, version, database}. 503 when the database does not answer.
  */
@@ -56,5 +75,6 @@ static int handle_home_healthz(struct request *req, struct response *res)
 const struct route home_routes[] = {
 	{HTTP_GET, "/", handle_home_index, NULL, 0, 0},
 	{HTTP_GET, "/healthz", handle_home_healthz, NULL, 0, 0},
+	{HTTP_GET, "/accessibility", handle_home_accessibility, NULL, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };
