@@ -115,7 +115,7 @@ def test_every_table_cell_carries_its_column_heading_as_data_label():
                       re.sub(r"\s*\(since .*\)$", "", re.sub(r"<[^>]+>", "", h)).strip() for h in heads]
             body = table[table.index("</thead>"):]
             for row in re.split(r"<tr>", body)[1:]:
-                cells = re.findall(r"<td\b[^>]*>", row)
+                cells = re.findall(r"<td\b[^>]*>|<th scope=\"row\"[^>]*>", row)
                 if any("colspan" in c for c in cells):
                     continue
                 for i, cell in enumerate(cells):
