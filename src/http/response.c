@@ -205,6 +205,28 @@ static void builtin_error_page(struct buf *b, int status, const char *title, con
 	buf_puts(b, "</p></body></html>\n");
 }
 
+/* The heading of an error page, for people rather than for HTTP ("Conflict" says nothing to a headteacher). */
+static const char *error_heading(int status)
+{
+	switch (status) {
+	case 400: return "Some of what was sent needs changing";
+	case 401: return "This page needs you to sign in";
+	case 403: return "You do not have permission to do this";
+	case 404: return "There is nothing at this address";
+	case 405: return "That cannot be done at this address";
+	case 409: return "This clashes with what is already there";
+	case 410: return "This link no longer works";
+	case 413: return "That is too large to send";
+	case 414: return "That address is too long";
+	case 415: return "Tandem cannot read what was sent";
+	case 422: return "This cannot be done";
+	case 429: return "Too many tries in a short time";
+	case 431: return "The request was too large";
+	case 503: return "Tandem is not available just now";
+	default: return status >= 500 ? "Something went wrong on our side" : "Something is not right";
+	}
+}
+
 int res_error(struct response *res, int status, const char *detail)
 {
 	struct request *req = res->req;
@@ -254,7 +276,7 @@ int res_error(struct response *res, int status, const char *detail)
 									      field, "message", msg));
 			}
 			json_t *model = json_pack("{s:i, s:s, s:s, s:o, s:s}", "status", status,
-						  "title", title, "detail", detail, "errors", list,
+						  "title", error_heading(status), "detail", detail, "errors", list,
 						  "request_id", req->id);
 			if (model) {
 				rc = req->srv->hooks.render(req, "error", model, &b);
@@ -265,7 +287,7 @@ int res_error(struct response *res, int status, const char *detail)
 		}
 		if (rc < 0) {
 			buf_reset(&b);
-			builtin_error_page(&b, status, title, detail, errors, req->id);
+			builtin_error_page(&b, status, error_heading(status), detail, errors, req->id);
 		}
 		size_t len;
 		char *s = buf_detach(&b, &len);

@@ -63,8 +63,17 @@ def test_unknown_page_is_a_404_page(server):
     r = requests.get(server.url + "/no/such/page", headers=HTML)
     assert r.status_code == 404
     assert "text/html" in r.headers["Content-Type"]
-    assert "Not Found" in r.text
+    # The page speaks to people, not in HTTP's words (issue 11).
+    assert "There is nothing at this address" in r.text and "Not Found" not in r.text
     assert '<main id="main"' in r.text
+
+
+def test_error_pages_never_show_http_reason_phrases(server):
+    for path, method in (("/no/such/page", "GET"), ("/networks", "PUT"), ("/schools/1", "GET")):
+        r = requests.request(method, server.url + path, headers=HTML)
+        assert r.status_code >= 400
+        for phrase in ("Bad Request", "Conflict", "Unprocessable", "Not Found", "Method Not Allowed"):
+            assert "<h1" in r.text and phrase not in r.text, (path, phrase)
 
 
 def test_unknown_page_is_problem_json_when_asked(server):
