@@ -13,7 +13,7 @@ import os
 import pytest
 
 from tandem_server import ROOT, Server, run_cli
-from test_networks import Person, add_user, ask_and_accept, create_network, location, query
+from support import Person, add_user, ask_and_accept, create_network, location, query
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD, IVESON = 107897, 107896, 108055, 107886

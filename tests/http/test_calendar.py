@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from tandem_server import Server, run_cli
-from test_networks import DEMO, Person, add_user, ask_and_accept, create_network, location, one, query
+from support import DEMO, Person, add_user, ask_and_accept, create_network, location, one, query
 
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD, COOKRIDGE = 107897, 107896, 108055, 107894
 UTC = datetime.timezone.utc

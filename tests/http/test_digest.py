@@ -23,8 +23,8 @@ import time
 import pytest
 
 from tandem_server import ROOT, Server, run_cli
-from test_networks import Person, add_user, ask_and_accept, create_network, location, one, query
-from test_partnerships import MEASURE, RISK, agreement_form
+from support import Person, add_user, ask_and_accept, create_network, location, one, query
+from support import MEASURE, RISK, agreement_form
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055

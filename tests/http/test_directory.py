@@ -12,7 +12,6 @@ compare; and the directory follows a new import."""
 import gzip
 import os
 import re
-import sqlite3
 
 import pytest
 import requests

@@ -4,7 +4,7 @@ school and networks, what is waiting for them now, and what is new in their netw
 import pytest
 
 from tandem_server import Server, run_cli
-from test_networks import DEMO, Person, add_user, ask_and_accept, create_network, location, one
+from support import DEMO, Person, add_user, ask_and_accept, create_network, location
 
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055
 

@@ -5,128 +5,20 @@ through any HTML or JSON URL; that a staff member cannot do a lead's job; the
 whole journey from creating a network to searching strengths by theme; and
 every bad input the issue lists (expired and reused invitations, CSRF,
 oversized and empty fields, markup and SQL in text, unknown URNs)."""
-import os
 import re
 
 import pytest
 import requests
 
-import store
-from tandem_server import ROOT, Server, run_cli
+from support import (DEMO, DENIED, PASSWORD, Person, Server, add_user, ask_and_accept, create_network,
+                     last_invitation_token, location, one, query, run_cli)
 
-DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
-PASSWORD = "river-kettle-lantern-42"
-HTML = {"Accept": "text/html"}
-JSON = {"Accept": "application/json"}
-DENIED = (403, 404)
 
 # Real open schools of the demo register (north-west Leeds).
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055          # network A
 IVESON, COOKRIDGE, RALPH_THORESBY = 107886, 107894, 108075          # network B
 BRUDENELL, HAWKSWORTH = 107885, 107893                              # the journey
 SECRET = "B-SECRET"
-
-
-def query(db, sql, *args):
-    return store.query(db, sql, *args)
-
-
-def one(db, sql, *args):
-    rows = query(db, sql, *args)
-    return rows[0][0] if rows else None
-
-
-def add_user(db, email, name, school=None, role=None, admin=False):
-    """Create an account with the CLI (the way an administrator would); its id."""
-    args = ["user", "add", "--email", email, "--name", name]
-    if admin:
-        args.append("--admin")
-    if school:
-        args += ["--school", str(school), "--role", role]
-    r = run_cli(*args, input=PASSWORD + "\n", db=db)
-    assert r.returncode == 0, r.stderr
-    return one(db, "SELECT id FROM person WHERE email = ?", email)
-
-
-class Person:
-    """A browser: a requests session signed in as one person (or nobody)."""
-
-    def __init__(self, server, email=None, password=PASSWORD):
-        self.server = server
-        self.email = email
-        self.s = requests.Session()
-        self._csrf = None
-        self.signed_in = False
-        if email:
-            self.sign_in(password)
-
-    def url(self, path):
-        return self.server.url + path
-
-    def sign_in(self, password=PASSWORD):
-        r = self.post("/sign-in", {"email": self.email, "password": password})
-        assert r.status_code == 303, (r.status_code, r.text[:500])
-        self.signed_in = True
-        self._csrf = None
-
-    def accept(self, token, name, password=PASSWORD, json=False):
-        """Accept an invitation: on success the session is signed in as the new account."""
-        r = self.post("/invitations/" + token, {"name": name, "password": password}, json=json)
-        if r.status_code == 303:
-            self.signed_in = True
-            self._csrf = None
-        return r
-
-    def csrf(self):
-        """The CSRF token the site puts in this session's forms."""
-        if self._csrf is None:
-            r = self.s.get(self.url("/networks" if self.signed_in else "/sign-in"), headers=HTML)
-            m = re.search(r'name="csrf" value="([^"]*)"', r.text)
-            assert m, r.text[:2000]
-            self._csrf = m.group(1)
-        return self._csrf
-
-    def get(self, path, json=False):
-        return self.s.get(self.url(path), headers=JSON if json else HTML, allow_redirects=False)
-
-    def post(self, path, data=None, json=False, csrf=True):
-        data = dict(data or {})
-        if csrf is True:
-            data["csrf"] = self.csrf()
-        elif csrf:
-            data["csrf"] = csrf
-        headers = dict(JSON if json else HTML)
-        headers["Origin"] = self.server.url
-        return self.s.post(self.url(path), data=data, headers=headers, allow_redirects=False)
-
-
-def location(r):
-    assert r.status_code == 303, (r.status_code, r.text[:1500])
-    return r.headers["Location"]
-
-
-def create_network(p, name, description="", region="", public=False):
-    data = {"name": name, "description": description, "region": region}
-    if public:
-        data["is_public"] = "1"
-    loc = location(p.post("/networks", data))
-    assert loc.startswith("/networks/")
-    return loc.rsplit("/", 1)[1]
-
-
-def ask_and_accept(coord, lead, slug, urn):
-    """A coordinator asks a school to join and its lead accepts: the only way a coordinator's network grows."""
-    location(coord.post("/networks/%s/schools" % slug, {"urn": urn}))
-    assert location(lead.post("/networks/%s/membership" % slug, {"answer": "accept"})) == \
-        "/networks/%s?joined=1" % slug
-
-
-def last_invitation_token(db, email):
-    body = one(db, "SELECT body FROM outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1", email)
-    assert body, "no email to %s in the outbox" % email
-    m = re.search(r"/invitations/([A-Za-z0-9_-]{43})", body)
-    assert m, body
-    return m.group(1)
 
 
 class World:

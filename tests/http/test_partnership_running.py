@@ -16,11 +16,10 @@ import json
 
 import pytest
 
-from store import execute
 from tandem_server import Server, run_cli
-from test_networks import (DENIED, Person, add_user, ask_and_accept, create_network, last_invitation_token,
+from support import (DENIED, Person, add_user, ask_and_accept, create_network, last_invitation_token,
                            location, one, query)
-from test_partnerships import DEMO, IRELAND_WOOD, IVESON, LAWNSWOOD, MEASURE, RISK, WEETWOOD, agreement_form
+from support import DEMO, IRELAND_WOOD, IVESON, LAWNSWOOD, MEASURE, RISK, WEETWOOD, agreement_form, execute
 
 DAY = 24 * 3600
 # A Wednesday in the autumn term: everything in this module happens on this clock.

@@ -9,29 +9,16 @@ cadence of 0, dates out of order, people of a non-partner school — in the
 same network or another — reading or writing any partnership URL by HTML
 or JSON)."""
 import json
-import os
 import re
 
 import pytest
 
-from tandem_server import ROOT, Server, run_cli
-from test_networks import DENIED, Person, add_user, ask_and_accept, create_network, location, one, query
+from tandem_server import Server, run_cli
+from support import (DEMO, DENIED, MEASURE, RISK, Person, add_user, agreement_form, ask_and_accept,
+                     create_network, location, one, query)
 
-DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055
 IVESON = 107886
-
-COMPLETE = {
-    "type": "mutual", "challenge": "Reasoning in upper key stage 2 maths.",
-    "outcomes": "A shared reasoning scheme and better Year 6 reasoning scores.",
-    "themes": "maths\nreasoning", "licence": "cc_by", "starts_on": "2025-09-01", "ends_on": "2026-07-20",
-    "decision": "consensus", "cadence_weeks": "4",
-}
-MEASURE = {"name": "Year 6 reasoning", "unit": "%", "pupil_group": "Year 6 pupils", "baseline": "52",
-           "target": "70", "method": "Termly reasoning paper", "when": "each term",
-           "baseline_on": "2025-09-15", "target_by": "2026-06-30"}
-RISK = {"risk": "Staff turnover", "likelihood": "2", "impact": "3", "mitigation": "Two people per school",
-        "owner": "Both heads", "status": "open"}
 
 
 class World:
@@ -103,15 +90,6 @@ def partnership(w):
     assert any("accepted" in s for s, _ in outbox_to(w.db, "lead@w.test"))
     assert any("accepted" in s for s, _ in outbox_to(w.db, "lead@s.test"))
     return int(m.group(1))
-
-
-def agreement_form(w, extra=None):
-    data = dict(COMPLETE)
-    for urn in (WEETWOOD, w.similar):
-        data.update({"hours_%d" % urn: "20", "budget_%d" % urn: "500", "objectives_%d" % urn: "yes"})
-    data["keeper_person_id"] = str(w.ids["lead_w"])
-    data.update(extra or {})
-    return data
 
 
 def state(w, pid):

@@ -44,6 +44,16 @@ def test_there_is_one_error_partial():
     assert [os.path.relpath(p, ROOT) for p in partials] == [os.path.join("templates", "_errors.mustache")]
 
 
+def test_no_test_module_imports_another():
+    """Shared helpers live in tests/http/support/; a test module never imports another."""
+    offenders = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "*", "test_*.py"))):
+        text = open(path, encoding="utf-8").read()
+        if re.search(r"^\s*(from|import)\s+test_\w+", text, re.M):
+            offenders.append(os.path.relpath(path, ROOT))
+    assert offenders == []
+
+
 def test_the_rules_checked_here_look_at_real_files():
     # A check over an empty tree would pass whatever the code did.
     assert len(app_sources()) > 30

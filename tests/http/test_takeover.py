@@ -16,9 +16,8 @@ import shutil
 
 import pytest
 
-from store import execute
 from tandem_server import ROOT, Server, run_cli
-from test_networks import (DEMO, Person, add_user, ask_and_accept, create_network, last_invitation_token,
+from support import (DEMO, Person, add_user, ask_and_accept, create_network, execute, last_invitation_token,
                            location, one, query)
 
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055
