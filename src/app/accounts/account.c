@@ -28,28 +28,28 @@ static const char *const done_texts[] = {
 
 /* GET /account parameters. */
 const struct param_spec account_show_params[] = {
-	{"done", PARAM_ENUM, 0, 0, 0, done_choices, "Done"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "done", .type = PARAM_ENUM, .choices = done_choices, .label = "Done"),
+	PARAM_END,
 };
 
 /* POST /account/password parameters. */
 const struct param_spec account_password_params[] = {
-	{"current_password", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "Current password"},
-	{"password", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "New password"},
-	{"password_confirm", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "New password again"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "current_password", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "Current password"),
+	PARAM(.name = "password", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "New password"),
+	PARAM(.name = "password_confirm", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "New password again"),
+	PARAM_END,
 };
 
 /* POST /account/tokens parameters. */
 const struct param_spec account_token_params[] = {
-	{"name", PARAM_STRING, PARAM_REQUIRED, 1, APITOKEN_NAME_MAX, NULL, "Token name"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "name", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 1, .max = APITOKEN_NAME_MAX, .label = "Token name"),
+	PARAM_END,
 };
 
 /* POST /account/delete parameters. */
 const struct param_spec account_delete_params[] = {
-	{"password", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "Password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "password", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "Password"),
+	PARAM_END,
 };
 
 /* How each school role reads on the page. */

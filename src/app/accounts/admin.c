@@ -15,9 +15,9 @@
 
 /* GET /admin/audit parameters. */
 const struct param_spec admin_audit_params[] = {
-	{"page", PARAM_INT, 0, 1, 1000000, NULL, "Page"},
-	{"per_page", PARAM_INT, 0, 10, 200, NULL, "Entries per page"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "page", .type = PARAM_INT, .min = 1, .max = 1000000, .label = "Page"),
+	PARAM(.name = "per_page", .type = PARAM_INT, .min = 10, .max = 200, .label = "Entries per page"),
+	PARAM_END,
 };
 
 /*

@@ -35,30 +35,30 @@ static const char *const notice_texts[] = {
 
 /* GET /sign-in parameters. */
 static const struct param_spec sign_in_form_params[] = {
-	{"next", PARAM_STRING, 0, 0, 2000, NULL, "Next page"},
-	{"notice", PARAM_ENUM, 0, 0, 0, notice_choices, "Notice"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "next", .type = PARAM_STRING, .min = 0, .max = 2000, .label = "Next page"),
+	PARAM(.name = "notice", .type = PARAM_ENUM, .choices = notice_choices, .label = "Notice"),
+	PARAM_END,
 };
 
 /* POST /sign-in parameters. */
 static const struct param_spec sign_in_params[] = {
-	{"email", PARAM_EMAIL, PARAM_REQUIRED, 0, 0, NULL, "Email address"},
-	{"password", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "Password"},
-	{"next", PARAM_STRING, 0, 0, 2000, NULL, "Next page"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "email", .type = PARAM_EMAIL, .flags = PARAM_REQUIRED, .label = "Email address"),
+	PARAM(.name = "password", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "Password"),
+	PARAM(.name = "next", .type = PARAM_STRING, .min = 0, .max = 2000, .label = "Next page"),
+	PARAM_END,
 };
 
 /* POST /password-reset parameters. */
 static const struct param_spec reset_request_params[] = {
-	{"email", PARAM_EMAIL, PARAM_REQUIRED, 0, 0, NULL, "Email address"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "email", .type = PARAM_EMAIL, .flags = PARAM_REQUIRED, .label = "Email address"),
+	PARAM_END,
 };
 
 /* POST /password-reset/{token} parameters. */
 static const struct param_spec reset_params[] = {
-	{"password", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "New password"},
-	{"password_confirm", PARAM_STRING, PARAM_REQUIRED, 0, PASSWORD_MAX_CHARS, NULL, "New password again"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "password", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "New password"),
+	PARAM(.name = "password_confirm", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = PASSWORD_MAX_CHARS, .label = "New password again"),
+	PARAM_END,
 };
 
 /* The sign-in form's model: title, next and an optional notice. */

@@ -18,10 +18,10 @@ static const char *const status_choices[] = {"queued", "sent", "failed", NULL};
 
 /* GET /admin/outbox parameters. */
 static const struct param_spec outbox_params[] = {
-	{"status", PARAM_ENUM, 0, 0, 0, status_choices, "Status"},
-	{"page", PARAM_INT, 0, 1, 1000000, NULL, "Page"},
-	{"per_page", PARAM_INT, 0, 10, 200, NULL, "Messages per page"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "status", .type = PARAM_ENUM, .choices = status_choices, .label = "Status"),
+	PARAM(.name = "page", .type = PARAM_INT, .min = 1, .max = 1000000, .label = "Page"),
+	PARAM(.name = "per_page", .type = PARAM_INT, .min = 10, .max = 200, .label = "Messages per page"),
+	PARAM_END,
 };
 
 /*

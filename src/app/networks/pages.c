@@ -82,11 +82,11 @@ json_t *net_page_model(const struct net_page *pg, const char *title)
 
 /* POST /networks and POST /networks/{slug}/edit parameters. */
 static const struct param_spec details_params[] = {
-	{"name", PARAM_STRING, PARAM_REQUIRED, 0, NET_NAME_MAX, NULL, "Name"},
-	{"description", PARAM_TEXT, 0, 0, NET_DESCRIPTION_MAX, NULL, "Description"},
-	{"region", PARAM_STRING, 0, 0, NET_REGION_MAX, NULL, "Region"},
-	{"is_public", PARAM_BOOL, 0, 0, 0, NULL, "Public"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "name", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = NET_NAME_MAX, .label = "Name"),
+	PARAM(.name = "description", .type = PARAM_TEXT, .min = 0, .max = NET_DESCRIPTION_MAX, .label = "Description"),
+	PARAM(.name = "region", .type = PARAM_STRING, .min = 0, .max = NET_REGION_MAX, .label = "Region"),
+	PARAM(.name = "is_public", .type = PARAM_BOOL, .label = "Public"),
+	PARAM_END,
 };
 static const char *const details_fields[] = {"name", "description", "region", NULL};
 
@@ -100,16 +100,16 @@ static json_t *details_form(const struct page *pg)
 
 /* GET /networks parameters: notices after answering a request or accepting an invitation. */
 static const struct param_spec index_params[] = {
-	{"waiting", PARAM_BOOL, 0, 0, 0, NULL, "Waiting"},
-	{"declined", PARAM_BOOL, 0, 0, 0, NULL, "Declined"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "waiting", .type = PARAM_BOOL, .label = "Waiting"),
+	PARAM(.name = "declined", .type = PARAM_BOOL, .label = "Declined"),
+	PARAM_END,
 };
 
 /* GET /networks/{slug} parameters: notices after joining. */
 static const struct param_spec home_params[] = {
-	{"joined", PARAM_BOOL, 0, 0, 0, NULL, "Joined"},
-	{"lead_domain", PARAM_STRING, 0, 0, 253, NULL, "Domain"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "joined", .type = PARAM_BOOL, .label = "Joined"),
+	PARAM(.name = "lead_domain", .type = PARAM_STRING, .min = 0, .max = 253, .label = "Domain"),
+	PARAM_END,
 };
 
 /* The model of /networks for the person asking. */
@@ -299,8 +299,8 @@ static int handle_network_update(struct request *req, struct response *res)
 
 /* POST /networks/{slug}/themes parameters. */
 static const struct param_spec themes_params[] = {
-	{"themes", PARAM_TEXT, PARAM_REQUIRED, 0, 4000, NULL, "Themes"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "themes", .type = PARAM_TEXT, .flags = PARAM_REQUIRED, .min = 0, .max = 4000, .label = "Themes"),
+	PARAM_END,
 };
 
 /* The themes form's model: the current themes, one a line. */
@@ -366,17 +366,17 @@ static int handle_network_themes_save(struct request *req, struct response *res)
 
 /* GET /networks/{slug}/schools parameters. */
 static const struct param_spec schools_params[] = {
-	{"q", PARAM_STRING, 0, 0, 100, NULL, "School name, town or URN"},
-	{"added", PARAM_INT, 0, 1, 99999999, NULL, "Added"},
-	{"asked", PARAM_INT, 0, 1, 99999999, NULL, "Asked"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "q", .type = PARAM_STRING, .min = 0, .max = 100, .label = "School name, town or URN"),
+	PARAM(.name = "added", .type = PARAM_INT, .min = 1, .max = 99999999, .label = "Added"),
+	PARAM(.name = "asked", .type = PARAM_INT, .min = 1, .max = 99999999, .label = "Asked"),
+	PARAM_END,
 };
 
 /* POST /networks/{slug}/schools parameters. */
 static const struct param_spec school_add_params[] = {
-	{"urn", PARAM_INT, PARAM_REQUIRED, 1, 99999999, NULL, "URN"},
-	{"email", PARAM_EMAIL, 0, 0, 0, NULL, "Email of its first lead"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "urn", .type = PARAM_INT, .flags = PARAM_REQUIRED, .min = 1, .max = 99999999, .label = "URN"),
+	PARAM(.name = "email", .type = PARAM_EMAIL, .label = "Email of its first lead"),
+	PARAM_END,
 };
 
 /* Mark each directory result that is already a member, or asked, and whether someone leads it on Tandem. */
@@ -559,21 +559,21 @@ static const char *const network_role_choices[] = {"coordinator", "steering", NU
 
 /* POST /networks/{slug}/steering parameters. */
 static const struct param_spec steering_add_params[] = {
-	{"email", PARAM_EMAIL, PARAM_REQUIRED, 0, 0, NULL, "Email"},
-	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, network_role_choices, "Role"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "email", .type = PARAM_EMAIL, .flags = PARAM_REQUIRED, .label = "Email"),
+	PARAM(.name = "role", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = network_role_choices, .label = "Role"),
+	PARAM_END,
 };
 
 /* GET /networks/{slug}/steering parameters. */
 static const struct param_spec steering_params[] = {
-	{"sent", PARAM_BOOL, 0, 0, 0, NULL, "Sent"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "sent", .type = PARAM_BOOL, .label = "Sent"),
+	PARAM_END,
 };
 
 /* POST /networks/{slug}/steering/{person}/remove parameters. */
 static const struct param_spec steering_remove_params[] = {
-	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, network_role_choices, "Role"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "role", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = network_role_choices, .label = "Role"),
+	PARAM_END,
 };
 
 static int steering_model(const struct net_page *pg, json_t **out)

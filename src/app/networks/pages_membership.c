@@ -21,20 +21,20 @@ static const char *const decision_choices[] = {"approve", "refuse", NULL};
 
 /* POST /networks/{slug}/membership parameters. */
 const struct param_spec net_membership_params[] = {
-	{"answer", PARAM_ENUM, PARAM_REQUIRED, 0, 0, answer_choices, "Answer"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "answer", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = answer_choices, .label = "Answer"),
+	PARAM_END,
 };
 
 /* POST /admin/leads/{id} parameters. */
 const struct param_spec net_lead_decision_params[] = {
-	{"decision", PARAM_ENUM, PARAM_REQUIRED, 0, 0, decision_choices, "Decision"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "decision", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = decision_choices, .label = "Decision"),
+	PARAM_END,
 };
 
 /* GET /admin/leads parameters. */
 const struct param_spec net_lead_list_params[] = {
-	{"done", PARAM_ENUM, 0, 0, 0, decision_choices, "Done"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "done", .type = PARAM_ENUM, .choices = decision_choices, .label = "Done"),
+	PARAM_END,
 };
 
 /*

@@ -22,26 +22,26 @@ static const char *const school_role_choices[] = {"lead", "staff", "governor", N
 static const char *const school_role_labels[] = {"School lead", "Staff", "Governor"};
 
 const struct param_spec net_invite_params[] = {
-	{"email", PARAM_EMAIL, PARAM_REQUIRED, 0, 0, NULL, "Email"},
-	{"urn", PARAM_INT, 0, 1, 99999999, NULL, "School"},
-	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, school_role_choices, "Role"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "email", .type = PARAM_EMAIL, .flags = PARAM_REQUIRED, .label = "Email"),
+	PARAM(.name = "urn", .type = PARAM_INT, .min = 1, .max = 99999999, .label = "School"),
+	PARAM(.name = "role", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = school_role_choices, .label = "Role"),
+	PARAM_END,
 };
 
 const struct param_spec net_people_params[] = {
-	{"sent", PARAM_BOOL, 0, 0, 0, NULL, "Sent"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "sent", .type = PARAM_BOOL, .label = "Sent"),
+	PARAM_END,
 };
 
 const struct param_spec net_role_params[] = {
-	{"role", PARAM_ENUM, PARAM_REQUIRED, 0, 0, school_role_choices, "Role"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "role", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = school_role_choices, .label = "Role"),
+	PARAM_END,
 };
 
 const struct param_spec net_accept_params[] = {
-	{"name", PARAM_STRING, 0, 0, NET_NAME_MAX, NULL, "Your name"},
-	{"password", PARAM_STRING, 0, 0, 1000, NULL, "Password"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "name", .type = PARAM_STRING, .min = 0, .max = NET_NAME_MAX, .label = "Your name"),
+	PARAM(.name = "password", .type = PARAM_STRING, .min = 0, .max = 1000, .label = "Password"),
+	PARAM_END,
 };
 
 /* "School lead", "Staff", "Governor" for a stored role name. */

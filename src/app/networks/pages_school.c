@@ -21,24 +21,24 @@ static const char *const priority_choices[] = {"high", "medium", "low", NULL};
 static const char *const priority_labels[] = {"High", "Medium", "Low"};
 
 const struct param_spec net_strength_params[] = {
-	{"theme", PARAM_STRING, PARAM_REQUIRED, 0, NET_THEME_MAX, NULL, "Theme"},
-	{"summary", PARAM_STRING, PARAM_REQUIRED, 0, NET_SENTENCE_MAX, NULL, "Strength"},
-	{"evidence", PARAM_TEXT, 0, 0, NET_EVIDENCE_MAX, NULL, "Evidence of impact"},
-	{"contact_id", PARAM_INT, 0, 0, INT32_MAX, NULL, "Contact"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "theme", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = NET_THEME_MAX, .label = "Theme"),
+	PARAM(.name = "summary", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = NET_SENTENCE_MAX, .label = "Strength"),
+	PARAM(.name = "evidence", .type = PARAM_TEXT, .min = 0, .max = NET_EVIDENCE_MAX, .label = "Evidence of impact"),
+	PARAM(.name = "contact_id", .type = PARAM_INT, .min = 0, .max = INT32_MAX, .label = "Contact"),
+	PARAM_END,
 };
 
 const struct param_spec net_need_params[] = {
-	{"theme", PARAM_STRING, PARAM_REQUIRED, 0, NET_THEME_MAX, NULL, "Theme"},
-	{"summary", PARAM_STRING, PARAM_REQUIRED, 0, NET_SENTENCE_MAX, NULL, "Need"},
-	{"priority", PARAM_ENUM, 0, 0, 0, priority_choices, "Priority"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "theme", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = NET_THEME_MAX, .label = "Theme"),
+	PARAM(.name = "summary", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .min = 0, .max = NET_SENTENCE_MAX, .label = "Need"),
+	PARAM(.name = "priority", .type = PARAM_ENUM, .choices = priority_choices, .label = "Priority"),
+	PARAM_END,
 };
 
 const struct param_spec net_search_params[] = {
-	{"theme", PARAM_STRING, 0, 0, NET_THEME_MAX, NULL, "Theme"},
-	{"q", PARAM_STRING, 0, 0, 100, NULL, "Words"},
-	{NULL, 0, 0, 0, 0, NULL, NULL},
+	PARAM(.name = "theme", .type = PARAM_STRING, .min = 0, .max = NET_THEME_MAX, .label = "Theme"),
+	PARAM(.name = "q", .type = PARAM_STRING, .min = 0, .max = 100, .label = "Words"),
+	PARAM_END,
 };
 
 static const char *const strength_fields[] = {"theme", "summary", "evidence", "contact_id", NULL};
