@@ -11,6 +11,7 @@
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
+#include "app/programme/programme.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -42,6 +43,7 @@ const struct calendar_source calendar_sources[] = {
 const struct job *const app_jobs[] = {
 	&mail_sender_job,
 	&partnerships_digest_job,
+	&programme_offers_job,
 	NULL,
 };
 
@@ -55,6 +57,7 @@ const struct route *const app_routes[] = {
 	partnerships_routes,
 	ps_running_routes,
 	calendar_routes,
+	programme_routes,
 	NULL,
 };
 
