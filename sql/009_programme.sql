@@ -71,6 +71,9 @@ CREATE TABLE course_session (
   per_school_limit  INTEGER NOT NULL DEFAULT 0 CHECK (per_school_limit >= 0),
   booking_closes_at TEXT NOT NULL,
   cpd_hundredths    INTEGER NOT NULL DEFAULT 0 CHECK (cpd_hundredths >= 0),
+  checkin_code      TEXT NOT NULL,                 -- attendees check themselves in with it (6 characters)
+  reminded_at       TEXT,                          -- when the attendees' reminder went
+  facilitators_reminded_at TEXT,                   -- when the facilitators' register reminder went
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL,
   CHECK (ends_at > starts_at),
@@ -91,6 +94,8 @@ CREATE INDEX course_session_by_start ON course_session(starts_at);
 --   expired    did not answer an offer in time
 -- urn is the attendee's school when they booked (the per-school limit
 -- counts it). A person has at most one booked, waiting or offered row a session.
+-- attendance is the register's mark for a booked place (NULL until taken);
+-- checked_in says the attendee marked it themselves with the session's code.
 CREATE TABLE booking (
   id                INTEGER PRIMARY KEY,
   session_id        INTEGER NOT NULL REFERENCES course_session(id) ON DELETE CASCADE,
@@ -101,6 +106,9 @@ CREATE TABLE booking (
   booked_by         INTEGER REFERENCES person(id) ON DELETE SET NULL,
   offer_expires_at  TEXT,
   offer_token_hash  TEXT UNIQUE,
+  attendance        TEXT CHECK (attendance IN ('present', 'late', 'absent')),
+  attendance_at     TEXT,
+  checked_in        INTEGER NOT NULL DEFAULT 0 CHECK (checked_in IN (0, 1)),
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL,
   CHECK ((status = 'offered') = (offer_expires_at IS NOT NULL))

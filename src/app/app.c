@@ -30,12 +30,14 @@
 const struct accounts_export_part accounts_export_parts[] = {
 	{"networks", networks_export_person},
 	{"partnerships", partnerships_export_person},
+	{"programme", programme_export_person},
 	{NULL, NULL},
 };
 
 /* The parts each capability adds to a person's calendar feed (calendar.h). */
 const struct calendar_source calendar_sources[] = {
 	{"partnerships", ps_calendar_add, ps_calendar_count},
+	{"programme", prog_calendar_add, prog_calendar_count},
 	{NULL, NULL, NULL},
 };
 

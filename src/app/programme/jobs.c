@@ -4,8 +4,9 @@
  * app/jobs.h): at start and then every minute it passes on the offers of
  * freed places that nobody answered in time (prog_offers_expire), each
  * session in its own short transaction, so the next person in line is
- * offered the place within a minute of the offer running out. Booking on a
- * session does the same for that session at once.
+ * offered the place within a minute of the offer running out (booking on a
+ * session does the same for that session at once); and it queues the
+ * reminders that are due (reminders.c).
  */
 #include "app/jobs.h"
 #include "app/programme/programme.h"
@@ -14,20 +15,24 @@
 #include "core/config.h"
 #include "core/log.h"
 
-/* One pass over the lapsed offers, logged when it passed any on. */
+/* One pass over the lapsed offers and the reminders due, logged when it did anything. */
 static int offers_run(struct db *db, const struct config *config, int64_t now)
 {
 	struct arena *a = arena_new();
-	int passed = 0;
+	int passed = 0, sent = 0;
 	int rc = prog_offers_expire(db, a, config->base_url, now, &passed);
 	if (rc == 0 && passed)
 		log_info("programme: %d offer%s ran out and passed to the next in line", passed, passed == 1 ? "" : "s");
+	if (rc == 0)
+		rc = prog_reminders_run(db, a, config->base_url, now, &sent);
+	if (rc == 0 && sent)
+		log_info("programme: %d reminder%s queued", sent, sent == 1 ? "" : "s");
 	arena_free(a);
 	return rc;
 }
 
 const struct job programme_offers_job = {
-	.name = "programme offers",
+	.name = "programme offers and reminders",
 	.run = offers_run,
 	.min_interval = 60,
 };

@@ -6,7 +6,8 @@
  * format and term), the form that creates a course, a course's page with
  * its sessions and facilitation team; what the programme's pages share
  * (pages.h); and the route table of the whole capability. Sessions,
- * booking and offers are in pages_sessions.c.
+ * booking and offers are in pages_sessions.c; registers, check-in and my
+ * learning in pages_attendance.c.
  *
  * Handlers decide nothing about permissions: they open the network for the
  * person asking, call the model, which asks policy.c, and turn its refusal
@@ -484,6 +485,14 @@ const struct route programme_routes[] = {
 	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/cancel", handle_prog_cancel, prog_cancel_params,
 	 FORM, 0},
 	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/leave", handle_prog_leave, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/register", handle_prog_register, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/register", handle_prog_register_save,
+	 prog_register_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/register.csv", handle_prog_register_csv, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/checkin", handle_prog_checkin, prog_checkin_params,
+	 FORM, 0},
+	{HTTP_GET, "/me/learning", handle_prog_learning, NULL, 0, 0},
+	{HTTP_GET, "/me/learning.csv", handle_prog_learning_csv, NULL, 0, 0},
 	{HTTP_GET, "/offers/{token}", handle_prog_offer, prog_offer_params, ROUTE_SECRET_PATH, 0},
 	{HTTP_POST, "/offers/{token}", handle_prog_offer_answer, prog_offer_answer_params, FORM | ROUTE_SECRET_PATH, 0},
 	{0, NULL, NULL, NULL, 0, 0},

@@ -54,6 +54,15 @@ extern const struct param_spec prog_book_params[];
 extern const struct param_spec prog_cancel_params[];
 extern const struct param_spec prog_offer_params[];
 extern const struct param_spec prog_offer_answer_params[];
+/* pages_attendance.c */
+int handle_prog_register(struct request *req, struct response *res);
+int handle_prog_register_save(struct request *req, struct response *res);
+int handle_prog_register_csv(struct request *req, struct response *res);
+int handle_prog_checkin(struct request *req, struct response *res);
+int handle_prog_learning(struct request *req, struct response *res);
+int handle_prog_learning_csv(struct request *req, struct response *res);
+extern const struct param_spec prog_register_params[];
+extern const struct param_spec prog_checkin_params[];
 /* The venues a session may be at: the network's member schools [{urn, name, selected}] (new array). */
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected);
 

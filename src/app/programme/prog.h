@@ -37,6 +37,8 @@ struct db_stmt;
 #define PROG_URL_MAX 500
 #define PROG_CAPACITY_MAX 2000
 #define PROG_CPD_MAX 10000 /* hundredths of an hour: 100 hours */
+/* Characters of a session's check-in code. */
+#define PROG_CODE_LEN 6
 /* How long an offered place is held when the network has not said (hours). */
 #define PROG_OFFER_HOURS 48
 
@@ -194,6 +196,8 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
  */
 int prog_programme_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 			const struct prog_filter *f, int64_t now, json_t **out) WUR;
+/* A new check-in code of PROG_CODE_LEN unambiguous letters and digits (libsodium randomness; arena). */
+const char *prog_new_code(struct arena *a);
 /* The academic year (September to August) that t falls in: 2026 for 6 December 2026 and 1 March 2027. */
 int prog_academic_year(int64_t t);
 /* The instants [*from, *to) of year's term ("autumn", "spring", "summer"; NULL: the whole year). */
@@ -267,5 +271,60 @@ int prog_offer_answer(struct db *db, struct arena *a, int64_t person_id, const c
 int prog_offers_expire(struct db *db, struct arena *a, const char *base_url, int64_t now, int *passed) WUR;
 /* Person id's waiting-list position on session id (1 is next), 0 when not waiting. */
 int64_t prog_waiting_position(struct db *db, int64_t session_id, int64_t person_id);
+
+/* ---- attendance.c: the register and self check-in ------------------- */
+
+struct buf;
+
+/* One mark of the register. */
+struct prog_mark {
+	int64_t person_id; /* who */
+	const char *value; /* "present", "late" or "absent" */
+};
+/*
+ * The register of session s (facilitators and coordinators): {register:
+ * [{person_id, name, school_name, attendance, checked_in}], checkin_code,
+ * present, late, absent, booked, open}. New object in *out.
+ */
+int prog_register_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		       int64_t now, json_t **out) WUR;
+/*
+ * Record marks of the register, all or none: from an hour before the start
+ * (ERR_CONFLICT before then), each for a person with a place (ERR_INVALID).
+ */
+int prog_register_save(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		       const struct prog_mark *marks, size_t n, int64_t now, json_t *errors) WUR;
+/*
+ * acc's person checks in to session s with its code: present, or late ten
+ * minutes after the start. ERR_CONFLICT (no place, too early, ended) or
+ * ERR_INVALID (wrong code) with errors["code"]. Checking in twice is a no-op.
+ */
+int prog_checkin(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		 const char *code, int64_t now, json_t *errors) WUR;
+/* The register of session s of course c as CSV (a header row, then one row a place) appended to out. */
+int prog_register_csv(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+		      const struct prog_session *s, struct buf *out) WUR;
+/* Append one CSV row of n fields (RFC 4180; formulas made inert) to b. */
+void prog_csv_row(struct buf *b, const char *const *fields, size_t n);
+
+/* ---- reminders.c ------------------------------------------------------ */
+
+/*
+ * Queue the reminders due at now, in one transaction: attendees the
+ * network's number of days before a session, facilitators on the day.
+ * *sent gets how many emails. 0 or the store's error.
+ */
+int prog_reminders_run(struct db *db, struct arena *a, const char *base_url, int64_t now, int *sent) WUR;
+
+/* ---- learning.c: a person's learning record --------------------------- */
+
+/*
+ * person_id's learning: bookings to come, waiting-list places and offers,
+ * sessions attended (present or late, ended) with hours of CPD this academic
+ * year and in all, and sessions they delivered as a facilitator. New object in *out.
+ */
+int prog_learning_json(struct db *db, struct arena *a, int64_t person_id, int64_t now, json_t **out) WUR;
+/* The same as CSV (one row a session) appended to out. */
+int prog_learning_csv(struct db *db, struct arena *a, int64_t person_id, int64_t now, struct buf *out) WUR;
 
 #endif

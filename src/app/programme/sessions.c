@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/str.h"
@@ -27,8 +29,8 @@ DB_QUERY(Q_PROG_SESSION,
 	 "WHERE s.id = ? AND c.network_id = ?");
 DB_QUERY(Q_PROG_SESSION_INSERT,
 	 "INSERT INTO course_session (course_id, starts_at, ends_at, venue_urn, online_url, capacity, "
-	 "per_school_limit, booking_closes_at, cpd_hundredths, created_at, updated_at) "
-	 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	 "per_school_limit, booking_closes_at, cpd_hundredths, created_at, updated_at, checkin_code) "
+	 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 DB_QUERY(Q_PROG_SESSION_UPDATE,
 	 "UPDATE course_session SET starts_at = ?, ends_at = ?, venue_urn = ?, online_url = ?, capacity = ?, "
 	 "per_school_limit = ?, booking_closes_at = ?, cpd_hundredths = ?, updated_at = ? WHERE id = ?");
@@ -79,6 +81,18 @@ DB_QUERY(Q_PROG_MY_BOOKINGS,
 	 "SELECT b.session_id, b.status FROM booking b JOIN course_session s ON s.id = b.session_id "
 	 "JOIN course c ON c.id = s.course_id WHERE c.network_id = ? AND b.person_id = ? "
 	 "AND b.status IN ('booked', 'waiting', 'offered')");
+
+/* Letters and digits nobody mistakes for each other on a screen (no I, O, 0, 1). */
+static const char code_alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+const char *prog_new_code(struct arena *a)
+{
+	char *code = arena_alloc(a, PROG_CODE_LEN + 1);
+	for (int i = 0; i < PROG_CODE_LEN; i++)
+		code[i] = code_alphabet[randombytes_uniform((uint32_t)(sizeof(code_alphabet) - 1))];
+	code[PROG_CODE_LEN] = '\0';
+	return code;
+}
 
 /* ---- times ------------------------------------------------------------- */
 
@@ -322,7 +336,8 @@ int prog_session_save(struct db *db, struct arena *a, const struct prog_access *
 		    (s.venue_urn ? db_bind_int(st, 4, s.venue_urn) : db_bind_null(st, 4)) ||
 		    db_bind_text(st, 5, s.online_url) || db_bind_int(st, 6, s.capacity) ||
 		    db_bind_int(st, 7, s.per_school_limit) || db_bind_text(st, 8, prog_iso(a, s.closes)) ||
-		    db_bind_int(st, 9, s.cpd_hundredths) || db_bind_text(st, 10, stamp) || db_bind_text(st, 11, stamp))
+		    db_bind_int(st, 9, s.cpd_hundredths) || db_bind_text(st, 10, stamp) || db_bind_text(st, 11, stamp) ||
+		    db_bind_text(st, 12, prog_new_code(a)))
 			rc = ERR_DB;
 		else
 			rc = prog_run(st);
@@ -521,10 +536,11 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 	if (mine)
 		json_object_set_new(m, "mine", mine);
 	bool can_book = prog_policy_book_self(acc) && !mine && now < s->closes;
-	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "edit", prog_policy_session_edit(acc), "book",
+	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "edit", prog_policy_session_edit(acc), "book",
 				can_book && left > 0, "wait", can_book && left <= 0, "book_colleague",
 				prog_policy_book_colleague(acc, acc->school_urn) && now < s->closes, "register",
-				prog_policy_register(acc), "cancel_own", mine && now < s->starts);
+				prog_policy_register(acc), "cancel_own", mine && now < s->starts, "checkin",
+				has_place && now >= s->starts - 30 * 60 && now < s->ends);
 	json_object_set_new(m, "can", can);
 	if (prog_policy_book_colleague(acc, acc->school_urn) && now < s->closes) {
 		st = db_stmt(db, &Q_PROG_COLLEAGUES);
