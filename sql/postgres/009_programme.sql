@@ -74,6 +74,7 @@ CREATE TABLE course_session (
   checkin_code      TEXT NOT NULL,                 -- attendees check themselves in with it (6 characters)
   reminded_at       TEXT,                          -- when the attendees' reminder went
   facilitators_reminded_at TEXT,                   -- when the facilitators' register reminder went
+  feedback_sent_at  TEXT,                          -- when the attendees were asked for feedback
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL,
   CHECK (ends_at > starts_at),
@@ -95,7 +96,9 @@ CREATE INDEX course_session_by_start ON course_session(starts_at);
 -- urn is the attendee's school when they booked (the per-school limit
 -- counts it). A person has at most one booked, waiting or offered row a session.
 -- attendance is the register's mark for a booked place (NULL until taken);
--- checked_in says the attendee marked it themselves with the session's code.
+-- checked_in says the attendee marked it themselves with the session's code;
+-- feedback_given that they answered the survey (the answer itself may be
+-- anonymous, so this is the only link).
 CREATE TABLE booking (
   id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   session_id        BIGINT NOT NULL REFERENCES course_session(id) ON DELETE CASCADE,
@@ -109,6 +112,8 @@ CREATE TABLE booking (
   attendance        TEXT CHECK (attendance IN ('present', 'late', 'absent')),
   attendance_at     TEXT,
   checked_in        INTEGER NOT NULL DEFAULT 0 CHECK (checked_in IN (0, 1)),
+  feedback_given    INTEGER NOT NULL DEFAULT 0 CHECK (feedback_given IN (0, 1)),
+  certificate_code  TEXT UNIQUE,                   -- the certificate's verification code, once asked for
   created_at        TEXT NOT NULL,
   updated_at        TEXT NOT NULL,
   CHECK ((status = 'offered') = (offer_expires_at IS NOT NULL))
@@ -118,3 +123,22 @@ CREATE UNIQUE INDEX booking_active ON booking(session_id, person_id)
 CREATE INDEX booking_by_session ON booking(session_id, status, id);
 CREATE INDEX booking_by_person ON booking(person_id);
 CREATE INDEX booking_offers ON booking(offer_expires_at) WHERE status = 'offered';
+
+-- Answers to the survey after a session. person_id is NULL when the network
+-- keeps feedback anonymous (submitted_at is then only the day).
+CREATE TABLE feedback_response (
+  id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  session_id    BIGINT NOT NULL REFERENCES course_session(id) ON DELETE CASCADE,
+  person_id     BIGINT REFERENCES person(id) ON DELETE SET NULL,
+  submitted_at  TEXT NOT NULL
+);
+CREATE INDEX feedback_response_by_session ON feedback_response(session_id);
+
+-- One answer: a 1-5 scale or free text, by the question's number in the survey.
+CREATE TABLE feedback_answer (
+  response_id   BIGINT NOT NULL REFERENCES feedback_response(id) ON DELETE CASCADE,
+  question      INTEGER NOT NULL,
+  scale         INTEGER CHECK (scale BETWEEN 1 AND 5),
+  text          TEXT,
+  PRIMARY KEY (response_id, question)
+);

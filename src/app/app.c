@@ -123,6 +123,7 @@ fail:
 void app_close(struct app *app)
 {
 	schools_index_release();
+	programme_shutdown();
 	if (app->db)
 		db_pool_close(app->db);
 	if (app->tmpl)

@@ -8,8 +8,10 @@ person delivered, also as CSV; sessions join the personal calendar feed and
 the data export; reminders go to attendees two days before and to the
 facilitators on the day."""
 import calendar
+import io
 import re
 import time
+import zipfile
 
 import pytest
 import requests
@@ -170,6 +172,14 @@ def test_the_register_exports_as_csv_for_facilitators_only(w):
     assert any(l.startswith("Sue Staff,") and ",present,yes," in l for l in lines)
     assert w.p["staff_i2"].get(url(w, w.sid, "/register.csv")).status_code == 403
     assert w.p["lead_b"].get(url(w, w.sid, "/register.csv")).status_code in DENIED
+    # And as an Excel workbook: a zip whose sheet holds the same people and marks.
+    r = w.p["staff_w"].get(url(w, w.sid, "/register.xlsx"))
+    assert r.status_code == 200 and r.headers["Content-Type"].endswith("spreadsheetml.sheet")
+    book = zipfile.ZipFile(io.BytesIO(r.content))
+    strings = book.read("xl/sharedStrings.xml").decode()
+    assert "Isla Staff" in strings and "late" in strings and "Behaviour that lasts" in strings
+    assert "xl/worksheets/sheet1.xml" in book.namelist()
+    assert w.p["staff_i2"].get(url(w, w.sid, "/register.xlsx")).status_code == 403
 
 
 def test_the_code_no_longer_works_once_the_session_has_ended(w):

@@ -5,14 +5,18 @@
  * the printable sign-in sheet, from an hour before the start; attendees
  * checking themselves in with the session's short code from half an hour
  * before the start until it ends (present, or late once it is ten minutes
- * in); and the register as CSV. Only facilitators and coordinators see or
- * take the register (policy.c).
+ * in); and the register as CSV and as an XLSX workbook (libxlsxwriter).
+ * Only facilitators and coordinators see or take the register (policy.c).
  */
 #include "app/programme/prog.h"
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -227,4 +231,71 @@ int prog_register_csv(struct db *db, struct arena *a, const struct prog_access *
 	}
 	json_decref(reg);
 	return 0;
+}
+
+/* Read the file at path into out. 0 or ERR_IO. */
+static int slurp(const char *path, struct buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ERR_IO;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(out, chunk, n);
+	int rc = ferror(f) ? ERR_IO : 0;
+	fclose(f);
+	return rc;
+}
+
+int prog_register_xlsx(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+		       const struct prog_session *s, struct buf *out)
+{
+	json_t *reg = NULL;
+	int rc = prog_register_json(db, a, acc, s, clock_now(), &reg);
+	if (rc)
+		return rc;
+	/* libxlsxwriter writes a file: a private temporary one, read back and removed. */
+	const char *dir = getenv("TMPDIR");
+	char *path = arena_printf(a, "%s/tandem-register-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		json_decref(reg);
+		return ERR_IO;
+	}
+	close(fd);
+	lxw_workbook *wb = workbook_new(path);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, "Register") : NULL;
+	if (!ws) {
+		if (wb)
+			workbook_close(wb);
+		unlink(path);
+		json_decref(reg);
+		return ERR_IO;
+	}
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	worksheet_write_string(ws, 0, 0, c->title, bold);
+	worksheet_write_string(ws, 1, 0, prog_span(a, s->starts, s->ends), NULL);
+	static const char *const head[] = {"Name", "School", "Attendance", "Checked in"};
+	for (lxw_col_t i = 0; i < 4; i++)
+		worksheet_write_string(ws, 3, i, head[i], bold);
+	worksheet_set_column(ws, 0, 1, 32, NULL);
+	worksheet_set_column(ws, 2, 3, 14, NULL);
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(reg, "register"), i, r)
+	{
+		lxw_row_t row = (lxw_row_t)(4 + i);
+		const char *att = json_string_value(json_object_get(r, "attendance"));
+		/* Strings are written as strings: a name starting = is never a formula. */
+		worksheet_write_string(ws, row, 0, json_string_value(json_object_get(r, "name")), NULL);
+		worksheet_write_string(ws, row, 1, json_string_value(json_object_get(r, "school_name")), NULL);
+		worksheet_write_string(ws, row, 2, att ? att : "not marked", NULL);
+		worksheet_write_string(ws, row, 3, json_is_true(json_object_get(r, "checked_in")) ? "yes" : "no", NULL);
+	}
+	json_decref(reg);
+	rc = workbook_close(wb) == LXW_NO_ERROR ? slurp(path, out) : ERR_IO;
+	unlink(path);
+	return rc;
 }

@@ -6,7 +6,8 @@
  * session in its own short transaction, so the next person in line is
  * offered the place within a minute of the offer running out (booking on a
  * session does the same for that session at once); and it queues the
- * reminders that are due (reminders.c).
+ * reminders that are due (reminders.c) and the requests for feedback of
+ * sessions that have ended (feedback.c).
  */
 #include "app/jobs.h"
 #include "app/programme/programme.h"
@@ -27,6 +28,10 @@ static int offers_run(struct db *db, const struct config *config, int64_t now)
 		rc = prog_reminders_run(db, a, config->base_url, now, &sent);
 	if (rc == 0 && sent)
 		log_info("programme: %d reminder%s queued", sent, sent == 1 ? "" : "s");
+	if (rc == 0)
+		rc = prog_feedback_invite(db, a, config->base_url, now, &sent);
+	if (rc == 0 && sent)
+		log_info("programme: %d feedback request%s queued", sent, sent == 1 ? "" : "s");
 	arena_free(a);
 	return rc;
 }

@@ -57,6 +57,13 @@ DB_QUERY(Q_PROG_PEOPLE_CHOICE,
 	 "LEFT JOIN school sc ON sc.urn = p.school_urn WHERE p.school_role <> 'none' "
 	 "ORDER BY p.name, p.id");
 DB_QUERY(Q_PROG_OFFER_HOURS, "SELECT offer_hours FROM programme_settings WHERE network_id = ?");
+DB_QUERY(Q_PROG_SETTINGS,
+	 "SELECT COALESCE(ps.offer_hours, 48), COALESCE(ps.feedback_anonymous, 0), COALESCE(ps.reminder_days, 2) "
+	 "FROM network n LEFT JOIN programme_settings ps ON ps.network_id = n.id WHERE n.id = ?");
+DB_QUERY(Q_PROG_SETTINGS_SAVE,
+	 "INSERT INTO programme_settings (network_id, offer_hours, feedback_anonymous, reminder_days) "
+	 "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (network_id) DO UPDATE SET offer_hours = ?2, "
+	 "feedback_anonymous = ?3, reminder_days = ?4");
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -449,4 +456,33 @@ int64_t prog_offer_hours(struct db *db, int64_t network_id)
 	if (st)
 		db_reset(st);
 	return h;
+}
+
+int prog_settings_json(struct db *db, const struct prog_access *acc, json_t **out)
+{
+	*out = NULL;
+	if (!prog_policy_settings_edit(acc))
+		return prog_policy_programme_read(acc) ? ERR_FORBIDDEN : ERR_NOTFOUND;
+	struct db_stmt *st = db_stmt(db, &Q_PROG_SETTINGS);
+	if (!st || db_bind_int(st, 1, acc->network_id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		*out = json_pack("{s:I, s:b, s:I}", "offer_hours", (json_int_t)db_col_int(st, 0), "feedback_anonymous",
+				 db_col_int(st, 1) != 0, "reminder_days", (json_int_t)db_col_int(st, 2));
+	db_reset(st);
+	return rc < 0 ? rc : *out ? 0 : ERR_NOTFOUND;
+}
+
+int prog_settings_save(struct db *db, const struct prog_access *acc, const struct prog_settings *in)
+{
+	if (!prog_policy_settings_edit(acc))
+		return prog_policy_programme_read(acc) ? ERR_FORBIDDEN : ERR_NOTFOUND;
+	if (in->offer_hours < 1 || in->offer_hours > 336 || in->reminder_days < 0 || in->reminder_days > 14)
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_PROG_SETTINGS_SAVE);
+	if (!st || db_bind_int(st, 1, acc->network_id) || db_bind_int(st, 2, in->offer_hours) ||
+	    db_bind_int(st, 3, in->feedback_anonymous) || db_bind_int(st, 4, in->reminder_days))
+		return ERR_DB;
+	return prog_run(st);
 }

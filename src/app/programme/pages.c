@@ -7,7 +7,8 @@
  * its sessions and facilitation team; what the programme's pages share
  * (pages.h); and the route table of the whole capability. Sessions,
  * booking and offers are in pages_sessions.c; registers, check-in and my
- * learning in pages_attendance.c.
+ * learning in pages_attendance.c; feedback, certificates and settings in
+ * pages_feedback.c.
  *
  * Handlers decide nothing about permissions: they open the network for the
  * person asking, call the model, which asks policy.c, and turn its refusal
@@ -489,10 +490,24 @@ const struct route programme_routes[] = {
 	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/register", handle_prog_register_save,
 	 prog_register_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/register.csv", handle_prog_register_csv, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/register.xlsx", handle_prog_register_xlsx, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/checkin", handle_prog_checkin, prog_checkin_params,
 	 FORM, 0},
 	{HTTP_GET, "/me/learning", handle_prog_learning, NULL, 0, 0},
 	{HTTP_GET, "/me/learning.csv", handle_prog_learning_csv, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/feedback", handle_prog_feedback, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/feedback", handle_prog_feedback_submit,
+	 prog_feedback_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/feedback/results", handle_prog_feedback_results, NULL,
+	 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/courses/{id:int}/feedback", handle_prog_course_feedback, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/certificate.pdf", handle_prog_certificate,
+	 prog_certificate_params, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/certificates.pdf", handle_prog_certificates, NULL, 0,
+	 0},
+	{HTTP_GET, "/certificates/{code}", handle_certificate_check, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/settings", handle_prog_settings, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/settings", handle_prog_settings_save, prog_settings_params, FORM, 0},
 	{HTTP_GET, "/offers/{token}", handle_prog_offer, prog_offer_params, ROUTE_SECRET_PATH, 0},
 	{HTTP_POST, "/offers/{token}", handle_prog_offer_answer, prog_offer_answer_params, FORM | ROUTE_SECRET_PATH, 0},
 	{0, NULL, NULL, NULL, 0, 0},

@@ -58,11 +58,25 @@ extern const struct param_spec prog_offer_answer_params[];
 int handle_prog_register(struct request *req, struct response *res);
 int handle_prog_register_save(struct request *req, struct response *res);
 int handle_prog_register_csv(struct request *req, struct response *res);
+int handle_prog_register_xlsx(struct request *req, struct response *res);
 int handle_prog_checkin(struct request *req, struct response *res);
 int handle_prog_learning(struct request *req, struct response *res);
 int handle_prog_learning_csv(struct request *req, struct response *res);
 extern const struct param_spec prog_register_params[];
 extern const struct param_spec prog_checkin_params[];
+/* pages_feedback.c */
+int handle_prog_feedback(struct request *req, struct response *res);
+int handle_prog_feedback_submit(struct request *req, struct response *res);
+int handle_prog_feedback_results(struct request *req, struct response *res);
+int handle_prog_course_feedback(struct request *req, struct response *res);
+int handle_prog_certificate(struct request *req, struct response *res);
+int handle_prog_certificates(struct request *req, struct response *res);
+int handle_certificate_check(struct request *req, struct response *res);
+int handle_prog_settings(struct request *req, struct response *res);
+int handle_prog_settings_save(struct request *req, struct response *res);
+extern const struct param_spec prog_feedback_params[];
+extern const struct param_spec prog_certificate_params[];
+extern const struct param_spec prog_settings_params[];
 /* The venues a session may be at: the network's member schools [{urn, name, selected}] (new array). */
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected);
 

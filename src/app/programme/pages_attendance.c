@@ -100,18 +100,16 @@ int handle_prog_register_save(struct request *req, struct response *res)
 			     (long long)pg.session.id);
 }
 
-/*
- * GET /networks/{slug}/programme/sessions/{id}/register.csv
- * The register as CSV (facilitators and coordinators).
- */
-int handle_prog_register_csv(struct request *req, struct response *res)
+/* Answer the register as a file: CSV, or XLSX when xlsx. */
+static int register_file(struct request *req, struct response *res, bool xlsx)
 {
 	struct prog_page pg;
 	int rc = prog_page_open_session(req, res, true, &pg);
 	if (rc)
 		return rc;
 	struct buf out = BUF_INIT;
-	rc = prog_register_csv(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, &pg.session, &out);
+	rc = xlsx ? prog_register_xlsx(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, &pg.session, &out)
+		  : prog_register_csv(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, &pg.session, &out);
 	if (rc) {
 		buf_free(&out);
 		return page_fail(&pg.n.p, rc, NULL);
@@ -119,10 +117,31 @@ int handle_prog_register_csv(struct request *req, struct response *res)
 	char day[12];
 	clock_uk_day_time(pg.session.starts, day, NULL);
 	res_header(res, "Content-Disposition",
-		   arena_printf(pg.n.p.a, "attachment; filename=\"register-%lld-%s.csv\"", (long long)pg.session.id, day));
-	res_body(res, 200, "text/csv; charset=utf-8", out.data, out.len);
+		   arena_printf(pg.n.p.a, "attachment; filename=\"register-%lld-%s.%s\"", (long long)pg.session.id, day,
+				xlsx ? "xlsx" : "csv"));
+	res_body(res, 200,
+		 xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
+		 out.data, out.len);
 	buf_free(&out);
 	return 0;
+}
+
+/*
+ * GET /networks/{slug}/programme/sessions/{id}/register.csv
+ * The register as CSV (facilitators and coordinators).
+ */
+int handle_prog_register_csv(struct request *req, struct response *res)
+{
+	return register_file(req, res, false);
+}
+
+/*
+ * GET /networks/{slug}/programme/sessions/{id}/register.xlsx
+ * The register as an XLSX workbook (facilitators and coordinators).
+ */
+int handle_prog_register_xlsx(struct request *req, struct response *res)
+{
+	return register_file(req, res, true);
 }
 
 /*

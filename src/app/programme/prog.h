@@ -304,6 +304,9 @@ int prog_checkin(struct db *db, struct arena *a, const struct prog_access *acc, 
 /* The register of session s of course c as CSV (a header row, then one row a place) appended to out. */
 int prog_register_csv(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
 		      const struct prog_session *s, struct buf *out) WUR;
+/* The register as an XLSX workbook (one sheet: the course, the session, then a row a place) appended to out. */
+int prog_register_xlsx(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+		       const struct prog_session *s, struct buf *out) WUR;
 /* Append one CSV row of n fields (RFC 4180; formulas made inert) to b. */
 void prog_csv_row(struct buf *b, const char *const *fields, size_t n);
 
@@ -315,6 +318,75 @@ void prog_csv_row(struct buf *b, const char *const *fields, size_t n);
  * *sent gets how many emails. 0 or the store's error.
  */
 int prog_reminders_run(struct db *db, struct arena *a, const char *base_url, int64_t now, int *sent) WUR;
+
+/* ---- feedback.c: the survey after a session --------------------------- */
+
+/* Days the survey stays open after a session ends. */
+#define PROG_FEEDBACK_DAYS 14
+
+/* One question of the survey. */
+struct prog_question {
+	const char *key;  /* the form field is "q_" + key */
+	bool scale;       /* a 1-5 scale (else free text) */
+	const char *text; /* the question */
+};
+/* The survey's questions (Guskey's levels), ending with {NULL}. */
+extern const struct prog_question prog_questions[];
+/* One answer, in the order of prog_questions. */
+struct prog_answer {
+	int64_t scale;    /* 1-5 for a scale question */
+	const char *text; /* free text, may be NULL */
+};
+/*
+ * The survey for acc's person on session s: {questions, attended, given,
+ * open, ended, opens_when, closes_when, anonymous}. New object in *out.
+ */
+int prog_feedback_form(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		       int64_t now, json_t **out) WUR;
+/*
+ * Record acc's person's answers (one per attendee, marked present or late,
+ * between the end and PROG_FEEDBACK_DAYS after; anonymous when the network
+ * says so). ERR_CONFLICT or ERR_INVALID with errors.
+ */
+int prog_feedback_submit(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+			 const struct prog_answer *answers, int64_t now, json_t *errors) WUR;
+/*
+ * Results of a session (session_id) or all a course's sessions (course_id),
+ * for facilitators and coordinators: {answers, shown, minimum, questions:
+ * [{key, text, scale, average, counts, comments}]}, empty under 3 answers.
+ */
+int prog_feedback_results(struct db *db, struct arena *a, const struct prog_access *acc, int64_t session_id,
+			  int64_t course_id, json_t **out) WUR;
+/* Email the survey's link to the attendees of sessions that have ended, once a session (the job). */
+int prog_feedback_invite(struct db *db, struct arena *a, const char *base_url, int64_t now, int *sent) WUR;
+
+/* ---- certificate.c: certificates of attendance ----------------------- */
+
+/*
+ * Certificates of session s as a PDF appended to out: person_id's (their
+ * own, or anyone's for facilitators and coordinators), or everyone's marked
+ * present when person_id is 0 (facilitators and coordinators). Only places
+ * marked present or late: ERR_CONFLICT with errors["certificate"] otherwise.
+ * base_url is for the verification link printed on each.
+ */
+int prog_certificates(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+		      const struct prog_course *c, const struct prog_session *s, int64_t person_id,
+		      const char *base_url, struct buf *out, json_t *errors) WUR;
+/* The certificate with this code, publicly: {genuine, code, name, course, network, day, cpd_hours}; ERR_NOTFOUND. */
+int prog_certificate_check(struct db *db, struct arena *a, const char *code, json_t **out) WUR;
+
+/* ---- model.c: the network's programme settings ----------------------- */
+
+/* A network's programme settings. */
+struct prog_settings {
+	int64_t offer_hours;     /* how long an offer holds a place (1-336) */
+	bool feedback_anonymous; /* feedback is stored with no link to the person */
+	int64_t reminder_days;   /* days before a session the reminder goes (0-14) */
+};
+/* The settings as {offer_hours, feedback_anonymous, reminder_days} (coordinators). New object in *out. */
+int prog_settings_json(struct db *db, const struct prog_access *acc, json_t **out) WUR;
+/* Save the settings (coordinators). */
+int prog_settings_save(struct db *db, const struct prog_access *acc, const struct prog_settings *in) WUR;
 
 /* ---- learning.c: a person's learning record --------------------------- */
 

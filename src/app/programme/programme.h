@@ -50,6 +50,12 @@ int prog_calendar_count(struct db *db, const struct user *u, int64_t *n);
 json_t *programme_export_person(struct db *db, int64_t person_id);
 
 /*
+ * Release what drawing certificates keeps for the whole process (cairo's
+ * and fontconfig's caches). app_close calls it, after the server stopped.
+ */
+void programme_shutdown(void);
+
+/*
  * `tandem demo`'s programme for network net (networks/demo.c calls it, as
  * the administrator admin): courses, sessions, bookings, a waiting list and
  * a past session with its register. Does nothing when the network has

@@ -51,7 +51,7 @@ DB_QUERY(Q_PROG_VENUE,
 	 "SELECT name, street, locality, address3, town, postcode FROM school WHERE urn = ?");
 DB_QUERY(Q_PROG_SESSION_PEOPLE,
 	 "SELECT b.id, b.person_id, p.name, b.urn, COALESCE(sc.name, 'URN ' || b.urn) AS school_name, b.status, "
-	 "b.offer_expires_at FROM booking b JOIN person p ON p.id = b.person_id LEFT JOIN school sc ON sc.urn = b.urn "
+	 "b.offer_expires_at, b.attendance, b.feedback_given FROM booking b JOIN person p ON p.id = b.person_id LEFT JOIN school sc ON sc.urn = b.urn "
 	 "WHERE b.session_id = ? AND b.status IN ('booked', 'waiting', 'offered') ORDER BY b.id");
 DB_QUERY(Q_PROG_COLLEAGUES,
 	 "SELECT p.id, p.name FROM person p WHERE p.school_urn = ? AND p.school_role <> 'none' AND p.id <> ? "
@@ -479,7 +479,9 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 			json_object_set_new(by_school, school, json_integer(n + 1));
 		}
 		if (pid == acc->person_id) {
-			mine = json_pack("{s:s, s:I}", "status", status, "position", (json_int_t)(is_waiting ? position : 0));
+			mine = json_pack("{s:s, s:I, s:s?, s:b}", "status", status, "position",
+					 (json_int_t)(is_waiting ? position : 0), "attendance", db_col_text(st, 7),
+					 "feedback_given", db_col_int(st, 8) != 0);
 			if (str_eq(status, "offered")) {
 				int64_t exp = 0;
 				if (clock_parse_iso(db_col_text(st, 6), &exp) == 0)
@@ -536,7 +538,12 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 	if (mine)
 		json_object_set_new(m, "mine", mine);
 	bool can_book = prog_policy_book_self(acc) && !mine && now < s->closes;
-	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "edit", prog_policy_session_edit(acc), "book",
+	const char *att = mine ? json_string_value(json_object_get(mine, "attendance")) : NULL;
+	bool attended = has_place && (str_eq(att, "present") || str_eq(att, "late"));
+	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "certificate", attended, "feedback",
+				attended && now >= s->ends && !json_is_true(json_object_get(mine, "feedback_given")) &&
+					now < s->ends + (int64_t)PROG_FEEDBACK_DAYS * 86400,
+				"edit", prog_policy_session_edit(acc), "book",
 				can_book && left > 0, "wait", can_book && left <= 0, "book_colleague",
 				prog_policy_book_colleague(acc, acc->school_urn) && now < s->closes, "register",
 				prog_policy_register(acc), "cancel_own", mine && now < s->starts, "checkin",
