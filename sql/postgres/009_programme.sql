@@ -71,6 +71,7 @@ CREATE TABLE course_session (
   per_school_limit  INTEGER NOT NULL DEFAULT 0 CHECK (per_school_limit >= 0),
   booking_closes_at TEXT NOT NULL,
   cpd_hundredths    INTEGER NOT NULL DEFAULT 0 CHECK (cpd_hundredths >= 0),
+  presenter_minutes INTEGER NOT NULL DEFAULT 0 CHECK (presenter_minutes >= 0), -- TeachMeet time, 0: all of it
   checkin_code      TEXT NOT NULL,                 -- attendees check themselves in with it (6 characters)
   reminded_at       TEXT,                          -- when the attendees' reminder went
   facilitators_reminded_at TEXT,                   -- when the facilitators' register reminder went
@@ -142,3 +143,21 @@ CREATE TABLE feedback_answer (
   text          TEXT,
   PRIMARY KEY (response_id, question)
 );
+
+-- People presenting at a TeachMeet or a learning lunch (apart from the
+-- audience's bookings): a title and a slot. draw_order is the running order
+-- the draw made (NULL until drawn); a withdrawn sign-up keeps its row.
+CREATE TABLE teachmeet_slot (
+  id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  session_id    BIGINT NOT NULL REFERENCES course_session(id) ON DELETE CASCADE,
+  person_id     BIGINT NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+  title         TEXT NOT NULL,
+  kind          TEXT NOT NULL CHECK (kind IN ('nano', 'micro', 'soapbox', 'input')),
+  minutes       INTEGER NOT NULL CHECK (minutes > 0),
+  created_at    TEXT NOT NULL,
+  withdrawn_at  TEXT,
+  drawn_at      TEXT,
+  draw_order    INTEGER,
+  UNIQUE (session_id, draw_order)
+);
+CREATE UNIQUE INDEX teachmeet_slot_one ON teachmeet_slot(session_id, person_id) WHERE withdrawn_at IS NULL;

@@ -551,3 +551,52 @@ def test_two_hundred_people_booking_thirty_places_at_once_get_exactly_thirty_and
                                                                   "Accept": "application/json"})
     assert (r.json()["mine"]["status"], r.json()["mine"]["position"]) == ("waiting", 170)
     assert r.json()["session"]["places_left"] == 0 and r.json()["session"]["waiting"] == 170
+
+
+# ---- TeachMeets: presenters and the draw ----------------------------------------------------------------
+
+def test_a_teachmeet_takes_sign_ups_that_fit_the_time_and_draws_them_at_random(w):
+    tm = new_course(w, "TeachMeet Aire", theme="curriculum", fmt="teachmeet")
+    sid = new_session(w, tm, capacity=50, presenter_minutes=20)
+    tm_url = session_url(w, sid, "/teachmeet")
+    location(w.p["staff_w2"].post(tm_url, {"title": "Retrieval starters", "kind": "micro"}))
+    before = snapshot(w), query(w.db, "SELECT * FROM teachmeet_slot ORDER BY id")
+    body = problem(w.p["staff_i2"].post(tm_url, {"title": "Whole-school oracy", "kind": "soapbox"}, json=True), 409)
+    assert "15-minute slot does not fit: 13 minutes of presenting are left" in body["errors"]["kind"]
+    body = problem(w.p["gov_w"].post(tm_url, {"title": "Lunch", "kind": "input"}, json=True), 400)
+    assert "nano" in body["errors"]["kind"]
+    body = problem(w.p["staff_w2"].post(tm_url, {"title": "Again", "kind": "nano"}, json=True), 409)
+    assert "already presenting" in body["errors"]["kind"]
+    problem(w.p["staff_i2"].post(tm_url, {"title": "", "kind": "nano"}, json=True), 400)
+    assert w.p["lead_b"].post(tm_url, {"title": "Outsider", "kind": "nano"}, json=True).status_code in DENIED
+    assert (snapshot(w), query(w.db, "SELECT * FROM teachmeet_slot ORDER BY id")) == before
+    location(w.p["staff_i2"].post(tm_url, {"title": "Whole-school oracy", "kind": "micro"}))
+    page = w.p["staff_w"].get(tm_url, json=True).json()
+    assert page["minutes_used"] == 14 and page["minutes_left"] == 6 and page["to_draw"] == 2
+    assert {s["name"] for s in page["slots"]} == {"Sue Staff (Weetwood Primary School)",
+                                                  "Isla Staff (Ireland Wood Primary School)"}
+    anon = w.p["anon"].get(tm_url, json=True).json()
+    assert all("name" not in s for s in anon["slots"]) and "Sue Staff" not in w.p["anon"].get(tm_url).text
+    # Only the organisers draw; each draw takes one not yet drawn, until none is left.
+    assert w.p["staff_w2"].post(tm_url + "/draw").status_code == 403
+    location(w.p["coord"].post(tm_url + "/draw"))
+    assert w.p["staff_i"].post(tm_url + "/draw").status_code == 403   # facilitates another course, not this one
+    location(w.p["coord"].post(tm_url + "/draw"))
+    order = w.p["coord"].get(tm_url, json=True).json()["running_order"]
+    assert [o["order"] for o in order] == [1, 2]
+    assert {o["title"] for o in order} == {"Retrieval starters", "Whole-school oracy"}
+    body = problem(w.p["coord"].post(tm_url + "/draw", {}, json=True), 409)
+    assert "Everyone who signed up has been drawn" in body["errors"]["draw"]
+    screen = w.p["coord"].get(tm_url + "/draw").text
+    assert order[-1]["title"] in screen and "draw-next" in screen
+    slot = order[0]["id"]
+    assert w.p["coord"].post(tm_url + "/%d/withdraw" % slot).status_code == 409
+    # The organiser cuts the time below what is signed up: the page warns.
+    data = dict(SESSION, venue_urn=str(WEETWOOD), capacity="50", presenter_minutes="10")
+    location(w.p["coord"].post(session_url(w, sid), data))
+    page = w.p["coord"].get(tm_url)
+    assert w.p["coord"].get(tm_url, json=True).json()["over"] is True and "take more than the 10 minutes" in page.text
+    body = problem(w.p["coord"].post(session_url(w, sid), dict(data, presenter_minutes="120"), json=True), 400)
+    assert "cannot be longer than the session (90 minutes)" in body["errors"]["presenter_minutes"]
+    # Only TeachMeets and learning lunches have presenters.
+    assert w.p["staff_w"].get(session_url(w, new_session(w), "/teachmeet")).status_code == 404

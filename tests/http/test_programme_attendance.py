@@ -257,6 +257,7 @@ def test_the_demo_sets_up_the_programme_with_a_waiting_list_and_a_past_register_
     assert dict(first)["waiting"] == 2
     assert one(db, "SELECT COUNT(DISTINCT n.urn) FROM course_facilitator n") >= 3   # staff of three schools
     assert one(db, "SELECT COUNT(*) FROM booking WHERE attendance IS NOT NULL") == 3
+    assert one(db, "SELECT COUNT(*) FROM teachmeet_slot") == 3
     assert run_cli("demo", "--db", db).returncode == 0
     assert counts() == first and one(db, "SELECT COUNT(*) FROM course") == 4
     s = Server(db=db)

@@ -61,7 +61,7 @@ DB_QUERY(Q_PROG_OFFER_BY_TOKEN,
 	 "JOIN network n ON n.id = c.network_id WHERE b.offer_token_hash = ?");
 DB_QUERY(Q_PROG_SESSION_BY_ID,
 	 "SELECT s.id, s.course_id, s.starts_at, s.ends_at, s.booking_closes_at, s.venue_urn, s.online_url, "
-	 "s.capacity, s.per_school_limit, s.cpd_hundredths FROM course_session s WHERE s.id = ?");
+	 "s.capacity, s.per_school_limit, s.cpd_hundredths, s.presenter_minutes FROM course_session s WHERE s.id = ?");
 DB_QUERY(Q_PROG_LAPSED_SESSIONS,
 	 "SELECT DISTINCT session_id FROM booking WHERE status = 'offered' AND offer_expires_at <= ? "
 	 "ORDER BY session_id");
@@ -512,6 +512,7 @@ static int session_by_id(struct db *db, struct arena *a, int64_t id, struct prog
 		s->capacity = db_col_int(st, 7);
 		s->per_school_limit = db_col_int(st, 8);
 		s->cpd_hundredths = db_col_int(st, 9);
+		s->presenter_minutes = db_col_int(st, 10);
 	}
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW ? 0 : ERR_NOTFOUND;

@@ -3,8 +3,9 @@
  * demo.c — the programme's part of `tandem demo` (networks/demo.c calls
  * it): the Aire Valley network's programme for the current academic year,
  * with courses on several themes run by staff of different member schools,
- * a session that is full with a waiting list, a TeachMeet, and a session
- * that has happened with its register taken. Courses, teams, sessions to
+ * a session that is full with a waiting list, a TeachMeet with presenters
+ * signed up, and a session last week with its register taken (its
+ * attendees' survey and certificates are there to try). Courses, teams, sessions to
  * come and bookings go through the model, acting as the demo administrator
  * and as each demo person, so the demo exercises the real rules; a session
  * in the past cannot be booked through them, so it and its register are
@@ -103,6 +104,23 @@ static int demo_session(struct db *db, struct arena *a, const struct prog_access
 	return rc;
 }
 
+/* person (by email) signs up to present at TeachMeet session sid. */
+static int demo_present(struct db *db, struct arena *a, const struct network *net, const char *email, int64_t sid,
+			const char *title, const char *kind, int64_t now)
+{
+	struct prog_access acc;
+	int rc = demo_access(db, net, email, &acc);
+	struct prog_course c;
+	struct prog_session s;
+	if (rc == 0)
+		rc = prog_session_open(db, a, &acc, sid, &c, &s);
+	json_t *errors = json_object();
+	if (rc == 0)
+		rc = prog_teachmeet_signup(db, a, &acc, &c, &s, title, kind, now, errors);
+	json_decref(errors);
+	return rc;
+}
+
 /* person (by email) books session sid, or joins its waiting list. */
 static int demo_book(struct db *db, struct arena *a, const struct network *net, const char *email, int64_t sid,
 		     int64_t now)
@@ -121,12 +139,12 @@ static int demo_book(struct db *db, struct arena *a, const struct network *net, 
 	return rc;
 }
 
-/* A session three weeks ago of course id at urn, with its register taken (present, late, absent). */
+/* A session a week ago of course id at urn, with its register taken (present, late, absent); its survey is open. */
 static int demo_past(struct db *db, struct arena *a, const struct network *net, int64_t course_id, int64_t urn,
 		     int64_t now)
 {
 	char day[12];
-	clock_uk_day_time(now - 21 * 86400, day, NULL);
+	clock_uk_day_time(now - 7 * 86400, day, NULL);
 	int64_t d, starts;
 	if (clock_parse_day(day, &d, NULL))
 		return ERR_INTERNAL;
@@ -202,13 +220,20 @@ int programme_demo(struct db *db, struct arena *a, const struct network *net, co
 	    (rc = demo_book(db, a, net, "staff.weetwood@tandem.example", sid, now)) ||
 	    (rc = demo_book(db, a, net, "governor.weetwood@tandem.example", sid, now)) ||
 	    (rc = demo_session(db, a, &admin, net, teachmeet, 21, 108055, 80, now, &sid)) ||
+	    (rc = demo_present(db, a, net, "staff.weetwood@tandem.example", sid, "Retrieval practice in two minutes",
+			       "nano", now)) ||
+	    (rc = demo_present(db, a, net, "lead.adel@tandem.example", sid, "What our Year 6 taught us about feedback",
+			       "micro", now)) ||
+	    (rc = demo_present(db, a, net, "lead.lawnswood@tandem.example", sid, "Oracy across the curriculum",
+			       "soapbox", now)) ||
 	    (rc = demo_session(db, a, &admin, net, governance, 28, 107892, 15, now, &sid)) ||
 	    (rc = db_begin(db)))
 		return rc;
 	rc = demo_past(db, a, net, phonics, 107897, now);
 	if ((rc = prog_finish(db, rc)))
 		return rc;
-	printf("Demo programme: 4 courses, 6 sessions (one full with a waiting list, one past with its register)\n"
+	printf("Demo programme: 4 courses, 6 sessions (one full with a waiting list, a TeachMeet with 3 presenters, one "
+	       "last week with its register and its survey open)\n"
 	       "  at /networks/%s/programme\n",
 	       net->slug);
 	return 0;

@@ -8,7 +8,7 @@
  * (pages.h); and the route table of the whole capability. Sessions,
  * booking and offers are in pages_sessions.c; registers, check-in and my
  * learning in pages_attendance.c; feedback, certificates and settings in
- * pages_feedback.c.
+ * pages_feedback.c; TeachMeet presenters and the draw in pages_teachmeet.c.
  *
  * Handlers decide nothing about permissions: they open the network for the
  * person asking, call the model, which asks policy.c, and turn its refusal
@@ -504,6 +504,15 @@ const struct route programme_routes[] = {
 	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/certificate.pdf", handle_prog_certificate,
 	 prog_certificate_params, 0, 0},
 	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/certificates.pdf", handle_prog_certificates, NULL, 0,
+	 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/teachmeet", handle_prog_teachmeet, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/teachmeet", handle_prog_teachmeet_signup,
+	 prog_teachmeet_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/teachmeet/{slot:int}/withdraw",
+	 handle_prog_teachmeet_withdraw, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/teachmeet/draw", handle_prog_teachmeet_screen, NULL, 0,
+	 0},
+	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/teachmeet/draw", handle_prog_teachmeet_draw, NULL, 0,
 	 0},
 	{HTTP_GET, "/certificates/{code}", handle_certificate_check, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/programme/settings", handle_prog_settings, NULL, 0, 0},

@@ -33,6 +33,7 @@ const struct param_spec prog_session_params[] = {
 	PARAM(.name = "closes_day", .type = PARAM_DATE, .label = "Day booking closes"),
 	PARAM(.name = "closes_time", .type = PARAM_TIME, .label = "Time booking closes"),
 	PARAM(.name = "cpd_hours", .type = PARAM_HOURS, .min = 0, .max = 100, .label = "Hours of CPD"),
+	PARAM(.name = "presenter_minutes", .type = PARAM_INT, .min = 0, .max = 1440, .label = "Minutes of presenting"),
 	PARAM_END,
 };
 
@@ -49,6 +50,7 @@ void prog_session_in_read(struct request *req, struct prog_session_in *in)
 	in->closes_day = req_str(req, "closes_day");
 	in->closes_time = req_str(req, "closes_time");
 	in->cpd_hundredths = req_hundredths(req, "cpd_hours", 0);
+	in->presenter_minutes = req_int(req, "presenter_minutes", 0);
 }
 
 /* The session page's model (new), or NULL with *rc. */

@@ -74,6 +74,7 @@ struct prog_session {
 	int64_t capacity;         /* places */
 	int64_t per_school_limit; /* at most this many places a school, 0 for no limit */
 	int64_t cpd_hundredths;   /* hours of CPD it counts for, in hundredths */
+	int64_t presenter_minutes; /* minutes of presenting it holds, 0: its length */
 };
 
 /* What is typed into the course form (strings borrowed). */
@@ -98,6 +99,7 @@ struct prog_session_in {
 	const char *closes_day;   /* booking closes on this day ("YYYY-MM-DD"), NULL: at the start */
 	const char *closes_time;  /* at this time ("HH:MM"), NULL: 23:59 of closes_day, or the start */
 	int64_t cpd_hundredths;   /* hours of CPD in hundredths */
+	int64_t presenter_minutes; /* TeachMeets and learning lunches: minutes of presenting, 0: the whole session */
 };
 
 /* The annual programme's filters (NULL for none). */
@@ -387,6 +389,27 @@ struct prog_settings {
 int prog_settings_json(struct db *db, const struct prog_access *acc, json_t **out) WUR;
 /* Save the settings (coordinators). */
 int prog_settings_save(struct db *db, const struct prog_access *acc, const struct prog_settings *in) WUR;
+
+/* ---- teachmeet.c: presenters and the draw ---------------------------- */
+
+/*
+ * The presenters of session s of course c (a TeachMeet or learning lunch,
+ * else ERR_NOTFOUND): {slots (not yet drawn), running_order, current,
+ * minutes_cap, minutes_used, minutes_left, over, to_draw, can_sign_up,
+ * can_draw, kinds}; names for members only. New object in *out.
+ */
+int prog_teachmeet_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+			const struct prog_session *s, int64_t now, json_t **out) WUR;
+/* Sign acc's person up to present (title, kind). ERR_INVALID / ERR_CONFLICT (no time left, twice) with errors. */
+int prog_teachmeet_signup(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+			  const struct prog_session *s, const char *title, const char *kind, int64_t now,
+			  json_t *errors) WUR;
+/* Withdraw slot (one's own, or any for the organisers) before it is drawn. ERR_NOTFOUND, ERR_CONFLICT. */
+int prog_teachmeet_withdraw(struct db *db, struct arena *a, const struct prog_access *acc,
+			    const struct prog_session *s, int64_t slot, int64_t now) WUR;
+/* Draw the next presenter at random from those not yet drawn (organisers). ERR_CONFLICT when none is left. */
+int prog_teachmeet_draw(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+			const struct prog_session *s, int64_t now, json_t *errors) WUR;
 
 /* ---- learning.c: a person's learning record --------------------------- */
 

@@ -23,17 +23,18 @@
 
 #define SESSION_COLUMNS                                                                             \
 	"s.id, s.course_id, s.starts_at, s.ends_at, s.booking_closes_at, s.venue_urn, s.online_url, " \
-	"s.capacity, s.per_school_limit, s.cpd_hundredths "
+	"s.capacity, s.per_school_limit, s.cpd_hundredths, s.presenter_minutes "
 DB_QUERY(Q_PROG_SESSION,
 	 "SELECT " SESSION_COLUMNS "FROM course_session s JOIN course c ON c.id = s.course_id "
 	 "WHERE s.id = ? AND c.network_id = ?");
 DB_QUERY(Q_PROG_SESSION_INSERT,
 	 "INSERT INTO course_session (course_id, starts_at, ends_at, venue_urn, online_url, capacity, "
-	 "per_school_limit, booking_closes_at, cpd_hundredths, created_at, updated_at, checkin_code) "
-	 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	 "per_school_limit, booking_closes_at, cpd_hundredths, created_at, updated_at, checkin_code, "
+	 "presenter_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 DB_QUERY(Q_PROG_SESSION_UPDATE,
 	 "UPDATE course_session SET starts_at = ?, ends_at = ?, venue_urn = ?, online_url = ?, capacity = ?, "
-	 "per_school_limit = ?, booking_closes_at = ?, cpd_hundredths = ?, updated_at = ? WHERE id = ?");
+	 "per_school_limit = ?, booking_closes_at = ?, cpd_hundredths = ?, updated_at = ?, presenter_minutes = ? "
+	 "WHERE id = ?");
 DB_QUERY(Q_PROG_TAKEN,
 	 "SELECT COUNT(*) FROM booking WHERE session_id = ? AND status IN ('booked', 'offered')");
 DB_QUERY(Q_PROG_SCHOOL_TAKEN_MAX,
@@ -174,6 +175,7 @@ static void read_session(struct db_stmt *st, struct arena *a, struct prog_sessio
 	s->capacity = db_col_int(st, 7);
 	s->per_school_limit = db_col_int(st, 8);
 	s->cpd_hundredths = db_col_int(st, 9);
+	s->presenter_minutes = db_col_int(st, 10);
 }
 
 int prog_session_open(struct db *db, struct arena *a, struct prog_access *acc, int64_t id, struct prog_course *c,
@@ -274,6 +276,11 @@ static int check_session(struct db *db, const struct prog_access *acc, const str
 	s->capacity = in->capacity;
 	s->per_school_limit = in->per_school_limit;
 	s->cpd_hundredths = in->cpd_hundredths;
+	s->presenter_minutes = in->presenter_minutes;
+	if (times && s->ends > s->starts && in->presenter_minutes > (s->ends - s->starts) / 60)
+		json_object_set_new(errors, "presenter_minutes",
+				    json_sprintf("The presenting time cannot be longer than the session (%lld minutes)",
+						 (long long)((s->ends - s->starts) / 60)));
 	return json_object_size(errors) ? ERR_INVALID : 0;
 }
 
@@ -320,7 +327,7 @@ int prog_session_save(struct db *db, struct arena *a, const struct prog_access *
 				db_bind_text(st, 4, s.online_url) || db_bind_int(st, 5, s.capacity) ||
 				db_bind_int(st, 6, s.per_school_limit) || db_bind_text(st, 7, prog_iso(a, s.closes)) ||
 				db_bind_int(st, 8, s.cpd_hundredths) || db_bind_text(st, 9, stamp) ||
-				db_bind_int(st, 10, id)))
+				db_bind_int(st, 10, s.presenter_minutes) || db_bind_int(st, 11, id)))
 			rc = ERR_DB;
 		else if (rc == 0)
 			rc = prog_run(st);
@@ -337,7 +344,7 @@ int prog_session_save(struct db *db, struct arena *a, const struct prog_access *
 		    db_bind_text(st, 5, s.online_url) || db_bind_int(st, 6, s.capacity) ||
 		    db_bind_int(st, 7, s.per_school_limit) || db_bind_text(st, 8, prog_iso(a, s.closes)) ||
 		    db_bind_int(st, 9, s.cpd_hundredths) || db_bind_text(st, 10, stamp) || db_bind_text(st, 11, stamp) ||
-		    db_bind_text(st, 12, prog_new_code(a)))
+		    db_bind_text(st, 12, prog_new_code(a)) || db_bind_int(st, 13, s.presenter_minutes))
 			rc = ERR_DB;
 		else
 			rc = prog_run(st);
@@ -362,6 +369,8 @@ json_t *prog_session_form(struct arena *a, const struct prog_session *s)
 		json_object_set_new(f, "venue_urn", json_integer(s->venue_urn));
 	if (s->online_url)
 		json_object_set_new(f, "online_url", json_string(s->online_url));
+	if (s->presenter_minutes)
+		json_object_set_new(f, "presenter_minutes", json_integer(s->presenter_minutes));
 	return f;
 }
 
@@ -386,7 +395,7 @@ json_t *prog_course_sessions(struct db *db, struct arena *a, const struct prog_a
 	while (db_step(st) == DB_ROW) {
 		struct prog_session s;
 		read_session(st, a, &s);
-		int64_t taken = db_col_int(st, 12);
+		int64_t taken = db_col_int(st, 13);
 		int64_t left = s.capacity - taken;
 		json_t *r = json_pack("{s:I, s:s, s:s, s:b, s:I, s:I, s:s, s:b, s:b, s:s}", "id", (json_int_t)s.id,
 				      "when", prog_span(a, s.starts, s.ends), "starts_at", prog_iso(a, s.starts), "online",
@@ -395,14 +404,14 @@ json_t *prog_course_sessions(struct db *db, struct arena *a, const struct prog_a
 				      left <= 0, "past", s.starts <= now, "cpd_hours", prog_hours(a, s.cpd_hundredths));
 		json_object_set_new(r, "url", json_sprintf("/networks/%s/programme/sessions/%lld", net->slug,
 							   (long long)s.id));
-		if (!db_col_is_null(st, 10))
-			json_object_set_new(r, "venue", json_sprintf("%s%s%s", db_col_text(st, 10),
-								      db_col_text(st, 11) ? ", " : "",
-								      db_col_text(st, 11) ? db_col_text(st, 11) : ""));
+		if (!db_col_is_null(st, 11))
+			json_object_set_new(r, "venue", json_sprintf("%s%s%s", db_col_text(st, 11),
+								      db_col_text(st, 12) ? ", " : "",
+								      db_col_text(st, 12) ? db_col_text(st, 12) : ""));
 		else
 			json_object_set_new(r, "venue", json_string("Online"));
-		if (!db_col_is_null(st, 13))
-			json_object_set_new(r, "mine", json_string(db_col_text(st, 13)));
+		if (!db_col_is_null(st, 14))
+			json_object_set_new(r, "mine", json_string(db_col_text(st, 14)));
 		json_array_append_new(list, r);
 	}
 	db_reset(st);
@@ -451,6 +460,8 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 			       prog_hours(a, s->cpd_hundredths));
 	json_object_set_new(sj, "url", json_sprintf("/networks/%s/programme/sessions/%lld", net->slug, (long long)s->id));
 	json_object_set_new(sj, "online", json_boolean(s->online_url != NULL));
+	json_object_set_new(sj, "presenters", json_boolean(str_eq(c->format, "teachmeet") ||
+							   str_eq(c->format, "learning_lunch")));
 	if (s->venue_urn)
 		json_object_set_new(sj, "venue", venue_json(db, s->venue_urn));
 
