@@ -600,3 +600,36 @@ def test_a_teachmeet_takes_sign_ups_that_fit_the_time_and_draws_them_at_random(w
     assert "cannot be longer than the session (90 minutes)" in body["errors"]["presenter_minutes"]
     # Only TeachMeets and learning lunches have presenters.
     assert w.p["staff_w"].get(session_url(w, new_session(w), "/teachmeet")).status_code == 404
+
+
+# ---- speed learning: the rotation ------------------------------------------------------------------------
+
+def test_a_speed_learning_rotation_keeps_people_away_from_their_own_schools_hosts(w):
+    sl = new_course(w, "Speed learning: one idea each", theme="curriculum", fmt="speed_learning", lead="staff_w")
+    location(w.p["coord"].post(course_url(w, sl, "/facilitators"), {"person_id": w.ids["staff_i"]}))
+    sid = new_session(w, sl, capacity=20)
+    rot = session_url(w, sid, "/rotation")
+    location(book(w, "staff_w2", sid))
+    body = problem(w.p["coord"].get(rot + "?rounds=1", json=True), 400)
+    assert "more hosts (2) than attendees (1)" in body["errors"]["rounds"]
+    for who in ("staff_i2", "gov_w", "lead_i"):
+        location(book(w, who, sid))
+    plan = w.p["coord"].get(rot + "?rounds=1", json=True).json()["plan"]
+    assert plan["hosts"] == 2 and plan["attendees"] == 4
+    for card in plan["tables"]:
+        host_school = card["host"]["school_name"]
+        people = card["rounds"][0]["people"]
+        assert len(people) == 2 and all(p["school_name"] != host_school for p in people)
+    assert len(plan["schedules"]) == 4
+    page = w.p["coord"].get(rot + "?rounds=1").text
+    assert "Table 1" in page and "Schedules" in page
+    # Two rounds would send someone to their own school's host: refused, saying why.
+    body = problem(w.p["coord"].get(rot + "?rounds=2", json=True), 400)
+    assert "from the school of attendee" in body["errors"]["rounds"]
+    assert w.p["coord"].get(rot + "?rounds=0", json=True).status_code == 400
+    # An attendee sees their own schedule; a member without a place, nothing; other sessions have no rotation.
+    mine = w.p["staff_w2"].get(rot + "?rounds=1", json=True).json()["plan"]
+    assert [s["person"]["name"] for s in mine["schedules"]] == ["Sue Staff"] and mine["tables"] == []
+    assert mine["schedules"][0]["rounds"][0]["host"]["name"] == "Ian Staff"
+    assert w.p["staff_i"].get(session_url(w, new_session(w), "/rotation"), json=True).status_code == 404
+    assert w.p["lead_w"].get(rot, json=True).status_code == 403

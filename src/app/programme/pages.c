@@ -8,7 +8,8 @@
  * (pages.h); and the route table of the whole capability. Sessions,
  * booking and offers are in pages_sessions.c; registers, check-in and my
  * learning in pages_attendance.c; feedback, certificates and settings in
- * pages_feedback.c; TeachMeet presenters and the draw in pages_teachmeet.c.
+ * pages_feedback.c; TeachMeet presenters, the draw and the
+ * speed-learning rotation in pages_teachmeet.c.
  *
  * Handlers decide nothing about permissions: they open the network for the
  * person asking, call the model, which asks policy.c, and turn its refusal
@@ -514,6 +515,8 @@ const struct route programme_routes[] = {
 	 0},
 	{HTTP_POST, "/networks/{slug}/programme/sessions/{id:int}/teachmeet/draw", handle_prog_teachmeet_draw, NULL, 0,
 	 0},
+	{HTTP_GET, "/networks/{slug}/programme/sessions/{id:int}/rotation", handle_prog_rotation, prog_rotation_params,
+	 0, 0},
 	{HTTP_GET, "/certificates/{code}", handle_certificate_check, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/programme/settings", handle_prog_settings, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/settings", handle_prog_settings_save, prog_settings_params, FORM, 0},

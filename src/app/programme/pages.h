@@ -83,7 +83,9 @@ int handle_prog_teachmeet_screen(struct request *req, struct response *res);
 int handle_prog_teachmeet_signup(struct request *req, struct response *res);
 int handle_prog_teachmeet_withdraw(struct request *req, struct response *res);
 int handle_prog_teachmeet_draw(struct request *req, struct response *res);
+int handle_prog_rotation(struct request *req, struct response *res);
 extern const struct param_spec prog_teachmeet_params[];
+extern const struct param_spec prog_rotation_params[];
 /* The venues a session may be at: the network's member schools [{urn, name, selected}] (new array). */
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected);
 

@@ -5,7 +5,8 @@
  * left (and a warning when they exceed the time), signing up with a title
  * and a slot, withdrawing, and the draw: a large-print page showing the
  * presenter drawn last and the running order, and the button that draws the
- * next at random.
+ * next at random; and the speed-learning rotation (table cards and
+ * personal schedules).
  */
 #include <stdio.h>
 #include <string.h>
@@ -138,4 +139,48 @@ int handle_prog_teachmeet_draw(struct request *req, struct response *res)
 	json_decref(errors);
 	return page_redirect(&pg.n.p, "/networks/%s/programme/sessions/%lld/teachmeet/draw", pg.n.net.slug,
 			     (long long)pg.session.id);
+}
+
+const struct param_spec prog_rotation_params[] = {
+	PARAM(.name = "rounds", .type = PARAM_INT, .min = 1, .max = 20, .label = "Rounds"),
+	PARAM_END,
+};
+
+/*
+ * GET /networks/{slug}/programme/sessions/{id}/rotation?rounds=3
+ * A speed-learning session's rotation: the facilitators host the tables,
+ * the people with a place move round. Organisers get every table card and
+ * schedule (printable); an attendee gets their own schedule. 400 with the
+ * reason when it cannot be planned (more hosts than attendees, too many
+ * rounds).
+ */
+int handle_prog_rotation(struct request *req, struct response *res)
+{
+	struct prog_page pg;
+	int rc = prog_page_open_session(req, res, true, &pg);
+	if (rc)
+		return rc;
+	int rounds = (int)req_int(req, "rounds", 3);
+	json_t *errors = page_errors(&pg.n.p), *plan = NULL;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : prog_rotation_json(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, &pg.session, rounds,
+							   &plan, errors);
+	json_t *m = prog_page_model(&pg, arena_printf(pg.n.p.a, "Rotation: %s", pg.course.title));
+	json_object_set_new(m, "course", prog_course_json(pg.n.p.db, &pg.n.net, &pg.course));
+	json_object_set_new(m, "when", json_string(prog_span(pg.n.p.a, pg.session.starts, pg.session.ends)));
+	json_object_set_new(m, "session_url", json_sprintf("/networks/%s/programme/sessions/%lld", pg.n.net.slug,
+							   (long long)pg.session.id));
+	json_object_set_new(m, "form", json_pack("{s:i}", "rounds", rounds));
+	if (rc) {
+		if (rc != ERR_INVALID && rc != ERR_CONFLICT) {
+			json_decref(m);
+			json_decref(errors);
+			return page_fail(&pg.n.p, rc, rc == ERR_NOTFOUND ? "Only speed-learning sessions have a rotation." : NULL);
+		}
+		return page_form_fail(&pg.n.p, ERR_INVALID, errors, "programme/rotation", m, "rotation-");
+	}
+	json_decref(errors);
+	json_object_set_new(m, "plan", plan);
+	res_view(res, 200, "programme/rotation", m);
+	return 0;
 }

@@ -411,6 +411,20 @@ int prog_teachmeet_withdraw(struct db *db, struct arena *a, const struct prog_ac
 int prog_teachmeet_draw(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
 			const struct prog_session *s, int64_t now, json_t *errors) WUR;
 
+/* ---- speed.c: speed learning ------------------------------------------ */
+
+/*
+ * The rotation of speed-learning session s of course c for rounds rounds
+ * (rotation.c; the course's facilitators host, the booked people move):
+ * {rounds, hosts, attendees, tables: [{table, host, rounds: [{round,
+ * people}]}], schedules: [{person, rounds: [{round, table, host}]}]}; all of
+ * it for organisers, one's own schedule for an attendee (ERR_FORBIDDEN for
+ * others). ERR_INVALID / ERR_CONFLICT with errors["rounds"] saying why it
+ * cannot be planned; ERR_NOTFOUND for another format.
+ */
+int prog_rotation_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+		       const struct prog_session *s, int rounds, json_t **out, json_t *errors) WUR;
+
 /* ---- learning.c: a person's learning record --------------------------- */
 
 /*
