@@ -184,6 +184,10 @@ def test_a_coordinator_sets_up_a_course_with_facilitators_from_two_schools(w):
 
 
 def test_staff_and_outsiders_cannot_create_a_course_and_nothing_changes(w):
+    assert 'href="/networks/%s/programme/courses/new"' % w.net in w.p["coord"].get(prog_url(w)).text
+    assert "Add the course" in w.p["coord"].get(prog_url(w, "/courses/new")).text
+    assert w.p["staff_w"].get(prog_url(w, "/courses/new")).status_code == 403
+    assert "/courses/new" not in w.p["staff_w"].get(prog_url(w)).text
     before = snapshot(w)
     data = {"title": "Sneaky", "theme": "reading", "audience": "teachers", "format": "course"}
     assert w.p["staff_w"].post(prog_url(w, "/courses"), data).status_code == 403

@@ -203,14 +203,35 @@ static json_t *programme_model(struct prog_page *pg, int *rc)
 	json_object_set_new(m, "next_year", json_sprintf("/networks/%s/programme?year=%d", pg->n.net.slug, f.year + 1));
 	json_object_set_new(m, "previous_label", json_sprintf("%d/%02d", f.year - 1, f.year % 100));
 	json_object_set_new(m, "next_label", json_sprintf("%d/%02d", f.year + 1, (f.year + 2) % 100));
-	bool create = prog_policy_course_create(&pg->acc);
-	json_object_set_new(m, "can", json_pack("{s:b}", "create", create));
-	if (create) {
-		json_t *form = json_object();
-		course_form_options(pg->n.p.db, pg, m, form);
-		json_object_set_new(m, "form", form);
-	}
+	json_object_set_new(m, "can", json_pack("{s:b}", "create", prog_policy_course_create(&pg->acc)));
 	return m;
+}
+
+/* The new-course page's model with form's values (new; takes form). */
+static json_t *course_new_model(struct prog_page *pg, json_t *form)
+{
+	json_t *m = prog_page_model(pg, arena_printf(pg->n.p.a, "Add a course: %s", pg->n.net.name));
+	course_form_options(pg->n.p.db, pg, m, form);
+	json_object_set_new(m, "form", form);
+	return m;
+}
+
+/*
+ * GET /networks/{slug}/programme/courses/new
+ * The form that adds a course (coordinators and the steering group): its
+ * own page, so that the programme page does not carry the list of every
+ * person who could lead a course.
+ */
+static int handle_prog_course_new(struct request *req, struct response *res)
+{
+	struct prog_page pg;
+	int rc = prog_page_open(req, res, true, &pg);
+	if (rc)
+		return rc;
+	if (!prog_policy_course_create(&pg.acc))
+		return page_fail(&pg.n.p, ERR_FORBIDDEN, "Only the network's coordinators and steering group add courses.");
+	res_view(res, 200, "programme/course_new", course_new_model(&pg, json_object()));
+	return 0;
 }
 
 /*
@@ -218,8 +239,8 @@ static json_t *programme_model(struct prog_page *pg, int *rc)
  * The annual programme: every course by theme with its sessions, dates,
  * venues, places left, and (for members) facilitators and their schools;
  * the academic year from September (year=2026 is 2026/27; the current one
- * by default); coordinators and the steering group see the form that
- * creates a course. Outsiders see a public network's programme without
+ * by default); coordinators and the steering group see a link to add a
+ * course. Outsiders see a public network's programme without
  * anyone's name, and a private one not at all.
  */
 static int handle_prog_programme(struct request *req, struct response *res)
@@ -289,16 +310,9 @@ static int handle_prog_course_create(struct request *req, struct response *res)
 	course_in(req, &in);
 	int64_t id = 0;
 	rc = json_object_size(errors) ? ERR_INVALID : prog_course_create(pg.n.p.db, pg.n.p.a, &pg.acc, &in, errors, &id);
-	if (rc) {
-		int mrc;
-		json_t *m = rc == ERR_INVALID ? programme_model(&pg, &mrc) : NULL;
-		if (m) {
-			json_t *form = course_form_typed(req);
-			course_form_options(pg.n.p.db, &pg, m, form);
-			json_object_set_new(m, "form", form);
-		}
-		return page_form_fail(&pg.n.p, rc, errors, "programme/index", m, "course-");
-	}
+	if (rc)
+		return page_form_fail(&pg.n.p, rc, errors, "programme/course_new",
+				      rc == ERR_INVALID ? course_new_model(&pg, course_form_typed(req)) : NULL, "course-");
 	json_decref(errors);
 	return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld?created=1", pg.n.net.slug, (long long)id);
 }
@@ -471,6 +485,7 @@ static int handle_prog_session_create(struct request *req, struct response *res)
 
 const struct route programme_routes[] = {
 	{HTTP_GET, "/networks/{slug}/programme", handle_prog_programme, programme_params, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme/courses/new", handle_prog_course_new, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses", handle_prog_course_create, course_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course, course_page_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course_update, course_params, FORM, 0},
