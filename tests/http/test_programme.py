@@ -637,3 +637,18 @@ def test_a_speed_learning_rotation_keeps_people_away_from_their_own_schools_host
     assert mine["schedules"][0]["rounds"][0]["host"]["name"] == "Ian Staff"
     assert w.p["staff_i"].get(session_url(w, new_session(w), "/rotation"), json=True).status_code == 404
     assert w.p["lead_w"].get(rot, json=True).status_code == 403
+
+
+def test_the_whole_programme_is_an_icalendar_feed_without_names(w):
+    import icalendar
+    r = w.p["anon"].get(prog_url(w) + ".ics")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(r.content)
+    events = [e for e in cal.walk("VEVENT")]
+    assert events and all(str(e["SUMMARY"]) for e in events)
+    titles = {str(e["SUMMARY"]) for e in events}
+    assert "Phonics that sticks" in titles
+    assert b"Sid Staff" not in r.content and b"Ian Staff" not in r.content
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert w.p["anon"].get("/networks/%s/programme.ics" % w.private).status_code in (303, 401, 404)
+    assert w.p["lead_w"].get("/networks/%s/programme.ics" % w.private).status_code in DENIED

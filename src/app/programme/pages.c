@@ -3,7 +3,7 @@
  * pages.c — the programme's pages and their JSON (one handler serves both):
  * the annual programme of a network (/networks/{slug}/programme, an
  * academic year from September to August, filtered by theme, audience,
- * format and term), the form that creates a course, a course's page with
+ * format and term) and its iCalendar file, the form that creates a course, a course's page with
  * its sessions and facilitation team; what the programme's pages share
  * (pages.h); and the route table of the whole capability. Sessions,
  * booking and offers are in pages_sessions.c; registers, check-in and my
@@ -21,9 +21,11 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/calendar/calendar.h"
 #include "app/programme/pages.h"
 #include "app/programme/programme.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -171,6 +173,12 @@ static const struct param_spec programme_params[] = {
 	PARAM_END,
 };
 
+/* GET /networks/{slug}/programme.ics parameters. */
+static const struct param_spec programme_ics_params[] = {
+	PARAM(.name = "year", .type = PARAM_INT, .min = 2000, .max = 2100, .label = "Academic year"),
+	PARAM_END,
+};
+
 /* The programme page's model for pg and the request's filters (new), or NULL with *rc. */
 static json_t *programme_model(struct prog_page *pg, int *rc)
 {
@@ -254,6 +262,74 @@ static int handle_prog_programme(struct request *req, struct response *res)
 		return page_fail(&pg.n.p, rc, NULL);
 	json_object_set_new(m, "created", json_boolean(req_bool(req, "created")));
 	res_view(res, 200, "programme/index", m);
+	return 0;
+}
+
+/*
+ * GET /networks/{slug}/programme.ics?year=2026
+ * The whole programme of an academic year as an iCalendar file (every
+ * session of every course, no one's name), for anyone who may see the
+ * programme: calendar apps can subscribe to a public network's.
+ */
+static int handle_prog_programme_ics(struct request *req, struct response *res)
+{
+	struct prog_page pg;
+	int rc = prog_page_open(req, res, false, &pg);
+	if (rc)
+		return rc;
+	int64_t now = clock_now();
+	struct prog_filter f = {.year = (int)req_int(req, "year", prog_academic_year(now))};
+	json_t *prog = NULL;
+	if ((rc = prog_programme_json(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.n.net, &f, now, &prog)))
+		return page_fail(&pg.n.p, rc, NULL);
+	const char *base = prog_page_base(&pg), *domain = calendar_uid_domain(pg.n.p.a, base);
+	const char *links = calendar_link_base(pg.n.p.a, base);
+	size_t n = (size_t)json_integer_value(json_object_get(prog, "sessions")), k = 0;
+	struct ical_event *ev = arena_calloc(pg.n.p.a, n ? n : 1, sizeof(*ev));
+	size_t i, j, l;
+	json_t *theme, *course, *s;
+	json_array_foreach(json_object_get(prog, "themes"), i, theme)
+		json_array_foreach(json_object_get(theme, "courses"), j, course)
+			json_array_foreach(json_object_get(course, "sessions"), l, s)
+	{
+		int64_t start, end;
+		if (k >= n || clock_parse_iso(json_string_value(json_object_get(s, "starts_at")), &start) ||
+		    clock_parse_iso(json_string_value(json_object_get(s, "ends_at")), &end))
+			continue;
+		const char *url = links ? arena_printf(pg.n.p.a, "%s%s", links, json_string_value(json_object_get(s, "url")))
+					: NULL;
+		ev[k++] = (struct ical_event){
+			.uid = arena_printf(pg.n.p.a, "programme-session-%lld@%s",
+					    (long long)json_integer_value(json_object_get(s, "id")), domain),
+			.title = arena_strdup(pg.n.p.a, json_string_value(json_object_get(course, "title"))),
+			.start = start,
+			.end = end,
+			.location = arena_strdup(pg.n.p.a, json_string_value(json_object_get(s, "venue"))),
+			.description = arena_printf(pg.n.p.a, "%s · %s · %s%s%s", json_string_value(json_object_get(theme, "name")),
+						    json_string_value(json_object_get(course, "format_label")),
+						    json_string_value(json_object_get(s, "places_text")), url ? "\n\nBook: " : "",
+						    url ? url : ""),
+			.url = url,
+		};
+	}
+	struct ical_calendar cal = {
+		.name = arena_printf(pg.n.p.a, "%s programme %s", pg.n.net.name,
+				     json_string_value(json_object_get(prog, "year_label"))),
+		.stamp = now,
+		.events = ev,
+		.n_events = k,
+	};
+	struct buf out = BUF_INIT;
+	rc = ical_write(&out, &cal);
+	json_decref(prog);
+	if (rc) {
+		buf_free(&out);
+		return page_fail(&pg.n.p, rc, NULL);
+	}
+	res_header(res, "Content-Disposition",
+		   arena_printf(pg.n.p.a, "inline; filename=\"programme-%d.ics\"", f.year));
+	res_body(res, 200, "text/calendar; charset=utf-8", out.data, out.len);
+	buf_free(&out);
 	return 0;
 }
 
@@ -485,6 +561,7 @@ static int handle_prog_session_create(struct request *req, struct response *res)
 
 const struct route programme_routes[] = {
 	{HTTP_GET, "/networks/{slug}/programme", handle_prog_programme, programme_params, 0, 0},
+	{HTTP_GET, "/networks/{slug}/programme.ics", handle_prog_programme_ics, programme_ics_params, 0, 0},
 	{HTTP_GET, "/networks/{slug}/programme/courses/new", handle_prog_course_new, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses", handle_prog_course_create, course_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course, course_page_params, 0, 0},

@@ -674,6 +674,7 @@ int prog_programme_json(struct db *db, struct arena *a, const struct prog_access
 				       "cpd_hours", prog_hours(a, db_col_int(st, 14)));
 		json_object_set_new(sj, "url", json_sprintf("/networks/%s/programme/sessions/%lld", net->slug,
 							    (long long)sid));
+		json_object_set_new(sj, "ends_at", json_string(db_col_text(st, 7)));
 		if (!db_col_is_null(st, 10))
 			json_object_set_new(sj, "venue", json_sprintf("%s%s%s", db_col_text(st, 10),
 								      db_col_text(st, 11) ? ", " : "",
