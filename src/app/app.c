@@ -12,6 +12,7 @@
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
+#include "app/programme/programme.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -30,12 +31,14 @@
 const struct accounts_export_part accounts_export_parts[] = {
 	{"networks", networks_export_person},
 	{"partnerships", partnerships_export_person},
+	{"programme", programme_export_person},
 	{NULL, NULL},
 };
 
 /* The parts each capability adds to a person's calendar feed (calendar.h). */
 const struct calendar_source calendar_sources[] = {
 	{"partnerships", ps_calendar_add, ps_calendar_count},
+	{"programme", prog_calendar_add, prog_calendar_count},
 	{NULL, NULL, NULL},
 };
 
@@ -43,6 +46,7 @@ const struct calendar_source calendar_sources[] = {
 const struct job *const app_jobs[] = {
 	&mail_sender_job,
 	&partnerships_digest_job,
+	&programme_offers_job,
 	NULL,
 };
 
@@ -57,6 +61,7 @@ const struct route *const app_routes[] = {
 	ps_running_routes,
 	calendar_routes,
 	broker_routes,
+	programme_routes,
 	NULL,
 };
 
@@ -122,6 +127,7 @@ fail:
 void app_close(struct app *app)
 {
 	schools_index_release();
+	programme_shutdown();
 	if (app->db)
 		db_pool_close(app->db);
 	if (app->tmpl)
