@@ -14,7 +14,6 @@ import calendar
 import hashlib
 import os
 import re
-import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,8 +21,8 @@ import pytest
 import requests
 
 from tandem_server import Server, run_cli
-from test_networks import DENIED, Person, add_user, ask_and_accept, create_network, location, one, query
-from test_partnerships import DEMO, IRELAND_WOOD, IVESON, LAWNSWOOD, WEETWOOD
+from support import DENIED, Person, add_user, ask_and_accept, create_network, execute, location, one, query
+from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
 
 DAY = 24 * 3600
 # Thursday 1 October 2026, 09:00 UTC: the autumn term of the academic year 2026/27.
@@ -515,18 +514,18 @@ def api_people(w, n):
     """n staff of the two member schools, each with an API token (made in the store, as the CLI would)."""
     hash_ = one(w.db, "SELECT password_hash FROM person WHERE id = ?", w.ids["staff_w"])
     tokens = []
-    with sqlite3.connect(w.db, timeout=30) as c:
-        for i in range(n):
-            urn = WEETWOOD if i % 2 else IRELAND_WOOD
-            cur = c.execute("INSERT INTO person (email, name, password_hash, school_urn, school_role, created_at, "
-                            "updated_at, password_changed_at) VALUES (?, ?, ?, ?, 'staff', ?, ?, ?)",
-                            ("crowd%d@p.test" % i, "Crowd %d" % i, hash_, urn, "2026-09-01T00:00:00Z",
-                             "2026-09-01T00:00:00Z", "2026-09-01T00:00:00Z"))
-            token = "tdm_" + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
-            c.execute("INSERT INTO api_token (person_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)",
-                      (cur.lastrowid, "test", hashlib.sha256(token.encode()).hexdigest(), token[:8],
-                       "2026-09-01T00:00:00Z"))
-            tokens.append((cur.lastrowid, token))
+    for i in range(n):
+        urn = WEETWOOD if i % 2 else IRELAND_WOOD
+        email = "crowd%d@p.test" % i
+        execute(w.db, "INSERT INTO person (email, name, password_hash, school_urn, school_role, created_at, "
+                      "updated_at, password_changed_at) VALUES (?, ?, ?, ?, 'staff', ?, ?, ?)",
+                email, "Crowd %d" % i, hash_, urn, "2026-09-01T00:00:00Z", "2026-09-01T00:00:00Z",
+                "2026-09-01T00:00:00Z")
+        pid = one(w.db, "SELECT id FROM person WHERE email = ?", email)
+        token = "tdm_" + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+        execute(w.db, "INSERT INTO api_token (person_id, name, token_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?)",
+                pid, "test", hashlib.sha256(token.encode()).hexdigest(), token[:8], "2026-09-01T00:00:00Z")
+        tokens.append((pid, token))
     return tokens
 
 

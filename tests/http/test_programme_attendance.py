@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from tandem_server import Server, run_cli
-from test_networks import DENIED, Person, add_user, ask_and_accept, create_network, location, one, query
-from test_partnerships import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
+from support import DENIED, Person, add_user, ask_and_accept, create_network, location, one, query
+from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
 
 HOUR = 3600
 DAY = 24 * HOUR
