@@ -83,7 +83,7 @@ DB_QUERY(Q_NET_THEME_UPDATE, "UPDATE network_theme SET name = ?, position = ? WH
 DB_QUERY(Q_NET_THEME_DELETE, "DELETE FROM network_theme WHERE id = ?");
 DB_QUERY(Q_NET_THEME_USED,
 	 "SELECT (SELECT COUNT(*) FROM strength WHERE theme_id = ?1) + "
-	 "(SELECT COUNT(*) FROM need WHERE theme_id = ?1)");
+	 "(SELECT COUNT(*) FROM need WHERE theme_id = ?1) + (SELECT COUNT(*) FROM course WHERE theme_id = ?1)");
 
 DB_QUERY(Q_NET_PEOPLE,
 	 "SELECT p.school_urn AS urn, p.id, p.name, p.email, p.school_role AS role FROM person p "
@@ -712,7 +712,7 @@ int net_themes_set(struct db *db, struct arena *a, const struct net_access *acc,
 	}
 	if (rc == 0 && in_use.len) {
 		json_object_set_new(errors, "themes",
-				    json_sprintf("Strengths or needs still use %s: keep %s, or change those first",
+				    json_sprintf("Strengths, needs or courses still use %s: keep %s, or change those first",
 						 buf_str(&in_use), strchr(buf_str(&in_use), ',') ? "them" : "it"));
 		rc = ERR_INVALID;
 	}
