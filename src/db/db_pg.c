@@ -411,6 +411,21 @@ static int execute(struct db_stmt *st)
 	PGresult *r = PQexecPrepared(pg->conn, ps->name, ps->nparams,
 				     (const char *const *)ps->values, ps->lengths, ps->formats, 0);
 	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK && !sp && !pg->tx_open &&
+	    PQstatus(pg->conn) != CONNECTION_OK) {
+		/* The server went away since this connection was last used (a restart):
+		 * outside a transaction nothing was done, so connect again and run the
+		 * statement once more rather than fail this request too. */
+		PQclear(r);
+		r = NULL;
+		if ((rc = ensure_connected(db)) == 0 && (rc = prepare_now(db, ps, name)) == 0) {
+			r = PQexecPrepared(pg->conn, ps->name, ps->nparams, (const char *const *)ps->values,
+					   ps->lengths, ps->formats, 0);
+			s = PQresultStatus(r);
+		} else {
+			return rc;
+		}
+	}
 	if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 		rc = result_error(db, r, name);
 		PQclear(r);
