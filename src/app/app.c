@@ -12,6 +12,7 @@
 #include "app/mail/mail.h"
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
+#include "app/practice/practice.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@
 const struct accounts_export_part accounts_export_parts[] = {
 	{"networks", networks_export_person},
 	{"partnerships", partnerships_export_person},
+	{"practice", practice_export_person},
 	{NULL, NULL},
 };
 
@@ -57,6 +59,7 @@ const struct route *const app_routes[] = {
 	ps_running_routes,
 	calendar_routes,
 	broker_routes,
+	practice_routes,
 	NULL,
 };
 
