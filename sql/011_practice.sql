@@ -31,3 +31,21 @@ CREATE TABLE practice_reaction (
   created_at  TEXT NOT NULL,
   PRIMARY KEY (idea_id, person_id, kind)
 );
+
+-- One-page articles for the school's Good Ideas Scrapbook: a title and a
+-- Markdown body (rendered with raw HTML off and only relative, http, https
+-- and mailto destinations; src/app/practice/markdown.c), with the same
+-- visibility and widening as ideas.
+CREATE TABLE practice_article (
+  id          INTEGER PRIMARY KEY,
+  network_id  INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  urn         INTEGER NOT NULL,
+  author_id   INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  theme_id    INTEGER NOT NULL REFERENCES network_theme(id) ON DELETE RESTRICT,
+  title       TEXT NOT NULL,
+  body        TEXT NOT NULL,
+  visibility  TEXT NOT NULL DEFAULT 'school' CHECK (visibility IN ('school', 'network')),
+  requested   TEXT CHECK (requested IN ('network')),
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX practice_article_by_network ON practice_article(network_id, created_at);

@@ -189,3 +189,63 @@ def test_a_persons_ideas_and_reactions_are_in_their_data_download(w):
     assert r.status_code == 200, r.status_code
     part = r.json()["practice"]
     assert {x["kind"] for x in part["reactions"]} >= {"try", "thanks"}
+
+
+def article_rows(db):
+    return query(db, "SELECT * FROM practice_article ORDER BY 1")
+
+
+ARTICLE = ("## What we did\n\nTalk partners for **two minutes** at the start of each lesson "
+           "([the guide](https://example.org/talk), [our page](/networks), [email us](mailto:head@w.test)).\n")
+
+
+def test_an_article_renders_its_markdown_and_follows_the_same_visibility(w):
+    loc = location(w.p["ta_w"].post("/networks/%s/articles" % w.net,
+                                    {"title": "Talk partners", "body": ARTICLE, "theme": "Oracy"}))
+    assert loc.startswith("/networks/%s/articles/" % w.net)
+    j = w.p["lead_w"].get(loc, json=True).json()["article"]
+    assert "<strong>two minutes</strong>" in j["body_html"]
+    assert '<a href="https://example.org/talk">the guide</a>' in j["body_html"]
+    assert '<a href="mailto:head@w.test">' in j["body_html"]
+    assert "<strong>two minutes</strong>" in w.p["gov_w"].get(loc).text
+    for who in ("teacher_i", "coord", "lead_v"):
+        assert w.p[who].get(loc).status_code == 404
+        assert w.p[who].get(loc, json=True).status_code == 404
+    listed = w.p["teacher_i"].get("/networks/%s/articles" % w.net, json=True).json()["articles"]
+    assert "Talk partners" not in [a["title"] for a in listed]
+    location(w.p["ta_w"].post(loc + "/widen"))
+    waiting = w.p["lead_w"].get("/networks/%s/ideas/moderation" % w.net, json=True).json()["waiting"]
+    assert "Talk partners" in [x.get("title") for x in waiting]
+    assert w.p["teacher_i"].post(loc + "/approve").status_code == 404
+    location(w.p["lead_w"].post(loc + "/approve"))
+    assert w.p["teacher_i"].get(loc).status_code == 200
+    listed = w.p["teacher_i"].get("/networks/%s/articles" % w.net, json=True).json()["articles"]
+    assert "Talk partners" in [a["title"] for a in listed]
+    assert w.p["lead_v"].get(loc).status_code == 404
+    location(w.p["ta_w"].post(loc + "/narrow"))
+    assert w.p["teacher_i"].get(loc, json=True).status_code == 404
+
+
+@pytest.mark.parametrize("data,field,words", [
+    ({"title": "x", "body": "[click](javascript:alert(1))"}, "body", "link"),
+    ({"title": "x", "body": "[click](JAVASCRIPT:alert(1))"}, "body", "link"),
+    ({"title": "x", "body": "<javascript:alert(1)>"}, "body", "link"),
+    ({"title": "x", "body": "[x](data:text/html;base64,PHNjcmlwdD4=)"}, "body", "link"),
+    ({"title": "x", "body": "![x](data:image/png;base64,AAAA)"}, "body", "image"),
+    ({"title": "x", "body": "<script>alert(1)</script>"}, "body", "HTML"),
+    ({"title": "x", "body": "Bold <b onmouseover=\"x()\">here</b>"}, "body", "HTML"),
+    ({"title": "x", "body": "y" * 5001}, "body", "5000"),
+    ({"title": "t" * 121, "body": "Fine."}, "title", "120"),
+    ({"title": "x", "body": "Pupil B801200001001 improved."}, "body", "Unique Pupil Number"),
+    ({"title": "x", "body": "Fine.", "theme": "Knitting"}, "theme", "themes"),
+])
+def test_a_bad_article_is_refused_with_the_field_named_and_nothing_stored(w, data, field, words):
+    data = dict({"theme": "Reading"}, **data)
+    before = article_rows(w.db)
+    r = w.p["ta_w"].post("/networks/%s/articles" % w.net, data, json=True)
+    assert r.status_code == 400, r.text
+    assert field in r.text and words in r.text.replace(",", "")
+    r = w.p["ta_w"].post("/networks/%s/articles" % w.net, data)
+    assert r.status_code == 400 and 'id="article-%s-error"' % field in r.text
+    assert "<script>alert" not in r.text and "javascript:alert(1)\"" not in r.text
+    assert article_rows(w.db) == before

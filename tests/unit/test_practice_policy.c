@@ -5,7 +5,7 @@
  * policy.c says: the one visibility check for school-only and network
  * items for every kind of person, posting, reacting, widening with the
  * lead's approval (never one's own item), narrowing; then the Unique Pupil
- * Number rule.
+ * Number rule and the Markdown filter of articles (markdown.c).
  *
  * The network has member schools 100 (the author's) and 200; school 900 is
  * not a member.
@@ -17,7 +17,11 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include <string.h>
+
+#include "app/practice/markdown.h"
 #include "app/practice/policy.h"
+#include "core/buf.h"
 
 #define M1 100
 #define M2 200
@@ -192,6 +196,69 @@ static void test_visibility_names_read_back(void **state)
 	assert_int_equal(practice_vis_parse("public", &v), -1);
 }
 
+static void test_relative_http_https_and_mailto_destinations_are_allowed(void **state)
+{
+	(void)state;
+	const char *ok[] = {"", "/networks/a/ideas", "page.html", "#top", "?q=1", "https://example.org/x",
+			    "HTTP://example.org", "mailto:head@school.test", "a%3Ab", "./x:y"};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!practice_url_allowed(ok[i], strlen(ok[i])))
+			fail_msg("refused %s", ok[i]);
+}
+
+static void test_javascript_data_and_other_schemes_are_refused_however_written(void **state)
+{
+	(void)state;
+	const char *bad[] = {"javascript:alert(1)", "JavaScript:alert(1)", " javascript:x", "java\tscript:x",
+			     "java\nscript:x", "data:text/html;base64,PHNjcmlwdD4=", "vbscript:x", "file:///etc/passwd",
+			     "ftp://x", "averyveryverylongscheme:x"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (practice_url_allowed(bad[i], strlen(bad[i])))
+			fail_msg("allowed %s", bad[i]);
+}
+
+static void test_markdown_with_a_javascript_or_data_link_or_image_is_refused_with_a_reason(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	assert_int_equal(practice_md_check("[click](javascript:alert(1))", &why), -1);
+	assert_non_null(strstr(why, "link"));
+	assert_int_equal(practice_md_check("<javascript:alert(1)>", &why), -1);
+	assert_int_equal(practice_md_check("[x](&#106;avascript:alert(1))", &why), -1);
+	assert_int_equal(practice_md_check("![a](data:image/png;base64,AAAA)", &why), -1);
+	assert_non_null(strstr(why, "image"));
+	assert_int_equal(practice_md_check("[x]\n\n[x]: javascript:alert(1)", &why), -1);
+}
+
+static void test_markdown_with_raw_html_is_refused(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	assert_int_equal(practice_md_check("<script>alert(1)</script>", &why), -1);
+	assert_non_null(strstr(why, "HTML"));
+	assert_int_equal(practice_md_check("Some <b onclick=\"x()\">bold</b> text", &why), -1);
+	struct buf out;
+	buf_init(&out);
+	assert_int_equal(practice_md_html("<img src=x onerror=alert(1)>", &out), -1);
+	assert_string_equal(buf_str(&out), "");
+	buf_free(&out);
+}
+
+static void test_plain_markdown_renders_with_its_links(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	const char *md = "# Talk partners\n\nWe used **sentence stems** ([guide](https://example.org/g)).\n";
+	assert_int_equal(practice_md_check(md, &why), 0);
+	struct buf out;
+	buf_init(&out);
+	assert_int_equal(practice_md_html(md, &out), 0);
+	assert_non_null(strstr(buf_str(&out), "<h1>Talk partners</h1>"));
+	assert_non_null(strstr(buf_str(&out), "<strong>sentence stems</strong>"));
+	assert_non_null(strstr(buf_str(&out), "<a href=\"https://example.org/g\">guide</a>"));
+	buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +276,11 @@ int main(void)
 		cmocka_unit_test(test_a_letter_and_twelve_digits_is_a_unique_pupil_number),
 		cmocka_unit_test(test_other_numbers_are_not_a_unique_pupil_number),
 		cmocka_unit_test(test_visibility_names_read_back),
+		cmocka_unit_test(test_relative_http_https_and_mailto_destinations_are_allowed),
+		cmocka_unit_test(test_javascript_data_and_other_schemes_are_refused_however_written),
+		cmocka_unit_test(test_markdown_with_a_javascript_or_data_link_or_image_is_refused_with_a_reason),
+		cmocka_unit_test(test_markdown_with_raw_html_is_refused),
+		cmocka_unit_test(test_plain_markdown_renders_with_its_links),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

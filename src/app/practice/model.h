@@ -28,6 +28,16 @@ struct db;
 /* The longest idea, in characters. */
 #define PRACTICE_IDEA_MAX 500
 
+/* The longest article title and body, in characters (the body fits on one A4 page). */
+#define PRACTICE_TITLE_MAX 120
+#define PRACTICE_ARTICLE_MAX 5000
+
+/* What a visibility change is about. */
+enum practice_kind {
+	PRACTICE_IDEA,    /* an idea of the week */
+	PRACTICE_ARTICLE, /* a one-page article */
+};
+
 /* A network opened for shared practice (strings in the arena). */
 struct practice_ctx {
 	int64_t network_id;         /* network.id */
@@ -62,13 +72,26 @@ int practice_idea_add(struct db *db, struct arena *a, const struct practice_ctx 
 /* React to idea id with kind ("try", "tried", "thanks"): ERR_CONFLICT with errors when already said. */
 int practice_react(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, const char *kind,
 		   json_t *errors) WUR;
-/* The author asks for idea id to be seen by the network (waits for the lead). */
-int practice_widen(struct db *db, const struct practice_ctx *c, int64_t id) WUR;
-/* A lead approves (approve) or refuses the widening of idea id. */
-int practice_decide(struct db *db, const struct practice_ctx *c, int64_t id, bool approve) WUR;
-/* The author narrows idea id back to the school (and withdraws any request). */
-int practice_narrow(struct db *db, const struct practice_ctx *c, int64_t id) WUR;
-/* The lead's moderation list for their school: {network, waiting[]}; ERR_FORBIDDEN for others. */
+/* The author asks for item id (kind) to be seen by the network (waits for the lead); ERR_CONFLICT when asked already. */
+int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id) WUR;
+/* A lead approves (approve) or refuses the widening of item id (kind). */
+int practice_decide(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		    bool approve) WUR;
+/* The author narrows item id (kind) back to the school (and withdraws any request). */
+int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id) WUR;
+/* Every article the person may see, newest first: {network, articles[], themes[], can_post, max, title_max}. */
+int practice_articles(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out) WUR;
+/* One article with body_html (the Markdown rendered safely): ERR_NOTFOUND when the person may not see it. */
+int practice_article(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out) WUR;
+/*
+ * Write an article (title up to PRACTICE_TITLE_MAX characters, body in
+ * Markdown up to PRACTICE_ARTICLE_MAX, theme one of the network's): 0 with
+ * *id, ERR_INVALID with errors (raw HTML, a link or image that is not
+ * relative, http, https or mailto, a Unique Pupil Number, no such theme).
+ */
+int practice_article_add(struct db *db, struct arena *a, const struct practice_ctx *c, const char *theme,
+			 const char *title, const char *body, json_t *errors, int64_t *id) WUR;
+/* The lead's moderation list (ideas and articles) for their school: {network, waiting[]}; ERR_FORBIDDEN for others. */
 int practice_moderation(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out) WUR;
 
 #endif

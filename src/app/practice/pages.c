@@ -3,7 +3,8 @@
  * pages.c — shared practice's pages, each one URL in HTML and JSON: a
  * network's ideas board (this week's first; ?urn= for one school's
  * staffroom), one idea, posting, reacting, asking to widen an idea to the
- * network, the lead's approval and the author's narrowing, and the leads'
+ * network, the lead's approval and the author's narrowing, one-page
+ * articles in safe Markdown, and the leads'
  * moderation list. No SQL: the model (model.c) does the work and asks the
  * policy.
  */
@@ -197,12 +198,17 @@ static int changed(struct page *pg, struct practice_ctx *c, int rc, const char *
 	return page_redirect(pg, "%s", back);
 }
 
-/*
- * POST /networks/{slug}/ideas/{id}/widen
- * The author asks for the idea to be seen by the whole network; it stays
- * with the school until a lead of the school approves. 303 to the idea.
- */
-static int handle_practice_widen(struct request *req, struct response *res)
+/* The URL segment of kind's items. */
+static const char *segment(enum practice_kind kind)
+{
+	return kind == PRACTICE_IDEA ? "ideas" : "articles";
+}
+
+/* widen, narrow, approve or refuse item {id} of kind: what the handlers share. */
+enum change { CHANGE_WIDEN, CHANGE_NARROW, CHANGE_APPROVE, CHANGE_REFUSE };
+
+/* Make change to item {id} of kind and answer: 303 to the item (the moderation list after a lead's decision). */
+static int change_vis(struct request *req, struct response *res, enum practice_kind kind, enum change what)
 {
 	struct page pg;
 	struct practice_ctx c;
@@ -210,53 +216,177 @@ static int handle_practice_widen(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	int64_t id = req_path_int(req, "id");
-	rc = practice_widen(pg.db, &c, id);
-	return changed(&pg, &c, rc, arena_printf(pg.a, "/networks/%s/ideas/%lld", c.slug, (long long)id));
+	switch (what) {
+	case CHANGE_WIDEN: rc = practice_widen(pg.db, &c, kind, id); break;
+	case CHANGE_NARROW: rc = practice_narrow(pg.db, &c, kind, id); break;
+	case CHANGE_APPROVE: rc = practice_decide(pg.db, &c, kind, id, true); break;
+	case CHANGE_REFUSE: rc = practice_decide(pg.db, &c, kind, id, false); break;
+	}
+	const char *back = what == CHANGE_APPROVE || what == CHANGE_REFUSE
+				   ? arena_printf(pg.a, "/networks/%s/ideas/moderation", c.slug)
+				   : arena_printf(pg.a, "/networks/%s/%s/%lld", c.slug, segment(kind), (long long)id);
+	return changed(&pg, &c, rc, back);
 }
 
 /*
- * POST /networks/{slug}/ideas/{id}/narrow
- * The author takes the idea back to the school (and withdraws a request
- * still waiting). 303 to the idea.
+ * POST /networks/{slug}/ideas/{id}/widen and /networks/{slug}/articles/{id}/widen
+ * The author asks for the item to be seen by the whole network; it stays
+ * with the school until a lead of the school approves. 409 when asked
+ * already. 303 to the item.
  */
-static int handle_practice_narrow(struct request *req, struct response *res)
+static int handle_practice_idea_widen(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_WIDEN);
+}
+
+/* POST /networks/{slug}/articles/{id}/widen: see handle_practice_idea_widen. */
+static int handle_practice_article_widen(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_WIDEN);
+}
+
+/*
+ * POST /networks/{slug}/ideas/{id}/narrow and /networks/{slug}/articles/{id}/narrow
+ * The author takes the item back to the school (and withdraws a request
+ * still waiting). 303 to the item.
+ */
+static int handle_practice_idea_narrow(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_NARROW);
+}
+
+/* POST /networks/{slug}/articles/{id}/narrow: see handle_practice_idea_narrow. */
+static int handle_practice_article_narrow(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_NARROW);
+}
+
+/*
+ * POST /networks/{slug}/ideas/{id}/approve (…/refuse), and the same under articles
+ * A lead of the item's school approves or refuses sharing it with the
+ * network; never their own item. 303 to the moderation list.
+ */
+static int handle_practice_idea_approve(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_APPROVE);
+}
+
+/* POST /networks/{slug}/ideas/{id}/refuse: see handle_practice_idea_approve. */
+static int handle_practice_idea_refuse(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_REFUSE);
+}
+
+/* POST /networks/{slug}/articles/{id}/approve: see handle_practice_idea_approve. */
+static int handle_practice_article_approve(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_APPROVE);
+}
+
+/* POST /networks/{slug}/articles/{id}/refuse: see handle_practice_idea_approve. */
+static int handle_practice_article_refuse(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_REFUSE);
+}
+
+/* The articles' model with its title, or NULL (the refusal already answered: *rc is what to return). */
+static json_t *articles_model(struct page *pg, const struct practice_ctx *c, int *rc)
+{
+	json_t *m = NULL;
+	*rc = practice_articles(pg->db, pg->a, c, &m);
+	if (*rc) {
+		*rc = page_fail(pg, *rc, NULL);
+		return NULL;
+	}
+	json_object_set_new(m, "title", json_sprintf("Good Ideas Scrapbook: %s", c->name));
+	return m;
+}
+
+/*
+ * GET /networks/{slug}/articles
+ * The one-page articles the person may see, newest first, and the form to
+ * write one (staff and leads of member schools).
+ */
+static int handle_practice_articles(struct request *req, struct response *res)
 {
 	struct page pg;
 	struct practice_ctx c;
 	int rc = open_network(req, res, &pg, &c);
 	if (rc)
 		return rc;
-	int64_t id = req_path_int(req, "id");
-	rc = practice_narrow(pg.db, &c, id);
-	return changed(&pg, &c, rc, arena_printf(pg.a, "/networks/%s/ideas/%lld", c.slug, (long long)id));
+	json_t *m = articles_model(&pg, &c, &rc);
+	practice_close(&c);
+	if (!m)
+		return rc;
+	res_view(res, 200, "practice/articles", m);
+	return 0;
 }
 
+/* POST /networks/{slug}/articles parameters. */
+static const struct param_spec article_params[] = {
+	PARAM(.name = "title", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .max = PRACTICE_TITLE_MAX, .label = "Title"),
+	PARAM(.name = "body", .type = PARAM_TEXT, .flags = PARAM_REQUIRED, .max = PRACTICE_ARTICLE_MAX, .label = "The article"),
+	PARAM(.name = "theme", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .max = 40, .label = "Theme"),
+	PARAM_END,
+};
+
 /*
- * POST /networks/{slug}/ideas/{id}/approve and …/refuse
- * A lead of the idea's school approves or refuses sharing it with the
- * network; never their own idea. 303 to the moderation list.
+ * POST /networks/{slug}/articles
+ * Write a one-page article: `title` (up to 120 characters), `body` in
+ * Markdown (up to 5,000 characters; no HTML; links only relative, http,
+ * https or mailto), `theme`. Staff and leads of member schools. 303 to it.
  */
-static int decide(struct request *req, struct response *res, bool approve)
+static int handle_practice_article_add(struct request *req, struct response *res)
 {
 	struct page pg;
 	struct practice_ctx c;
 	int rc = open_network(req, res, &pg, &c);
 	if (rc)
 		return rc;
-	rc = practice_decide(pg.db, &c, req_path_int(req, "id"), approve);
-	return changed(&pg, &c, rc, arena_printf(pg.a, "/networks/%s/ideas/moderation", c.slug));
+	json_t *errors = page_errors(&pg);
+	int64_t id = 0;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : practice_article_add(pg.db, pg.a, &c, req_str(req, "theme"), req_str(req, "title"),
+							     req_str(req, "body"), errors, &id);
+	if (rc == ERR_INVALID) {
+		int mrc;
+		json_t *m = articles_model(&pg, &c, &mrc);
+		practice_close(&c);
+		if (!m) {
+			json_decref(errors);
+			return mrc;
+		}
+		return page_form_fail(&pg, rc, errors, "practice/articles", m, "article-");
+	}
+	json_decref(errors);
+	const char *slug = c.slug;
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	return page_redirect(&pg, "/networks/%s/articles/%lld", slug, (long long)id);
 }
 
-/* POST /networks/{slug}/ideas/{id}/approve: see decide. */
-static int handle_practice_approve(struct request *req, struct response *res)
+/*
+ * GET /networks/{slug}/articles/{id}
+ * One article, its Markdown rendered (body_html) and what the person may
+ * do with it. 404 for anyone its visibility excludes.
+ */
+static int handle_practice_article(struct request *req, struct response *res)
 {
-	return decide(req, res, true);
-}
-
-/* POST /networks/{slug}/ideas/{id}/refuse: see decide. */
-static int handle_practice_refuse(struct request *req, struct response *res)
-{
-	return decide(req, res, false);
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *m = NULL;
+	rc = practice_article(pg.db, pg.a, &c, req_path_int(req, "id"), &m);
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	json_object_set_new(m, "title", json_string(json_string_value(json_object_get(json_object_get(m, "article"),
+										     "title"))));
+	res_view(res, 200, "practice/article", m);
+	return 0;
 }
 
 /*
@@ -290,9 +420,16 @@ const struct route practice_routes[] = {
 	{HTTP_GET, "/networks/{slug}/ideas/moderation", handle_practice_moderation, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/ideas/{id:int}", handle_practice_idea, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/react", handle_practice_react, react_params, FORM, 0},
-	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/widen", handle_practice_widen, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/narrow", handle_practice_narrow, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/approve", handle_practice_approve, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/refuse", handle_practice_refuse, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/widen", handle_practice_idea_widen, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/narrow", handle_practice_idea_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/approve", handle_practice_idea_approve, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/refuse", handle_practice_idea_refuse, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/articles", handle_practice_articles, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles", handle_practice_article_add, article_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/articles/{id:int}", handle_practice_article, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/widen", handle_practice_article_widen, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/narrow", handle_practice_article_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/approve", handle_practice_article_approve, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/refuse", handle_practice_article_refuse, NULL, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},
 };
