@@ -13,6 +13,7 @@
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
 #include "app/programme/programme.h"
+#include "app/practice/practice.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -32,6 +33,7 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{"networks", networks_export_person},
 	{"partnerships", partnerships_export_person},
 	{"programme", programme_export_person},
+	{"practice", practice_export_person},
 	{NULL, NULL},
 };
 
@@ -62,6 +64,7 @@ const struct route *const app_routes[] = {
 	calendar_routes,
 	broker_routes,
 	programme_routes,
+	practice_routes,
 	NULL,
 };
 

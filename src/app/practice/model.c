@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * model.c — shared practice's rules and all its SQL: the ideas of a
+ * network, their reactions, widening to the network with the school lead's
+ * approval, narrowing again, and the part of "download my data". Every idea
+ * read goes through load_kind and practice_can_see (policy.c): the board
+ * reads the network's ideas once and keeps those the person may see, so the
+ * board, an idea's page, its JSON and the moderation list cannot disagree.
+ */
+#include "app/practice/model.h"
+#include "app/practice/practice.h"
+
+#include <string.h>
+
+#include "app/networks/net.h"
+#include "app/practice/markdown.h"
+#include "core/buf.h"
+#include "core/arena.h"
+#include "core/clock.h"
+#include "core/str.h"
+#include "db/db.h"
+
+#define IDEA_COLUMNS                                                                                      \
+	"SELECT i.id, i.urn, COALESCE(i.author_id, 0), i.body, i.visibility, COALESCE(i.requested, ''), " \
+	"i.created_at, t.name, COALESCE(p.name, 'A former member'), COALESCE(s.name, '') "                \
+	"FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id "                                 \
+	"LEFT JOIN person p ON p.id = i.author_id LEFT JOIN school s ON s.urn = i.urn "
+
+DB_QUERY(Q_IDEAS, IDEA_COLUMNS "WHERE i.network_id = ? ORDER BY i.created_at DESC, i.id DESC");
+DB_QUERY(Q_IDEA, IDEA_COLUMNS "WHERE i.network_id = ? AND i.id = ?");
+DB_QUERY(Q_REACTIONS,
+	 "SELECT r.idea_id, r.kind, COUNT(*), SUM(CASE WHEN r.person_id = ? THEN 1 ELSE 0 END) "
+	 "FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id "
+	 "WHERE i.network_id = ? GROUP BY r.idea_id, r.kind");
+DB_QUERY(Q_IDEA_ADD, "INSERT INTO practice_idea (network_id, urn, author_id, theme_id, body, visibility, created_at) "
+		     "VALUES (?, ?, ?, ?, ?, 'school', ?)");
+DB_QUERY(Q_REACT, "INSERT INTO practice_reaction (idea_id, person_id, kind, created_at) VALUES (?, ?, ?, ?)");
+DB_QUERY(Q_SET_VIS, "UPDATE practice_idea SET visibility = ?, requested = NULLIF(?, '') WHERE id = ? AND network_id = ?");
+#define ARTICLE_COLUMNS                                                                                   \
+	"SELECT i.id, i.urn, COALESCE(i.author_id, 0), i.title, i.visibility, COALESCE(i.requested, ''), " \
+	"i.created_at, t.name, COALESCE(p.name, 'A former member'), COALESCE(s.name, ''), i.body "        \
+	"FROM practice_article i JOIN network_theme t ON t.id = i.theme_id "                              \
+	"LEFT JOIN person p ON p.id = i.author_id LEFT JOIN school s ON s.urn = i.urn "
+
+DB_QUERY(Q_ARTICLES, ARTICLE_COLUMNS "WHERE i.network_id = ? ORDER BY i.created_at DESC, i.id DESC");
+DB_QUERY(Q_ARTICLE, ARTICLE_COLUMNS "WHERE i.network_id = ? AND i.id = ?");
+DB_QUERY(Q_ARTICLE_ADD,
+	 "INSERT INTO practice_article (network_id, urn, author_id, theme_id, title, body, visibility, created_at) "
+	 "VALUES (?, ?, ?, ?, ?, ?, 'school', ?)");
+DB_QUERY(Q_ARTICLE_SET_VIS,
+	 "UPDATE practice_article SET visibility = ?, requested = NULLIF(?, '') WHERE id = ? AND network_id = ?");
+DB_QUERY(Q_EXPORT_ARTICLES,
+	 "SELECT i.id, n.slug AS network, t.name AS theme, i.title, i.body, i.visibility, i.created_at "
+	 "FROM practice_article i JOIN network n ON n.id = i.network_id JOIN network_theme t ON t.id = i.theme_id "
+	 "WHERE i.author_id = ? ORDER BY i.id");
+DB_QUERY(Q_EXPORT_IDEAS,
+	 "SELECT i.id, n.slug AS network, t.name AS theme, i.body, i.visibility, i.created_at "
+	 "FROM practice_idea i JOIN network n ON n.id = i.network_id JOIN network_theme t ON t.id = i.theme_id "
+	 "WHERE i.author_id = ? ORDER BY i.id");
+DB_QUERY(Q_EXPORT_REACTIONS, "SELECT idea_id, kind, created_at FROM practice_reaction WHERE person_id = ? "
+			     "ORDER BY idea_id, kind");
+
+/* The reactions people can give, their labels and the past tense shown once given. */
+static const char *const kinds[] = {"try", "tried", "thanks"};
+static const char *const kind_labels[] = {"I'll try this", "Tried it", "Thanks"};
+#define KINDS 3
+
+/* One idea as read, its facts for the policy and its JSON. */
+struct idea_row {
+	int64_t id;                /* practice_idea.id */
+	struct practice_item item; /* the facts for policy.c */
+	json_t *json;              /* {id, text, theme, author, school, visibility, …} (owned) */
+	const char *created_at;    /* UTC text (arena) */
+};
+
+int practice_open(struct db *db, struct arena *a, const struct user *u, const char *slug, struct practice_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	struct network net;
+	struct net_access na;
+	int rc = net_open(db, a, u, slug, &net, &na);
+	if (rc)
+		return rc;
+	if (!policy_network_read(&na))
+		return net_deny(&na);
+	c->network_id = net.id;
+	c->slug = net.slug;
+	c->name = net.name;
+	c->network = net_json(&net);
+	c->acc = (struct practice_access){.person_id = na.person_id, .school_urn = na.school_urn, .role = na.role,
+					  .is_admin = na.is_admin, .school_member = na.school_member,
+					  .coordinator = na.coordinator};
+	return 0;
+}
+
+void practice_close(struct practice_ctx *c)
+{
+	json_decref(c->network);
+	c->network = NULL;
+}
+
+/* Read the row st is on (an idea or an article, kind) into r (JSON with the person's possible actions). */
+static void row_read_kind(struct db_stmt *st, struct arena *a, const struct practice_ctx *c, enum practice_kind kind,
+			  struct idea_row *r)
+{
+	r->id = db_col_int(st, 0);
+	enum practice_vis vis = PRACTICE_VIS_SCHOOL;
+	if (practice_vis_parse(db_col_text(st, 4), &vis))
+		vis = PRACTICE_VIS_SCHOOL;
+	r->item = (struct practice_item){.author_id = db_col_int(st, 2), .urn = db_col_int(st, 1), .vis = vis,
+					 .widening_requested = strcmp(db_col_text(st, 5), "network") == 0};
+	r->created_at = arena_strdup(a, db_col_text(st, 6));
+	int64_t t = 0;
+	char day[40] = "";
+	if (clock_parse_iso(r->created_at, &t) == 0)
+		clock_format_day(t, true, day, sizeof(day));
+	r->json = json_pack("{sI sI ss ss ss ss ss ss ss sb sb sb sb sb sb}", "id", (json_int_t)r->id, "urn",
+			    (json_int_t)r->item.urn, kind == PRACTICE_IDEA ? "text" : "title", db_col_text(st, 3), "theme", db_col_text(st, 7), "author",
+			    db_col_text(st, 8), "school", db_col_text(st, 9), "visibility", practice_vis_name(vis),
+			    "posted", day, "posted_at", r->created_at, "widening_requested",
+			    r->item.widening_requested, "is_network", vis == PRACTICE_VIS_NETWORK, "can_react",
+			    practice_can_react(&c->acc, &r->item), "can_widen",
+			    practice_can_request_widening(&c->acc, &r->item), "can_narrow",
+			    practice_can_narrow(&c->acc, &r->item), "can_decide",
+			    practice_can_decide_widening(&c->acc, &r->item));
+	json_object_set_new(r->json, "url", json_sprintf("/networks/%s/%s/%lld", c->slug, kind == PRACTICE_IDEA ? "ideas" : "articles", (long long)r->id));
+	json_object_set_new(r->json, "kind", json_string(kind == PRACTICE_IDEA ? "idea" : "article"));
+}
+
+/* Read the idea row st is on into r. */
+static void row_read(struct db_stmt *st, struct arena *a, const struct practice_ctx *c, struct idea_row *r)
+{
+	row_read_kind(st, a, c, PRACTICE_IDEA, r);
+}
+
+/* The reaction counts of every idea in the network, as {id: {kind: [count, mine]}} (new reference). */
+static int reactions(struct db *db, const struct practice_ctx *c, json_t **out)
+{
+	*out = json_object();
+	struct db_stmt *st = db_stmt(db, &Q_REACTIONS);
+	if (!st || db_bind_int(st, 1, c->acc.person_id) || db_bind_int(st, 2, c->network_id))
+		return ERR_DB;
+	int rc;
+	char key[32];
+	while ((rc = db_step(st)) == DB_ROW) {
+		snprintf(key, sizeof(key), "%lld", (long long)db_col_int(st, 0));
+		json_t *per = json_object_get(*out, key);
+		if (!per) {
+			per = json_object();
+			json_object_set_new(*out, key, per);
+		}
+		json_object_set_new(per, db_col_text(st, 1),
+				    json_pack("[II]", (json_int_t)db_col_int(st, 2), (json_int_t)db_col_int(st, 3)));
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Add the reaction buttons and counts of idea r from all (reactions()). */
+static void add_reactions(struct idea_row *r, json_t *all)
+{
+	char key[32];
+	snprintf(key, sizeof(key), "%lld", (long long)r->id);
+	json_t *per = json_object_get(all, key);
+	json_t *list = json_array();
+	for (int k = 0; k < KINDS; k++) {
+		json_t *v = json_object_get(per, kinds[k]);
+		json_int_t n = json_integer_value(json_array_get(v, 0));
+		json_array_append_new(list, json_pack("{ss ss sI sb}", "kind", kinds[k], "label", kind_labels[k],
+						      "count", n, "mine", json_integer_value(json_array_get(v, 1)) > 0));
+	}
+	json_object_set_new(r->json, "reactions", list);
+}
+
+/*
+ * Load item id (kind) of the network: 0, ERR_NOTFOUND when there is none or
+ * the person may not see it. Every read of one item comes through here.
+ */
+static int load_kind(struct db *db, struct arena *a, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		     struct idea_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	struct db_stmt *st = db_stmt(db, kind == PRACTICE_IDEA ? &Q_IDEA : &Q_ARTICLE);
+	if (!st || db_bind_int(st, 1, c->network_id) || db_bind_int(st, 2, id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc < 0 ? rc : ERR_NOTFOUND;
+	}
+	row_read_kind(st, a, c, kind, r);
+	if (kind == PRACTICE_ARTICLE)
+		json_object_set_new(r->json, "body", json_string(db_col_text(st, 10)));
+	db_reset(st);
+	if (!practice_can_see(&c->acc, &r->item)) {
+		json_decref(r->json);
+		r->json = NULL;
+		return ERR_NOTFOUND;
+	}
+	return 0;
+}
+
+/* Load idea id: see load_kind. */
+static int load_item(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, struct idea_row *r)
+{
+	return load_kind(db, a, c, PRACTICE_IDEA, id, r);
+}
+
+/* Monday 00:00 UTC of the week t falls in, as stored text. */
+static const char *week_start(struct arena *a, int64_t t)
+{
+	int64_t days = t / 86400;
+	int64_t since_monday = (days + 3) % 7; /* 1 January 1970 was a Thursday */
+	return net_now_iso(a, (days - since_monday) * 86400);
+}
+
+int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t urn, json_t **out)
+{
+	*out = NULL;
+	json_t *all = NULL;
+	int rc = reactions(db, c, &all);
+	if (rc) {
+		json_decref(all);
+		return rc;
+	}
+	struct db_stmt *st = db_stmt(db, &Q_IDEAS);
+	if (!st || db_bind_int(st, 1, c->network_id)) {
+		json_decref(all);
+		return ERR_DB;
+	}
+	const char *monday = week_start(a, clock_now());
+	json_t *week = json_array(), *earlier = json_array();
+	const char *school = NULL;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct idea_row r;
+		row_read(st, a, c, &r);
+		if (!practice_can_see(&c->acc, &r.item) || (urn > 0 && r.item.urn != urn)) {
+			json_decref(r.json);
+			continue;
+		}
+		if (urn > 0 && !school)
+			school = arena_strdup(a, json_string_value(json_object_get(r.json, "school")));
+		add_reactions(&r, all);
+		json_array_append_new(strcmp(r.created_at, monday) >= 0 ? week : earlier, r.json);
+	}
+	db_reset(st);
+	json_decref(all);
+	if (rc < 0) {
+		json_decref(week);
+		json_decref(earlier);
+		return rc;
+	}
+	json_t *themes = net_theme_names(db, c->network_id);
+	*out = json_pack("{sO so so so sb sb sI sb}", "network", c->network, "ideas_this_week", week, "ideas_earlier",
+			 earlier, "themes", themes, "can_post", practice_can_post(&c->acc), "can_moderate",
+			 practice_can_moderate(&c->acc, c->acc.school_urn), "urn", (json_int_t)urn, "empty",
+			 json_array_size(week) + json_array_size(earlier) == 0);
+	json_object_set_new(*out, "max", json_integer(PRACTICE_IDEA_MAX));
+	json_object_set_new(*out, "has_earlier", json_boolean(json_array_size(earlier) > 0));
+	if (urn > 0)
+		json_object_set_new(*out, "school", json_string(school ? school : ""));
+	return 0;
+}
+
+int practice_idea(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out)
+{
+	*out = NULL;
+	struct idea_row r;
+	int rc = load_item(db, a, c, id, &r);
+	if (rc)
+		return rc;
+	json_t *all = NULL;
+	if ((rc = reactions(db, c, &all))) {
+		json_decref(all);
+		json_decref(r.json);
+		return rc;
+	}
+	add_reactions(&r, all);
+	json_decref(all);
+	*out = json_pack("{sO so}", "network", c->network, "idea", r.json);
+	return 0;
+}
+
+int practice_idea_add(struct db *db, struct arena *a, const struct practice_ctx *c, const char *theme,
+		      const char *text, json_t *errors, int64_t *id)
+{
+	if (!practice_can_post(&c->acc))
+		return ERR_FORBIDDEN;
+	size_t n = text ? strlen(text) : 0;
+	if (n == 0)
+		json_object_set_new(errors, "text", json_string("Write your idea."));
+	else if (utf8_len(text, n) > PRACTICE_IDEA_MAX)
+		json_object_set_new(errors, "text", json_sprintf("Shorten your idea to %d characters or fewer.",
+								 PRACTICE_IDEA_MAX));
+	else if (practice_text_has_upn(text))
+		json_object_set_new(errors, "text",
+				    json_string("Remove the Unique Pupil Number (a letter and 12 digits): Tandem "
+						"holds no pupil's personal data."));
+	int64_t theme_id = 0;
+	int rc = theme && *theme ? net_theme_find(db, c->network_id, theme, &theme_id) : ERR_NOTFOUND;
+	if (rc == ERR_NOTFOUND)
+		json_object_set_new(errors, "theme", json_string("Choose one of the network's themes."));
+	else if (rc)
+		return rc;
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_IDEA_ADD);
+	if (!st || db_bind_int(st, 1, c->network_id) || db_bind_int(st, 2, c->acc.school_urn) ||
+	    db_bind_int(st, 3, c->acc.person_id) || db_bind_int(st, 4, theme_id) || db_bind_text(st, 5, text) ||
+	    db_bind_text(st, 6, net_now_iso(a, clock_now())))
+		return ERR_DB;
+	rc = db_step(st);
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	*id = db_last_id(db);
+	return 0;
+}
+
+int practice_react(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, const char *kind,
+		   json_t *errors)
+{
+	struct idea_row r;
+	int rc = load_item(db, a, c, id, &r);
+	if (rc)
+		return rc;
+	json_decref(r.json);
+	if (!practice_can_react(&c->acc, &r.item))
+		return ERR_NOTFOUND;
+	int k = 0;
+	while (k < KINDS && !(kind && strcmp(kind, kinds[k]) == 0))
+		k++;
+	if (k == KINDS) {
+		json_object_set_new(errors, "kind", json_string("Choose \"I'll try this\", \"Tried it\" or \"Thanks\"."));
+		return ERR_INVALID;
+	}
+	struct db_stmt *st = db_stmt(db, &Q_REACT);
+	if (!st || db_bind_int(st, 1, id) || db_bind_int(st, 2, c->acc.person_id) || db_bind_text(st, 3, kinds[k]) ||
+	    db_bind_text(st, 4, net_now_iso(a, clock_now())))
+		return ERR_DB;
+	rc = db_step(st);
+	db_reset(st);
+	if (rc == ERR_CONFLICT) {
+		json_object_set_new(errors, "kind",
+				    json_sprintf("You have already said \"%s\" to this idea: once is enough.",
+						 kind_labels[k]));
+		return ERR_CONFLICT;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+/* Store the visibility vis and the request (NULL: none) of item id (kind). */
+static int set_vis(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		   enum practice_vis vis, const char *requested)
+{
+	struct db_stmt *st = db_stmt(db, kind == PRACTICE_IDEA ? &Q_SET_VIS : &Q_ARTICLE_SET_VIS);
+	if (!st || db_bind_text(st, 1, practice_vis_name(vis)) || db_bind_text(st, 2, requested ? requested : "") ||
+	    db_bind_int(st, 3, id) || db_bind_int(st, 4, c->network_id))
+		return ERR_DB;
+	int rc = db_step(st);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Load item id (kind) for a change: its facts, or the refusal (ERR_NOTFOUND when unseen). */
+static int load_facts(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		      struct practice_item *item)
+{
+	struct arena *a = arena_new();
+	struct idea_row r;
+	int rc = load_kind(db, a, c, kind, id, &r);
+	if (!rc) {
+		*item = r.item;
+		json_decref(r.json);
+	}
+	arena_free(a);
+	return rc;
+}
+
+int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id)
+{
+	struct practice_item item;
+	int rc = load_facts(db, c, kind, id, &item);
+	if (rc)
+		return rc;
+	if (!practice_can_request_widening(&c->acc, &item))
+		return item.author_id == c->acc.person_id ? ERR_CONFLICT : ERR_FORBIDDEN;
+	return set_vis(db, c, kind, id, PRACTICE_VIS_SCHOOL, "network");
+}
+
+int practice_decide(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id, bool approve)
+{
+	struct practice_item item;
+	int rc = load_facts(db, c, kind, id, &item);
+	if (rc)
+		return rc;
+	if (!practice_can_decide_widening(&c->acc, &item))
+		return ERR_FORBIDDEN;
+	return set_vis(db, c, kind, id, approve ? PRACTICE_VIS_NETWORK : PRACTICE_VIS_SCHOOL, NULL);
+}
+
+int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id)
+{
+	struct practice_item item;
+	int rc = load_facts(db, c, kind, id, &item);
+	if (rc)
+		return rc;
+	if (!practice_can_narrow(&c->acc, &item))
+		return ERR_FORBIDDEN;
+	return set_vis(db, c, kind, id, PRACTICE_VIS_SCHOOL, NULL);
+}
+
+/* Append to out the items (kind) of the network that pass keep (the visibility check first). */
+static int collect(struct db *db, struct arena *a, const struct practice_ctx *c, enum practice_kind kind,
+		   bool (*keep)(const struct practice_access *, const struct practice_item *), json_t *out)
+{
+	struct db_stmt *st = db_stmt(db, kind == PRACTICE_IDEA ? &Q_IDEAS : &Q_ARTICLES);
+	if (!st || db_bind_int(st, 1, c->network_id))
+		return ERR_DB;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct idea_row r;
+		row_read_kind(st, a, c, kind, &r);
+		if (practice_can_see(&c->acc, &r.item) && (!keep || keep(&c->acc, &r.item)))
+			json_array_append_new(out, r.json);
+		else
+			json_decref(r.json);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int practice_moderation(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out)
+{
+	*out = NULL;
+	if (!practice_can_moderate(&c->acc, c->acc.school_urn))
+		return ERR_FORBIDDEN;
+	json_t *waiting = json_array();
+	int rc = collect(db, a, c, PRACTICE_IDEA, practice_can_decide_widening, waiting);
+	if (!rc)
+		rc = collect(db, a, c, PRACTICE_ARTICLE, practice_can_decide_widening, waiting);
+	if (rc) {
+		json_decref(waiting);
+		return rc;
+	}
+	*out = json_pack("{sO so sb}", "network", c->network, "waiting", waiting, "empty", json_array_size(waiting) == 0);
+	return 0;
+}
+
+int practice_articles(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out)
+{
+	*out = NULL;
+	json_t *list = json_array();
+	int rc = collect(db, a, c, PRACTICE_ARTICLE, NULL, list);
+	if (rc) {
+		json_decref(list);
+		return rc;
+	}
+	*out = json_pack("{sO so so sb sb sI sI}", "network", c->network, "articles", list, "themes",
+			 net_theme_names(db, c->network_id), "can_post", practice_can_post(&c->acc), "empty",
+			 json_array_size(list) == 0, "max", (json_int_t)PRACTICE_ARTICLE_MAX, "title_max",
+			 (json_int_t)PRACTICE_TITLE_MAX);
+	return 0;
+}
+
+int practice_article(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out)
+{
+	*out = NULL;
+	struct idea_row r;
+	int rc = load_kind(db, a, c, PRACTICE_ARTICLE, id, &r);
+	if (rc)
+		return rc;
+	struct buf html;
+	buf_init(&html);
+	if (practice_md_html(json_string_value(json_object_get(r.json, "body")), &html))
+		buf_puts(&html, "<p>This article cannot be shown: its author needs to change a link or remove HTML.</p>");
+	json_object_set_new(r.json, "body_html", json_string(buf_str(&html)));
+	buf_free(&html);
+	*out = json_pack("{sO so}", "network", c->network, "article", r.json);
+	return 0;
+}
+
+int practice_article_add(struct db *db, struct arena *a, const struct practice_ctx *c, const char *theme,
+			 const char *title, const char *body, json_t *errors, int64_t *id)
+{
+	if (!practice_can_post(&c->acc))
+		return ERR_FORBIDDEN;
+	size_t tn = title ? strlen(title) : 0, bn = body ? strlen(body) : 0;
+	if (tn == 0)
+		json_object_set_new(errors, "title", json_string("Give the article a title."));
+	else if (utf8_len(title, tn) > PRACTICE_TITLE_MAX)
+		json_object_set_new(errors, "title", json_sprintf("Shorten the title to %d characters or fewer.",
+								  PRACTICE_TITLE_MAX));
+	else if (practice_text_has_upn(title))
+		json_object_set_new(errors, "title", json_string("Remove the Unique Pupil Number (a letter and 12 "
+								 "digits): Tandem holds no pupil's personal data."));
+	const char *why = NULL;
+	if (bn == 0)
+		json_object_set_new(errors, "body", json_string("Write the article."));
+	else if (utf8_len(body, bn) > PRACTICE_ARTICLE_MAX)
+		json_object_set_new(errors, "body", json_sprintf("Shorten the article to %d characters or fewer: it "
+								 "fits on one page.", PRACTICE_ARTICLE_MAX));
+	else if (practice_text_has_upn(body))
+		json_object_set_new(errors, "body", json_string("Remove the Unique Pupil Number (a letter and 12 "
+								"digits): Tandem holds no pupil's personal data."));
+	else if (practice_md_check(body, &why))
+		json_object_set_new(errors, "body", json_string(why));
+	int64_t theme_id = 0;
+	int rc = theme && *theme ? net_theme_find(db, c->network_id, theme, &theme_id) : ERR_NOTFOUND;
+	if (rc == ERR_NOTFOUND)
+		json_object_set_new(errors, "theme", json_string("Choose one of the network's themes."));
+	else if (rc)
+		return rc;
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_ARTICLE_ADD);
+	if (!st || db_bind_int(st, 1, c->network_id) || db_bind_int(st, 2, c->acc.school_urn) ||
+	    db_bind_int(st, 3, c->acc.person_id) || db_bind_int(st, 4, theme_id) || db_bind_text(st, 5, title) ||
+	    db_bind_text(st, 6, body) || db_bind_text(st, 7, net_now_iso(a, clock_now())))
+		return ERR_DB;
+	rc = db_step(st);
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	*id = db_last_id(db);
+	return 0;
+}
+
+json_t *practice_export_person(struct db *db, int64_t person_id)
+{
+	json_t *out = json_object();
+	struct db_stmt *st = db_stmt(db, &Q_EXPORT_IDEAS);
+	if (st && db_bind_int(st, 1, person_id) == 0)
+		json_object_set_new(out, "ideas", db_rows_json(st));
+	st = db_stmt(db, &Q_EXPORT_ARTICLES);
+	if (st && db_bind_int(st, 1, person_id) == 0)
+		json_object_set_new(out, "articles", db_rows_json(st));
+	st = db_stmt(db, &Q_EXPORT_REACTIONS);
+	if (st && db_bind_int(st, 1, person_id) == 0)
+		json_object_set_new(out, "reactions", db_rows_json(st));
+	return out;
+}

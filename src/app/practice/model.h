@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * model.h — shared practice's model for pages.c: opening a network with the
+ * facts about the person asking, the board of ideas, one idea, posting,
+ * reacting, widening with the lead's approval and narrowing again, and the
+ * leads' moderation list. Every read and write asks policy.c first; an idea
+ * the person may not see is ERR_NOTFOUND, as if it did not exist.
+ *
+ * Results are new jansson references (the caller decrefs); strings live in
+ * the request arena. Functions that validate input add {field: message} to
+ * an `errors` object and return ERR_INVALID (or ERR_CONFLICT).
+ */
+#ifndef TANDEM_APP_PRACTICE_MODEL_H
+#define TANDEM_APP_PRACTICE_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "app/accounts/accounts.h"
+#include "app/practice/policy.h"
+#include "core/err.h"
+
+struct arena;
+struct db;
+
+/* The longest idea, in characters. */
+#define PRACTICE_IDEA_MAX 500
+
+/* The longest article title and body, in characters (the body fits on one A4 page). */
+#define PRACTICE_TITLE_MAX 120
+#define PRACTICE_ARTICLE_MAX 5000
+
+/* What a visibility change is about. */
+enum practice_kind {
+	PRACTICE_IDEA,    /* an idea of the week */
+	PRACTICE_ARTICLE, /* a one-page article */
+};
+
+/* A network opened for shared practice (strings in the arena). */
+struct practice_ctx {
+	int64_t network_id;         /* network.id */
+	const char *slug;           /* its URL segment */
+	const char *name;           /* its name */
+	json_t *network;            /* net_json of it (owned by the context; practice_close) */
+	struct practice_access acc; /* the person's facts */
+};
+
+/* Open the network at slug for u: ERR_NOTFOUND when there is none or u may not read it. */
+int practice_open(struct db *db, struct arena *a, const struct user *u, const char *slug,
+		  struct practice_ctx *c) WUR;
+/* Release what practice_open holds. */
+void practice_close(struct practice_ctx *c);
+
+/*
+ * The board: {network, ideas_this_week[], ideas_earlier[], themes[],
+ * can_post, school?} — every idea the person may see, newest first, with
+ * its reaction counts and what the person has said; urn > 0 keeps one
+ * school's ideas (its staffroom).
+ */
+int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t urn, json_t **out) WUR;
+/* One idea as the board shows it, with what the person may do: ERR_NOTFOUND when they may not see it. */
+int practice_idea(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out) WUR;
+/*
+ * Post an idea (text up to PRACTICE_IDEA_MAX characters, theme a theme of
+ * the network's): 0 with *id, ERR_INVALID with errors (no such theme, a
+ * Unique Pupil Number), ERR_FORBIDDEN when the person may not post.
+ */
+int practice_idea_add(struct db *db, struct arena *a, const struct practice_ctx *c, const char *theme,
+		      const char *text, json_t *errors, int64_t *id) WUR;
+/* React to idea id with kind ("try", "tried", "thanks"): ERR_CONFLICT with errors when already said. */
+int practice_react(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, const char *kind,
+		   json_t *errors) WUR;
+/* The author asks for item id (kind) to be seen by the network (waits for the lead); ERR_CONFLICT when asked already. */
+int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id) WUR;
+/* A lead approves (approve) or refuses the widening of item id (kind). */
+int practice_decide(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		    bool approve) WUR;
+/* The author narrows item id (kind) back to the school (and withdraws any request). */
+int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id) WUR;
+/* Every article the person may see, newest first: {network, articles[], themes[], can_post, max, title_max}. */
+int practice_articles(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out) WUR;
+/* One article with body_html (the Markdown rendered safely): ERR_NOTFOUND when the person may not see it. */
+int practice_article(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out) WUR;
+/*
+ * Write an article (title up to PRACTICE_TITLE_MAX characters, body in
+ * Markdown up to PRACTICE_ARTICLE_MAX, theme one of the network's): 0 with
+ * *id, ERR_INVALID with errors (raw HTML, a link or image that is not
+ * relative, http, https or mailto, a Unique Pupil Number, no such theme).
+ */
+int practice_article_add(struct db *db, struct arena *a, const struct practice_ctx *c, const char *theme,
+			 const char *title, const char *body, json_t *errors, int64_t *id) WUR;
+/* The lead's moderation list (ideas and articles) for their school: {network, waiting[]}; ERR_FORBIDDEN for others. */
+int practice_moderation(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out) WUR;
+
+#endif

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * pages.c — shared practice's pages, each one URL in HTML and JSON: a
+ * network's ideas board (this week's first; ?urn= for one school's
+ * staffroom), one idea, posting, reacting, asking to widen an idea to the
+ * network, the lead's approval and the author's narrowing, one-page
+ * articles in safe Markdown, and the leads'
+ * moderation list. No SQL: the model (model.c) does the work and asks the
+ * policy.
+ */
+#include "app/practice/practice.h"
+
+#include "app/page.h"
+#include "app/practice/model.h"
+#include "core/arena.h"
+
+/* Open the page and the network: 0, or the answer already set (rc returned by the handler). */
+static int open_network(struct request *req, struct response *res, struct page *pg, struct practice_ctx *c)
+{
+	int rc = page_open(req, res, PAGE_SIGNED_IN, pg);
+	if (rc)
+		return rc;
+	if ((rc = practice_open(pg->db, pg->a, pg->u, req_path_str(req, "slug"), c)))
+		return page_fail(pg, rc, NULL);
+	return 0;
+}
+
+/* The board's model with its title, or NULL (the refusal already answered: *rc is what to return). */
+static json_t *board_model(struct page *pg, const struct practice_ctx *c, int64_t urn, int *rc)
+{
+	json_t *m = NULL;
+	*rc = practice_board(pg->db, pg->a, c, urn, &m);
+	if (*rc) {
+		*rc = page_fail(pg, *rc, NULL);
+		return NULL;
+	}
+	const char *school = json_string_value(json_object_get(m, "school"));
+	json_object_set_new(m, "title", school && *school ? json_sprintf("Ideas from %s", school)
+							   : json_sprintf("Ideas: %s", c->name));
+	return m;
+}
+
+/* GET /networks/{slug}/ideas parameters. */
+static const struct param_spec board_params[] = {
+	PARAM(.name = "urn", .type = PARAM_INT, .min = 1, .max = 99999999, .label = "School"),
+	PARAM_END,
+};
+
+/*
+ * GET /networks/{slug}/ideas[?urn=N]
+ * The ideas board: every idea the person may see, this week's first, with
+ * reaction counts; `urn` keeps one school's ideas (its staffroom). People
+ * of the network's member schools, coordinators, administrators.
+ */
+static int handle_practice_board(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *m = board_model(&pg, &c, req_int(req, "urn", 0), &rc);
+	practice_close(&c);
+	if (!m)
+		return rc;
+	res_view(res, 200, "practice/board", m);
+	return 0;
+}
+
+/* The reaction choices. */
+static const char *const kind_choices[] = {"try", "tried", "thanks", NULL};
+
+/* POST /networks/{slug}/ideas parameters. */
+static const struct param_spec idea_params[] = {
+	PARAM(.name = "text", .type = PARAM_TEXT, .flags = PARAM_REQUIRED, .max = PRACTICE_IDEA_MAX, .label = "Your idea"),
+	PARAM(.name = "theme", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .max = 40, .label = "Theme"),
+	PARAM_END,
+};
+
+/*
+ * POST /networks/{slug}/ideas
+ * Post an idea (`text`, up to 500 characters, no pupil's personal data;
+ * `theme`, one of the network's themes), seen first by the author's
+ * colleagues. Staff and leads of member schools. 303 to the idea.
+ */
+static int handle_practice_idea_add(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *errors = page_errors(&pg);
+	int64_t id = 0;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : practice_idea_add(pg.db, pg.a, &c, req_str(req, "theme"), req_str(req, "text"),
+							  errors, &id);
+	if (rc == ERR_INVALID) {
+		int mrc;
+		json_t *m = board_model(&pg, &c, 0, &mrc);
+		practice_close(&c);
+		if (!m) {
+			json_decref(errors);
+			return mrc;
+		}
+		return page_form_fail(&pg, rc, errors, "practice/board", m, "idea-");
+	}
+	json_decref(errors);
+	const char *slug = c.slug;
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	return page_redirect(&pg, "/networks/%s/ideas/%lld", slug, (long long)id);
+}
+
+/* The idea's model with its title, or NULL (the refusal already answered: *rc is what to return). */
+static json_t *idea_model(struct page *pg, const struct practice_ctx *c, int64_t id, int *rc)
+{
+	json_t *m = NULL;
+	*rc = practice_idea(pg->db, pg->a, c, id, &m);
+	if (*rc) {
+		*rc = page_fail(pg, *rc, NULL);
+		return NULL;
+	}
+	json_object_set_new(m, "title", json_sprintf("An idea about %s", json_string_value(json_object_get(
+									       json_object_get(m, "idea"), "theme"))));
+	return m;
+}
+
+/*
+ * GET /networks/{slug}/ideas/{id}
+ * One idea, its reactions and what the person may do with it. 404 for
+ * anyone its visibility excludes, as if it did not exist.
+ */
+static int handle_practice_idea(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *m = idea_model(&pg, &c, req_path_int(req, "id"), &rc);
+	practice_close(&c);
+	if (!m)
+		return rc;
+	res_view(res, 200, "practice/idea", m);
+	return 0;
+}
+
+/* POST …/react parameters. */
+static const struct param_spec react_params[] = {
+	PARAM(.name = "kind", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = kind_choices, .label = "Reaction"),
+	PARAM_END,
+};
+
+/*
+ * POST /networks/{slug}/ideas/{id}/react
+ * Say "I'll try this" (`kind` try), "Tried it" (tried) or "Thanks"
+ * (thanks): once each per person; 409 the second time. Anyone who sees the
+ * idea. 303 to the idea.
+ */
+static int handle_practice_react(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	int64_t id = req_path_int(req, "id");
+	json_t *errors = page_errors(&pg);
+	rc = json_object_size(errors) ? ERR_INVALID : practice_react(pg.db, pg.a, &c, id, req_str(req, "kind"), errors);
+	if (rc == ERR_INVALID || rc == ERR_CONFLICT) {
+		int mrc;
+		json_t *m = idea_model(&pg, &c, id, &mrc);
+		practice_close(&c);
+		if (!m) {
+			json_decref(errors);
+			return mrc;
+		}
+		return page_form_fail(&pg, rc, errors, "practice/idea", m, "r-");
+	}
+	json_decref(errors);
+	const char *slug = c.slug;
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	return page_redirect(&pg, "/networks/%s/ideas/%lld", slug, (long long)id);
+}
+
+/* What a visibility change answers: 303 to back (an arena path), or the refusal. */
+static int changed(struct page *pg, struct practice_ctx *c, int rc, const char *back)
+{
+	practice_close(c);
+	if (rc == ERR_CONFLICT)
+		return page_fail(pg, rc, "You have already asked for this idea to be shared with the network.");
+	if (rc)
+		return page_fail(pg, rc, NULL);
+	return page_redirect(pg, "%s", back);
+}
+
+/* The URL segment of kind's items. */
+static const char *segment(enum practice_kind kind)
+{
+	return kind == PRACTICE_IDEA ? "ideas" : "articles";
+}
+
+/* widen, narrow, approve or refuse item {id} of kind: what the handlers share. */
+enum change { CHANGE_WIDEN, CHANGE_NARROW, CHANGE_APPROVE, CHANGE_REFUSE };
+
+/* Make change to item {id} of kind and answer: 303 to the item (the moderation list after a lead's decision). */
+static int change_vis(struct request *req, struct response *res, enum practice_kind kind, enum change what)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	int64_t id = req_path_int(req, "id");
+	switch (what) {
+	case CHANGE_WIDEN: rc = practice_widen(pg.db, &c, kind, id); break;
+	case CHANGE_NARROW: rc = practice_narrow(pg.db, &c, kind, id); break;
+	case CHANGE_APPROVE: rc = practice_decide(pg.db, &c, kind, id, true); break;
+	case CHANGE_REFUSE: rc = practice_decide(pg.db, &c, kind, id, false); break;
+	}
+	const char *back = what == CHANGE_APPROVE || what == CHANGE_REFUSE
+				   ? arena_printf(pg.a, "/networks/%s/ideas/moderation", c.slug)
+				   : arena_printf(pg.a, "/networks/%s/%s/%lld", c.slug, segment(kind), (long long)id);
+	return changed(&pg, &c, rc, back);
+}
+
+/*
+ * POST /networks/{slug}/ideas/{id}/widen and /networks/{slug}/articles/{id}/widen
+ * The author asks for the item to be seen by the whole network; it stays
+ * with the school until a lead of the school approves. 409 when asked
+ * already. 303 to the item.
+ */
+static int handle_practice_idea_widen(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_WIDEN);
+}
+
+/* POST /networks/{slug}/articles/{id}/widen: see handle_practice_idea_widen. */
+static int handle_practice_article_widen(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_WIDEN);
+}
+
+/*
+ * POST /networks/{slug}/ideas/{id}/narrow and /networks/{slug}/articles/{id}/narrow
+ * The author takes the item back to the school (and withdraws a request
+ * still waiting). 303 to the item.
+ */
+static int handle_practice_idea_narrow(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_NARROW);
+}
+
+/* POST /networks/{slug}/articles/{id}/narrow: see handle_practice_idea_narrow. */
+static int handle_practice_article_narrow(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_NARROW);
+}
+
+/*
+ * POST /networks/{slug}/ideas/{id}/approve (…/refuse), and the same under articles
+ * A lead of the item's school approves or refuses sharing it with the
+ * network; never their own item. 303 to the moderation list.
+ */
+static int handle_practice_idea_approve(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_APPROVE);
+}
+
+/* POST /networks/{slug}/ideas/{id}/refuse: see handle_practice_idea_approve. */
+static int handle_practice_idea_refuse(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_IDEA, CHANGE_REFUSE);
+}
+
+/* POST /networks/{slug}/articles/{id}/approve: see handle_practice_idea_approve. */
+static int handle_practice_article_approve(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_APPROVE);
+}
+
+/* POST /networks/{slug}/articles/{id}/refuse: see handle_practice_idea_approve. */
+static int handle_practice_article_refuse(struct request *req, struct response *res)
+{
+	return change_vis(req, res, PRACTICE_ARTICLE, CHANGE_REFUSE);
+}
+
+/* The articles' model with its title, or NULL (the refusal already answered: *rc is what to return). */
+static json_t *articles_model(struct page *pg, const struct practice_ctx *c, int *rc)
+{
+	json_t *m = NULL;
+	*rc = practice_articles(pg->db, pg->a, c, &m);
+	if (*rc) {
+		*rc = page_fail(pg, *rc, NULL);
+		return NULL;
+	}
+	json_object_set_new(m, "title", json_sprintf("Good Ideas Scrapbook: %s", c->name));
+	return m;
+}
+
+/*
+ * GET /networks/{slug}/articles
+ * The one-page articles the person may see, newest first, and the form to
+ * write one (staff and leads of member schools).
+ */
+static int handle_practice_articles(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *m = articles_model(&pg, &c, &rc);
+	practice_close(&c);
+	if (!m)
+		return rc;
+	res_view(res, 200, "practice/articles", m);
+	return 0;
+}
+
+/* POST /networks/{slug}/articles parameters. */
+static const struct param_spec article_params[] = {
+	PARAM(.name = "title", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .max = PRACTICE_TITLE_MAX, .label = "Title"),
+	PARAM(.name = "body", .type = PARAM_TEXT, .flags = PARAM_REQUIRED, .max = PRACTICE_ARTICLE_MAX, .label = "The article"),
+	PARAM(.name = "theme", .type = PARAM_STRING, .flags = PARAM_REQUIRED, .max = 40, .label = "Theme"),
+	PARAM_END,
+};
+
+/*
+ * POST /networks/{slug}/articles
+ * Write a one-page article: `title` (up to 120 characters), `body` in
+ * Markdown (up to 5,000 characters; no HTML; links only relative, http,
+ * https or mailto), `theme`. Staff and leads of member schools. 303 to it.
+ */
+static int handle_practice_article_add(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *errors = page_errors(&pg);
+	int64_t id = 0;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : practice_article_add(pg.db, pg.a, &c, req_str(req, "theme"), req_str(req, "title"),
+							     req_str(req, "body"), errors, &id);
+	if (rc == ERR_INVALID) {
+		int mrc;
+		json_t *m = articles_model(&pg, &c, &mrc);
+		practice_close(&c);
+		if (!m) {
+			json_decref(errors);
+			return mrc;
+		}
+		return page_form_fail(&pg, rc, errors, "practice/articles", m, "article-");
+	}
+	json_decref(errors);
+	const char *slug = c.slug;
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	return page_redirect(&pg, "/networks/%s/articles/%lld", slug, (long long)id);
+}
+
+/*
+ * GET /networks/{slug}/articles/{id}
+ * One article, its Markdown rendered (body_html) and what the person may
+ * do with it. 404 for anyone its visibility excludes.
+ */
+static int handle_practice_article(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *m = NULL;
+	rc = practice_article(pg.db, pg.a, &c, req_path_int(req, "id"), &m);
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	json_object_set_new(m, "title", json_string(json_string_value(json_object_get(json_object_get(m, "article"),
+										     "title"))));
+	res_view(res, 200, "practice/article", m);
+	return 0;
+}
+
+/*
+ * GET /networks/{slug}/ideas/moderation
+ * A lead's list of their school's ideas waiting to be shared with the
+ * network, each with approve and refuse. Leads of member schools.
+ */
+static int handle_practice_moderation(struct request *req, struct response *res)
+{
+	struct page pg;
+	struct practice_ctx c;
+	int rc = open_network(req, res, &pg, &c);
+	if (rc)
+		return rc;
+	json_t *m = NULL;
+	rc = practice_moderation(pg.db, pg.a, &c, &m);
+	const char *name = c.name;
+	practice_close(&c);
+	if (rc)
+		return page_fail(&pg, rc, NULL);
+	json_object_set_new(m, "title", json_sprintf("Ideas waiting to be shared: %s", name));
+	res_view(res, 200, "practice/moderation", m);
+	return 0;
+}
+
+#define FORM ROUTE_OWN_ERRORS
+
+const struct route practice_routes[] = {
+	{HTTP_GET, "/networks/{slug}/ideas", handle_practice_board, board_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas", handle_practice_idea_add, idea_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/ideas/moderation", handle_practice_moderation, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/ideas/{id:int}", handle_practice_idea, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/react", handle_practice_react, react_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/widen", handle_practice_idea_widen, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/narrow", handle_practice_idea_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/approve", handle_practice_idea_approve, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/refuse", handle_practice_idea_refuse, NULL, 0, 0},
+	{HTTP_GET, "/networks/{slug}/articles", handle_practice_articles, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles", handle_practice_article_add, article_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/articles/{id:int}", handle_practice_article, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/widen", handle_practice_article_widen, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/narrow", handle_practice_article_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/approve", handle_practice_article_approve, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/refuse", handle_practice_article_refuse, NULL, 0, 0},
+	{0, NULL, NULL, NULL, 0, 0},
+};

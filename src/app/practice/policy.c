@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+/*
+ * policy.c — every decision about shared practice, in one place. The model
+ * (model.c) loads the facts and asks these functions before it reads or
+ * changes anything; pages ask them only to decide which buttons to show.
+ *
+ * Who may do what with an idea in a network ("staff" and "lead" are people
+ * of a member school; "colleague" is someone of the item's school):
+ *
+ *   action                      admin coord. lead       staff      governor   outsider anon.
+ *   see a school-only item      yes   no¹    colleague  colleague  colleague  no       no
+ *   see a network item          yes   yes    yes        yes        yes        no       no
+ *   post an idea                no    no¹    yes        yes        no         no       no
+ *   react (once per kind)       if they see it (signed in)
+ *   ask to widen to network     the author, while school-only and not asked already
+ *   approve / refuse widening   no    no     own school, never own item   no  no       no
+ *   see the moderation list     no    no     own school no         no         no       no
+ *   narrow back to school       the author, at any time (admins too)
+ *
+ * ¹ A coordinator acts here as the member of staff they are at their own
+ *   school: coordinating gives no view into a school's staffroom.
+ *
+ * Widening needs the school lead's approval because sharing beyond the
+ * staffroom speaks for the school; a lead cannot approve their own item (a
+ * second lead or an administrator's narrowing is the check on that).
+ */
+#include "app/practice/policy.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const char *const vis_names[PRACTICE_VIS__MAX] = {"school", "network"};
+
+const char *practice_vis_name(enum practice_vis v)
+{
+	return v < PRACTICE_VIS__MAX ? vis_names[v] : "school";
+}
+
+int practice_vis_parse(const char *s, enum practice_vis *out)
+{
+	for (int v = 0; s && v < PRACTICE_VIS__MAX; v++) {
+		if (strcmp(s, vis_names[v]) == 0) {
+			*out = (enum practice_vis)v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Signed in at all. */
+static bool signed_in(const struct practice_access *a)
+{
+	return a && a->person_id > 0;
+}
+
+/* A person of school urn with a role there. */
+static bool colleague(const struct practice_access *a, int64_t urn)
+{
+	return signed_in(a) && urn > 0 && a->school_urn == urn && a->role != SCHOOL_ROLE_NONE;
+}
+
+/* The person wrote the item. */
+static bool author(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && i && i->author_id > 0 && i->author_id == a->person_id;
+}
+
+bool practice_can_see(const struct practice_access *a, const struct practice_item *i)
+{
+	if (!signed_in(a) || !i)
+		return false;
+	if (a->is_admin || author(a, i) || colleague(a, i->urn))
+		return true;
+	if (i->vis == PRACTICE_VIS_NETWORK)
+		return a->coordinator || (a->school_member && a->role != SCHOOL_ROLE_NONE);
+	return false;
+}
+
+bool practice_can_post(const struct practice_access *a)
+{
+	return signed_in(a) && a->school_member && a->school_urn > 0 &&
+	       (a->role == SCHOOL_ROLE_STAFF || a->role == SCHOOL_ROLE_LEAD);
+}
+
+bool practice_can_react(const struct practice_access *a, const struct practice_item *i)
+{
+	return practice_can_see(a, i);
+}
+
+bool practice_can_request_widening(const struct practice_access *a, const struct practice_item *i)
+{
+	return author(a, i) && i->vis == PRACTICE_VIS_SCHOOL && !i->widening_requested;
+}
+
+bool practice_can_decide_widening(const struct practice_access *a, const struct practice_item *i)
+{
+	return i && i->widening_requested && i->vis == PRACTICE_VIS_SCHOOL && practice_can_moderate(a, i->urn) &&
+	       !author(a, i);
+}
+
+bool practice_can_moderate(const struct practice_access *a, int64_t urn)
+{
+	return colleague(a, urn) && a->role == SCHOOL_ROLE_LEAD;
+}
+
+bool practice_can_narrow(const struct practice_access *a, const struct practice_item *i)
+{
+	if (!i || !(author(a, i) || (signed_in(a) && a->is_admin)))
+		return false;
+	return i->vis != PRACTICE_VIS_SCHOOL || i->widening_requested;
+}
+
+bool practice_text_has_upn(const char *text)
+{
+	if (!text)
+		return false;
+	size_t n = strlen(text);
+	for (size_t k = 0; k + 13 <= n; k++) {
+		unsigned char c = (unsigned char)text[k];
+		if (!isalpha(c) || (k > 0 && isalnum((unsigned char)text[k - 1])))
+			continue;
+		size_t d = 0;
+		while (d < 12 && isdigit((unsigned char)text[k + 1 + d]))
+			d++;
+		if (d == 12 && !isalnum((unsigned char)text[k + 13]))
+			return true;
+	}
+	return false;
+}
