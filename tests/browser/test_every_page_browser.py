@@ -281,7 +281,7 @@ def test_on_a_phone_the_menu_opens_without_javascript_and_from_the_keyboard(brow
         assert shown_links(b) == []
         button.click()
         assert b.find_element(By.CSS_SELECTOR, "header details.site-menu").get_attribute("open") is not None
-        assert shown_links(b) == ["Home", "Schools", "Networks", "Partnerships", "Lee Lead: your account"]
+        assert shown_links(b) == ["Home", "Schools", "Networks", "Partnerships", "My learning", "Lee Lead: your account"]
         assert b.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
         screenshot(b, "phone-menu")
         click_and_wait(b, b.find_element(By.CSS_SELECTOR, "header nav a[href='/partnerships']"))
@@ -348,7 +348,7 @@ def test_on_a_desktop_the_navigation_shows_without_a_menu_button(browser, world,
     # With JavaScript the menu is also open (what is shown is what is reported).
     is_open = b.find_element(By.CSS_SELECTOR, "header details.site-menu").get_attribute("open") is not None
     assert is_open == javascript
-    assert shown_links(b) == ["Home", "Schools", "Networks", "Partnerships", "Admin",
+    assert shown_links(b) == ["Home", "Schools", "Networks", "Partnerships", "My learning", "Admin",
                               "Ada Administrator: your account"]
     account = b.find_element(By.CSS_SELECTOR, "header nav a[href='/account']")
     assert b.execute_script("return arguments[0].getBoundingClientRect().height", account) < 60
