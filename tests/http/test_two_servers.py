@@ -16,7 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 import store
-from accounts_client import Browser, make_user
+from support import Browser, add_user
 from tandem_server import Server
 
 MESSAGES = 40
@@ -60,7 +60,7 @@ def pair():
 
 def test_signed_in_through_one_server_carries_on_through_the_other(pair):
     a, b, _ = pair
-    make_user(a.db, "tess.twin@example.org", "Tess Twin")
+    add_user(a.db, "tess.twin@example.org", "Tess Twin")
     browser = Browser(a)
     browser.sign_in("tess.twin@example.org")
     assert browser.get("/account", json=True).status_code == 200
