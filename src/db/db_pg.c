@@ -75,6 +75,7 @@ struct dbpg_conn {
 	bool bulk;            /* db_bulk_mode: no savepoints (a failure aborts the whole job) */
 	bool tx_open;         /* db_begin succeeded and neither commit nor rollback came yet */
 	bool tx_lost;         /* the connection dropped inside that transaction: refuse until rollback */
+	unsigned listen_epoch; /* the epoch in which LISTEN tandem_changed was sent; 0 = never */
 	char msg[512];        /* the last error message, one line */
 };
 
@@ -717,4 +718,80 @@ int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz)
 	}
 	PQclear(r);
 	return rc;
+}
+
+/* --- advisory locks of periodic jobs (lease.c) ------------------------- */
+
+/* The first key of the jobs' advisory locks: "jobs" in ASCII; the second is the job's. */
+#define DBPG_JOBS_LOCK "1785684595"
+
+int dbpg_try_lock(struct db *db, int32_t key, bool *got)
+{
+	*got = false;
+	int rc = ensure_connected(db);
+	if (rc)
+		return rc;
+	char k[16];
+	snprintf(k, sizeof(k), "%ld", (long)key);
+	const char *const params[] = {k};
+	PGresult *r = PQexecParams(db->pg->conn, "SELECT pg_try_advisory_lock(" DBPG_JOBS_LOCK ", $1::int4)", 1,
+				   NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		*got = PQgetvalue(r, 0, 0)[0] == 't';
+	else
+		rc = result_error(db, r, "job lock");
+	PQclear(r);
+	return rc;
+}
+
+void dbpg_unlock(struct db *db, int32_t key)
+{
+	if (PQstatus(db->pg->conn) != CONNECTION_OK)
+		return; /* the lock went with the connection */
+	char k[16];
+	snprintf(k, sizeof(k), "%ld", (long)key);
+	const char *const params[] = {k};
+	PGresult *r = PQexecParams(db->pg->conn, "SELECT pg_advisory_unlock(" DBPG_JOBS_LOCK ", $1::int4)", 1,
+				   NULL, params, NULL, NULL, 0);
+	PQclear(r);
+}
+
+/* --- changes other servers should hear of (changes.c) ------------------- */
+
+int dbpg_notify(struct db *db, const char *topic)
+{
+	int rc = ensure_connected(db);
+	if (rc)
+		return rc;
+	const char *const params[] = {topic};
+	PGresult *r = PQexecParams(db->pg->conn, "SELECT pg_notify('tandem_changed', $1)", 1, NULL, params, NULL,
+				   NULL, 0);
+	rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : result_error(db, r, "notify");
+	PQclear(r);
+	return rc;
+}
+
+void dbpg_poll_changes(struct db *db)
+{
+	struct dbpg_conn *pg = db->pg;
+	if (PQstatus(pg->conn) != CONNECTION_OK) {
+		dbi_changed(NULL); /* the next statement connects again; until then, assume the worst */
+		return;
+	}
+	if (pg->listen_epoch != pg->epoch) {
+		/* Inside a transaction LISTEN would only start at the commit: ask again later. */
+		if (!dbpg_in_transaction(db) && run_simple(db, "LISTEN tandem_changed", "listen") == 0)
+			pg->listen_epoch = pg->epoch;
+		dbi_changed(NULL); /* whatever was announced before now was not heard */
+		return;
+	}
+	if (!PQconsumeInput(pg->conn)) {
+		dbi_changed(NULL);
+		return;
+	}
+	PGnotify *n;
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		dbi_changed(n->extra);
+		PQfreemem(n);
+	}
 }
