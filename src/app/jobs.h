@@ -15,7 +15,7 @@
  * (db_job_claim: a lease row per job, and on PostgreSQL an advisory lock
  * held for the run); a server that does not get the claim skips the run and
  * asks again an interval later. A job whose every run must happen on every
- * server (the mail sender, which shares out messages itself) says so with
+ * server (the mail sender, which claims each message itself) says so with
  * every_server.
  *
  * Waiting uses the monotonic clock, so moving the wall clock (or the test
