@@ -189,4 +189,5 @@ const struct job mail_sender_job = {
 	.start = sender_start,
 	.run = send_due,
 	.stop = sender_stop,
+	.every_server = true, /* every server sends; outbox_claim (a conditional UPDATE) shares the messages out */
 };
