@@ -63,7 +63,7 @@ void rep_table_csv(const json_t *t, struct buf *out)
 		const json_t *cells = json_object_get(r, "cells");
 		size_t m = json_array_size(cells);
 		json_array_foreach(cells, j, c)
-			csv_field(out, json_string_value(c), j + 1 == m);
+			csv_field(out, json_string_value(json_object_get(c, "value")), j + 1 == m);
 	}
 }
 
@@ -113,7 +113,7 @@ static int write_sheet(struct arena *a, lxw_workbook *wb, lxw_format *bold, cons
 	json_array_foreach(json_object_get(t, "rows"), i, r)
 		json_array_foreach(json_object_get(r, "cells"), j, c)
 		{
-			const char *s = json_string_value(c);
+			const char *s = json_string_value(json_object_get(c, "value"));
 			double v;
 			lxw_row_t row = (lxw_row_t)(3 + i);
 			/* A figure is a number; anything else (a name, "fewer than 5") a string, never a formula. */

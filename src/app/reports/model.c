@@ -185,8 +185,13 @@ int rep_period_days(struct arena *a, const char *from_day, const char *to_day, j
 							      "first day: swap them, or choose another last day."));
 		return ERR_INVALID;
 	}
-	/* At most REP_MAX_YEARS years: the last day before the same day REP_MAX_YEARS years on. */
-	if (t - f >= (int64_t)(REP_MAX_YEARS * 365 + REP_MAX_YEARS / 4) * 86400) {
+	/* At most REP_MAX_YEARS years: the last day is before the same date REP_MAX_YEARS years on (29 February: 1 March). */
+	int64_t limit;
+	int y = atoi(from_day);
+	const char *later = arena_printf(a, "%04d%s", y + REP_MAX_YEARS, from_day + 4);
+	if (clock_parse_day(later, &limit, NULL))
+		limit = clock_parse_day(arena_printf(a, "%04d-03-01", y + REP_MAX_YEARS), &limit, NULL) ? f : limit;
+	if (t >= limit) {
 		json_object_set_new(errors, "to", json_string("A report covers at most 10 years: choose a shorter "
 							      "period."));
 		return ERR_INVALID;
@@ -240,12 +245,13 @@ static json_t *table_new(const char *key, const char *title, const char *const *
 	return json_pack("{s:s, s:s, s:o, s:[]}", "key", key, "title", title, "columns", c, "rows");
 }
 
-/* Add a row of n text cells to table t. */
+/* Add a row of n text cells to table t, each {label: its column, value}. */
 static void table_row(json_t *t, const char *const *cells, size_t n)
 {
-	json_t *r = json_array();
+	json_t *r = json_array(), *cols = json_object_get(t, "columns");
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(r, json_string(cells[i] ? cells[i] : ""));
+		json_array_append_new(r, json_pack("{s:O, s:s}", "label", json_array_get(cols, i), "value",
+						   cells[i] ? cells[i] : ""));
 	json_array_append_new(json_object_get(t, "rows"), json_pack("{s:o}", "cells", r));
 }
 
@@ -267,6 +273,11 @@ static void add_table(json_t *s, json_t *t)
 {
 	json_object_set_new(t, "empty", json_boolean(json_array_size(json_object_get(t, "rows")) == 0));
 	json_object_set_new(t, "width", json_integer((json_int_t)json_array_size(json_object_get(t, "columns"))));
+	json_t *heads = json_array(), *c;
+	size_t i;
+	json_array_foreach(json_object_get(t, "columns"), i, c)
+		json_array_append_new(heads, json_pack("{s:O}", "label", c));
+	json_object_set_new(t, "heads", heads);
 	json_array_append_new(json_object_get(s, "tables"), t);
 }
 
@@ -282,7 +293,7 @@ static void finish_sections(json_t *sections)
 /* Add the chart in b (freed) to section s. */
 static void add_chart(json_t *s, struct buf *b)
 {
-	json_array_append_new(json_object_get(s, "charts"), json_pack("{s:s}", "svg", buf_str(b)));
+	json_array_append_new(json_object_get(s, "charts"), json_pack("{s:s}", "svg_html", buf_str(b)));
 	buf_free(b);
 }
 
@@ -832,7 +843,7 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 		table_row(ht, cells, 3);
 	}
 	add_table(s, ht);
-	static const char *const ccols[] = {"", "Hours", NULL};
+	static const char *const ccols[] = {"What", "Hours", NULL};
 	json_t *ct = table_new("hours", "Hours committed and given", ccols);
 	const char *r1[] = {arena_printf(a, "Committed (%g term%s a term's hours)", terms, terms == 1 ? " of" : "s of"),
 			    hours_text(a, committed * terms)};
@@ -849,7 +860,8 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 
 	/* Measures: small multiples and the same numbers in a table. */
 	static const char *const mcols[] = {"Partnership", "Measure", "Pupils", "Baseline", "Latest", "Target", NULL};
-	json_t *mt = table_new("measures", "Measures the partners chose", mcols);
+	/* No partnership's title for aggregate readers. */
+	json_t *mt = table_new("measures", "Measures the partners chose", b->full ? mcols : mcols + 1);
 	struct chart_measure *ms = NULL;
 	size_t nm = 0, mcap = 0;
 	int64_t toward = 0;
@@ -884,8 +896,6 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 		goto fail;
 	}
 	rc = 0;
-	if (!b->full) /* no partnership's title for aggregate readers */
-		json_array_remove(json_object_get(mt, "columns"), 0);
 	figure(s, "Measures moving toward their target", arena_printf(a, "%lld of %zu", (long long)toward, nm));
 	struct buf mb = BUF_INIT;
 	chart_multiples(&mb, "chart-measures", "Measures: baseline, latest and target",
@@ -968,7 +978,7 @@ static int section_broker(struct build *b, json_t *sections)
 	if (rc)
 		return rc;
 	b->activity += bp[0] + in[0];
-	static const char *const cols[] = {"", "Proposed or asked", "Accepted", "Became partnerships", NULL};
+	static const char *const cols[] = {"How", "Proposed or asked", "Accepted", "Became partnerships", NULL};
 	json_t *t = table_new("introductions", "Introductions", cols);
 	const char *r1[] = {"The broker's proposals", num(b->a, bp[0]), num(b->a, bp[1]), num(b->a, bp[2])};
 	const char *r2[] = {"Introductions asked for", num(b->a, in[0]), num(b->a, in[1]), num(b->a, in[2])};
