@@ -6,7 +6,7 @@ publishing switch; nothing ever ranks schools and counts of people under 5
 read "fewer than 5"; periods that cannot be reported on get a 400 with a
 message on the same page, a year with nothing in it says so, and outsiders
 get nothing by any URL. The world is the demo network (`tandem demo`) on a
-fixed clock, in its first autumn term."""
+fixed clock, in its first autumn term, with its history (`demo --history`)."""
 import calendar
 import io
 import json
@@ -46,8 +46,9 @@ def w(tmp_path_factory):
     db = str(tmp_path_factory.mktemp("impact") / "impact.db")
     r = run_cli("import-gias", "--db", db, DEMO)
     assert r.returncode == 0, r.stderr
-    r = run_cli("demo", "--db", db, env={"TANDEM_NOW": str(T0 - 86400)})
+    r = run_cli("demo", "--db", db, "--history", env={"TANDEM_NOW": str(T0 - 86400)})
     assert r.returncode == 0, r.stderr
+    assert "Demo impact: 10 past sessions" in r.stdout
     w = World()
     w.db = db
     w.members = {row[0]: row[1] for row in query(
@@ -256,3 +257,15 @@ def test_a_published_report_shows_everyone_the_figures_and_never_names(w):
         assert coord.post(NET + "/impact/publish", {"published": "0"}).status_code == 303
     assert w.p["anonymous"].get(NET + "/impact").status_code == 303
     assert w.p["lead"].post(NET + "/impact/publish", {"published": "1"}).status_code == 403
+
+
+def test_the_demo_history_gives_every_chart_something_and_loads_once(w):
+    page = main(w.p["coordinator"].get(NET + "/impact").text)
+    charts = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert len(charts) == 6
+    for svg in charts:
+        assert "Nothing to show" not in svg, svg[:300]
+    sessions = one(w.db, "SELECT COUNT(*) FROM course_session")
+    r = run_cli("demo", "--db", w.db, "--history", env={"TANDEM_NOW": str(T0 - 86400)})
+    assert r.returncode == 0 and "Demo impact" not in r.stdout
+    assert one(w.db, "SELECT COUNT(*) FROM course_session") == sessions

@@ -845,7 +845,7 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	add_table(s, ht);
 	static const char *const ccols[] = {"What", "Hours", NULL};
 	json_t *ct = table_new("hours", "Hours committed and given", ccols);
-	const char *r1[] = {arena_printf(a, "Committed (%g term%s a term's hours)", terms, terms == 1 ? " of" : "s of"),
+	const char *r1[] = {arena_printf(a, "Committed (a term's hours for %g term%s)", terms, terms == 1 ? "" : "s"),
 			    hours_text(a, committed * terms)};
 	const char *r2[] = {"Given", hours_text(a, given)};
 	table_row(ct, r1, 2);
