@@ -73,22 +73,26 @@ DB_QUERY(Q_REP_FB_COMMENTS,
 	 "course_session s ON s.id = r.session_id JOIN course c ON c.id = s.course_id WHERE c.network_id = ?1 AND "
 	 "s.starts_at >= ?2 AND s.starts_at < ?3 AND a.text IS NOT NULL AND a.text <> '' ORDER BY r.id DESC, "
 	 "a.question LIMIT 60");
-/* Each member school: sessions its staff led, places its staff took, partnerships, ideas and articles shared. */
+/* The member schools, by URN; then each school's part, one query a measure (merged in C by URN). */
 DB_QUERY(Q_REP_SCHOOLS,
-	 "SELECT ns.urn, COALESCE(sc.name, ''), COALESCE(sc.phase_name, ''), COALESCE(sc.la_name, ''), "
-	 "(SELECT COUNT(DISTINCT s.id) FROM course_facilitator f JOIN course c ON c.id = f.course_id JOIN "
-	 "course_session s ON s.course_id = c.id WHERE f.urn = ns.urn AND c.network_id = ?1 AND s.starts_at >= ?2 AND "
-	 "s.starts_at < ?3), "
-	 "(SELECT COUNT(*) FROM booking b JOIN course_session s ON s.id = b.session_id JOIN course c ON "
-	 "c.id = s.course_id WHERE b.urn = ns.urn AND c.network_id = ?1 AND s.starts_at >= ?2 AND s.starts_at < ?3 "
-	 "AND b.status = 'booked' AND b.attendance IN ('present', 'late')), "
-	 "(SELECT COUNT(*) FROM partnership_school x JOIN partnership p ON p.id = x.partnership_id WHERE "
-	 "x.urn = ns.urn AND p.network_id = ?1 AND p.created_at < ?3 AND (p.closed_at IS NULL OR p.closed_at >= ?2)), "
-	 "(SELECT COUNT(*) FROM practice_idea i WHERE i.network_id = ?1 AND i.urn = ns.urn AND "
-	 "i.visibility = 'network' AND i.created_at >= ?2 AND i.created_at < ?3) + "
-	 "(SELECT COUNT(*) FROM practice_article r WHERE r.network_id = ?1 AND r.urn = ns.urn AND "
-	 "r.visibility = 'network' AND r.created_at >= ?2 AND r.created_at < ?3) "
-	 "FROM network_school ns LEFT JOIN school sc ON sc.urn = ns.urn WHERE ns.network_id = ?1");
+	 "SELECT ns.urn, COALESCE(sc.name, ''), COALESCE(sc.phase_name, ''), COALESCE(sc.la_name, '') FROM "
+	 "network_school ns LEFT JOIN school sc ON sc.urn = ns.urn WHERE ns.network_id = ? ORDER BY ns.urn");
+DB_QUERY(Q_REP_BY_SCHOOL_LED,
+	 "SELECT f.urn, COUNT(DISTINCT s.id) FROM course_facilitator f JOIN course c ON c.id = f.course_id JOIN "
+	 "course_session s ON s.course_id = c.id WHERE c.network_id = ?1 AND s.starts_at >= ?2 AND s.starts_at < ?3 "
+	 "GROUP BY f.urn");
+DB_QUERY(Q_REP_BY_SCHOOL_TOOK,
+	 "SELECT b.urn, COUNT(*) FROM booking b JOIN course_session s ON s.id = b.session_id JOIN course c ON "
+	 "c.id = s.course_id WHERE c.network_id = ?1 AND s.starts_at >= ?2 AND s.starts_at < ?3 AND "
+	 "b.status = 'booked' AND b.attendance IN ('present', 'late') GROUP BY b.urn");
+DB_QUERY(Q_REP_BY_SCHOOL_PS,
+	 "SELECT x.urn, COUNT(*) FROM partnership_school x JOIN partnership p ON p.id = x.partnership_id WHERE "
+	 "p.network_id = ?1 AND p.created_at < ?3 AND (p.closed_at IS NULL OR p.closed_at >= ?2) GROUP BY x.urn");
+DB_QUERY(Q_REP_BY_SCHOOL_SHARED,
+	 "SELECT i.urn, COUNT(*) FROM practice_idea i WHERE i.network_id = ?1 AND i.visibility = 'network' AND "
+	 "i.created_at >= ?2 AND i.created_at < ?3 GROUP BY i.urn UNION ALL SELECT r.urn, COUNT(*) FROM "
+	 "practice_article r WHERE r.network_id = ?1 AND r.visibility = 'network' AND r.created_at >= ?2 AND "
+	 "r.created_at < ?3 GROUP BY r.urn");
 /* Partnerships alive in the period, with hours committed a term and hours given (?4, ?5: days). */
 DB_QUERY(Q_REP_PS_LIST,
 	 "SELECT p.id, p.title, p.type, p.state, p.health_status, "
@@ -594,6 +598,7 @@ fail:
 
 /* One member school's part in the period. */
 struct school_row {
+	int64_t urn;       /* the school */
 	const char *name;  /* its name (the register's) */
 	const char *phase; /* its phase, "" when unknown */
 	const char *la;    /* its local authority, "" when unknown */
@@ -602,6 +607,13 @@ struct school_row {
 	int64_t ps;        /* partnerships it was in */
 	int64_t shared;    /* ideas and articles it shared */
 };
+
+/* Order school rows by URN (for finding them). */
+static int by_urn(const void *x, const void *y)
+{
+	const struct school_row *p = x, *q = y;
+	return p->urn < q->urn ? -1 : p->urn > q->urn;
+}
 
 /* Order school rows by name. */
 static int by_name(const void *x, const void *y)
@@ -655,16 +667,37 @@ static int section_breadth(struct build *b, json_t *sections)
 	struct school_row *r = NULL;
 	size_t n = 0, cap = 0;
 	struct db_stmt *st = db_stmt(b->db, &Q_REP_SCHOOLS);
-	int rc = bind_period(st, b->network, b->from, b->to);
+	int rc = !st || db_bind_int(st, 1, b->network) ? ERR_DB : 0;
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
 		r = arena_grow(a, r, n, &cap, sizeof(*r));
-		r[n++] = (struct school_row){arena_strdup(a, db_col_text(st, 1)), arena_strdup(a, db_col_text(st, 2)),
-					     arena_strdup(a, db_col_text(st, 3)), db_col_int(st, 4), db_col_int(st, 5),
-					     db_col_int(st, 6), db_col_int(st, 7)};
+		r[n++] = (struct school_row){db_col_int(st, 0), arena_strdup(a, db_col_text(st, 1)),
+					     arena_strdup(a, db_col_text(st, 2)), arena_strdup(a, db_col_text(st, 3)), 0, 0,
+					     0, 0};
 	}
 	db_reset(st);
 	if (rc < 0)
+		return rc;
+	/* Each measure by school, added to the school's row (rows are in URN order). */
+	const struct db_query *qs[4] = {&Q_REP_BY_SCHOOL_LED, &Q_REP_BY_SCHOOL_TOOK, &Q_REP_BY_SCHOOL_PS,
+					&Q_REP_BY_SCHOOL_SHARED};
+	rc = 0;
+	for (int k = 0; k < 4 && rc == 0; k++) {
+		st = db_stmt(b->db, qs[k]);
+		rc = bind_period(st, b->network, b->from, b->to);
+		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
+			rc = 0;
+			struct school_row key = {.urn = db_col_int(st, 0)};
+			struct school_row *hit = n ? bsearch(&key, r, n, sizeof(*r), by_urn) : NULL;
+			if (!hit)
+				continue; /* a school that has left the network */
+			int64_t v = db_col_int(st, 1);
+			*(k == 0 ? &hit->led : k == 1 ? &hit->took : k == 2 ? &hit->ps : &hit->shared) += v;
+		}
+		db_reset(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc)
 		return rc;
 	if (n)
 		qsort(r, n, sizeof(*r), by_name);
