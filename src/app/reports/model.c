@@ -246,7 +246,7 @@ static json_t *table_new(const char *key, const char *title, const char *const *
 	json_t *c = json_array();
 	for (size_t i = 0; cols[i]; i++)
 		json_array_append_new(c, json_string(cols[i]));
-	return json_pack("{s:s, s:s, s:o, s:[]}", "key", key, "title", title, "columns", c, "rows");
+	return json_pack("{s:s, s:s, s:o, s:[], s:[]}", "key", key, "title", title, "columns", c, "rows", "charts");
 }
 
 /* Add a row of n text cells to table t, each {label: its column, value}. */
@@ -262,8 +262,8 @@ static void table_row(json_t *t, const char *const *cells, size_t n)
 /* A new section {key, title, intro, figures: [], charts: [], tables: [], quotes: []}. */
 static json_t *section_new(const char *key, const char *title, const char *intro)
 {
-	return json_pack("{s:s, s:s, s:s, s:[], s:[], s:[], s:[]}", "key", key, "title", title, "intro", intro,
-			 "figures", "charts", "tables", "quotes");
+	return json_pack("{s:s, s:s, s:s, s:[], s:[], s:[]}", "key", key, "title", title, "intro", intro,
+			 "figures", "tables", "quotes");
 }
 
 /* Add a headline figure {label, value} to section s. */
@@ -294,10 +294,10 @@ static void finish_sections(json_t *sections)
 		json_object_set_new(s, "has_figures", json_boolean(json_array_size(json_object_get(s, "figures")) > 0));
 }
 
-/* Add the chart in b (freed) to section s. */
-static void add_chart(json_t *s, struct buf *b)
+/* Add the chart in b (freed) to table t: the page draws it beside the table's numbers. */
+static void add_chart(json_t *t, struct buf *b)
 {
-	json_array_append_new(json_object_get(s, "charts"), json_pack("{s:s}", "svg_html", buf_str(b)));
+	json_array_append_new(json_object_get(t, "charts"), json_pack("{s:s}", "svg_html", buf_str(b)));
 	buf_free(b);
 }
 
@@ -482,7 +482,7 @@ static int section_pd(struct build *b, json_t *sections)
 			   k == 0 ? "Sessions delivered by theme" : "Sessions delivered by audience",
 			   "One bar for each with sessions in the period; the table beside it has the same numbers.", bars,
 			   nb);
-		add_chart(s, &cb);
+		add_chart(t, &cb);
 		add_table(s, t);
 	}
 	if (rc)
@@ -742,7 +742,7 @@ static int section_breadth(struct build *b, json_t *sections)
 			      "Each point is a member school: across, places its staff took; up, sessions it led plus "
 			      "ideas and articles it shared. The table beside it has the same numbers, by name.",
 			      "Places its staff took (received)", "Sessions led and practice shared (gave)", pts, n);
-		add_chart(s, &cb);
+		add_chart(t, &cb);
 		add_table(s, t);
 	}
 	json_array_append_new(sections, s);
@@ -856,7 +856,7 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	struct buf cb = BUF_INIT;
 	chart_bars(&cb, "chart-types", "Partnerships by type", "One bar a type; the table beside it has the numbers.",
 		   total ? bars : NULL, total ? 4 : 0);
-	add_chart(s, &cb);
+	add_chart(tt, &cb);
 	add_table(s, tt);
 	static const char *const hcols[] = {"Health now", "Partnerships", "Changes to it in the period", NULL};
 	json_t *ht = table_new("health", "Health", hcols);
@@ -934,7 +934,7 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	chart_multiples(&mb, "chart-measures", "Measures: baseline, latest and target",
 			"One small chart a measure, each on its own scale; the table beside it has the same numbers.", ms,
 			nm);
-	add_chart(s, &mb);
+	add_chart(mt, &mb);
 	add_table(s, mt);
 	/* What did not work, in the partners' words. */
 	if (b->full) {
@@ -995,7 +995,7 @@ static int section_practice(struct build *b, json_t *sections)
 	struct buf cb = BUF_INIT;
 	chart_bars(&cb, "chart-practice", "Practice shared and taken up",
 		   "One bar a line of the table beside it, with the same numbers.", bars, n);
-	add_chart(s, &cb);
+	add_chart(t, &cb);
 	add_table(s, t);
 	json_array_append_new(sections, s);
 	return rc;
@@ -1143,10 +1143,10 @@ int rep_school_report(struct db *db, struct arena *a, const struct rep_access *a
 	struct buf cb = BUF_INIT;
 	chart_bars(&cb, "chart-gave", "What the school gave, year by year",
 		   "Sessions its staff led plus ideas and articles it shared, one bar an academic year.", gave, 5);
-	add_chart(s, &cb);
+	add_chart(t, &cb);
 	chart_bars(&cb, "chart-gained", "What the school gained, year by year",
 		   "Places its staff took on the network's sessions, one bar an academic year.", got, 5);
-	add_chart(s, &cb);
+	add_chart(t, &cb);
 	add_table(s, t);
 	struct rep_period p;
 	rep_period_year(a, year, &p);

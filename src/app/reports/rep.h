@@ -6,9 +6,10 @@
  * a table as CSV, the whole report as an XLSX workbook).
  *
  * A report is JSON: {period, view, empty, headline: [{label, value}],
- * sections: [{key, title, intro, figures, charts: [{svg}], tables, quotes}]}
- * where each table is {key, title, columns: [..], rows: [{cells: [..]}]}
- * with every cell a string. Pages render it, JSON clients get it as it is,
+ * sections: [{key, title, intro, figures, tables, quotes}]} where each table
+ * is {key, title, columns: [..], heads: [{label}], rows: [{cells: [{label,
+ * value}]}], charts: [{svg_html}]} with every value a string and each chart
+ * drawing the table's numbers. Pages render it, JSON clients get it as it is,
  * and the exports write its tables: one shape for all three.
  */
 #ifndef TANDEM_APP_REPORTS_REP_H
