@@ -14,6 +14,7 @@
 #include "app/partnerships/partnerships.h"
 #include "app/programme/programme.h"
 #include "app/practice/practice.h"
+#include "app/reports/reports.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -65,6 +66,7 @@ const struct route *const app_routes[] = {
 	broker_routes,
 	programme_routes,
 	practice_routes,
+	reports_routes,
 	NULL,
 };
 

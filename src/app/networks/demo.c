@@ -20,6 +20,7 @@
 #include "app/networks/net.h"
 #include "app/networks/networks.h"
 #include "app/programme/programme.h"
+#include "app/reports/reports.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -321,6 +322,8 @@ int networks_cli_demo(struct cli *cli)
 	}
 	if ((rc = programme_demo(db, a, &net, &acc)))
 		fprintf(stderr, "tandem demo: the programme left out: %s\n", err_str(rc));
+	else if (cli_flag(cli, "--history") && (rc = reports_demo(db, net.id)))
+		fprintf(stderr, "tandem demo: the impact history left out: %s\n", err_str(rc));
 
 	struct db_stmt *st = db_stmt(db, &Q_DEMO_COUNTS);
 	int64_t schools = 0, strengths = 0, needs = 0;
