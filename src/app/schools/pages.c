@@ -600,7 +600,15 @@ static int handle_schools_show(struct request *req, struct response *res)
 	}
 	/* A signed-in school lead in a network with this school may ask for an introduction. */
 	json_t *offers = partnerships_intro_offer(db, accounts_user(req), urn);
-	json_object_set_new(model, "can_introduce", json_boolean(json_array_size(offers) > 0));
+	/* A school asked already is not asked again: the page links to that introduction. */
+	json_t *asked = partnerships_asked(db, accounts_user(req));
+	char key[32];
+	snprintf(key, sizeof(key), "%lld", (long long)urn);
+	json_t *this_asked = json_object_get(asked, key);
+	if (this_asked)
+		json_object_set(model, "introduction_asked", this_asked);
+	json_decref(asked);
+	json_object_set_new(model, "can_introduce", json_boolean(json_array_size(offers) > 0 && !this_asked));
 	json_object_set_new(model, "introduce_networks", offers);
 	res_view(res, 200, "schools/show", model);
 	return 0;
@@ -695,6 +703,8 @@ static int handle_schools_similar(struct request *req, struct response *res)
 	/* A school lead sees which schools share a network with theirs, and may list only those. */
 	json_t *peers = partnerships_peers(db, accounts_user(req));
 	arena_defer(a, decref, peers);
+	json_t *asked = partnerships_asked(db, accounts_user(req));
+	arena_defer(a, decref, asked);
 	bool mine = req_bool(req, "mine") && json_object_size(peers) > 0;
 	int *only = NULL;
 	size_t n_only = mine ? peer_urns(a, peers, &only) : 0;
@@ -738,6 +748,8 @@ static int handle_schools_similar(struct request *req, struct response *res)
 		if (!net)
 			continue;
 		json_object_set_new(r, "peer_network", json_incref(net));
+		if (json_object_get(asked, key))
+			json_object_set(r, "asked", json_object_get(asked, key));
 		json_array_append_new(in_networks, json_pack("{s:O, s:O, s:O, s:O}", "urn", json_object_get(r, "urn"),
 							     "name", json_object_get(r, "name"), "rank",
 							     json_object_get(r, "rank"), "network", net));
