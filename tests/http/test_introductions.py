@@ -181,3 +181,21 @@ def test_a_declined_introduction_may_be_asked_again(w, asked):
     location(w.p["lead_l"].post("/introductions", {"network": w.net, "to": WEETWOOD, "message": WHY}))
     assert query(w.db, "SELECT state FROM introduction WHERE from_urn = ? AND to_urn = ? ORDER BY id",
                  LAWNSWOOD, WEETWOOD) == [("declined",), ("pending",)]
+
+
+def test_similar_schools_show_results_first_and_the_lead_reaches_network_schools_without_scrolling(w, asked):
+    page = w.p["lead_w"].get("/schools/%d/similar" % WEETWOOD).text
+    nav = re.search(r'<nav class="panel" aria-labelledby="mine-title">(.*?)</nav>', page, re.S)
+    assert nav, page
+    # Before the long list: the network's schools like Weetwood, each asked or with its Ask link, and the filter.
+    assert page.index(nav.group(0)) < page.index('<ol class="similar">') < page.index("Adjust the comparison")
+    assert 'href="/introductions/%d"' % asked in nav.group(1)
+    assert "/introductions/new?to=%d" % IRELAND_WOOD not in nav.group(1)
+    assert 'href="/schools/%d/similar?mine=1"' % WEETWOOD in nav.group(1)
+    assert re.search(r'<details class="panel"\s*>\s*<summary>Adjust the comparison</summary>', page)
+    mine = w.p["lead_w"].get("/schools/%d/similar?mine=1" % WEETWOOD, json=True).json()
+    members = {IRELAND_WOOD, LAWNSWOOD, IVESON}
+    assert mine["results"] and {r["urn"] for r in mine["results"]} <= members
+    # Adjusting keeps the controls open; anyone not leading a school sees no network marks.
+    assert re.search(r'<details class="panel"\s*open>', w.p["lead_w"].get("/schools/%d/similar?k=100" % WEETWOOD).text)
+    assert 'aria-labelledby="mine-title"' not in w.p["coord"].get("/schools/%d/similar" % WEETWOOD).text
