@@ -50,6 +50,14 @@ def submit(b, action_suffix):
     click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix))
 
 
+def open_record(b, kind):
+    """Press the running page's "Record…" button of kind (a <details>, no JavaScript needed)."""
+    details = b.find_element(By.ID, "record-" + kind)
+    assert details.get_attribute("open") is None, "the %s form should start folded" % kind
+    details.find_element(By.TAG_NAME, "summary").click()
+    assert details.get_attribute("open") is not None
+
+
 def fill(b, name, value, form=None):
     scope = b.find_element(By.CSS_SELECTOR, "form[action$='%s']" % form) if form else b
     el = scope.find_element(By.NAME, name)
@@ -132,6 +140,7 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
 
         # Running it: a meeting with a decision and an action, time, evidence.
         click_and_wait(b, b.find_element(By.LINK_TEXT, "Meetings, time and evidence"))
+        open_record(b, "meeting")
         fill(b, "held_at", "08:00", form="/meetings")
         fill(b, "location", "Weetwood staffroom", form="/meetings")
         fill(b, "notes", "Agreed the outline of the reasoning scheme.", form="/meetings")
@@ -139,8 +148,10 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         fill(b, "action", "Draft the reasoning paper", form="/meetings")
         fill(b, "action_due", "2025-10-20", form="/meetings")
         submit(b, "/meetings")
+        open_record(b, "time")
         fill(b, "hours", "10", form="/time")
         submit(b, "/time")
+        open_record(b, "evidence")
         fill(b, "value", "21", form="/evidence")
         submit(b, "/evidence")
         page = b.find_element(By.TAG_NAME, "main").text

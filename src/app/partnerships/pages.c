@@ -123,6 +123,7 @@ static json_t *new_model(const struct page *pg, const int64_t *to, size_t n)
 	json_t *coord = ps_coordinated(pg->db, pg->u, true);
 	json_object_set_new(m, "can_broker", json_boolean(json_array_size(coord) > 0));
 	json_object_set_new(m, "coordinated", coord);
+	ps_intro_new_facts(pg->db, pg->a, pg->u, m); /* asked already, or nobody there to answer */
 	return m;
 }
 
@@ -269,6 +270,7 @@ static int handle_ps_index(struct request *req, struct response *res)
 	/* Coordinators follow their networks' partnerships on each network's "needs attention" page. */
 	json_object_set_new(m, "coordinated", ps_coordinated(pg.db, pg.u, false));
 	json_object_set_new(m, "has_school", json_boolean(pg.u->school_urn > 0));
+	json_object_set_new(m, "waiting", partnerships_waiting(pg.db, pg.u, clock_now())); /* introductions */
 	res_view(res, 200, "partnerships/index", m);
 	return 0;
 }

@@ -114,6 +114,15 @@ json_t *ps_list_mine(struct db *db, const struct user *u);
 int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
 		    const char *base_url, int64_t network_id, int64_t from_urn, const int64_t *to, size_t n, const char *message,
 		    json_t *errors) WUR;
+/*
+ * Complete the new-introduction page's model m (its "to" schools and the
+ * networks u coordinates, "coordinated"): each school u's school has
+ * already asked gets asked{url, asked_on}; each with nobody leading it on
+ * Tandem gets nobody and invite[{name, url}], the networks where u may ask
+ * it to join and invite its first lead by email. m.askable counts the
+ * rest; when none is left, m.has_offers is false and m.nothing_to_ask true.
+ */
+void ps_intro_new_facts(struct db *db, struct arena *a, const struct user *u, json_t *m);
 /* Introductions u may see, newest first: [{id, from, to, state, message, …}]. */
 json_t *ps_intro_list(struct db *db, const struct user *u);
 /* One introduction ({id, from{urn,name}, to{…}, state, message, reason, can_answer, partnership_url}). */
@@ -366,6 +375,15 @@ int ps_health_sweep_tx(struct db *db, int64_t now, struct ps_digest_report *rep)
  * whoever may see the summary.
  */
 json_t *ps_health_history(struct db *db, int64_t partnership_id, int limit);
+/*
+ * The sweep for one partnership, in the caller's transaction: work out its
+ * health at now and, when the status changed, record the change (as the
+ * sweep does). The running page's model calls it after each thing recorded.
+ * A partnership the sweep has not yet seen active (stored "not_active") is
+ * left to the sweep, whose report and digest say when it became active.
+ * 0, ERR_NOTFOUND, ERR_DB.
+ */
+int ps_health_refresh_tx(struct db *db, int64_t partnership_id, int64_t now) WUR;
 /* How many recent changes the partnership page lists. */
 #define PS_HEALTH_HISTORY_SHOWN 10
 /*
