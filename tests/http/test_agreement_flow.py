@@ -170,7 +170,7 @@ def test_saving_the_one_form_keeps_the_agreement_its_measures_and_risks_together
     typed.update(RISK_ROW)
     typed.update({"m_name_2": "Year 6 reasoning", "m_baseline_2": "50", "m_target_2": "65"})
     loc = location(w.p["lead_w"].post(url(pid, "/agreement"), typed))
-    assert loc == url(pid, "/agreement?saved=1#measures")
+    assert loc == url(pid, "/agreement?saved=1")
     assert sorted(n for n, in query(w.db, "SELECT name FROM partnership_measure WHERE partnership_id = ?", pid)) \
         == ["Year 5 fractions", "Year 6 reasoning"]
     assert query(w.db, "SELECT risk FROM partnership_risk WHERE partnership_id = ?", pid) == \
@@ -237,3 +237,81 @@ def test_signing_is_where_the_agreement_is_read_and_tells_the_others_it_is_their
     assert one(w.db, "SELECT state FROM partnership WHERE id = ?", pid) == "active"
     assert not [s for s, _ in outbox_to(w, "lead@w.test")[mails_w:] if s.startswith("Your turn")]
     assert SIGN_BUTTON not in lead_i.get(url(pid, "/agreement")).text
+
+
+# ---- who reads the agreement ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("who", ["staff_w", "gov_w", "gov_i"])
+def test_staff_and_governors_of_partner_schools_read_the_agreement_without_its_buttons(w, who):
+    p = w.p[who]
+    before = snapshot(w, w.pid)
+    r = p.get(url(w.pid, "/agreement"))
+    assert r.status_code == 200
+    text = page(r)
+    assert "The agreement" in text and "Reasoning in upper key stage 2 maths." in text
+    assert "1 September 2025" in text and "20 July 2026" in text
+    for button in ("Save the agreement", SIGN_BUTTON, "Add another measure", "Delete", "Mark closed"):
+        assert button not in text, (who, button)
+    assert 'action="%s' % url(w.pid) not in text  # no form that changes it
+    body = p.get(url(w.pid, "/agreement"), json=True).json()
+    assert body["can"]["read"] is True and body["can"]["edit"] is False and body["can"]["sign"] is False
+    assert body["agreement"]["challenge"] == "Reasoning in upper key stage 2 maths."
+    assert p.get(url(w.pid)).status_code == 200
+    # Reading is all: changing or signing is refused and changes nothing.
+    assert p.post(url(w.pid, "/agreement"), form(w, {"challenge": "Ours now"}), json=True).status_code == 403
+    assert p.post(url(w.pid, "/sign"), json=True).status_code == 403
+    assert snapshot(w, w.pid) == before
+
+
+@pytest.mark.parametrize("who", ["lead_l", "staff_l", "lead_b", "coord"])
+def test_outsiders_cannot_read_the_agreement(w, who):
+    p = w.p[who]
+    for js in (False, True):
+        r = p.get(url(w.pid, "/agreement"), json=js)
+        assert r.status_code == 404, (who, r.status_code)
+        assert "Reasoning in upper" not in r.text
+    assert Person(w.server).get(url(w.pid, "/agreement"), json=True).status_code == 401
+
+
+# ---- the actions of each state ----------------------------------------------------------------------
+
+def test_a_forming_partnership_offers_the_agreement_and_no_closing(w):
+    pid = accept(w, "lead_i", LAWNSWOOD, "lead_l")
+    text = page(w.p["lead_i"].get(url(pid)))
+    assert "This partnership is forming" in text
+    assert "Close the partnership" not in text and url(pid, "/close") not in text
+    assert "Review: outcomes against targets" not in text
+    assert 'href="%s"' % url(pid, "/agreement") in text
+
+
+def test_closing_asks_what_worked_and_what_did_not_and_a_confirmation(w):
+    pid, lead = w.pid, w.p["lead_w"]
+    assert one(w.db, "SELECT state FROM partnership WHERE id = ?", pid) == "active"
+    text = page(lead.get(url(pid)))
+    assert 'action="%s"' % url(pid, "/close") in text and "Closing cannot be undone." in text
+    assert 'class="button--danger">Close the partnership' in text
+    assert 'name="confirm"' in text and 'name="worked"' in text and 'name="did_not_work"' in text
+    # Staff and governors see no closing.
+    assert url(pid, "/close") not in w.p["staff_w"].get(url(pid)).text
+    before = snapshot(w, pid)
+    r = lead.post(url(pid, "/close"), {"worked": "Paired planning on fractions.", "did_not_work": " "})
+    assert r.status_code == 400
+    text = r.text
+    assert value_of(text, "worked") == "Paired planning on fractions."
+    assert 'id="close-did_not_work-error"' in text and 'id="close-confirm-error"' in text
+    assert 'href="#close-confirm"' in text
+    r = lead.post(url(pid, "/close"), {"worked": "Paired planning.", "did_not_work": "Twilight sessions."},
+                  json=True)
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["confirm"]
+    assert snapshot(w, pid) == before
+    location(lead.post(url(pid, "/close"), {"worked": "Paired planning on fractions.",
+                                            "did_not_work": "Twilight sessions: people were tired.",
+                                            "confirm": "yes"}))
+    assert one(w.db, "SELECT state FROM partnership WHERE id = ?", pid) == "closed"
+    refl = one(w.db, "SELECT closing_reflection FROM partnership WHERE id = ?", pid)
+    assert "Paired planning on fractions." in refl and "Twilight sessions" in refl
+    text = page(lead.get(url(pid)))
+    assert "This partnership is closed" in text and url(pid, "/close") not in text
+    assert "Twilight sessions" in text
+    assert lead.post(url(pid, "/close"), {"worked": "a", "did_not_work": "b", "confirm": "yes"},
+                     json=True).status_code == 409

@@ -118,6 +118,9 @@ const struct param_spec ps_sign_params[] = {
 };
 
 const struct param_spec ps_close_params[] = {
+	PARAM(.name = "worked", .type = PARAM_TEXT, .max = PS_NOTES_MAX, .label = "What worked"),
+	PARAM(.name = "did_not_work", .type = PARAM_TEXT, .max = PS_NOTES_MAX, .label = "What did not work"),
+	PARAM(.name = "confirm", .type = PARAM_BOOL, .label = "Closing cannot be undone"),
 	PARAM(.name = "reflection", .type = PARAM_TEXT, .max = PS_NOTES_MAX, .label = "Closing reflection"),
 	PARAM_END,
 };
@@ -655,9 +658,10 @@ int handle_ps_agreement_save(struct request *req, struct response *res)
 	if (str_eq(add, "risk"))
 		return page_redirect(&pg.p, "/partnerships/%lld/agreement?measures=%zu&risks=%zu#agreement-r_risk_%zu", id,
 				     nm, rows_shown(rows.blank_r + 1), rows_shown(rows.blank_r + 1));
-	if (in.delete_measure || in.n_measures)
+	/* After a saved measure's or risk's own button, back to its list; after Save, to the top. */
+	if (in.delete_measure)
 		return page_redirect(&pg.p, "/partnerships/%lld/agreement?saved=1#measures", id);
-	if (in.delete_risk || in.status_risk || in.n_risks)
+	if (in.delete_risk || in.status_risk)
 		return page_redirect(&pg.p, "/partnerships/%lld/agreement?saved=1#risks", id);
 	return page_redirect(&pg.p, "/partnerships/%lld/agreement?saved=1", id);
 }
@@ -835,10 +839,12 @@ int handle_ps_sign(struct request *req, struct response *res)
 }
 
 /*
- * POST /partnerships/{id}/close (reflection, required)
- * Close the partnership with a closing reflection (a partner school's
- * lead). It stays readable as evidence. 303 to the partnership; the page
- * again with the message (anchor "close-reflection") when refused.
+ * POST /partnerships/{id}/close (worked, did_not_work, confirm — all
+ *   required; or, from a script, reflection alone)
+ * Close an active partnership with a closing reflection (a partner school's
+ * lead); it cannot be undone and it stays readable as evidence. 303 to the
+ * partnership; the page again with every typed value and the messages
+ * (anchors "close-") when refused.
  */
 int handle_ps_close(struct request *req, struct response *res)
 {
@@ -847,8 +853,19 @@ int handle_ps_close(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	json_t *errors = page_errors(&pg.p);
-	rc = json_object_size(errors) ? ERR_INVALID
-				      : ps_close(pg.p.db, pg.p.a, &pg.acc, &pg.ps, req_str(req, "reflection"), errors);
+	/* Which shape was sent: the page's fields, or (a script) one reflection, even a blank one. */
+	json_t *typed = req_form_values(req);
+	bool one_text = json_object_get(typed, "reflection") && !json_object_get(typed, "worked") &&
+			!json_object_get(typed, "did_not_work");
+	json_decref(typed);
+	const char *reflection = req_str(req, "reflection");
+	struct ps_close_in in = {
+		.worked = req_str(req, "worked"),
+		.did_not_work = req_str(req, "did_not_work"),
+		.reflection = one_text ? (reflection ? reflection : "") : NULL,
+		.confirmed = req_bool(req, "confirm"),
+	};
+	rc = json_object_size(errors) ? ERR_INVALID : ps_close(pg.p.db, pg.p.a, &pg.acc, &pg.ps, &in, errors);
 	if (rc == ERR_INVALID) {
 		json_t *m;
 		if (show_model(&pg, &m))

@@ -86,12 +86,26 @@ json_t *ps_coordinated(struct db *db, const struct user *u, bool with_schools);
 int ps_attention(struct db *db, struct arena *a, const struct ps_access *acc, int64_t now, json_t **attention,
 		 json_t **others) WUR;
 /*
+ * How a partnership is closed: the closing reflection as the page asks for
+ * it (what worked, what did not, and the confirmation that closing cannot
+ * be undone), or as one text from scripts and the API (reflection, when
+ * neither of the two is given).
+ */
+struct ps_close_in {
+	const char *worked;       /* what worked, NULL when not given */
+	const char *did_not_work; /* what did not work, NULL when not given */
+	const char *reflection;   /* the whole reflection in one text (scripts), NULL when not given */
+	bool confirmed;           /* the person ticked "closing cannot be undone" */
+};
+/*
  * Close p with a closing reflection (a partner school's lead; policy:
- * close): ERR_INVALID with errors["reflection"] when it is empty or longer
- * than PS_NOTES_MAX characters; ERR_CONFLICT when it closed meanwhile.
+ * close): ERR_INVALID with errors["worked"], errors["did_not_work"] and
+ * errors["confirm"] when one is missing (or errors["reflection"] when the
+ * one text is empty), or the reflection is longer than PS_NOTES_MAX
+ * characters; ERR_CONFLICT when it closed meanwhile.
  */
 int ps_close(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-	     const char *reflection, json_t *errors) WUR;
+	     const struct ps_close_in *in, json_t *errors) WUR;
 /*
  * The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL
  * or bad text): reading a stored value with clock_parse_iso. What people
