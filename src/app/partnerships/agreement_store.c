@@ -97,7 +97,7 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 		      struct ps_agreement *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!policy_ps_read(acc))
+	if (!policy_ps_agreement_read(acc))
 		return ps_deny(acc);
 	out->partnership_id = p->id;
 	struct agreement *ag = &out->ag;
