@@ -102,40 +102,54 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         fill(b, "outcomes", "A shared reasoning scheme; more Year 6 pupils reasoning at greater depth.")
         fill(b, "themes", "maths\nreading")
         fill(b, "licence", "cc_by")
-        fill(b, "starts_on", "2025-10-01")
-        fill(b, "ends_on", "2026-07-17")
+        fill(b, "starts_on", "1 October 2025")
+        fill(b, "ends_on", "17/7/2026")
         for urn in (WEETWOOD, ADEL):
             fill(b, "hours_%d" % urn, "20")
-            fill(b, "budget_%d" % urn, "500")
+            fill(b, "budget_%d" % urn, "£500")
             fill(b, "objectives_%d" % urn, "yes")
         fill(b, "cadence_weeks", "4")
         Select(b.find_element(By.NAME, "keeper_person_id")).select_by_visible_text(
             "Ade Lead (Adel Primary School)")
-        submit(b, base + "/agreement")
-        fill(b, "name", "Year 6 reasoning at greater depth", form="/measures")
-        fill(b, "unit", "%", form="/measures")
-        fill(b, "pupil_group", "Year 6 pupils", form="/measures")
-        fill(b, "baseline", "18", form="/measures")
-        fill(b, "target", "30", form="/measures")
-        fill(b, "method", "Termly reasoning paper", form="/measures")
-        fill(b, "when", "Each term", form="/measures")
-        submit(b, "/measures")
-        fill(b, "risk", "Staff turnover", form="/risks")
-        fill(b, "likelihood", "2", form="/risks")
-        fill(b, "impact", "3", form="/risks")
-        fill(b, "mitigation", "Two people from each school", form="/risks")
-        fill(b, "owner", "Both heads", form="/risks")
-        submit(b, "/risks")
+        # One form: the measure and the risk are typed in it, and "Add another" keeps everything.
+        fill(b, "m_name_1", "Year 6 reasoning at greater depth")
+        fill(b, "m_unit_1", "%")
+        fill(b, "m_pupil_group_1", "Year 6 pupils")
+        fill(b, "m_baseline_1", "eighteen")  # not a number: the form comes back with everything typed
+        fill(b, "m_target_1", "30")
+        fill(b, "m_method_1", "Termly reasoning paper")
+        fill(b, "m_when_1", "Each term")
+        fill(b, "r_risk_1", "Staff turnover")
+        fill(b, "r_likelihood_1", "2")
+        fill(b, "r_impact_1", "3")
+        click_and_wait(b, b.find_element(By.XPATH, "//button[normalize-space()='Add another risk']"))
+        assert "There is a problem" in b.page_source
+        # The refusal's own 400 is the only message in the console (reading the log empties it).
+        assert [e for e in console_errors(b) if "status of 400" not in e["message"]] == []
+        assert b.find_element(By.NAME, "challenge").get_attribute("value").startswith("Reasoning in upper")
+        assert b.find_element(By.NAME, "m_baseline_1").get_attribute("value") == "eighteen"
+        assert b.find_element(By.NAME, "r_risk_1").get_attribute("value") == "Staff turnover"
+        assert b.find_elements(By.NAME, "r_risk_2")  # the row asked for is there too
+        fill(b, "m_baseline_1", "18")
+        fill(b, "r_mitigation_1", "Two people from each school")
+        fill(b, "r_owner_1", "Both heads")
+        click_and_wait(b, b.find_element(By.XPATH, "//form[contains(@action, '/agreement')]"
+                                                   "//p/button[normalize-space()='Save the agreement']"))
         assert "What is missing" not in b.page_source
+        assert "Saved" in b.find_element(By.TAG_NAME, "main").text
         screenshot(b, "agreement")
-        b.get(server.url + base)
+        # The Sign button is where the agreement is read; once signed it goes.
+        assert "1 October 2025" in b.find_element(By.ID, "text").text
         submit(b, "/sign")
         assert "has not signed yet" in b.page_source
+        assert not b.find_elements(By.CSS_SELECTOR, "form[action$='/sign']")
 
         # Weetwood's lead signs: every lead has signed, so it is active.
         sign_in(b, server, "lead.weetwood@tandem.example")
         b.get(server.url + base)
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "The agreement"))
         submit(b, "/sign")
+        b.get(server.url + base)
         assert "active since" in b.find_element(By.TAG_NAME, "main").text
 
         # Running it: a meeting with a decision and an action, time, evidence.

@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/str.h"
+#include "http/params.h"
 
 /* ---- shared by the page files -------------------------------------------- */
 
@@ -36,13 +37,21 @@ int ps_page_open(struct request *req, struct response *res, bool full, struct ps
 json_t *ps_page_errors(const struct page *pg, const struct param_spec *specs)
 {
 	json_t *errors = page_errors(pg);
-	for (const struct param_spec *s = specs; s && s->name; s++) {
-		if (s->type != PARAM_DATE || !json_object_get(errors, s->name))
-			continue;
-		int64_t t;
-		char why[CLOCK_WHY_SIZE];
-		if (clock_parse_day(req_field(pg->req, s->name), &t, why) == ERR_INVALID)
-			json_object_set_new(errors, s->name, json_sprintf("%s is not a real date: %s.", s->label, why));
+	const char *field;
+	json_t *msg;
+	void *tmp;
+	json_object_foreach_safe(errors, tmp, field, msg)
+	{
+		for (const struct param_spec *s = specs; s && s->name; s++) {
+			int64_t key;
+			if (s->type != PARAM_DATE || (!str_eq(s->name, field) && !param_pattern_match(s->name, field, &key)))
+				continue;
+			int64_t t;
+			char why[CLOCK_WHY_SIZE];
+			if (clock_parse_day(req_field(pg->req, field), &t, why) == ERR_INVALID)
+				json_object_set_new(errors, field, json_sprintf("%s is not a real date: %s.", s->label, why));
+			break;
+		}
 	}
 	return errors;
 }
@@ -286,7 +295,7 @@ const struct route partnerships_routes[] = {
 	{HTTP_POST, "/introductions/{id:int}/decline", handle_intro_decline, decline_params, 0, 0},
 	{HTTP_GET, "/partnerships", handle_ps_index, NULL, 0, 0},
 	{HTTP_GET, "/partnerships/{id:int}", handle_ps_show, NULL, 0, 0},
-	{HTTP_GET, "/partnerships/{id:int}/agreement", handle_ps_agreement, NULL, 0, 0},
+	{HTTP_GET, "/partnerships/{id:int}/agreement", handle_ps_agreement, ps_agreement_view_params, 0, 0},
 	{HTTP_POST, "/partnerships/{id:int}/agreement", handle_ps_agreement_save, ps_agreement_params, FORM, 0},
 	{HTTP_POST, "/partnerships/{id:int}/measures", handle_ps_measure_add, ps_measure_params, FORM, 0},
 	{HTTP_POST, "/partnerships/{id:int}/measures/{mid:int}/delete", handle_ps_measure_delete, NULL, 0, 0},
