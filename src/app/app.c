@@ -14,6 +14,7 @@
 #include "app/partnerships/partnerships.h"
 #include "app/programme/programme.h"
 #include "app/practice/practice.h"
+#include "app/practice/casestudy.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -34,6 +35,7 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{"partnerships", partnerships_export_person},
 	{"programme", programme_export_person},
 	{"practice", practice_export_person},
+	{"practice_cases", practice_case_export_person},
 	{NULL, NULL},
 };
 
@@ -49,6 +51,7 @@ const struct job *const app_jobs[] = {
 	&mail_sender_job,
 	&partnerships_digest_job,
 	&programme_offers_job,
+	&practice_tried_job,
 	NULL,
 };
 
@@ -65,6 +68,8 @@ const struct route *const app_routes[] = {
 	broker_routes,
 	programme_routes,
 	practice_routes,
+	practice_case_routes,
+	practice_tried_routes,
 	NULL,
 };
 

@@ -125,6 +125,7 @@ static void row_read_kind(struct db_stmt *st, struct arena *a, const struct prac
 			    practice_can_decide_widening(&c->acc, &r->item));
 	json_object_set_new(r->json, "url", json_sprintf("/networks/%s/%s/%lld", c->slug, kind == PRACTICE_IDEA ? "ideas" : "articles", (long long)r->id));
 	json_object_set_new(r->json, "kind", json_string(kind == PRACTICE_IDEA ? "idea" : "article"));
+	json_object_set_new(r->json, "can_try", json_boolean(practice_can_try(&c->acc, &r->item)));
 }
 
 /* Read the idea row st is on into r. */
