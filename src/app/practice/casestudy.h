@@ -103,6 +103,12 @@ int practice_case_from_partnership(struct db *db, struct arena *a, const struct 
 /* The person's case studies (with their measures) and tries for "download my data" (new reference). */
 json_t *practice_case_export_person(struct db *db, int64_t person_id);
 
+/*
+ * The case studies and "we tried this" of `tandem demo` in the demo network
+ * (network_id, slug): nothing when it has a case study already.
+ */
+int practice_case_demo(struct db *db, struct arena *a, int64_t network_id, const char *slug) WUR;
+
 /* ---- tried.c ---------------------------------------------------------------- */
 
 /* "ideas", "articles" or "cases" to the kind stored ("idea", "article", "case"); NULL for anything else. */
