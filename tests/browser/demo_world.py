@@ -170,6 +170,7 @@ def pages(w, role):
          "/partnerships/%d" % w.active, "/partnerships/%d/agreement" % w.active,
          "/partnerships/%d/running" % w.active, "/partnerships/%d" % w.forming,
          "/partnerships/%d/agreement" % w.forming, "/calendar",
+         NET + "/cases", NET + "/cases/1", NET + "/cases/1/edit", NET + "/cases/1/travelled", NET + "/tried",
          "/admin", "/admin/audit", "/admin/outbox", "/admin/imports", "/admin/imports/%d" % w.import_run]
     if role == "anonymous":
         p += ["/sign-in", "/password-reset", "/password-reset/not-a-real-token",

@@ -147,6 +147,10 @@ def test_sharing_needs_the_lead_and_the_author_can_narrow_it_again(w):
     r = w.p["ta_w"].post(url + "/widen", json=True)
     assert r.status_code == 409 and "already asked" in r.text
     assert w.p["teacher_i"].get(url).status_code == 404
+    mod = w.p["lead_w"].get("/networks/%s/ideas/moderation" % w.net, json=True).json()
+    assert "Widened and narrowed" in [i.get("title") for i in mod["waiting"]]
+    mod = w.p["lead_i"].get("/networks/%s/ideas/moderation" % w.net, json=True).json()
+    assert "Widened and narrowed" not in [i.get("title") for i in mod["waiting"]]
     assert w.p["lead_i"].post(url + "/approve").status_code == 404
     location(w.p["lead_w"].post(url + "/approve"))
     assert w.p["teacher_i"].get(url, json=True).json()["case"]["visibility"] == "network"
@@ -216,7 +220,11 @@ def test_add_another_measure_keeps_everything_typed_and_stores_nothing(w):
     assert rows(w.db) == before
 
 
-def test_governors_coordinators_and_outsiders_cannot_write_a_case_study(w):
+def test_the_network_menu_links_to_case_studies(w):
+    assert 'href="/networks/%s/cases"' % w.net in w.p["teacher_i"].get("/networks/%s" % w.net).text
+
+
+def test_coordinators_and_outsiders_cannot_write_a_case_study(w):
     before = rows(w.db)
     for who, status in (("coord", 403), ("lead_v", 404)):
         assert w.p[who].post(cases_url(w), CASE).status_code == status, who

@@ -243,6 +243,24 @@ int practice_cases(struct db *db, struct arena *a, const struct practice_ctx *c,
 	return 0;
 }
 
+int practice_case_waiting(struct db *db, struct arena *a, const struct practice_ctx *c, json_t *out)
+{
+	struct db_stmt *st = db_stmt(db, &Q_CASES);
+	if (!st || db_bind_int(st, 1, c->network_id))
+		return ERR_DB;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct case_row r;
+		case_read(st, a, c, &r);
+		if (practice_can_see(&c->acc, &r.item) && practice_can_decide_widening(&c->acc, &r.item))
+			json_array_append_new(out, r.json);
+		else
+			json_decref(r.json);
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
 int practice_case(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out)
 {
 	*out = NULL;
@@ -638,7 +656,7 @@ static int from_partnership(struct db *db, struct arena *a, int64_t pid, struct 
 	if (rc < 0)
 		return rc;
 
-	size_t cap = 16, n = 0;
+	size_t cap = PRACTICE_CASE_MEASURES_MAX, n = 0; /* the first ones, as many as a case study holds */
 	struct practice_measure_in *ms = arena_calloc(a, cap, sizeof(*ms));
 	st = db_stmt(db, &Q_CASE_PS_MEASURES);
 	if (!st || db_bind_int(st, 1, pid))

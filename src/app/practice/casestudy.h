@@ -76,6 +76,8 @@ extern const char *const practice_licences[];
 
 /* The list of case studies the person may see, and what the form needs: {network, cases[], themes[], licences[], context, can_post, …}. */
 int practice_cases(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out) WUR;
+/* Append to out the case studies waiting for the person (a lead) to approve sharing them (the moderation list). */
+int practice_case_waiting(struct db *db, struct arena *a, const struct practice_ctx *c, json_t *out) WUR;
 /* One case study with its measures and what the person may do: ERR_NOTFOUND when they may not see it. */
 int practice_case(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out) WUR;
 /* Write a case study: 0 with *id, ERR_INVALID with errors, ERR_FORBIDDEN when the person may not post. */

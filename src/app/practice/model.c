@@ -9,6 +9,7 @@
  */
 #include "app/practice/model.h"
 #include "app/practice/practice.h"
+#include "app/practice/casestudy.h"
 
 #include <string.h>
 
@@ -440,6 +441,8 @@ int practice_moderation(struct db *db, struct arena *a, const struct practice_ct
 	int rc = collect(db, a, c, PRACTICE_IDEA, practice_can_decide_widening, waiting);
 	if (!rc)
 		rc = collect(db, a, c, PRACTICE_ARTICLE, practice_can_decide_widening, waiting);
+	if (!rc)
+		rc = practice_case_waiting(db, a, c, waiting);
 	if (rc) {
 		json_decref(waiting);
 		return rc;
