@@ -15,6 +15,7 @@
 #include "app/programme/programme.h"
 #include "app/practice/practice.h"
 #include "app/reports/reports.h"
+#include "app/practice/casestudy.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -35,6 +36,7 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{"partnerships", partnerships_export_person},
 	{"programme", programme_export_person},
 	{"practice", practice_export_person},
+	{"practice_cases", practice_case_export_person},
 	{NULL, NULL},
 };
 
@@ -50,6 +52,7 @@ const struct job *const app_jobs[] = {
 	&mail_sender_job,
 	&partnerships_digest_job,
 	&programme_offers_job,
+	&practice_tried_job,
 	NULL,
 };
 
@@ -67,6 +70,8 @@ const struct route *const app_routes[] = {
 	programme_routes,
 	practice_routes,
 	reports_routes,
+	practice_case_routes,
+	practice_tried_routes,
 	NULL,
 };
 

@@ -203,6 +203,7 @@ def pages(w, role):
               NET + "/programme/sessions/%d/teachmeet/draw" % w.teachmeet]
     if w.certificate:
         p.append("/certificates/" + w.certificate)
+    p += [NET + "/cases", NET + "/cases/1", NET + "/cases/1/edit", NET + "/cases/1/travelled", NET + "/tried"]
     if role == "anonymous":
         p += ["/sign-in", "/password-reset", "/password-reset/not-a-real-token",
               "/invitations/not-a-real-token"]

@@ -19,6 +19,7 @@
 #include "app/cli.h"
 #include "app/networks/net.h"
 #include "app/networks/networks.h"
+#include "app/practice/casestudy.h"
 #include "app/programme/programme.h"
 #include "app/reports/reports.h"
 #include "core/arena.h"
@@ -324,6 +325,8 @@ int networks_cli_demo(struct cli *cli)
 		fprintf(stderr, "tandem demo: the programme left out: %s\n", err_str(rc));
 	else if (cli_flag(cli, "--history") && (rc = reports_demo(db, net.id)))
 		fprintf(stderr, "tandem demo: the impact history left out: %s\n", err_str(rc));
+	if ((rc = practice_case_demo(db, a, net.id, net.slug)))
+		fprintf(stderr, "tandem demo: the case studies left out: %s\n", err_str(rc));
 
 	struct db_stmt *st = db_stmt(db, &Q_DEMO_COUNTS);
 	int64_t schools = 0, strengths = 0, needs = 0;

@@ -16,6 +16,8 @@
  *   approve / refuse widening   no    no     own school, never own item   no  no       no
  *   see the moderation list     no    no     own school no         no         no       no
  *   narrow back to school       the author, at any time (admins too)
+ *   edit a case study           the author only
+ *   "we tried this"             staff/lead/governor of another member school who sees it
  *
  * ¹ A coordinator acts here as the member of staff they are at their own
  *   school: coordinating gives no view into a school's staffroom.
@@ -108,6 +110,17 @@ bool practice_can_narrow(const struct practice_access *a, const struct practice_
 	if (!i || !(author(a, i) || (signed_in(a) && a->is_admin)))
 		return false;
 	return i->vis != PRACTICE_VIS_SCHOOL || i->widening_requested;
+}
+
+bool practice_can_edit(const struct practice_access *a, const struct practice_item *i)
+{
+	return author(a, i);
+}
+
+bool practice_can_try(const struct practice_access *a, const struct practice_item *i)
+{
+	return practice_can_see(a, i) && a->school_member && a->school_urn > 0 && a->role != SCHOOL_ROLE_NONE &&
+	       i->urn != a->school_urn;
 }
 
 bool practice_text_has_upn(const char *text)

@@ -61,6 +61,15 @@ bool practice_can_moderate(const struct practice_access *a, int64_t urn);
 /* Narrow item i back to the school (or withdraw a request): its author, at any time. */
 bool practice_can_narrow(const struct practice_access *a, const struct practice_item *i);
 
+/* Change item i (a case study's text): its author only. */
+bool practice_can_edit(const struct practice_access *a, const struct practice_item *i);
+/*
+ * Say "we tried this" of item i: someone who sees it, of a member school
+ * that is not the item's school (one's own school's practice has not
+ * travelled).
+ */
+bool practice_can_try(const struct practice_access *a, const struct practice_item *i);
+
 /*
  * Whether text holds something shaped like a Unique Pupil Number: a letter
  * followed by exactly 12 digits, not inside a longer run of letters or
