@@ -65,6 +65,7 @@ const struct route *const app_routes[] = {
 	broker_routes,
 	programme_routes,
 	practice_routes,
+	practice_search_routes,
 	NULL,
 };
 

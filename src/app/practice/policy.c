@@ -16,6 +16,9 @@
  *   approve / refuse widening   no    no     own school, never own item   no  no       no
  *   see the moderation list     no    no     own school no         no         no       no
  *   narrow back to school       the author, at any time (admins too)
+ *   see a public item           everyone, signed in or not
+ *   publish (network → public)  no    own network, never own item  no  no    no       no
+ *   take back from the public   the author, the network's coordinators, admins
  *
  * ¹ A coordinator acts here as the member of staff they are at their own
  *   school: coordinating gives no view into a school's staffroom.
@@ -29,7 +32,7 @@
 #include <ctype.h>
 #include <string.h>
 
-static const char *const vis_names[PRACTICE_VIS__MAX] = {"school", "network"};
+static const char *const vis_names[PRACTICE_VIS__MAX] = {"school", "network", "public"};
 
 const char *practice_vis_name(enum practice_vis v)
 {
@@ -38,7 +41,8 @@ const char *practice_vis_name(enum practice_vis v)
 
 int practice_vis_parse(const char *s, enum practice_vis *out)
 {
-	for (int v = 0; s && v < PRACTICE_VIS__MAX; v++) {
+	/* Only what an item's row stores: "public" is derived from practice_public (search.c). */
+	for (int v = 0; s && v < PRACTICE_VIS_PUBLIC; v++) {
 		if (strcmp(s, vis_names[v]) == 0) {
 			*out = (enum practice_vis)v;
 			return 0;
@@ -67,6 +71,8 @@ static bool author(const struct practice_access *a, const struct practice_item *
 
 bool practice_can_see(const struct practice_access *a, const struct practice_item *i)
 {
+	if (i && i->vis == PRACTICE_VIS_PUBLIC)
+		return true;
 	if (!signed_in(a) || !i)
 		return false;
 	if (a->is_admin || author(a, i) || colleague(a, i->urn))
@@ -108,6 +114,16 @@ bool practice_can_narrow(const struct practice_access *a, const struct practice_
 	if (!i || !(author(a, i) || (signed_in(a) && a->is_admin)))
 		return false;
 	return i->vis != PRACTICE_VIS_SCHOOL || i->widening_requested;
+}
+
+bool practice_can_publish(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && i && i->vis == PRACTICE_VIS_NETWORK && a->coordinator && !author(a, i);
+}
+
+bool practice_can_unpublish(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && i && i->vis == PRACTICE_VIS_PUBLIC && (a->coordinator || a->is_admin || author(a, i));
 }
 
 bool practice_text_has_upn(const char *text)

@@ -19,6 +19,12 @@ struct db;
 /* Route table for /networks/{slug}/ideas…. */
 extern const struct route practice_routes[];
 
+/* Route table for search, public items and publishing (pages_search.c). */
+extern const struct route practice_search_routes[];
+
+/* Rebuild shared practice's search index from its documents (after copy-db): 0 or ERR_DB. */
+int practice_search_rebuild_index(struct db *db);
+
 /* The person's ideas and reactions for "download my data" (new reference). */
 json_t *practice_export_person(struct db *db, int64_t person_id);
 
