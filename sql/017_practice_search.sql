@@ -62,3 +62,41 @@ INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility,
          char(10) || t.name || char(10), a.title, a.body, a.created_at
   FROM practice_article a JOIN network_theme t ON t.id = a.theme_id;
 INSERT INTO practice_fts (rowid, title, body) SELECT id, title, body FROM practice_doc;
+
+-- Questions ("Thinking Thursday"): a member of staff asks their school
+-- (audience 'school': their colleagues see it) or the whole network
+-- ('network': every member school; a question claims no practice, so it
+-- needs no lead's approval). Others answer; the asker marks the answers that
+-- helped. The network's current question is the newest one asked of the
+-- network in the last seven days (shown on its home page).
+CREATE TABLE practice_question (
+  id          INTEGER PRIMARY KEY,
+  network_id  INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  urn         INTEGER NOT NULL,
+  author_id   INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  audience    TEXT NOT NULL CHECK (audience IN ('school', 'network')),
+  question    TEXT NOT NULL,
+  details     TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX practice_question_by_network ON practice_question(network_id, created_at);
+
+CREATE TABLE practice_answer (
+  id           INTEGER PRIMARY KEY,
+  question_id  INTEGER NOT NULL REFERENCES practice_question(id) ON DELETE CASCADE,
+  urn          INTEGER NOT NULL,
+  author_id    INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  body         TEXT NOT NULL,
+  helpful      INTEGER NOT NULL DEFAULT 0 CHECK (helpful IN (0, 1)),
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX practice_answer_by_question ON practice_answer(question_id, created_at);
+
+-- The weekly email of new practice, for those who switch it on: one row per
+-- person who opted in; last_sent_at is when Tandem last looked for them (new
+-- practice is what was posted since, that they may see).
+CREATE TABLE practice_digest (
+  person_id     INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
+  created_at    TEXT NOT NULL,
+  last_sent_at  TEXT
+);

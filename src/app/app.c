@@ -34,6 +34,7 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{"partnerships", partnerships_export_person},
 	{"programme", programme_export_person},
 	{"practice", practice_export_person},
+	{"practice_questions", practice_questions_export},
 	{NULL, NULL},
 };
 
@@ -66,6 +67,7 @@ const struct route *const app_routes[] = {
 	programme_routes,
 	practice_routes,
 	practice_search_routes,
+	practice_question_routes,
 	NULL,
 };
 

@@ -17,8 +17,8 @@
 #include "core/str.h"
 
 /* The kinds and phases a search filters on, with their labels. */
-static const char *const kind_choices[] = {"idea", "article", NULL};
-static const char *const kind_labels[] = {"Ideas", "Articles"};
+static const char *const kind_choices[] = {"idea", "article", "question", NULL};
+static const char *const kind_labels[] = {"Ideas", "Articles", "Questions"};
 static const char *const phase_choices[] = {"nursery", "primary", "secondary", "all_through", "sixteen_plus",
 					    "special", "pru_ap", NULL};
 static const char *const phase_labels[] = {"Nursery", "Primary", "Secondary", "All-through", "16 plus",

@@ -19,6 +19,9 @@
  *   see a public item           everyone, signed in or not
  *   publish (network → public)  no    own network, never own item  no  no    no       no
  *   take back from the public   the author, the network's coordinators, admins
+ *   ask a question              as posting an idea; its audience is its visibility
+ *   answer a question           anyone signed in who sees it
+ *   mark an answer helpful      the person who asked, never for their own answer
  *
  * ¹ A coordinator acts here as the member of staff they are at their own
  *   school: coordinating gives no view into a school's staffroom.
@@ -114,6 +117,16 @@ bool practice_can_narrow(const struct practice_access *a, const struct practice_
 	if (!i || !(author(a, i) || (signed_in(a) && a->is_admin)))
 		return false;
 	return i->vis != PRACTICE_VIS_SCHOOL || i->widening_requested;
+}
+
+bool practice_can_answer(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && practice_can_see(a, i);
+}
+
+bool practice_can_mark_helpful(const struct practice_access *a, const struct practice_item *i)
+{
+	return author(a, i);
 }
 
 bool practice_can_publish(const struct practice_access *a, const struct practice_item *i)

@@ -61,6 +61,10 @@ bool practice_can_decide_widening(const struct practice_access *a, const struct 
 bool practice_can_moderate(const struct practice_access *a, int64_t urn);
 /* Narrow item i back to the school (or withdraw a request): its author, at any time. */
 bool practice_can_narrow(const struct practice_access *a, const struct practice_item *i);
+/* Answer question i: anyone signed in who sees it. */
+bool practice_can_answer(const struct practice_access *a, const struct practice_item *i);
+/* Mark an answer to question i helpful: the person who asked it. */
+bool practice_can_mark_helpful(const struct practice_access *a, const struct practice_item *i);
 /* Publish item i (seen by the network) to everyone: a coordinator of its network, never for their own item. */
 bool practice_can_publish(const struct practice_access *a, const struct practice_item *i);
 /* Take public item i back to the network: a coordinator of its network or its author (admins too). */

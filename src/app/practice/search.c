@@ -80,6 +80,11 @@ DB_QUERY_PG(Q_SEARCH_ALL,
 	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS "WHERE ?1 = '' " FILTERS_SQLITE,
 	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS "WHERE CAST(?1 AS text) = '' " FILTERS_PG);
 DB_QUERY(Q_DOC_ONE, DOC_COLS "d.body FROM practice_doc d " DOC_JOINS "WHERE d.kind = ? AND d.item_id = ?");
+DB_QUERY(Q_DOC_SINCE, DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
+		       "WHERE d.created_at >= ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?");
+DB_QUERY(Q_DOC_FEED, DOC_COLS "substr(d.body, 1, 400), p.published_at FROM practice_doc d " DOC_JOINS
+		      "WHERE d.network_id = ? AND p.item_id IS NOT NULL ORDER BY p.published_at DESC, d.id DESC LIMIT 50");
+DB_QUERY(Q_NETWORK_BY_SLUG, "SELECT id, name FROM network WHERE slug = ?");
 DB_QUERY(Q_DOC_NETWORK, DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
 			 "WHERE d.network_id = ? AND d.visibility = 'network' ORDER BY d.created_at DESC, d.id DESC");
 
@@ -89,6 +94,7 @@ static const struct {
 } kinds[] = {
 	{"idea", "Idea", "ideas"},
 	{"article", "Article", "articles"},
+	{"question", "Question", "questions"},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -387,7 +393,10 @@ static json_t *hit_json(struct arena *a, const struct hit *h, const struct pract
 							      (long long)h->item_id)
 					       : public_url;
 	const char *title = *h->title ? h->title : shorten(a, h->lead, 80);
-	return json_pack("{sI ss ss ss ss ss s{ss ss ss} ss so ss ss ss sb}", "id", (json_int_t)h->item_id, "kind", h->kind, "kind_label",
+	const char *network_url = k >= 0 ? arena_printf(a, "/networks/%s/%s/%lld", h->slug, kinds[k].path,
+						       (long long)h->item_id)
+					 : public_url;
+	return json_pack("{ss sI ss ss ss ss ss s{ss ss ss} ss so ss ss ss sb}", "network_item_url", network_url, "id", (json_int_t)h->item_id, "kind", h->kind, "kind_label",
 			 k >= 0 ? kinds[k].label : h->kind, "title", title, "url", url, "public_url", public_url,
 			 "network", "slug", h->slug, "name", h->network, "url", arena_printf(a, "/networks/%s", h->slug),
 			 "school", h->school, "themes", themes, "posted", day, "posted_at", h->created_at,
@@ -595,4 +604,78 @@ int practice_unpublish(struct db *db, struct arena *a, const struct user *u, int
 	if (!st || bind_str(st, 1, kind) || db_bind_int(st, 2, item_id))
 		return ERR_DB;
 	return run(st);
+}
+
+int practice_list_since(struct db *db, struct arena *a, const char *since, int max, struct practice_listed **out,
+			size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *st = db_stmt(db, &Q_DOC_SINCE);
+	if (!st || bind_str(st, 1, since) || db_bind_int(st, 2, max))
+		return ERR_DB;
+	size_t cap = 0;
+	int rc;
+	struct practice_access anon = {0};
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct hit h;
+		hit_read(st, a, &h);
+		*out = arena_grow(a, *out, *n, &cap, sizeof(**out));
+		(*out)[(*n)++] = (struct practice_listed){.network_id = h.network_id, .item = h.item,
+							  .created_at = h.created_at, .json = hit_json(a, &h, &anon)};
+		json_object_set_new((*out)[*n - 1].json, "summary", json_string(shorten(a, h.text, 200)));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		practice_list_free(*out, *n);
+		*n = 0;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+void practice_list_free(struct practice_listed *l, size_t n)
+{
+	for (size_t i = 0; l && i < n; i++)
+		json_decref(l[i].json);
+}
+
+int practice_feed(struct db *db, struct arena *a, const char *slug, json_t **out)
+{
+	*out = NULL;
+	struct db_stmt *st = db_stmt(db, &Q_NETWORK_BY_SLUG);
+	if (!st || bind_str(st, 1, slug))
+		return ERR_DB;
+	int rc = db_step(st);
+	int64_t network_id = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	const char *name = rc == DB_ROW ? arena_strdup(a, db_col_text(st, 1)) : NULL;
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc < 0 ? rc : ERR_NOTFOUND;
+	st = db_stmt(db, &Q_DOC_FEED);
+	if (!st || db_bind_int(st, 1, network_id))
+		return ERR_DB;
+	struct practice_access anon = {0};
+	json_t *entries = json_array();
+	const char *updated = NULL;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct hit h;
+		hit_read(st, a, &h);
+		if (!practice_can_see(&anon, &h.item))
+			continue;
+		const char *published = arena_strdup(a, db_col_text(st, 17));
+		if (!updated)
+			updated = published;
+		json_t *e = hit_json(a, &h, &anon);
+		json_object_set_new(e, "summary", json_string(shorten(a, h.text, 400)));
+		json_object_set_new(e, "published_at", json_string(published));
+		json_array_append_new(entries, e);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(entries);
+		return rc;
+	}
+	*out = json_pack("{ss ss ss so}", "slug", slug, "name", name, "updated", updated ? updated : "1970-01-01T00:00:00Z",
+			 "entries", entries);
+	return 0;
 }

@@ -109,6 +109,30 @@ int practice_publish(struct db *db, struct arena *a, const struct user *u, int64
 int practice_unpublish(struct db *db, struct arena *a, const struct user *u, int64_t network_id, const char *kind,
 		       int64_t item_id) WUR;
 
+/* One item of a list (the digest): its network and facts for the check, and its JSON as the search gives it. */
+struct practice_listed {
+	int64_t network_id;        /* network.id */
+	struct practice_item item; /* the facts for practice_can_see */
+	const char *created_at;    /* UTC text (arena) */
+	json_t *json;              /* {kind, title, summary, network_item_url, public_url, …} (owned: practice_list_free) */
+};
+/*
+ * The items of every network posted at or after since (UTC text), newest
+ * first, at most max, NOT yet checked: the caller asks practice_can_see for
+ * each reader. *out is an arena array of *n. 0 or ERR_DB.
+ */
+int practice_list_since(struct db *db, struct arena *a, const char *since, int max, struct practice_listed **out,
+			size_t *n) WUR;
+/* Release the JSON of a list from practice_list_since. */
+void practice_list_free(struct practice_listed *l, size_t n);
+/*
+ * The network at slug's public items for its Atom feed, newest published
+ * first (at most 50), each through the visibility check as an anonymous
+ * reader: {slug, name, updated, entries[{…, summary, published_at}]}.
+ * ERR_NOTFOUND when there is no such network.
+ */
+int practice_feed(struct db *db, struct arena *a, const char *slug, json_t **out) WUR;
+
 /* Split text into at most PRACTICE_SEARCH_WORDS words of letters and digits (arena); the count. */
 int practice_search_words(struct arena *a, const char *text, const char **words);
 /* Turn a snippet with \x01 … \x02 around matched words into [{text, mark}] (new reference). */
