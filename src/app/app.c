@@ -13,6 +13,7 @@
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
 #include "app/programme/programme.h"
+#include "app/practice/feed.h"
 #include "app/practice/practice.h"
 #include "app/schools/schools.h"
 
@@ -50,6 +51,7 @@ const struct job *const app_jobs[] = {
 	&mail_sender_job,
 	&partnerships_digest_job,
 	&programme_offers_job,
+	&practice_digest_job,
 	NULL,
 };
 
@@ -68,6 +70,7 @@ const struct route *const app_routes[] = {
 	practice_routes,
 	practice_search_routes,
 	practice_question_routes,
+	practice_feed_routes,
 	NULL,
 };
 

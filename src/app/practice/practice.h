@@ -23,6 +23,9 @@ extern const struct route practice_routes[];
 /* Route table for search, public items and publishing (pages_search.c). */
 extern const struct route practice_search_routes[];
 
+/* Route table for the Atom feed and the weekly email's switch (pages_feed.c). */
+extern const struct route practice_feed_routes[];
+
 /* Route table for questions, "Thinking Thursday" (pages_questions.c). */
 extern const struct route practice_question_routes[];
 
