@@ -4,14 +4,17 @@
  * step, each one URL in HTML and JSON: the search over everything the
  * viewer may see (no sign-in needed: anonymous visitors find public items),
  * an item's public page, and a coordinator's list of the network's items to
- * publish, with publish and take back. No SQL: search.c does the work and
+ * publish, with publish and take back; and a school's scrapbook of a term,
+ * made to print. No SQL: search.c does the work and
  * asks the policy.
  */
 #include "app/practice/practice.h"
 
 #include "app/page.h"
 #include "app/practice/model.h"
+#include "app/practice/scrapbook.h"
 #include "app/practice/search.h"
+#include "core/clock.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -226,7 +229,43 @@ static int handle_practice_unpublish(struct request *req, struct response *res)
 	return publish_change(req, res, false);
 }
 
+/* GET /schools/{urn}/scrapbook parameters. */
+static const struct param_spec scrapbook_params[] = {
+	PARAM(.name = "term", .type = PARAM_STRING, .max = 20, .label = "Term"),
+	PARAM_END,
+};
+
+/*
+ * GET /schools/{urn}/scrapbook[?term=autumn-2026]
+ * The school's Good Ideas Scrapbook for a term (default: the current
+ * one): its one-page articles the viewer may see, oldest first, printing
+ * one an A4 page with the school's name and the term on each. Anyone (a
+ * visitor who is not signed in sees the public articles). 400 for a term
+ * that is not "autumn-", "spring-" or "summer-" and a year; 404 for a
+ * school the register does not have.
+ */
+static int handle_practice_scrapbook(struct request *req, struct response *res)
+{
+	struct page pg;
+	int rc = page_open(req, res, PAGE_ANYONE, &pg);
+	if (rc)
+		return rc;
+	const char *key = req_str(req, "term");
+	struct practice_term term = practice_term_of(clock_now());
+	if (key && *key && practice_term_parse(key, &term))
+		return page_fail(&pg, ERR_INVALID, "Choose a term as autumn-2026, spring-2027 or summer-2027.");
+	json_t *m = NULL;
+	if ((rc = practice_scrapbook(pg.db, pg.a, pg.u, req_path_int(req, "urn"), term, &m)))
+		return page_fail(&pg, rc, NULL);
+	json_object_set_new(m, "title", json_sprintf("%s: Good Ideas Scrapbook, %s",
+						     json_string_value(json_object_get(m, "school")),
+						     json_string_value(json_object_get(m, "term_label"))));
+	res_view(res, 200, "practice/scrapbook", m);
+	return 0;
+}
+
 const struct route practice_search_routes[] = {
+	{HTTP_GET, "/schools/{urn:int}/scrapbook", handle_practice_scrapbook, scrapbook_params, 0, 0},
 	{HTTP_GET, "/practice/search", handle_practice_search, search_params, ROUTE_OWN_ERRORS, 0},
 	{HTTP_GET, "/practice/{kind}/{id:int}", handle_practice_public_item, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/practice/publishing", handle_practice_publishing, NULL, 0, 0},

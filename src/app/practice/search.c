@@ -242,7 +242,7 @@ json_t *practice_snippet_parts(const char *s)
 }
 
 /* The viewer's networks: for each, whether their school is a member and whether they coordinate it. */
-struct viewer {
+struct practice_viewer {
 	const struct user *u; /* NULL when anonymous */
 	size_t n;             /* networks below */
 	struct viewer_net {
@@ -253,7 +253,7 @@ struct viewer {
 };
 
 /* Load the viewer's networks (nothing for anonymous visitors). */
-static int viewer_load(struct db *db, struct arena *a, const struct user *u, struct viewer *v)
+static int viewer_load(struct db *db, struct arena *a, const struct user *u, struct practice_viewer *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->u = u;
@@ -283,7 +283,7 @@ static int viewer_load(struct db *db, struct arena *a, const struct user *u, str
 }
 
 /* The viewer's facts in network id. */
-static struct practice_access viewer_access(const struct viewer *v, int64_t network_id)
+static struct practice_access viewer_access(const struct practice_viewer *v, int64_t network_id)
 {
 	struct practice_access acc = {0};
 	if (!v->u || v->u->id <= 0)
@@ -299,10 +299,21 @@ static struct practice_access viewer_access(const struct viewer *v, int64_t netw
 	return acc;
 }
 
+int practice_viewer_open(struct db *db, struct arena *a, const struct user *u, struct practice_viewer **out)
+{
+	*out = arena_zalloc(a, sizeof(**out));
+	return viewer_load(db, a, u, *out);
+}
+
+struct practice_access practice_viewer_in(const struct practice_viewer *v, int64_t network_id)
+{
+	return viewer_access(v, network_id);
+}
+
 int practice_viewer_access(struct db *db, const struct user *u, int64_t network_id, struct practice_access *out)
 {
 	struct arena *a = arena_new();
-	struct viewer v;
+	struct practice_viewer v;
 	int rc = viewer_load(db, a, u, &v);
 	*out = viewer_access(&v, network_id);
 	arena_free(a);
@@ -428,7 +439,7 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 		json_object_set_new(errors, "to", json_string("Choose a last day on or after the first day."));
 	if (json_object_size(errors))
 		return ERR_INVALID;
-	struct viewer v;
+	struct practice_viewer v;
 	int rc = viewer_load(db, a, u, &v);
 	if (rc)
 		return rc;
@@ -498,7 +509,7 @@ int practice_public_item(struct db *db, struct arena *a, const struct user *u, c
 	int rc = doc_one(db, a, kind, item_id, &h);
 	if (rc)
 		return rc;
-	struct viewer v;
+	struct practice_viewer v;
 	if ((rc = viewer_load(db, a, u, &v)))
 		return rc;
 	struct practice_access acc = viewer_access(&v, h.network_id);

@@ -75,6 +75,13 @@ struct practice_search_query {
  */
 int practice_viewer_access(struct db *db, const struct user *u, int64_t network_id, struct practice_access *out) WUR;
 
+/* The viewer's facts in every network at once, for lists over several networks (opaque). */
+struct practice_viewer;
+/* Load u's networks (NULL: anonymous) into *out (arena): 0 or ERR_DB. */
+int practice_viewer_open(struct db *db, struct arena *a, const struct user *u, struct practice_viewer **out) WUR;
+/* The viewer's facts in network_id. */
+struct practice_access practice_viewer_in(const struct practice_viewer *v, int64_t network_id);
+
 /*
  * Search for u (NULL: anonymous): {results[{kind, title, url, network,
  * school, themes[], posted, snippet[{text, mark}], visibility}], total,
