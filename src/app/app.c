@@ -13,6 +13,7 @@
 #include "app/networks/networks.h"
 #include "app/partnerships/partnerships.h"
 #include "app/programme/programme.h"
+#include "app/practice/feed.h"
 #include "app/practice/practice.h"
 #include "app/reports/reports.h"
 #include "app/practice/casestudy.h"
@@ -37,6 +38,7 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{"programme", programme_export_person},
 	{"practice", practice_export_person},
 	{"practice_cases", practice_case_export_person},
+	{"practice_questions", practice_questions_export},
 	{NULL, NULL},
 };
 
@@ -53,6 +55,7 @@ const struct job *const app_jobs[] = {
 	&partnerships_digest_job,
 	&programme_offers_job,
 	&practice_tried_job,
+	&practice_digest_job,
 	NULL,
 };
 
@@ -72,6 +75,9 @@ const struct route *const app_routes[] = {
 	reports_routes,
 	practice_case_routes,
 	practice_tried_routes,
+	practice_search_routes,
+	practice_question_routes,
+	practice_feed_routes,
 	NULL,
 };
 

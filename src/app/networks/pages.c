@@ -20,6 +20,7 @@
 #include "app/app.h"
 #include "app/networks/networks.h"
 #include "app/networks/pages.h"
+#include "app/practice/practice.h"
 #include "app/schools/model.h"
 #include "app/schools/search.h"
 #include "core/arena.h"
@@ -233,6 +234,9 @@ static int handle_network_home(struct request *req, struct response *res)
 	}
 	json_object_set_new(m, "themes", themes);
 	json_object_set_new(m, "whats_new", news);
+	json_t *question = practice_current_question(pg.p.db, pg.p.u, pg.net.id, pg.net.slug);
+	if (question)
+		json_object_set_new(m, "current_question", question);
 	json_object_set_new(m, "joined", json_boolean(req_bool(req, "joined")));
 	if (req_str(req, "lead_domain"))
 		json_object_set_new(m, "lead_domain", json_string(req_str(req, "lead_domain")));

@@ -15,6 +15,7 @@
 
 #include "app/networks/net.h"
 #include "app/practice/markdown.h"
+#include "app/practice/search.h"
 #include "core/buf.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -306,17 +307,21 @@ int practice_idea_add(struct db *db, struct arena *a, const struct practice_ctx 
 		return rc;
 	if (json_object_size(errors))
 		return ERR_INVALID;
+	const char *now = net_now_iso(a, clock_now());
 	struct db_stmt *st = db_stmt(db, &Q_IDEA_ADD);
 	if (!st || db_bind_int(st, 1, c->network_id) || db_bind_int(st, 2, c->acc.school_urn) ||
 	    db_bind_int(st, 3, c->acc.person_id) || db_bind_int(st, 4, theme_id) || db_bind_text(st, 5, text) ||
-	    db_bind_text(st, 6, net_now_iso(a, clock_now())))
+	    db_bind_text(st, 6, now))
 		return ERR_DB;
 	rc = db_step(st);
 	db_reset(st);
 	if (rc < 0)
 		return rc;
 	*id = db_last_id(db);
-	return 0;
+	return practice_index_put(db, &(struct practice_doc_in){.kind = "idea", .item_id = *id,
+								 .network_id = c->network_id, .urn = c->acc.school_urn,
+								 .author_id = c->acc.person_id, .themes = theme,
+								 .title = "", .body = text, .created_at = now});
 }
 
 int practice_react(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, const char *kind,
@@ -361,7 +366,9 @@ static int set_vis(struct db *db, const struct practice_ctx *c, enum practice_ki
 		return ERR_DB;
 	int rc = db_step(st);
 	db_reset(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return practice_index_vis(db, kind == PRACTICE_IDEA ? "idea" : "article", id, practice_vis_name(vis), requested);
 }
 
 /* Load item id (kind) for a change: its facts, or the refusal (ERR_NOTFOUND when unseen). */
@@ -517,17 +524,21 @@ int practice_article_add(struct db *db, struct arena *a, const struct practice_c
 		return rc;
 	if (json_object_size(errors))
 		return ERR_INVALID;
+	const char *now = net_now_iso(a, clock_now());
 	struct db_stmt *st = db_stmt(db, &Q_ARTICLE_ADD);
 	if (!st || db_bind_int(st, 1, c->network_id) || db_bind_int(st, 2, c->acc.school_urn) ||
 	    db_bind_int(st, 3, c->acc.person_id) || db_bind_int(st, 4, theme_id) || db_bind_text(st, 5, title) ||
-	    db_bind_text(st, 6, body) || db_bind_text(st, 7, net_now_iso(a, clock_now())))
+	    db_bind_text(st, 6, body) || db_bind_text(st, 7, now))
 		return ERR_DB;
 	rc = db_step(st);
 	db_reset(st);
 	if (rc < 0)
 		return rc;
 	*id = db_last_id(db);
-	return 0;
+	return practice_index_put(db, &(struct practice_doc_in){.kind = "article", .item_id = *id,
+								 .network_id = c->network_id, .urn = c->acc.school_urn,
+								 .author_id = c->acc.person_id, .themes = theme,
+								 .title = title, .body = body, .created_at = now});
 }
 
 json_t *practice_export_person(struct db *db, int64_t person_id)

@@ -18,6 +18,12 @@
  *   narrow back to school       the author, at any time (admins too)
  *   edit a case study           the author only
  *   "we tried this"             staff/lead/governor of another member school who sees it
+ *   see a public item           everyone, signed in or not
+ *   publish (network → public)  no    own network, never own item  no  no    no       no
+ *   take back from the public   the author, the network's coordinators, admins
+ *   ask a question              as posting an idea; its audience is its visibility
+ *   answer a question           anyone signed in who sees it
+ *   mark an answer helpful      the person who asked, never for their own answer
  *
  * ¹ A coordinator acts here as the member of staff they are at their own
  *   school: coordinating gives no view into a school's staffroom.
@@ -31,7 +37,7 @@
 #include <ctype.h>
 #include <string.h>
 
-static const char *const vis_names[PRACTICE_VIS__MAX] = {"school", "network"};
+static const char *const vis_names[PRACTICE_VIS__MAX] = {"school", "network", "public"};
 
 const char *practice_vis_name(enum practice_vis v)
 {
@@ -40,7 +46,8 @@ const char *practice_vis_name(enum practice_vis v)
 
 int practice_vis_parse(const char *s, enum practice_vis *out)
 {
-	for (int v = 0; s && v < PRACTICE_VIS__MAX; v++) {
+	/* Only what an item's row stores: "public" is derived from practice_public (search.c). */
+	for (int v = 0; s && v < PRACTICE_VIS_PUBLIC; v++) {
 		if (strcmp(s, vis_names[v]) == 0) {
 			*out = (enum practice_vis)v;
 			return 0;
@@ -69,6 +76,8 @@ static bool author(const struct practice_access *a, const struct practice_item *
 
 bool practice_can_see(const struct practice_access *a, const struct practice_item *i)
 {
+	if (i && i->vis == PRACTICE_VIS_PUBLIC)
+		return true;
 	if (!signed_in(a) || !i)
 		return false;
 	if (a->is_admin || author(a, i) || colleague(a, i->urn))
@@ -117,10 +126,30 @@ bool practice_can_edit(const struct practice_access *a, const struct practice_it
 	return author(a, i);
 }
 
+bool practice_can_answer(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && practice_can_see(a, i);
+}
+
+bool practice_can_mark_helpful(const struct practice_access *a, const struct practice_item *i)
+{
+	return author(a, i);
+}
+
 bool practice_can_try(const struct practice_access *a, const struct practice_item *i)
 {
 	return practice_can_see(a, i) && a->school_member && a->school_urn > 0 && a->role != SCHOOL_ROLE_NONE &&
 	       i->urn != a->school_urn;
+}
+
+bool practice_can_publish(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && i && i->vis == PRACTICE_VIS_NETWORK && a->coordinator && !author(a, i);
+}
+
+bool practice_can_unpublish(const struct practice_access *a, const struct practice_item *i)
+{
+	return signed_in(a) && i && i->vis == PRACTICE_VIS_PUBLIC && (a->coordinator || a->is_admin || author(a, i));
 }
 
 bool practice_text_has_upn(const char *text)

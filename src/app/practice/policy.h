@@ -21,6 +21,7 @@
 enum practice_vis {
 	PRACTICE_VIS_SCHOOL,  /* the author's school only */
 	PRACTICE_VIS_NETWORK, /* every member school of the network (approved by the school's lead) */
+	PRACTICE_VIS_PUBLIC,  /* anyone, signed in or not (published by a network coordinator; search.c) */
 	PRACTICE_VIS__MAX
 };
 
@@ -42,7 +43,7 @@ struct practice_item {
 	bool widening_requested;     /* the author asked for the network; the lead has not answered */
 };
 
-/* "school", "network"; and back (0, or -1 for anything else). */
+/* "school", "network", "public"; and back from what an item's row stores, "school" or "network" (0, or -1 for anything else). */
 const char *practice_vis_name(enum practice_vis v);
 int practice_vis_parse(const char *s, enum practice_vis *out);
 
@@ -60,6 +61,14 @@ bool practice_can_decide_widening(const struct practice_access *a, const struct 
 bool practice_can_moderate(const struct practice_access *a, int64_t urn);
 /* Narrow item i back to the school (or withdraw a request): its author, at any time. */
 bool practice_can_narrow(const struct practice_access *a, const struct practice_item *i);
+/* Answer question i: anyone signed in who sees it. */
+bool practice_can_answer(const struct practice_access *a, const struct practice_item *i);
+/* Mark an answer to question i helpful: the person who asked it. */
+bool practice_can_mark_helpful(const struct practice_access *a, const struct practice_item *i);
+/* Publish item i (seen by the network) to everyone: a coordinator of its network, never for their own item. */
+bool practice_can_publish(const struct practice_access *a, const struct practice_item *i);
+/* Take public item i back to the network: a coordinator of its network or its author (admins too). */
+bool practice_can_unpublish(const struct practice_access *a, const struct practice_item *i);
 
 /* Change item i (a case study's text): its author only. */
 bool practice_can_edit(const struct practice_access *a, const struct practice_item *i);

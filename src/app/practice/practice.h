@@ -15,9 +15,31 @@
 #include "http/http.h"
 
 struct db;
+struct user;
 
 /* Route table for /networks/{slug}/ideas…. */
 extern const struct route practice_routes[];
+
+/* Route table for search, public items and publishing (pages_search.c). */
+extern const struct route practice_search_routes[];
+
+/* Route table for the Atom feed and the weekly email's switch (pages_feed.c). */
+extern const struct route practice_feed_routes[];
+
+/* Route table for questions, "Thinking Thursday" (pages_questions.c). */
+extern const struct route practice_question_routes[];
+
+/*
+ * The network's current question for u (NULL: anonymous): the newest asked
+ * of the network in the last seven days that u may see, as {question, url,
+ * author, school, answers, …} (new reference), or NULL.
+ */
+json_t *practice_current_question(struct db *db, const struct user *u, int64_t network_id, const char *slug);
+/* The person's questions and answers for "download my data" (new reference). */
+json_t *practice_questions_export(struct db *db, int64_t person_id);
+
+/* Rebuild shared practice's search index from its documents (after copy-db): 0 or ERR_DB. */
+int practice_search_rebuild_index(struct db *db);
 
 /* The person's ideas and reactions for "download my data" (new reference). */
 json_t *practice_export_person(struct db *db, int64_t person_id);

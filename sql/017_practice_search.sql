@@ -1,0 +1,102 @@
+-- SPDX-License-Identifier: AGPL-3.0-or-later
+-- 017: shared practice, second part (issue 14, items 8, 4, 9 and the public
+-- step of 6; src/app/practice/search.c, questions.c, feed.c).
+--
+-- practice_doc is the search index's own copy of every item (ideas and
+-- articles now; case studies and questions add rows through the same
+-- function, practice_index_put): its text, the filters (kind, themes, the
+-- school, the date) and the facts the one visibility check needs (author,
+-- school, visibility, a widening waiting), kept in step by the model when
+-- an item is written or its visibility changes. Themes are the theme names,
+-- each between newlines ("\nReading\nOracy\n"), so a filter looks for
+-- "\nReading\n". practice_fts is the full-text index over title and body
+-- (accents and case folded; rowid = practice_doc.id); it is not data: it is
+-- written from code (trusted_schema is off) and rebuilt from practice_doc by
+-- practice_search_rebuild_index (copy-db does so).
+CREATE TABLE practice_doc (
+  id          INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  item_id     INTEGER NOT NULL,
+  network_id  INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  urn         INTEGER NOT NULL,
+  author_id   INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  visibility  TEXT NOT NULL DEFAULT 'school' CHECK (visibility IN ('school', 'network')),
+  requested   TEXT NOT NULL DEFAULT '',
+  themes      TEXT NOT NULL DEFAULT '',
+  title       TEXT NOT NULL DEFAULT '',
+  body        TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL,
+  UNIQUE (kind, item_id)
+);
+CREATE INDEX practice_doc_by_date ON practice_doc(created_at);
+CREATE INDEX practice_doc_by_network ON practice_doc(network_id, created_at);
+
+CREATE VIRTUAL TABLE practice_fts USING fts5(
+  title, body,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+
+-- The last widening: a network coordinator publishes an item the network
+-- already sees, and then anyone may read it without signing in (search, the
+-- network's Atom feed). Narrowing the item to its school removes the row, so
+-- widening it again needs a coordinator again.
+CREATE TABLE practice_public (
+  kind          TEXT NOT NULL,
+  item_id       INTEGER NOT NULL,
+  network_id    INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  published_by  INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  published_at  TEXT NOT NULL,
+  PRIMARY KEY (kind, item_id)
+);
+CREATE INDEX practice_public_by_network ON practice_public(network_id, published_at);
+
+-- The items written before this migration.
+INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
+                          created_at)
+  SELECT 'idea', i.id, i.network_id, i.urn, i.author_id, i.visibility, COALESCE(i.requested, ''),
+         char(10) || t.name || char(10), '', i.body, i.created_at
+  FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id;
+INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
+                          created_at)
+  SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
+         char(10) || t.name || char(10), a.title, a.body, a.created_at
+  FROM practice_article a JOIN network_theme t ON t.id = a.theme_id;
+INSERT INTO practice_fts (rowid, title, body) SELECT id, title, body FROM practice_doc;
+
+-- Questions ("Thinking Thursday"): a member of staff asks their school
+-- (audience 'school': their colleagues see it) or the whole network
+-- ('network': every member school; a question claims no practice, so it
+-- needs no lead's approval). Others answer; the asker marks the answers that
+-- helped. The network's current question is the newest one asked of the
+-- network in the last seven days (shown on its home page).
+CREATE TABLE practice_question (
+  id          INTEGER PRIMARY KEY,
+  network_id  INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  urn         INTEGER NOT NULL,
+  author_id   INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  audience    TEXT NOT NULL CHECK (audience IN ('school', 'network')),
+  question    TEXT NOT NULL,
+  details     TEXT NOT NULL DEFAULT '',
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX practice_question_by_network ON practice_question(network_id, created_at);
+
+CREATE TABLE practice_answer (
+  id           INTEGER PRIMARY KEY,
+  question_id  INTEGER NOT NULL REFERENCES practice_question(id) ON DELETE CASCADE,
+  urn          INTEGER NOT NULL,
+  author_id    INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  body         TEXT NOT NULL,
+  helpful      INTEGER NOT NULL DEFAULT 0 CHECK (helpful IN (0, 1)),
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX practice_answer_by_question ON practice_answer(question_id, created_at);
+
+-- The weekly email of new practice, for those who switch it on: one row per
+-- person who opted in; last_sent_at is when Tandem last looked for them (new
+-- practice is what was posted since, that they may see).
+CREATE TABLE practice_digest (
+  person_id     INTEGER PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE,
+  created_at    TEXT NOT NULL,
+  last_sent_at  TEXT
+);
