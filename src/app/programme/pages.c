@@ -170,6 +170,8 @@ static const struct param_spec programme_params[] = {
 	PARAM(.name = "format", .type = PARAM_ENUM, .choices = prog_formats, .label = "Format"),
 	PARAM(.name = "term", .type = PARAM_ENUM, .choices = term_choices, .label = "Term"),
 	PARAM(.name = "created", .type = PARAM_BOOL, .label = "Created"),
+	PARAM(.name = "booked", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places booked"),
+	PARAM(.name = "waiting", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places in line"),
 	PARAM_END,
 };
 
@@ -342,6 +344,7 @@ static const struct param_spec course_params[] = {
 	PARAM(.name = "outcomes", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "Outcomes"),
 	PARAM(.name = "format", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = prog_formats, .label = "Format"),
 	PARAM(.name = "lead_id", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Course lead"),
+	PARAM(.name = "series", .type = PARAM_BOOL, .label = "Booked as a series"),
 	PARAM_END,
 };
 
@@ -357,6 +360,7 @@ static void course_in(struct request *req, struct prog_course_in *in)
 	in->outcomes = req_str(req, "outcomes");
 	in->format = req_str(req, "format");
 	in->lead_id = req_int(req, "lead_id", 0);
+	in->series = req_bool(req, "series");
 }
 
 /* The course form as typed (audience as an array), for a refused form. */
@@ -396,6 +400,8 @@ static int handle_prog_course_create(struct request *req, struct response *res)
 /* GET /networks/{slug}/programme/courses/{id} parameters. */
 static const struct param_spec course_page_params[] = {
 	PARAM(.name = "created", .type = PARAM_BOOL, .label = "Created"),
+	PARAM(.name = "booked", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places booked"),
+	PARAM(.name = "waiting", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places in line"),
 	PARAM_END,
 };
 
@@ -417,12 +423,15 @@ static json_t *course_model(struct prog_page *pg)
 		json_object_set_new(f, "can_remove", json_boolean(edit && json_integer_value(json_object_get(f, "lead")) == 0));
 	json_object_set_new(m, "facilitators", team);
 	json_object_set_new(m, "sessions", sessions);
-	json_object_set_new(m, "can", json_pack("{s:b, s:b}", "edit", edit, "sessions", sess));
+	bool book_series = pg->course.series && json_array_size(sessions) > 0 && prog_policy_book_self(&pg->acc);
+	json_object_set_new(m, "can", json_pack("{s:b, s:b, s:b}", "edit", edit, "sessions", sess, "book_series",
+						book_series));
 	if (edit) {
-		json_t *form = json_pack("{s:O, s:O, s:O, s:O, s:O}", "title", json_object_get(course, "title"), "theme",
-					 json_object_get(course, "theme"), "outcomes", json_object_get(course, "outcomes"),
-					 "format", json_object_get(course, "format"), "audience",
-					 json_object_get(course, "audience"));
+		json_t *form = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "title", json_object_get(course, "title"),
+					 "theme", json_object_get(course, "theme"), "outcomes",
+					 json_object_get(course, "outcomes"), "format", json_object_get(course, "format"),
+					 "audience", json_object_get(course, "audience"), "series",
+					 json_object_get(course, "series"));
 		if (pg->course.lead_id)
 			json_object_set_new(form, "lead_id", json_integer(pg->course.lead_id));
 		course_form_options(db, pg, m, form);
@@ -450,6 +459,9 @@ static int handle_prog_course(struct request *req, struct response *res)
 		return rc;
 	json_t *m = course_model(&pg);
 	json_object_set_new(m, "created", json_boolean(req_bool(req, "created")));
+	if (req_has(req, "booked"))
+		json_object_set_new(m, "series_booked", json_pack("{s:I, s:I}", "places", (json_int_t)req_int(req, "booked", 0),
+								  "waiting", (json_int_t)req_int(req, "waiting", 0)));
 	res_view(res, 200, "programme/course", m);
 	return 0;
 }
@@ -481,6 +493,39 @@ static int handle_prog_course_update(struct request *req, struct response *res)
 	}
 	json_decref(errors);
 	return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld", pg.n.net.slug, (long long)pg.course.id);
+}
+
+/* POST /networks/{slug}/programme/courses/{id}/book parameters. */
+static const struct param_spec series_params[] = {
+	PARAM(.name = "person_id", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Colleague"),
+	PARAM(.name = "wait", .type = PARAM_BOOL, .label = "Join the waiting list where a session is full"),
+	PARAM_END,
+};
+
+/*
+ * POST /networks/{slug}/programme/courses/{id}/book
+ * Book every session of a series, all or none: for oneself, or (a school's
+ * lead) for person_id, a colleague; with wait, a place in line on the full
+ * sessions. 303 to the course; 409 naming the session that is closed or full.
+ */
+static int handle_prog_series_book(struct request *req, struct response *res)
+{
+	struct prog_page pg;
+	int rc = prog_page_open_course(req, res, true, &pg);
+	if (rc)
+		return rc;
+	json_t *errors = page_errors(&pg.n.p);
+	struct prog_series_booked got;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : prog_book_series(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, req_int(req, "person_id", 0),
+							 req_bool(req, "wait"), prog_page_base(&pg), clock_now(), errors, &got);
+	if (rc) {
+		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? course_model(&pg) : NULL;
+		return page_form_fail(&pg.n.p, rc, errors, "programme/course", m, "series-");
+	}
+	json_decref(errors);
+	return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld?booked=%d&waiting=%d", pg.n.net.slug,
+			     (long long)pg.course.id, got.places, got.waiting);
 }
 
 /* POST /networks/{slug}/programme/courses/{id}/facilitators parameters. */
@@ -566,6 +611,7 @@ const struct route programme_routes[] = {
 	{HTTP_POST, "/networks/{slug}/programme/courses", handle_prog_course_create, course_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course, course_page_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course_update, course_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}/book", handle_prog_series_book, series_params, FORM, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}/facilitators", handle_prog_team_add, team_params, FORM,
 	 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}/facilitators/{person:int}/remove",
@@ -612,6 +658,17 @@ const struct route programme_routes[] = {
 	{HTTP_GET, "/certificates/{code}", handle_certificate_check, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/programme/settings", handle_prog_settings, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/settings", handle_prog_settings_save, prog_settings_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/programme/questions", handle_prog_questions, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions", handle_prog_question_add, prog_question_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/programme/questions/{number:int}", handle_prog_question, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}", handle_prog_question_edit,
+	 prog_question_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}/move", handle_prog_question_move,
+	 prog_question_move_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}/retire", handle_prog_question_retire, NULL, 0,
+	 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}/restore", handle_prog_question_restore, NULL, 0,
+	 0},
 	{HTTP_GET, "/offers/{token}", handle_prog_offer, prog_offer_params, ROUTE_SECRET_PATH, 0},
 	{HTTP_POST, "/offers/{token}", handle_prog_offer_answer, prog_offer_answer_params, FORM | ROUTE_SECRET_PATH, 0},
 	{0, NULL, NULL, NULL, 0, 0},
