@@ -407,19 +407,6 @@ static void headline(struct build *b, const char *label, const char *value)
 	json_array_append_new(b->headline, json_pack("{s:s, s:s}", "label", label, "value", value));
 }
 
-/* Guskey's levels as the survey asks them (programme/feedback.c: prog_questions by index). */
-static const struct {
-	const char *level;    /* Guskey's level */
-	int question;         /* the survey question's index */
-	const char *measure;  /* what the figure is */
-} guskey[] = {
-	{"1. Reaction", 0, "average usefulness, 1 to 5"},
-	{"2. Learning", 1, "people who said what they learnt"},
-	{"3. Use in classrooms", 2, "people who said what they will try"},
-	{"3. Use in classrooms", 3, "average confidence to put it into practice, 1 to 5"},
-	{"4. Support back at school", 4, "people who said what support they need"},
-};
-
 /* Professional development: people trained, sessions, hours, themes, audiences, givers, feedback. */
 static int section_pd(struct build *b, json_t *sections)
 {
@@ -533,17 +520,27 @@ static int section_pd(struct build *b, json_t *sections)
 	/* Feedback by Guskey's levels. */
 	static const char *const fcols[] = {"Level", "What we asked", "Answers", "Result", NULL};
 	json_t *ft = table_new("feedback", "Feedback by Guskey's levels", fcols);
-	int64_t cnt[8] = {0}, sum[8] = {0}, texts[8] = {0};
+	/* The network's questions, retired ones too (their answers still count), each answer
+	 * counted against its question's number; a row per question, by Guskey's level. */
+	struct prog_question *questions;
+	size_t nq;
+	if ((rc = prog_questions_load(b->db, a, b->network, true, &questions, &nq))) {
+		json_decref(ft);
+		goto fail;
+	}
+	int64_t *cnt = arena_calloc(a, nq + 1, sizeof *cnt), *sum = arena_calloc(a, nq + 1, sizeof *sum),
+		*texts = arena_calloc(a, nq + 1, sizeof *texts);
 	struct db_stmt *st = db_stmt(b->db, &Q_REP_FB_ANSWERS);
 	rc = bind_period(st, b->network, b->from, b->to);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
-		int64_t q = db_col_int(st, 0);
-		if (q >= 0 && q < 8) {
-			cnt[q] = db_col_int(st, 1);
-			sum[q] = db_col_int(st, 2);
-			texts[q] = db_col_int(st, 3);
-		}
+		int64_t number = db_col_int(st, 0);
+		for (size_t q = 0; q < nq; q++)
+			if (questions[q].number == number) {
+				cnt[q] = db_col_int(st, 1);
+				sum[q] = db_col_int(st, 2);
+				texts[q] = db_col_int(st, 3);
+			}
 	}
 	db_reset(st);
 	if (rc < 0) {
@@ -552,19 +549,21 @@ static int section_pd(struct build *b, json_t *sections)
 	}
 	rc = 0;
 	bool enough = resp[0] >= REP_SUPPRESS_BELOW;
-	for (size_t i = 0; i < sizeof(guskey) / sizeof(guskey[0]); i++) {
-		int q = guskey[i].question;
-		const char *result;
-		const char *answers = rep_people_count(a, prog_questions[q].scale ? cnt[q] : texts[q]);
-		if (!enough)
-			result = "not shown: fewer than 5 answers";
-		else if (prog_questions[q].scale)
-			result = cnt[q] ? arena_printf(a, "%.1f of 5", (double)sum[q] / (double)cnt[q]) : "no answers";
-		else
-			result = arena_printf(a, "%s answers in words", answers);
-		const char *cells[] = {guskey[i].level, guskey[i].measure, answers, result};
-		table_row(ft, cells, 4);
-	}
+	for (int level = 1; level <= 5; level++)
+		for (size_t q = 0; q < nq; q++) {
+			if (questions[q].level != level || (questions[q].retired && !cnt[q] && !texts[q]))
+				continue;
+			const char *result;
+			const char *answers = rep_people_count(a, questions[q].scale ? cnt[q] : texts[q]);
+			if (!enough)
+				result = "not shown: fewer than 5 answers";
+			else if (questions[q].scale)
+				result = cnt[q] ? arena_printf(a, "%.1f of 5", (double)sum[q] / (double)cnt[q]) : "no answers";
+			else
+				result = arena_printf(a, "%s answers in words", answers);
+			const char *cells[] = {prog_question_level_label(level), questions[q].text, answers, result};
+			table_row(ft, cells, 4);
+		}
 	const char *level5[] = {"5. Pupil outcomes", "the measures partners chose for groups of pupils", "",
 				"see Partnerships"};
 	table_row(ft, level5, 4);
@@ -572,16 +571,20 @@ static int section_pd(struct build *b, json_t *sections)
 	figure(s, "Feedback forms returned", rep_people_count(a, resp[0]));
 	/* A few comments, for the people who run the network, when there are enough answers. */
 	if (b->full && enough) {
-		int per[8] = {0};
+		int *per = arena_calloc(a, nq + 1, sizeof *per);
 		st = db_stmt(b->db, &Q_REP_FB_COMMENTS);
 		rc = bind_period(st, b->network, b->from, b->to);
 		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 			rc = 0;
-			int64_t q = db_col_int(st, 0);
-			if (q < 0 || q >= 8 || per[q] >= 2)
+			int64_t number = db_col_int(st, 0);
+			size_t q = 0;
+			while (q < nq && questions[q].number != number)
+				q++;
+			if (q == nq || per[q] >= 2)
 				continue;
 			per[q]++;
-			const char *lead = q == 1 ? "Learnt: " : q == 2 ? "Will try: " : q == 4 ? "Support needed: " : "";
+			int level = questions[q].level;
+			const char *lead = level == 2 ? "Learnt: " : level == 4 ? "Will try: " : level == 3 ? "Support needed: " : "";
 			json_array_append_new(json_object_get(s, "quotes"),
 					      json_sprintf("%s%s", lead, db_col_text(st, 1)));
 		}
