@@ -32,10 +32,10 @@
 
 /* The topics this process has seen, and their generations. */
 static struct {
-	pthread_mutex_t lock; /* guards names and n */
-	char names[DBI_TOPICS_MAX][32];
-	atomic_uint_fast64_t gen[DBI_TOPICS_MAX];
-	int n;
+	pthread_mutex_t lock;                     /* guards names and n */
+	char names[DBI_TOPICS_MAX][32];           /* the topics, in the order first seen */
+	atomic_uint_fast64_t gen[DBI_TOPICS_MAX]; /* each topic's generation (1 when first seen) */
+	int n;                                    /* topics in names */
 } T = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* The index of topic in T (added if new); -1 when the table is full or the name too long (logged). */
