@@ -5,6 +5,10 @@
  * other school's lead accepting or declining with a reason, and the email
  * both sides get. An accepted introduction opens a partnership in the
  * forming state with both schools as partners, ready for its agreement.
+ * While an introduction between two schools waits for an answer neither
+ * asks the other again; a lead asking for their own school says why; a
+ * school nobody leads on Tandem cannot be asked (nobody could answer), and
+ * the new-introduction page says how to invite its first lead instead.
  */
 #include <stdio.h>
 #include <string.h>

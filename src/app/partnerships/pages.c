@@ -257,8 +257,9 @@ static int handle_intro_decline(struct request *req, struct response *res) { ret
 
 /*
  * GET /partnerships
- * The partnerships of the person's school, and for coordinators the
- * networks whose partnerships they follow.
+ * The introductions waiting for the person's answer or asked by their
+ * school, the partnerships of the person's school, and for coordinators
+ * the networks whose partnerships they follow.
  */
 static int handle_ps_index(struct request *req, struct response *res)
 {
