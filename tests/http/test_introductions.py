@@ -199,3 +199,14 @@ def test_similar_schools_show_results_first_and_the_lead_reaches_network_schools
     # Adjusting keeps the controls open; anyone not leading a school sees no network marks.
     assert re.search(r'<details class="panel"\s*open>', w.p["lead_w"].get("/schools/%d/similar?k=100" % WEETWOOD).text)
     assert 'aria-labelledby="mine-title"' not in w.p["coord"].get("/schools/%d/similar" % WEETWOOD).text
+
+
+def test_a_refused_brokered_introduction_keeps_the_network_and_schools_chosen(w):
+    before = count(w)
+    r = w.p["coord"].post("/introductions", {"network": w.net, "from": str(LAWNSWOOD), "to": str(LAWNSWOOD),
+                                             "message": "Two heads on reasoning"})
+    assert r.status_code == 400 and "cannot be introduced to itself" in r.text
+    assert len(re.findall(r'<option value="%d" selected>' % LAWNSWOOD, r.text)) == 2  # first and second school
+    assert re.search(r'<option value="%s" selected>' % w.net, r.text)
+    assert "Two heads on reasoning" in r.text
+    assert count(w) == before

@@ -5,6 +5,10 @@
  * other school's lead accepting or declining with a reason, and the email
  * both sides get. An accepted introduction opens a partnership in the
  * forming state with both schools as partners, ready for its agreement.
+ * While an introduction between two schools waits for an answer neither
+ * asks the other again; a lead asking for their own school says why; a
+ * school nobody leads on Tandem cannot be asked (nobody could answer), and
+ * the new-introduction page says how to invite its first lead instead.
  */
 #include <stdio.h>
 #include <string.h>
@@ -480,5 +484,27 @@ void ps_intro_new_facts(struct db *db, struct arena *a, const struct user *u, js
 	if (!askable && json_array_size(json_object_get(m, "to"))) {
 		json_object_set_new(m, "has_offers", json_false());
 		json_object_set_new(m, "nothing_to_ask", json_true());
+	}
+}
+
+void ps_intro_mark_typed(json_t *m, const char *network, int64_t from, int64_t to)
+{
+	size_t i, k;
+	json_t *o, *s;
+	json_array_foreach(json_object_get(m, "offers"), i, o)
+		if (network && str_eq(json_string_value(json_object_get(o, "slug")), network))
+			json_object_set_new(o, "selected", json_true());
+	json_array_foreach(json_object_get(m, "coordinated"), i, o)
+	{
+		if (network && str_eq(json_string_value(json_object_get(o, "slug")), network))
+			json_object_set_new(o, "selected", json_true());
+		json_array_foreach(json_object_get(o, "schools"), k, s)
+		{
+			int64_t urn = json_integer_value(json_object_get(s, "urn"));
+			if (from && urn == from)
+				json_object_set_new(s, "selected_from", json_true());
+			if (to && urn == to)
+				json_object_set_new(s, "selected_to", json_true());
+		}
 	}
 }

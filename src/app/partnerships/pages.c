@@ -207,8 +207,10 @@ static int handle_intro_create(struct request *req, struct response *res)
 	if (rc) {
 		bool broker = req_has(req, "from");
 		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? new_model(&pg, to, n) : NULL;
-		if (m)
+		if (m) {
 			json_object_set_new(m, broker ? "focus_broker" : "focus_ask", json_true());
+			ps_intro_mark_typed(m, req_str(req, "network"), req_int(req, "from", 0), n ? to[0] : 0);
+		}
 		return page_form_fail(&pg, rc, errors, "partnerships/intro_new", m, broker ? "broker-" : "ask-");
 	}
 	json_decref(errors);
@@ -264,8 +266,9 @@ static int handle_intro_decline(struct request *req, struct response *res) { ret
 
 /*
  * GET /partnerships
- * The partnerships of the person's school, and for coordinators the
- * networks whose partnerships they follow.
+ * The introductions waiting for the person's answer or asked by their
+ * school, the partnerships of the person's school, and for coordinators
+ * the networks whose partnerships they follow.
  */
 static int handle_ps_index(struct request *req, struct response *res)
 {

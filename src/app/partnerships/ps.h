@@ -138,6 +138,13 @@ int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc,
  * rest; when none is left, m.has_offers is false and m.nothing_to_ask true.
  */
 void ps_intro_new_facts(struct db *db, struct arena *a, const struct user *u, json_t *m);
+/*
+ * On the new-introduction page's model m again after a refused form: mark
+ * the network chosen (offers[].selected, coordinated[].selected) and the
+ * brokered schools (coordinated[].schools[].selected_from, selected_to; 0:
+ * none) so the selects show what was chosen.
+ */
+void ps_intro_mark_typed(json_t *m, const char *network, int64_t from, int64_t to);
 /* Introductions u may see, newest first: [{id, from, to, state, message, …}]. */
 json_t *ps_intro_list(struct db *db, const struct user *u);
 /* One introduction ({id, from{urn,name}, to{…}, state, message, reason, can_answer, partnership_url}). */
