@@ -249,7 +249,8 @@ def test_staff_and_governors_of_partner_schools_read_the_agreement_without_its_b
     assert r.status_code == 200
     text = page(r)
     assert "The agreement" in text and "Reasoning in upper key stage 2 maths." in text
-    assert "1 September 2025" in text and "20 July 2026" in text
+    assert "1 September 2025" in text and "20 July 2026" in text and "maths, reasoning" in text
+    assert not re.search(r">[^<]*\d{4}-\d\d-\d\d[^<]*<", text)  # no ISO date where people read
     for button in ("Save the agreement", SIGN_BUTTON, "Add another measure", "Delete", "Mark closed"):
         assert button not in text, (who, button)
     assert 'action="%s' % url(w.pid) not in text  # no form that changes it

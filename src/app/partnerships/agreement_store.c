@@ -324,6 +324,10 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 	for (size_t i = 0; i < ag->n_themes; i++)
 		tl = arena_printf(a, "%s%s%s", tl, i ? "\n" : "", ag->themes[i]);
 	json_object_set_new(j, "themes_text", json_string(tl));
+	const char *tc = "";
+	for (size_t i = 0; i < ag->n_themes; i++)
+		tc = arena_printf(a, "%s%s%s", tc, i ? ", " : "", ag->themes[i]);
+	json_object_set_new(j, "themes_label", json_string(tc));
 	json_object_set_new(j, "licence", json_string(agreement_licence_key(ag->licence)));
 	json_object_set_new(j, "licence_label", json_string(agreement_licence_label(ag->licence)));
 	json_object_set_new(j, "licences", options(AGREEMENT_LICENCE__MAX, licence_key, licence_label, (int)ag->licence));
