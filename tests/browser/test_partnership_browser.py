@@ -2,9 +2,11 @@
 """The partnership journey in the browser, on the demo data and a clock the
 test moves: the Weetwood lead finds Adel Primary among the schools most like
 Weetwood and asks for an introduction; Adel's lead accepts, fills in the
-agreement on the five foundations with a measure and a risk, and signs;
-Weetwood's lead signs and the partnership is active; they meet, log time
-and evidence, and see it on track; forty days later (a server started on the
+agreement on the five foundations with a measure and a risk in its one form
+(a refused "Add another risk" keeps everything typed), and signs;
+Weetwood's lead signs on the agreement page and the partnership is active;
+they meet, log time and evidence, and see it on track; Weetwood's governor
+reads the agreement without its buttons; forty days later (a server started on the
 same database with a later TANDEM_NOW) it is overdue, and the coordinator
 finds it on the "needs attention" list. Fails on console errors; saves
 screenshots under the build folder."""
@@ -174,6 +176,16 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         screenshot(b, "running")
         b.get(server.url + base)
         assert "Health: On track" in b.find_element(By.TAG_NAME, "main").text
+        assert console_errors(b) == []
+
+        # Weetwood's governor reads the agreement, with nothing to press that would change it.
+        sign_in(b, server, "governor.weetwood@tandem.example")
+        b.get(server.url + base)
+        assert "Close the partnership" not in b.page_source
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "The agreement"))
+        text = b.find_element(By.ID, "text").text
+        assert "Reasoning in upper Key Stage 2 maths" in text and "1 October 2025" in text
+        assert not b.find_elements(By.CSS_SELECTOR, "main form[method=post]")
         assert console_errors(b) == []
     finally:
         server.stop()

@@ -249,7 +249,8 @@ def test_staff_and_governors_of_partner_schools_read_the_agreement_without_its_b
     assert r.status_code == 200
     text = page(r)
     assert "The agreement" in text and "Reasoning in upper key stage 2 maths." in text
-    assert "1 September 2025" in text and "20 July 2026" in text
+    assert "1 September 2025" in text and "20 July 2026" in text and "maths, reasoning" in text
+    assert not re.search(r">[^<]*\d{4}-\d\d-\d\d[^<]*<", text)  # no ISO date where people read
     for button in ("Save the agreement", SIGN_BUTTON, "Add another measure", "Delete", "Mark closed"):
         assert button not in text, (who, button)
     assert 'action="%s' % url(w.pid) not in text  # no form that changes it
@@ -315,3 +316,17 @@ def test_closing_asks_what_worked_and_what_did_not_and_a_confirmation(w):
     assert "Twilight sessions" in text
     assert lead.post(url(pid, "/close"), {"worked": "a", "did_not_work": "b", "confirm": "yes"},
                      json=True).status_code == 409
+
+
+
+def test_the_same_form_sent_twice_adds_its_measure_and_risk_once(w):
+    # Weetwood and Lawnswood's partnership, still forming; lead_w leads Weetwood in it.
+    pid = one(w.db, "SELECT a.partnership_id FROM partnership_school a JOIN partnership_school b "
+                    "ON b.partnership_id = a.partnership_id WHERE a.urn = ? AND b.urn = ?", WEETWOOD, LAWNSWOOD)
+    typed = {"challenge": "Phonics catch-up in Year 2.", "m_name_1": "Year 2 phonics check", "m_baseline_1": "70",
+             "r_risk_1": "Supply cover falls through", "r_likelihood_1": "3", "r_impact_1": "2"}
+    count = lambda t: one(w.db, "SELECT COUNT(*) FROM %s WHERE partnership_id = ?" % t, pid)  # noqa: E731
+    before = (count("partnership_measure"), count("partnership_risk"))
+    for _ in range(2):
+        location(w.p["lead_w"].post(url(pid, "/agreement"), typed))
+    assert (count("partnership_measure"), count("partnership_risk")) == (before[0] + 1, before[1] + 1)

@@ -324,6 +324,10 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 	for (size_t i = 0; i < ag->n_themes; i++)
 		tl = arena_printf(a, "%s%s%s", tl, i ? "\n" : "", ag->themes[i]);
 	json_object_set_new(j, "themes_text", json_string(tl));
+	const char *tc = "";
+	for (size_t i = 0; i < ag->n_themes; i++)
+		tc = arena_printf(a, "%s%s%s", tc, i ? ", " : "", ag->themes[i]);
+	json_object_set_new(j, "themes_label", json_string(tc));
 	json_object_set_new(j, "licence", json_string(agreement_licence_key(ag->licence)));
 	json_object_set_new(j, "licence_label", json_string(agreement_licence_label(ag->licence)));
 	json_object_set_new(j, "licences", options(AGREEMENT_LICENCE__MAX, licence_key, licence_label, (int)ag->licence));
@@ -767,6 +771,23 @@ static int risk_status_write(struct db *db, const struct partnership *p, int64_t
 	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
 }
 
+/* Whether two measures say the same (a row sent twice by a double click). */
+static bool same_measure(const struct agreement_measure *x, const struct agreement_measure *y)
+{
+	return str_eq(x->name, y->name) && str_eq(x->unit, y->unit) && str_eq(x->pupil_group, y->pupil_group) &&
+	       str_eq(x->method, y->method) && str_eq(x->when, y->when) && x->has_baseline == y->has_baseline &&
+	       (!x->has_baseline || x->baseline == y->baseline) && x->has_target == y->has_target &&
+	       (!x->has_target || x->target == y->target) && x->baseline_on == y->baseline_on &&
+	       x->target_by == y->target_by;
+}
+
+/* Whether two risks say the same. */
+static bool same_risk(const struct agreement_risk *x, const struct agreement_risk *y)
+{
+	return str_eq(x->risk, y->risk) && x->likelihood == y->likelihood && x->impact == y->impact &&
+	       str_eq(x->mitigation, y->mitigation) && str_eq(x->owner, y->owner);
+}
+
 int ps_agreement_save_form(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
 			   const struct ps_agreement_form_in *in, json_t *errors)
 {
@@ -790,12 +811,24 @@ int ps_agreement_save_form(struct db *db, struct arena *a, const struct ps_acces
 		return rc;
 	if ((rc = agreement_write(db, a, p, &in->main, &c)))
 		goto out;
-	for (size_t i = 0; i < in->n_measures; i++)
-		if ((rc = measure_insert(db, a, p, &ms[i])))
+	/*
+	 * A new row that says exactly what a saved measure or risk says is the
+	 * same form sent twice (a double click): it is not added again.
+	 */
+	for (size_t i = 0; i < in->n_measures; i++) {
+		bool twice = false;
+		for (size_t k = 0; k < cur.ag.n_measures && !twice; k++)
+			twice = same_measure(&ms[i], &cur.ag.measures[k]);
+		if (!twice && (rc = measure_insert(db, a, p, &ms[i])))
 			goto out;
-	for (size_t i = 0; i < in->n_risks; i++)
-		if ((rc = risk_insert(db, p, &rs[i])))
+	}
+	for (size_t i = 0; i < in->n_risks; i++) {
+		bool twice = false;
+		for (size_t k = 0; k < cur.ag.n_risks && !twice; k++)
+			twice = same_risk(&rs[i], &cur.ag.risks[k]);
+		if (!twice && (rc = risk_insert(db, p, &rs[i])))
 			goto out;
+	}
 	if (in->delete_measure && (rc = change_one(db, &Q_AG_MEASURE_DELETE, p->id, in->delete_measure)))
 		goto out;
 	if (in->delete_risk && (rc = change_one(db, &Q_AG_RISK_DELETE, p->id, in->delete_risk)))

@@ -2,13 +2,14 @@
 /*
  * pages_agreement.c — a partnership's page (its state, partner schools,
  * what the agreement still needs and who has signed; coordinators see only
- * the summary) and the agreement on the five foundations: the form the
- * partner schools' leads fill in together, with guidance on each section
- * and a message on each field that is wrong; its impact measures and risk
- * register; signing; and closing with a closing reflection. The agreement
- * page holds three forms, each with its own anchors ("agreement-",
- * "measure-", "risk-"); a partner school's fields are named after it
- * (hours_107897) and declared as name patterns.
+ * the summary) and the agreement on the five foundations: the one form the
+ * partner schools' leads fill in together, with guidance on each section,
+ * rows for new impact measures and risks (m_name_1, r_risk_2 …) and a
+ * message by each field that is wrong, so that nothing typed is ever lost;
+ * the agreement as text for everyone else at the partner schools; signing
+ * where it is read; and closing with a closing reflection. The form's
+ * anchors start "agreement-"; a partner school's fields are named after it
+ * (hours_107897) and, like the rows, declared as name patterns.
  */
 #include <stdio.h>
 #include <string.h>

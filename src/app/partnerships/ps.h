@@ -259,7 +259,9 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 /*
  * Save the one form (policy: agreement_edit): check everything first (the
  * rows' messages are named after their fields, "m_baseline_2"), then write
- * it in one transaction. ERR_INVALID with errors and nothing changed;
+ * it in one transaction; a new row that says exactly what a saved measure
+ * or risk says (the form sent twice) is not added again. ERR_INVALID with
+ * errors and nothing changed;
  * ERR_NOTFOUND when the measure or risk a button names is not this
  * partnership's.
  */
