@@ -220,3 +220,18 @@ def test_a_place_on_one_session_carries_an_ics_and_a_place_in_line_none(w):
     assert e["SUMMARY"] == "A twilight on its own" and "cancel" in e["DESCRIPTION"]
     assert e["URL"].endswith("/networks/%s/programme/sessions/%d" % (w.net, w.single_s))
     assert attachment(w, "staff3@w.test", "Your places:%")[0] == "sessions.ics"
+
+
+def test_the_programme_page_shows_a_booking_at_once_and_each_persons_own_places(w):
+    # The single twilight (ten places) has one booked (staff_w2); the page is kept in memory between requests.
+    page = w.p["staff_i2"].get("/networks/%s/programme" % w.net).text
+    assert "9 places left" in page
+    assert "Your places this year" in page and "Early reading in three parts" in page
+    assert w.p["staff_i2"].get("/networks/%s/programme" % w.net).text.count("9 places left") == 1
+    location(w.p["staff_i2"].post("/networks/%s/programme/sessions/%d/book" % (w.net, w.single_s), {}))
+    page = w.p["lead_w"].get("/networks/%s/programme" % w.net).text
+    assert "8 places left" in page and "9 places left" not in page
+    # Each person sees their own places, never someone else's.
+    mine = w.p["staff_i2"].get("/networks/%s/programme" % w.net).text
+    assert mine.count('class="tag">booked') == 4          # the three of the series and the twilight
+    assert "Your places this year" not in w.p["lead_w"].get("/networks/%s/programme" % w.net).text

@@ -107,6 +107,7 @@ const char *prog_clean(struct arena *a, const char *s, size_t max, bool required
 
 int prog_run(struct db_stmt *st)
 {
+	prog_listing_changed(); /* a change (or an attempt at one): the kept listings go */
 	if (!st)
 		return ERR_DB;
 	int rc = db_step(st);
@@ -116,6 +117,7 @@ int prog_run(struct db_stmt *st)
 
 int prog_finish(struct db *db, int rc)
 {
+	prog_listing_changed();
 	if (rc == 0 && (rc = db_commit(db)) == 0)
 		return 0;
 	db_rollback(db);

@@ -83,9 +83,7 @@ const char *prog_page_base(const struct prog_page *pg)
 
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected)
 {
-	json_t *schools = NULL, *out = json_array();
-	if (net_schools(db, &pg->n.acc, &schools))
-		return out;
+	json_t *schools = prog_venues(db, &pg->acc), *out = json_array();
 	size_t i;
 	json_t *r;
 	json_array_foreach(schools, i, r)
@@ -182,6 +180,36 @@ static const struct param_spec programme_ics_params[] = {
 };
 
 /* The programme page's model for pg and the request's filters (new), or NULL with *rc. */
+/*
+ * The programme's listing for the filter f as HTML (a new JSON string), from
+ * the kept listings (listing.c) or built, rendered and kept now; NULL with *rc.
+ */
+static json_t *programme_listing(struct prog_page *pg, const struct prog_filter *f, int64_t now, int *rc)
+{
+	struct arena *a = pg->n.p.a;
+	bool read = prog_policy_programme_read(&pg->acc);
+	const char *key = arena_printf(a, "%lld|%s|%d|%s|%s|%s|%s|%d", (long long)pg->n.net.id, pg->n.net.slug, f->year,
+				       f->theme ? f->theme : "", f->audience ? f->audience : "",
+				       f->format ? f->format : "", f->term ? f->term : "", read);
+	json_t *html = prog_listing_get(key);
+	if (html)
+		return html;
+	uint64_t gen = prog_listing_generation();
+	json_t *prog = NULL;
+	if ((*rc = prog_programme_json(pg->n.p.db, a, &pg->acc, &pg->n.net, f, now, &prog)))
+		return NULL;
+	json_t *m = json_pack("{s:o, s:b}", "programme", prog, "filtered", f->theme || f->audience || f->format || f->term);
+	struct buf out = BUF_INIT;
+	*rc = app_render(pg->n.p.req, "programme/_listing", m, &out);
+	json_decref(m);
+	if (*rc == 0) {
+		prog_listing_put(key, out.data ? out.data : "", out.len, gen);
+		html = json_stringn_nocheck(out.data ? out.data : "", out.len);
+	}
+	buf_free(&out);
+	return html;
+}
+
 static json_t *programme_model(struct prog_page *pg, int *rc)
 {
 	struct request *req = pg->n.p.req;
@@ -193,13 +221,29 @@ static json_t *programme_model(struct prog_page *pg, int *rc)
 		.format = req_str(req, "format"),
 		.term = req_str(req, "term"),
 	};
-	json_t *prog = NULL;
-	if ((*rc = prog_programme_json(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, &f, now, &prog)))
+	json_t *prog = NULL, *listing = NULL;
+	if (!prog_policy_programme_see(&pg->acc)) {
+		*rc = ERR_NOTFOUND;
 		return NULL;
-	json_t *m = prog_page_model(pg, arena_printf(pg->n.p.a, "Programme %s: %s",
-						     json_string_value(json_object_get(prog, "year_label")),
-						     pg->n.net.name));
+	}
+	if (req_wants_json(req)) {
+		/* JSON clients get the whole model, their own places marked on the sessions. */
+		if ((*rc = prog_programme_json(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, &f, now, &prog)))
+			return NULL;
+	} else if (!(listing = programme_listing(pg, &f, now, rc))) {
+		return NULL;
+	}
+	const char *year_label = arena_printf(pg->n.p.a, "%d/%02d", f.year, (f.year + 1) % 100);
+	json_t *m = prog_page_model(pg, arena_printf(pg->n.p.a, "Programme %s: %s", year_label, pg->n.net.name));
+	if (!prog)
+		prog = json_pack("{s:i, s:s}", "year", f.year, "year_label", year_label);
 	json_object_set_new(m, "programme", prog);
+	if (listing) {
+		json_object_set_new(m, "listing_html", listing);
+		json_t *mine = prog_programme_mine(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, &f);
+		json_object_set_new(m, "has_my_places", json_boolean(json_array_size(mine) > 0));
+		json_object_set_new(m, "my_places", mine);
+	}
 	json_t *chosen = json_pack("{s:s?, s:s?, s:s?, s:s?}", "theme", f.theme, "audience", f.audience, "format",
 				   f.format, "term", f.term);
 	json_object_set_new(m, "filter", chosen);

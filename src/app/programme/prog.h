@@ -200,6 +200,29 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
  */
 int prog_programme_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 			const struct prog_filter *f, int64_t now, json_t **out) WUR;
+/*
+ * acc's person's places on the programme of the filter's year: [{url,
+ * course, when, status}] by date (new array; empty for nobody signed in).
+ */
+json_t *prog_programme_mine(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+			    const struct prog_filter *f);
+
+/* The network's member schools a session may be at: [{urn, name}] by name (new array; members only). */
+json_t *prog_venues(struct db *db, const struct prog_access *acc);
+
+/* ---- listing.c: the programme's listing, rendered, kept in memory ------ */
+
+/* Something in the programme changed here: listings kept so far are not used again. */
+void prog_listing_changed(void);
+/* The generation now: read it before building a listing, and give it to prog_listing_put. */
+uint64_t prog_listing_generation(void);
+/* The kept listing for key, fresh (no change seen since, under two seconds old), as a new JSON string; NULL when none. */
+json_t *prog_listing_get(const char *key);
+/* Keep html (len bytes) as key's listing, built in generation gen (dropped if something changed since). */
+void prog_listing_put(const char *key, const char *html, size_t len, uint64_t gen);
+/* Free every kept listing (at shutdown). */
+void prog_listing_release(void);
+
 /* A new check-in code of PROG_CODE_LEN unambiguous letters and digits (libsodium randomness; arena). */
 const char *prog_new_code(struct arena *a);
 /* The academic year (September to August) that t falls in: 2026 for 6 December 2026 and 1 March 2027. */
