@@ -28,11 +28,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import demo_world  # noqa: E402
-from conftest import click_and_wait, console_errors, screenshot  # noqa: E402
-from tandem_server import ROOT  # noqa: E402
-
-AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+from conftest import axe_violations, click_and_wait, console_errors, screenshot  # noqa: E402
 PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": True}
 DESKTOP = {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
 DANGER_WORDS = ("Remove", "Delete", "Revoke", "Withdraw", "Decline", "Close", "Turn off")
@@ -43,13 +39,6 @@ def world(tmp_path_factory):
     w = demo_world.build(str(tmp_path_factory.mktemp("every-page")))
     yield w
     w.server.close()
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    assert os.path.exists(AXE), "axe-core is not installed: run scripts/bootstrap test (it runs npm ci)"
-    with open(AXE, encoding="utf-8") as f:
-        return f.read()
 
 
 def use_screen(b, metrics):
@@ -69,19 +58,6 @@ def open_page(b, url, javascript):
     WebDriverWait(b, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
     scripted = b.execute_script("return document.documentElement.classList.contains('js')")
     assert scripted == javascript, "%s: the page's script %s" % (url, "did not run" if javascript else "ran")
-
-
-def axe_violations(b, source):
-    """axe-core's violations of AXE_TAGS on the page: ["rule: help — html", ...]."""
-    if not b.execute_script("return !!window.axe"):
-        b.execute_script(source)
-    found = b.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
-        ".then(function (r) { done(r.violations.map(function (v) {"
-        "  return v.id + ': ' + v.help + ' — ' + v.nodes.map(function (n) { return n.html.slice(0, 160); }).join(' | ');"
-        "})); }, function (e) { done(['axe failed: ' + e]); });", AXE_TAGS)
-    return found
 
 
 PHONE_CHECKS = """
