@@ -14,10 +14,9 @@ import re
 import zipfile
 
 import pytest
-import requests
 
 from tandem_server import Server, run_cli
-from support import DEMO, DENIED, HTML, JSON, WEETWOOD, Person, add_user, one, query
+from support import DEMO, DENIED, WEETWOOD, Person, add_user, one, query
 
 SLUG = "aire-valley-learning-partnership"
 NET = "/networks/" + SLUG
