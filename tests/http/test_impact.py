@@ -109,6 +109,7 @@ def test_a_school_lead_sees_the_figures_and_no_school_or_person_by_name(w):
     assert "schools" not in tables(rep) and "giving" not in tables(rep)
     page = main(w.p["lead"].get(NET + "/impact").text)
     assert "no school or person is named" in page
+    assert 'href="%s/schools/%d/impact">Your school over time' % (NET, WEETWOOD) in page
     for name in w.members.values():
         assert name not in page, name
 

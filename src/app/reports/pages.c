@@ -97,6 +97,9 @@ static json_t *impact_model(struct rep_page *pg, json_t *report, const struct re
 	json_object_set_new(m, "published", json_boolean(pg->acc.published));
 	json_object_set_new(m, "network_public", json_boolean(pg->acc.network_public));
 	json_object_set_new(m, "signed_in", json_boolean(pg->n.p.u != NULL));
+	if (pg->acc.school_urn > 0 && pg->acc.school_member && rep_policy_school_see(&pg->acc, pg->acc.school_urn))
+		json_object_set_new(m, "own_school_url", json_sprintf("/networks/%s/schools/%lld/impact", slug,
+								      (long long)pg->acc.school_urn));
 	json_object_set_new(m, "form", json_pack("{s:s?, s:s?}", "from", req_str(pg->n.p.req, "from"), "to",
 						 req_str(pg->n.p.req, "to")));
 	if (report && p) {
