@@ -270,3 +270,15 @@ def test_the_demo_history_gives_every_chart_something_and_loads_once(w):
     r = run_cli("demo", "--db", w.db, "--history", env={"TANDEM_NOW": str(T0 - 86400)})
     assert r.returncode == 0 and "Demo impact" not in r.stdout
     assert one(w.db, "SELECT COUNT(*) FROM course_session") == sessions
+
+
+def test_a_private_network_s_impact_pages_do_not_exist_for_outsiders(w):
+    r = w.p["coordinator"].post("/networks", {"name": "Quiet Valley Partnership"})
+    slug = r.headers["Location"].rsplit("/", 1)[1]
+    base = "/networks/" + slug
+    assert w.p["coordinator"].get(base + "/impact").status_code == 200
+    for path in (base + "/impact", base + "/impact.csv?table=themes", base + "/impact.xlsx",
+                 base + "/schools/%d/impact" % WEETWOOD, base + "/impact?year=1990"):
+        assert w.p["outsider"].get(path).status_code == 404, path
+        assert w.p["lead"].get(path).status_code == 404, path
+    assert w.p["outsider"].post(base + "/impact/publish", {"published": "1"}).status_code == 404
