@@ -170,7 +170,9 @@ def pages(w, role):
          "/partnerships/%d" % w.active, "/partnerships/%d/agreement" % w.active,
          "/partnerships/%d/running" % w.active, "/partnerships/%d" % w.forming,
          "/partnerships/%d/agreement" % w.forming, "/calendar",
-         "/admin", "/admin/audit", "/admin/outbox", "/admin/imports", "/admin/imports/%d" % w.import_run]
+         "/admin", "/admin/audit", "/admin/outbox", "/admin/imports", "/admin/imports/%d" % w.import_run,
+         NET + "/impact", NET + "/impact?year=2012", NET + "/impact?from=2026-03-01&to=2026-01-31",
+         NET + "/schools/%d/impact" % WEETWOOD]
     if role == "anonymous":
         p += ["/sign-in", "/password-reset", "/password-reset/not-a-real-token",
               "/invitations/not-a-real-token"]
