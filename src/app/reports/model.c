@@ -246,7 +246,8 @@ static json_t *table_new(const char *key, const char *title, const char *const *
 	json_t *c = json_array();
 	for (size_t i = 0; cols[i]; i++)
 		json_array_append_new(c, json_string(cols[i]));
-	return json_pack("{s:s, s:s, s:o, s:[], s:[]}", "key", key, "title", title, "columns", c, "rows", "charts");
+	return json_pack("{s:s, s:s, s:o, s:[], s:[], s:n}", "key", key, "title", title, "columns", c, "rows", "charts",
+			 "note");
 }
 
 /* Add a row of n text cells to table t, each {label: its column, value}. */
@@ -397,6 +398,7 @@ struct build {
 	int64_t network;     /* network.id */
 	int64_t from, to;    /* the period, to clipped to now */
 	bool full;           /* names and quotations may appear */
+	bool whole;          /* every row of long lists (exports), not only a page's worth */
 	json_t *headline;    /* [{label, value}] at the top of the report */
 	int64_t activity;    /* anything at all happened in the period */
 };
@@ -765,6 +767,13 @@ struct ps_row {
 	const char *cells[6]; /* the table's cells */
 };
 
+/* Order partnership rows by title. */
+static int by_title(const void *x, const void *y)
+{
+	const struct ps_row *p = x, *q = y;
+	return strcmp(p->title, q->title);
+}
+
 /* Partnerships: type by state, health, hours committed and given, measures, what did not work. */
 static int section_partnerships(struct build *b, json_t *sections, const struct rep_period *p)
 {
@@ -820,13 +829,10 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 		return rc;
 	}
 	rc = 0;
-	for (size_t i = 1; i < n; i++) /* by title: never by a measure */
-		for (size_t j = i; j > 0 && strcmp(rows[j - 1].title, rows[j].title) > 0; j--) {
-			struct ps_row x = rows[j];
-			rows[j] = rows[j - 1];
-			rows[j - 1] = x;
-		}
-	for (size_t i = 0; i < n; i++)
+	if (n) /* by title: never by a measure */
+		qsort(rows, n, sizeof(*rows), by_title);
+	bool listed = b->whole || n <= REP_PAGE_ROWS;
+	for (size_t i = 0; listed && i < n; i++)
 		table_row(list, rows[i].cells, 6);
 	b->activity += total;
 	/* Terms in the period: hours are committed a term, three terms a year. */
@@ -884,10 +890,16 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	table_row(ct, r1, 2);
 	table_row(ct, r2, 2);
 	add_table(s, ct);
-	if (b->full)
+	if (b->full) {
 		add_table(s, list);
-	else
+		if (!listed) { /* a long list is for the spreadsheet, not the page */
+			json_object_set_new(list, "empty", json_false());
+			json_object_set_new(list, "note", json_sprintf("%zu partnerships: the list by title is in the "
+								       "spreadsheet (XLSX) and in this table's CSV.", n));
+		}
+	} else {
 		json_decref(list);
+	}
 	if (rc)
 		goto fail;
 
@@ -930,12 +942,22 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	}
 	rc = 0;
 	figure(s, "Measures moving toward their target", arena_printf(a, "%lld of %zu", (long long)toward, nm));
-	struct buf mb = BUF_INIT;
-	chart_multiples(&mb, "chart-measures", "Measures: baseline, latest and target",
-			"One small chart a measure, each on its own scale; the table beside it has the same numbers.", ms,
-			nm);
-	add_chart(mt, &mb);
-	add_table(s, mt);
+	if (b->whole || nm <= REP_PAGE_ROWS) {
+		struct buf mb = BUF_INIT;
+		chart_multiples(&mb, "chart-measures", "Measures: baseline, latest and target",
+				"One small chart a measure, each on its own scale; the table beside it has the same "
+				"numbers.",
+				ms, nm);
+		add_chart(mt, &mb);
+		add_table(s, mt);
+	} else { /* too many for a page: the spreadsheet has them */
+		json_array_clear(json_object_get(mt, "rows"));
+		add_table(s, mt);
+		json_object_set_new(mt, "empty", json_false());
+		json_object_set_new(mt, "note", json_sprintf("%zu measures: each with its baseline, latest value and "
+							     "target is in the spreadsheet (XLSX) and in this table's CSV.",
+							     nm));
+	}
 	/* What did not work, in the partners' words. */
 	if (b->full) {
 		st = db_stmt(b->db, &Q_REP_REFLECTIONS);
@@ -1026,14 +1048,14 @@ static int section_broker(struct build *b, json_t *sections)
 }
 
 int rep_network_report(struct db *db, struct arena *a, const struct rep_access *acc, const struct network *net,
-		       const struct rep_period *p, int64_t now, json_t **out)
+		       const struct rep_period *p, int64_t now, bool whole, json_t **out)
 {
 	*out = NULL;
 	enum rep_view view = rep_policy_network_view(acc);
 	if (view == REP_VIEW_NONE)
 		return deny(acc);
 	struct build b = {.db = db, .a = a, .network = net->id, .from = p->from, .to = p->to < now ? p->to : now,
-			  .full = view == REP_VIEW_FULL, .headline = json_array()};
+			  .full = view == REP_VIEW_FULL, .whole = whole, .headline = json_array()};
 	if (b.to < b.from)
 		b.to = b.from;
 	json_t *sections = json_array();

@@ -117,15 +117,18 @@ static json_t *impact_model(struct rep_page *pg, json_t *report, const struct re
 	return m;
 }
 
-/* The report for the request's period into *report, or a refusal answered. 0 when *report is set. */
-static int load_report(struct rep_page *pg, struct rep_period *p, json_t **report)
+/*
+ * The report for the request's period into *report (whole: every row of long
+ * lists, for the exports), or a refusal answered. 0 when *report is set.
+ */
+static int load_report(struct rep_page *pg, struct rep_period *p, bool whole, json_t **report)
 {
 	*report = NULL;
 	memset(p, 0, sizeof(*p));
 	int rc;
 	/* Who may not see the report at all learns nothing from a wrong period: the model refuses first. */
 	if (rep_policy_network_view(&pg->acc) == REP_VIEW_NONE) {
-		rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), report);
+		rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), whole, report);
 		page_fail(&pg->n.p, rc ? rc : ERR_FORBIDDEN, NULL);
 		return -1;
 	}
@@ -135,7 +138,7 @@ static int load_report(struct rep_page *pg, struct rep_period *p, json_t **repor
 		return -1;
 	}
 	json_decref(errors);
-	rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), report);
+	rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), whole, report);
 	if (rc) {
 		page_fail(&pg->n.p, rc, NULL);
 		return -1;
@@ -158,7 +161,7 @@ static int handle_rep_impact(struct request *req, struct response *res)
 		return rc;
 	struct rep_period p;
 	json_t *report;
-	if (load_report(&pg, &p, &report))
+	if (load_report(&pg, &p, false, &report))
 		return 0;
 	res_view(res, 200, "reports/network", impact_model(&pg, report, &p));
 	return 0;
@@ -177,7 +180,7 @@ static int handle_rep_impact_csv(struct request *req, struct response *res)
 		return rc;
 	struct rep_period p;
 	json_t *report;
-	if (load_report(&pg, &p, &report))
+	if (load_report(&pg, &p, true, &report))
 		return 0;
 	const char *key = req_str(req, "table");
 	const json_t *t = key ? rep_table_find(report, key) : NULL;
@@ -208,7 +211,7 @@ static int handle_rep_impact_xlsx(struct request *req, struct response *res)
 		return rc;
 	struct rep_period p;
 	json_t *report;
-	if (load_report(&pg, &p, &report))
+	if (load_report(&pg, &p, true, &report))
 		return 0;
 	struct buf out = BUF_INIT;
 	rc = rep_report_xlsx(pg.n.p.a, report,

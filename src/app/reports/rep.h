@@ -30,6 +30,8 @@ struct db;
 
 /* The longest period a report covers, in years. */
 #define REP_MAX_YEARS 10
+/* The longest list a page shows in full (longer ones are in the CSV and XLSX). */
+#define REP_PAGE_ROWS 100
 /* Counts of people below this are shown as "fewer than 5". */
 #define REP_SUPPRESS_BELOW 5
 
@@ -60,11 +62,13 @@ const char *rep_people_count(struct arena *a, int64_t n);
 int rep_access_load(struct db *db, const struct net_access *n, struct rep_access *out) WUR;
 /*
  * The network's impact report for period p as acc may see it (full or
- * aggregates). ERR_NOTFOUND / ERR_FORBIDDEN when acc may not see it (as
- * net_deny decides), ERR_DB. New object in *out.
+ * aggregates). A list longer than REP_PAGE_ROWS (the partnerships) is left
+ * to the exports unless whole: its table then has no rows and a note saying
+ * where to find them. ERR_NOTFOUND / ERR_FORBIDDEN when acc may not see it
+ * (as net_deny decides), ERR_DB. New object in *out.
  */
 int rep_network_report(struct db *db, struct arena *a, const struct rep_access *acc, const struct network *net,
-		       const struct rep_period *p, int64_t now, json_t **out) WUR;
+		       const struct rep_period *p, int64_t now, bool whole, json_t **out) WUR;
 /*
  * School urn's own page: what it gave and gained in each of the five
  * academic years up to year, against its own past only. ERR_NOTFOUND when
