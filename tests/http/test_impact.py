@@ -320,3 +320,14 @@ def test_case_studies_and_tries_count_in_the_practice_table(w):
 def test_the_network_menu_links_the_report_only_for_those_who_may_read_it(w, who, shown):
     home = w.p[who].get(NET).text
     assert ('href="%s/impact"' % NET in home) is shown
+
+
+def test_a_term_is_reported_with_its_months_and_a_bad_term_is_refused(w):
+    spring = report(w, "coordinator", NET + "/impact?year=2025&term=spring")["report"]
+    assert "Spring term 2025/26" in json.dumps(spring)
+    page = w.p["coordinator"].get(NET + "/impact?year=2025").text
+    assert 'href="%s/impact?year=2025&amp;term=autumn"' % NET in page
+    csv = w.p["coordinator"].get(NET + "/impact.csv?table=themes&year=2025&term=autumn")
+    assert csv.status_code == 200
+    bad = w.p["coordinator"].get(NET + "/impact?year=2025&term=winter")
+    assert bad.status_code == 400 and "Term" in bad.text
