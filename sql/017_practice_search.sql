@@ -100,3 +100,29 @@ CREATE TABLE practice_digest (
   created_at    TEXT NOT NULL,
   last_sent_at  TEXT
 );
+
+-- Attachments (src/app/practice/attachments.c): resources on an idea,
+-- article or question (kind, item_id), their bytes kept once per SHA-256 of
+-- the content in practice_blob, in the store, so every app server sees them
+-- (no shared folder to run). Only PDF, Word, PowerPoint, Excel (the Office
+-- Open XML formats), PNG and JPEG up to 10 MB, checked by their content. A
+-- download has the visibility of its item.
+CREATE TABLE practice_blob (
+  hash        TEXT PRIMARY KEY,
+  size        INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE practice_attachment (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  item_id      INTEGER NOT NULL,
+  network_id   INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  hash         TEXT NOT NULL REFERENCES practice_blob(hash),
+  filename     TEXT NOT NULL,
+  mime         TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  uploaded_by  INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX practice_attachment_by_item ON practice_attachment(kind, item_id);

@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "app/practice/attachments.h"
 #include "app/practice/markdown.h"
 #include "app/practice/practice.h"
 #include "core/arena.h"
@@ -501,6 +502,18 @@ static int doc_one(struct db *db, struct arena *a, const char *kind, int64_t ite
 	return rc == DB_ROW ? 0 : rc < 0 ? rc : ERR_NOTFOUND;
 }
 
+int practice_item_facts(struct db *db, struct arena *a, const char *kind, int64_t item_id, int64_t *network_id,
+			struct practice_item *item)
+{
+	struct hit h;
+	int rc = doc_one(db, a, kind, item_id, &h);
+	if (rc)
+		return rc;
+	*network_id = h.network_id;
+	*item = h.item;
+	return 0;
+}
+
 int practice_public_item(struct db *db, struct arena *a, const struct user *u, const char *kind, int64_t item_id,
 			 json_t **out)
 {
@@ -528,6 +541,10 @@ int practice_public_item(struct db *db, struct arena *a, const struct user *u, c
 		json_object_set_new(item, "text", json_string(h.text));
 	}
 	json_object_set_new(item, "can_unpublish", json_boolean(practice_can_unpublish(&acc, &h.item)));
+	json_object_set_new(item, "can_attach", json_boolean(practice_can_attach(&acc, &h.item)));
+	json_t *files = practice_attachments_of(db, kind, item_id);
+	json_object_set_new(item, "has_attachments", json_boolean(json_array_size(files) > 0));
+	json_object_set_new(item, "attachments", files);
 	*out = json_pack("{so}", "item", item);
 	return 0;
 }

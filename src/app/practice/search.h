@@ -91,6 +91,10 @@ struct practice_access practice_viewer_in(const struct practice_viewer *v, int64
 int practice_search(struct db *db, struct arena *a, const struct user *u, const struct practice_search_query *q,
 		    json_t *errors, json_t **out) WUR;
 
+/* The facts of item (kind, item_id) for the check, and its network: 0 or ERR_NOTFOUND. */
+int practice_item_facts(struct db *db, struct arena *a, const char *kind, int64_t item_id, int64_t *network_id,
+			struct practice_item *item) WUR;
+
 /*
  * One item as its public page shows it, for u (NULL: anonymous):
  * {item{kind, title, body_html | text, school, network, themes, posted}};
