@@ -50,17 +50,20 @@ CREATE TABLE practice_public (
 );
 CREATE INDEX practice_public_by_network ON practice_public(network_id, published_at);
 
--- The items written before this migration.
+-- The items written before this migration, in the order they were written
+-- (a search lists newest first in index order).
 INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
                           created_at)
-  SELECT 'idea', i.id, i.network_id, i.urn, i.author_id, i.visibility, COALESCE(i.requested, ''),
-         char(10) || t.name || char(10), '', i.body, i.created_at
-  FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id;
-INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
-                          created_at)
-  SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
-         char(10) || t.name || char(10), a.title, a.body, a.created_at
-  FROM practice_article a JOIN network_theme t ON t.id = a.theme_id;
+  SELECT kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body, created_at FROM (
+    SELECT 'idea' AS kind, i.id AS item_id, i.network_id, i.urn, i.author_id, i.visibility,
+           COALESCE(i.requested, '') AS requested, char(10) || t.name || char(10) AS themes, '' AS title, i.body,
+           i.created_at
+    FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id
+    UNION ALL
+    SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
+           char(10) || t.name || char(10), a.title, a.body, a.created_at
+    FROM practice_article a JOIN network_theme t ON t.id = a.theme_id
+  ) AS items ORDER BY created_at, kind, item_id;
 INSERT INTO practice_fts (rowid, title, body) SELECT id, title, body FROM practice_doc;
 
 -- Questions ("Thinking Thursday"): a member of staff asks their school

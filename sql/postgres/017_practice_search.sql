@@ -48,14 +48,16 @@ CREATE INDEX practice_public_by_network ON practice_public(network_id, published
 
 INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
                           created_at)
-  SELECT 'idea', i.id, i.network_id, i.urn, i.author_id, i.visibility, COALESCE(i.requested, ''),
-         chr(10) || t.name || chr(10), '', i.body, i.created_at
-  FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id;
-INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
-                          created_at)
-  SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
-         chr(10) || t.name || chr(10), a.title, a.body, a.created_at
-  FROM practice_article a JOIN network_theme t ON t.id = a.theme_id;
+  SELECT kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body, created_at FROM (
+    SELECT 'idea' AS kind, i.id AS item_id, i.network_id, i.urn, i.author_id, i.visibility,
+           COALESCE(i.requested, '') AS requested, chr(10) || t.name || chr(10) AS themes, '' AS title, i.body,
+           i.created_at
+    FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id
+    UNION ALL
+    SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
+           chr(10) || t.name || chr(10), a.title, a.body, a.created_at
+    FROM practice_article a JOIN network_theme t ON t.id = a.theme_id
+  ) AS items ORDER BY created_at, kind, item_id;
 INSERT INTO practice_fts (doc_id, words)
   SELECT id, to_tsvector('practice_words', title || ' ' || body) FROM practice_doc;
 
