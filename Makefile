@@ -23,7 +23,7 @@ build:
 demo: build
 	@mkdir -p var
 	@$(DEMO_BUILD)/tandem migrate --db $(DB)
-	@scripts/load-demo $(DEMO_BUILD)/tandem $(DB)
+	@scripts/load-demo $(DEMO_BUILD)/tandem $(DB) --history
 	@exec $(DEMO_BUILD)/tandem serve --db $(DB) --listen $(LISTEN)
 
 test:

@@ -7,11 +7,14 @@
  * themes of uneven popularity (reading, maths and SEND are asked for most),
  * 1 to 4 needs and 1 to 3 strengths each, 40% of strengths with evidence,
  * capacity mostly 2 (some 1 or 3), schools placed in clusters as towns are.
- * Runs broker_run (scoring, the exact b-matching on GLPK, groups) and a
- * greedy baseline over the same scored pairs (every school's best
- * available pair first, then pairs by score), and prints one JSON line:
- * {n, candidates, broker_ms, total, covered, greedy_ms, greedy_total,
- * greedy_covered}. With --edges it also writes the candidate graph
+ * Runs broker_run (scoring, the exact b-matching on GLPK, groups), then
+ * the b-matching alone on the same scored pairs with what it did
+ * (broker_match_ex), and a greedy baseline over those pairs (every
+ * school's best available pair first, then pairs by score), and prints one
+ * JSON line: {n, candidates, broker_ms, total, covered, match_ms, the
+ * match's info, greedy_ms, greedy_total, greedy_covered}. With --ip it also
+ * times the first method, two integer programs over every pair
+ * (broker_match_ip), and its total. With --edges it also writes the candidate graph
  * ("n m", then "cap" per vertex, then "u v w" per edge) for the LEMON
  * reference (bench_broker_lemon.cpp).
  */
@@ -51,6 +54,14 @@ static double now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+/* CPU time of this process: on a shared machine, what the run itself cost. */
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
@@ -100,9 +111,13 @@ int main(int argc, char **argv)
 	size_t n = (size_t)strtoul(argv[1], NULL, 10);
 	rng_state = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], NULL, 10) : 42;
 	const char *edges_file = NULL;
-	for (int i = 1; i + 1 < argc; i++)
-		if (!strcmp(argv[i], "--edges"))
+	bool with_ip = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--edges") && i + 1 < argc)
 			edges_file = argv[i + 1];
+		if (!strcmp(argv[i], "--ip"))
+			with_ip = true;
+	}
 
 	struct broker_school *s = calloc(n, sizeof(*s));
 	struct broker_need *needs = calloc(n * 4, sizeof(*needs));
@@ -125,13 +140,13 @@ int main(int argc, char **argv)
 	}
 	struct broker_net net = {.themes = themes, .n_themes = THEMES, .schools = s, .n = n};
 
-	double t0 = now_ms();
+	double t0 = now_ms(), c0 = cpu_ms();
 	struct broker_result r;
 	if (broker_run(&net, &r)) {
 		fprintf(stderr, "bench_broker: the broker failed\n");
 		return 1;
 	}
-	double t1 = now_ms();
+	double t1 = now_ms(), c1 = cpu_ms();
 
 	/* The same scored pairs, for greedy and LEMON (every gaining pair: scores as the broker scores them). */
 	double t2 = now_ms();
@@ -149,7 +164,47 @@ int main(int argc, char **argv)
 	greedy(&net, e, m, &gtotal, &gcov);
 	double t3 = now_ms();
 
+	/* The b-matching alone, fast method, on the pairs broker_run matched (no school is already covered). */
+	int *cap = malloc((n ? n : 1) * sizeof(*cap));
+	bool *chosen = malloc((m ? m : 1) * sizeof(*chosen));
+	for (size_t i = 0; i < n; i++)
+		cap[i] = s[i].capacity;
+	struct broker_match_info info;
+	double t4 = now_ms();
+	if (broker_match_ex(n, cap, NULL, e, m, chosen, &info))
+		return 1;
+	double t5 = now_ms();
+	int64_t match_total = 0;
+	for (size_t k = 0; k < m; k++)
+		match_total += chosen[k] ? e[k].w : 0;
+	double ip_ms = -1;
+	int64_t ip_total = -1;
+	if (with_ip) {
+		double t6 = now_ms();
+		if (broker_match_ip(n, cap, NULL, e, m, chosen))
+			return 1;
+		ip_ms = now_ms() - t6;
+		ip_total = 0;
+		for (size_t k = 0; k < m; k++)
+			ip_total += chosen[k] ? e[k].w : 0;
+	}
+
+	/* With --edges: the plain maximum-weight b-matching (no coverage stage: every school counts as covered),
+	 * the problem LEMON solves, for the comparison. */
+	double plain_ms = -1;
+	int64_t plain_total = -1;
 	if (edges_file) {
+		bool *all = malloc((n ? n : 1) * sizeof(*all));
+		for (size_t i = 0; i < n; i++)
+			all[i] = true;
+		double t8 = now_ms();
+		if (broker_match(n, cap, all, e, m, chosen))
+			return 1;
+		plain_ms = now_ms() - t8;
+		plain_total = 0;
+		for (size_t k = 0; k < m; k++)
+			plain_total += chosen[k] ? e[k].w : 0;
+		free(all);
 		FILE *f = fopen(edges_file, "w");
 		if (!f)
 			return 1;
@@ -160,11 +215,19 @@ int main(int argc, char **argv)
 			fprintf(f, "%d %d %lld\n", e[k].u, e[k].v, (long long)e[k].w);
 		fclose(f);
 	}
-	printf("{\"n\": %zu, \"candidates\": %zu, \"broker_ms\": %.2f, \"total\": %lld, \"covered\": %d, "
+	printf("{\"n\": %zu, \"candidates\": %zu, \"broker_ms\": %.2f, \"broker_cpu_ms\": %.2f, \"total\": %lld, \"covered\": %d, "
 	       "\"could_have\": %d, \"reciprocal\": %d, \"proposals\": %zu, \"greedy_ms\": %.2f, "
-	       "\"greedy_total\": %lld, \"greedy_covered\": %d}\n",
-	       n, r.n_candidates, t1 - t0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
-	       r.n_proposals, t3 - t2, (long long)gtotal, gcov);
+	       "\"greedy_total\": %lld, \"greedy_covered\": %d, \"match_ms\": %.2f, \"match_total\": %lld, "
+	       "\"greedy_cover_settled\": %s, \"pricing_rounds\": %d, \"cuts\": %d, \"lp_integral\": %s, \"rounded\": %s, "
+	       "\"integer_programs\": %d, \"fixed_in\": %zu, \"lp_columns\": %zu, \"ip_ms\": %.2f, "
+	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld}\n",
+	       n, r.n_candidates, t1 - t0, c1 - c0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
+	       r.n_proposals, t3 - t2, (long long)gtotal, gcov, t5 - t4, (long long)match_total,
+	       info.greedy_cover ? "true" : "false", info.pricing_rounds, info.cuts, info.lp_integral ? "true" : "false", info.rounded ? "true" : "false",
+	       info.integer_programs, info.fixed_in, info.lp_columns, ip_ms, (long long)ip_total, plain_ms,
+	       (long long)plain_total);
+	free(cap);
+	free(chosen);
 	broker_result_free(&r);
 	free(e);
 	free(s);

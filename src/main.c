@@ -86,6 +86,12 @@ static const struct cli_option digest_options[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct cli_option demo_options[] = {
+	{"--history", NULL, "also a year of history for the impact reports (past sessions with feedback, "
+			    "partnerships with measures, ideas tried in other schools)"},
+	{NULL, NULL, NULL},
+};
+
 static const struct cli_command commands[] = {
 	{"serve", "", 0, 0, "run the web server",
 	 "Serves Tandem over HTTP until stopped with Ctrl-C or SIGTERM, then finishes the\n"
@@ -117,8 +123,9 @@ static const struct cli_command commands[] = {
 	 "Creates the Aire Valley Learning Partnership: thirteen schools from the demo data\n"
 	 "(import data/demo/edubasealldata20250502-demo.csv.gz first), their strengths and\n"
 	 "needs, and an account for each role, then prints how to sign in. Running it again\n"
-	 "changes nothing.",
-	 NULL, networks_cli_demo},
+	 "changes nothing. With --history, the network also gets the weeks of history its impact\n"
+	 "page reports on (make demo asks for it).",
+	 demo_options, networks_cli_demo},
 	{"user", "add", 1, 1, "add a person who can sign in",
 	 "Creates an account: tandem user add --email E --name N [--admin] [--school URN --role R].\n"
 	 "The password is read from standard input when it is not a terminal (one line), else\n"

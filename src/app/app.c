@@ -15,6 +15,8 @@
 #include "app/programme/programme.h"
 #include "app/practice/feed.h"
 #include "app/practice/practice.h"
+#include "app/reports/reports.h"
+#include "app/practice/casestudy.h"
 #include "app/schools/schools.h"
 
 #include <stdio.h>
@@ -35,6 +37,7 @@ const struct accounts_export_part accounts_export_parts[] = {
 	{"partnerships", partnerships_export_person},
 	{"programme", programme_export_person},
 	{"practice", practice_export_person},
+	{"practice_cases", practice_case_export_person},
 	{"practice_questions", practice_questions_export},
 	{NULL, NULL},
 };
@@ -51,6 +54,7 @@ const struct job *const app_jobs[] = {
 	&mail_sender_job,
 	&partnerships_digest_job,
 	&programme_offers_job,
+	&practice_tried_job,
 	&practice_digest_job,
 	NULL,
 };
@@ -68,6 +72,9 @@ const struct route *const app_routes[] = {
 	broker_routes,
 	programme_routes,
 	practice_routes,
+	reports_routes,
+	practice_case_routes,
+	practice_tried_routes,
 	practice_search_routes,
 	practice_question_routes,
 	practice_feed_routes,

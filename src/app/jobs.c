@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -27,6 +28,7 @@ struct slot {
 	pthread_t thread;      /* its thread */
 	bool kicked;           /* jobs_wake asked for a run (guarded by R.lock) */
 	uint64_t runs;         /* finished runs (guarded by R.lock) */
+	bool standing_by;      /* the last claim went to another server (its thread only) */
 };
 
 /* The runner's state; lock guards everything but stopping. */
@@ -40,6 +42,7 @@ static struct {
 	size_t n;
 	struct db_pool *pool;         /* borrowed */
 	const struct config *config;  /* borrowed */
+	char server[128];             /* this server in the job_lease rows: host and process id */
 } R = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* The slot of job, or NULL when it is not running (lock held). */
@@ -49,6 +52,32 @@ static struct slot *slot_of(const struct job *job)
 		if (R.slots[i].job == job)
 			return &R.slots[i];
 	return NULL;
+}
+
+/*
+ * Whether this server has job's run now: always for an every-server job;
+ * else the store's claim (db_job_claim). A change between running and
+ * standing by is logged once. A failed claim skips this run (logged).
+ */
+static bool claim(struct slot *s, struct db *db, int64_t now)
+{
+	const struct job *job = s->job;
+	if (job->every_server)
+		return true;
+	bool mine = false;
+	int rc = db_job_claim(db, job->name, now, s->interval, R.server, &mine);
+	if (rc) {
+		log_error("%s: cannot tell whether another app server has this run, so it is skipped: %s", job->name,
+			  err_str(rc));
+		return false;
+	}
+	if (mine && s->standing_by)
+		log_info("%s: this app server runs the job now", job->name);
+	else if (!mine && !s->standing_by)
+		log_info("%s: another app server ran the job within the last %d s; this one stands by", job->name,
+			 s->interval);
+	s->standing_by = !mine;
+	return mine;
 }
 
 static void *run_job(void *arg)
@@ -64,10 +93,16 @@ static void *run_job(void *arg)
 	while (!R.stop) {
 		s->kicked = false;
 		pthread_mutex_unlock(&R.lock);
-		int rc = job->run(db, R.config, clock_now());
-		if (rc)
-			log_error("%s: the run failed: %s", job->name, err_str(rc));
+		int64_t now = clock_now();
+		bool mine = claim(s, db, now);
+		if (mine) {
+			int rc = job->run(db, R.config, now);
+			if (rc)
+				log_error("%s: the run failed: %s", job->name, err_str(rc));
+		}
 		db_reset_all(db);
+		if (mine && !job->every_server)
+			db_job_done(db, job->name);
 		pthread_mutex_lock(&R.lock);
 		s->runs++;
 		struct timespec until;
@@ -101,6 +136,11 @@ int jobs_start(struct db_pool *pool, const struct config *config, const struct j
 	}
 	R.pool = pool;
 	R.config = config;
+	char host[64];
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "unknown");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(R.server, sizeof(R.server), "%s:%ld", host, (long)getpid());
 	R.stop = false;
 	atomic_store(&R.stopping, false);
 	struct slot *slots = xcalloc(count ? count : 1, sizeof(*slots));

@@ -9,6 +9,15 @@
  * time from the clock module, logs what failed, and on shutdown wakes every
  * thread, lets a run in progress finish, and joins them.
  *
+ * Several app servers on one database (or several processes on one SQLite
+ * file): a job runs on one server at a time and at most once per interval
+ * across them all. Before each run the runner claims it from the store
+ * (db_job_claim: a lease row per job, and on PostgreSQL an advisory lock
+ * held for the run); a server that does not get the claim skips the run and
+ * asks again an interval later. A job whose every run must happen on every
+ * server (the mail sender, which claims each message itself) says so with
+ * every_server.
+ *
  * Waiting uses the monotonic clock, so moving the wall clock (or the test
  * offset of clock_now) neither wakes a job early nor holds it back. The
  * mail sender (every second, woken when a message is queued) and the
@@ -51,6 +60,8 @@ struct job {
 	void (*stop)(void);
 	/* The interval when start is NULL, in seconds. */
 	int min_interval;
+	/* Run on every app server each time, unclaimed (the job shares out its own work safely). */
+	bool every_server;
 };
 
 /*

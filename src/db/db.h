@@ -212,6 +212,36 @@ int db_bulk_mode(struct db *db, bool on) WUR;
 bool db_in_transaction(struct db *db);
 
 /*
+ * Periodic jobs on several app servers (lease.c): claim the run of job that
+ * is due at now, for interval seconds. *claimed is true when this server got
+ * the run: nobody ran job in the last interval (by the job_lease row) and,
+ * on PostgreSQL, no other server is running it now (an advisory lock this
+ * connection then holds until db_job_done). false: leave the run to the
+ * server that has it. server names this one in the row (host and process).
+ * Outside a transaction. Returns 0 or an error (then *claimed is false).
+ */
+int db_job_claim(struct db *db, const char *job, int64_t now, int interval, const char *server,
+		 bool *claimed) WUR;
+/* After a claimed run: give back what db_job_claim took for it (the lock). */
+void db_job_done(struct db *db, const char *job);
+
+/*
+ * Data an app server keeps in memory (the similar-schools index) and that
+ * any server may change (an import), by topic, a short name (changes.c).
+ * db_announce: inside the transaction that changes topic's data; every
+ * process hears of it once the transaction commits (PostgreSQL:
+ * LISTEN/NOTIFY; SQLite: the file's data_version). Returns 0 or an error.
+ * db_change_generation: a number, per process, that grows when this process
+ * has heard that topic may have changed since; compare it with the one a
+ * cache was built at. Cheap (no round trip to the store). 0 means the topic
+ * cannot be tracked: check the store every time. A change is heard as soon
+ * as it commits on the announcing connection, and on the others at their
+ * next call after it has arrived.
+ */
+int db_announce(struct db *db, const char *topic) WUR;
+uint64_t db_change_generation(struct db *db, const char *topic);
+
+/*
  * Copy every row of from into to (either store to either store, e.g. SQLite
  * to PostgreSQL), both migrated to the same schema version, to holding no
  * data yet (rows migrations add, such as meta's, are replaced). Copies the

@@ -41,7 +41,16 @@ struct db {
 	struct db_stmt **slots; /* statement cache: open addressing on the query pointer, NULL = free */
 	size_t nslots;          /* size of slots, a power of two */
 	size_t nused;           /* occupied slots, kept at most half of nslots */
+	unsigned announced;     /* topics db_announce'd in the open transaction (bit i: topic i, changes.c) */
+	int64_t data_version;   /* SQLite: PRAGMA data_version when changes were last looked for */
 };
+
+/* Change topics a process can keep (changes.c). */
+#define DBI_TOPICS_MAX 16
+/* This process heard that topic (NULL: every topic) may have changed: move its generation on. */
+void dbi_changed(const char *topic);
+/* db's transaction committed: move on the generation of each topic it announced. */
+void dbi_commit_announced(struct db *db);
 
 /*
  * Map an SQLite result code (after a failed step or statement) to an enum
@@ -93,6 +102,21 @@ int dbpg_commit(struct db *db);
 void dbpg_rollback(struct db *db);
 bool dbpg_in_transaction(struct db *db);
 void dbpg_bulk_mode(struct db *db, bool on);
+/*
+ * Take the session-level advisory lock (jobs, key) if nobody holds it:
+ * *got says whether it was taken. Returns 0 or an error (lease.c).
+ */
+int dbpg_try_lock(struct db *db, int32_t key, bool *got);
+/* Give back a lock dbpg_try_lock took (a no-op when the connection has gone, and the lock with it). */
+void dbpg_unlock(struct db *db, int32_t key);
+/* Send topic on the changes channel (pg_notify; delivered when the transaction commits). */
+int dbpg_notify(struct db *db, const char *topic);
+/*
+ * Listen on the changes channel if this connection does not yet (then every
+ * topic counts as changed) and pass each notification that has arrived to
+ * dbi_changed. No round trip once listening.
+ */
+void dbpg_poll_changes(struct db *db);
 /* Run SQL holding several statements (a migration file) on the connection. */
 int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz);
 

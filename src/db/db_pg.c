@@ -19,6 +19,14 @@
  *    statement until ROLLBACK). Not in bulk mode (db_bulk_mode: an import,
  *    which abandons the whole transaction on any failure), where the extra
  *    round trip per row would double the time.
+ *  - In bulk mode the writes of the transaction that return no rows are
+ *    pipelined (libpq pipeline mode): each is sent without waiting for its
+ *    answer, and the answers are read together (every DBPG_PIPELINE_MAX
+ *    statements, and before anything else uses the connection: a read, the
+ *    commit, db_changes, db_last_id). So an import costs about one round
+ *    trip per thousand rows instead of one per row. A failure is reported
+ *    by the call that reads it (at the latest the commit), and spoils the
+ *    transaction, as any failure in bulk mode does.
  *  - db_begin takes a database-wide advisory lock for the transaction, like
  *    SQLite's BEGIN IMMEDIATE: write transactions run one at a time across
  *    every app server, waiting up to the 5 s lock timeout (then ERR_BUSY).
@@ -60,6 +68,9 @@ enum {
 /* Placeholder numbers up to this are checked for gaps (a statement has far fewer). */
 #define DBPG_MAX_TYPED 256
 
+/* Bulk writes sent ahead before their answers are read. */
+#define DBPG_PIPELINE_MAX 1000
+
 /* The advisory lock key db_begin takes: "tandem" in ASCII, one lock for the database. */
 #define DBPG_WRITE_LOCK "116097110100101109"
 
@@ -75,6 +86,10 @@ struct dbpg_conn {
 	bool bulk;            /* db_bulk_mode: no savepoints (a failure aborts the whole job) */
 	bool tx_open;         /* db_begin succeeded and neither commit nor rollback came yet */
 	bool tx_lost;         /* the connection dropped inside that transaction: refuse until rollback */
+	unsigned listen_epoch; /* the epoch in which LISTEN tandem_changed was sent; 0 = never */
+	bool pipeline;        /* in libpq pipeline mode, with piped statements sent and not yet read */
+	int piped;            /* how many */
+	const char *piped_names[DBPG_PIPELINE_MAX]; /* their query names (static), for messages */
 	char msg[512];        /* the last error message, one line */
 };
 
@@ -89,6 +104,8 @@ struct dbpg_stmt {
 	Oid *types;           /* parameter types for PQprepare (0 = infer); NULL = infer all; owned */
 	unsigned epoch;       /* connection epoch it was prepared in; 0 = not yet */
 	bool is_write;        /* INSERT, UPDATE, DELETE: gets a savepoint in a transaction */
+	bool returns_rows;    /* a write with RETURNING: never pipelined */
+	bool piped;           /* sent in the pipeline since the last reset: its step is done */
 	PGresult *res;        /* the result once run; owned */
 	int row;              /* current row, -1 before the first step */
 	unsigned char *blob;  /* the last db_col_blob value, unescaped; owned */
@@ -129,6 +146,8 @@ static int configure(struct dbpg_conn *pg)
 	pg->epoch++;
 	pg->savepoint = false;
 	pg->lastval_pending = false;
+	pg->pipeline = false;
+	pg->piped = 0;
 	return rc;
 }
 
@@ -257,9 +276,65 @@ static int result_error(struct db *db, PGresult *r, const char *name)
 	return ERR_DB;
 }
 
+/*
+ * Read the answers of every piped statement and leave pipeline mode, so the
+ * connection can be used one statement at a time again. Returns 0, or the
+ * first failure (logged with its query's name; the transaction is then
+ * aborted). A no-op outside pipeline mode.
+ */
+static int pipeline_flush(struct db *db)
+{
+	struct dbpg_conn *pg = db->pg;
+	if (!pg->pipeline)
+		return 0;
+	int rc = 0, done = 0, ends = 0;
+	if (PQpipelineSync(pg->conn) != 1) {
+		set_msg(pg, PQerrorMessage(pg->conn));
+		log_warn("db: %s: the batch of writes could not be sent: %s", db->path, pg->msg);
+		rc = ERR_BUSY;
+	}
+	while (rc != ERR_BUSY) {
+		PGresult *r = PQgetResult(pg->conn);
+		if (!r) {
+			/* One statement's answers are complete (or the connection went). */
+			if (PQstatus(pg->conn) != CONNECTION_OK || ++ends > pg->piped + 2) {
+				if (!rc)
+					rc = result_error(db, NULL, "batch");
+				break;
+			}
+			continue;
+		}
+		ExecStatusType st = PQresultStatus(r);
+		const char *name = done < pg->piped ? pg->piped_names[done] : "batch";
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+			pg->changes = atoi(PQcmdTuples(r));
+			done++;
+		} else if (st == PGRES_PIPELINE_ABORTED) {
+			done++; /* skipped after an earlier failure, which rc has */
+		} else {
+			if (!rc)
+				rc = result_error(db, r, name);
+			done++;
+		}
+		PQclear(r);
+	}
+	if (PQstatus(pg->conn) == CONNECTION_OK)
+		(void)PQexitPipelineMode(pg->conn);
+	pg->pipeline = false;
+	pg->piped = 0;
+	return rc;
+}
+
 /* Prepare ps on the connection now. Returns 0, ERR_BUSY (no server) or ERR_DB (bad SQL, logged). */
 static int prepare_now(struct db *db, struct dbpg_stmt *ps, const char *name)
 {
+	int frc = pipeline_flush(db);
+	if (frc)
+		return frc;
 	PGresult *r = PQprepare(db->pg->conn, ps->name, ps->sql, ps->nparams, ps->types);
 	int rc = 0;
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -302,6 +377,7 @@ struct dbpg_stmt *dbpg_prepare(struct db *db, const struct db_query *q)
 	ps->sql = dbi_pg_sql(q->pg_sql ? q->pg_sql : q->sql, &ps->nparams, used, sizeof(used));
 	snprintf(ps->name, sizeof(ps->name), "s%u", ++db->pg->next_name);
 	ps->is_write = starts_with_write(ps->sql);
+	ps->returns_rows = strstr(ps->sql, "RETURNING") || strstr(ps->sql, "returning");
 	ps->row = -1;
 	/* A number the statement skips (?23 without ?20) has no type to infer: say text. */
 	for (int n = 1; n <= ps->nparams && n < DBPG_MAX_TYPED; n++) {
@@ -330,6 +406,7 @@ void dbpg_stmt_reset(struct db_stmt *st, bool clear_bindings)
 	PQclear(ps->res);
 	ps->res = NULL;
 	ps->row = -1;
+	ps->piped = false;
 	PQfreemem(ps->blob);
 	ps->blob = NULL;
 	if (clear_bindings) {
@@ -371,6 +448,9 @@ int dbpg_bind(struct db_stmt *st, int idx, const char *v, size_t n, bool binary)
 /* Run a statement that is not in the catalogue (transaction control). Returns 0 or an error. */
 static int run_simple(struct db *db, const char *sql, const char *name)
 {
+	int frc = pipeline_flush(db);
+	if (frc)
+		return frc;
 	PGresult *r = PQexec(db->pg->conn, sql);
 	ExecStatusType s = PQresultStatus(r);
 	int rc = (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) ? 0 : result_error(db, r, name);
@@ -399,6 +479,24 @@ static int execute(struct db_stmt *st)
 		if (rc)
 			return rc;
 	}
+	if (ps->is_write && !ps->returns_rows && pg->bulk && pg->tx_open &&
+	    (pg->pipeline || PQenterPipelineMode(pg->conn) == 1)) {
+		pg->pipeline = true;
+		if (PQsendQueryPrepared(pg->conn, ps->name, ps->nparams, (const char *const *)ps->values, ps->lengths,
+					ps->formats, 0) != 1) {
+			set_msg(pg, PQerrorMessage(pg->conn));
+			log_warn("db: %s: %s", name, pg->msg);
+			(void)pipeline_flush(db);
+			return ERR_BUSY;
+		}
+		pg->piped_names[pg->piped++] = name;
+		if (strncasecmp(ps->sql, "INSERT", 6) == 0)
+			pg->lastval_pending = true;
+		ps->piped = true;
+		return pg->piped >= DBPG_PIPELINE_MAX ? pipeline_flush(db) : 0;
+	}
+	if ((rc = pipeline_flush(db)) != 0)
+		return rc;
 	bool sp = ps->is_write && !pg->bulk && PQtransactionStatus(pg->conn) == PQTRANS_INTRANS;
 	if (sp) {
 		rc = run_simple(db, pg->savepoint ? "RELEASE SAVEPOINT tandem_step; SAVEPOINT tandem_step"
@@ -450,10 +548,14 @@ static int execute(struct db_stmt *st)
 int dbpg_step(struct db_stmt *st)
 {
 	struct dbpg_stmt *ps = st->pg;
+	if (ps->piped)
+		return DB_DONE;
 	if (!ps->res) {
 		int rc = execute(st);
 		if (rc)
 			return rc;
+		if (ps->piped)
+			return DB_DONE;
 	}
 	if (ps->row + 1 < PQntuples(ps->res)) {
 		ps->row++;
@@ -468,7 +570,7 @@ int dbpg_step(struct db_stmt *st)
 int64_t dbpg_last_id(struct db *db)
 {
 	struct dbpg_conn *pg = db->pg;
-	if (!pg->lastval_pending)
+	if (pipeline_flush(db) != 0 || !pg->lastval_pending)
 		return pg->last_id;
 	PGresult *r = PQexec(pg->conn, "SELECT lastval()");
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
@@ -483,6 +585,8 @@ int64_t dbpg_last_id(struct db *db)
 
 int dbpg_changes(struct db *db)
 {
+	if (pipeline_flush(db) != 0)
+		return 0;
 	return db->pg->changes;
 }
 
@@ -646,6 +750,7 @@ int dbpg_begin(struct db *db)
 int dbpg_commit(struct db *db)
 {
 	struct dbpg_conn *pg = db->pg;
+	(void)pipeline_flush(db); /* a failure in it shows as the failed transaction below */
 	if (pg->tx_lost) {
 		set_msg(pg, "the connection was lost inside the transaction, which did not commit");
 		log_warn("db: commit: %s", pg->msg);
@@ -667,6 +772,7 @@ int dbpg_commit(struct db *db)
 void dbpg_rollback(struct db *db)
 {
 	struct dbpg_conn *pg = db->pg;
+	(void)pipeline_flush(db); /* what failed in it is rolled back with the rest */
 	pg->savepoint = false;
 	pg->tx_open = false;
 	pg->tx_lost = false;
@@ -687,11 +793,18 @@ bool dbpg_in_transaction(struct db *db)
 
 void dbpg_bulk_mode(struct db *db, bool on)
 {
+	if (!on)
+		(void)pipeline_flush(db); /* the commit or rollback that follows reports it */
 	db->pg->bulk = on;
 }
 
 int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz)
 {
+	int frc = pipeline_flush(db);
+	if (frc) {
+		dbi_set_err(err, errsz, "%s", db->pg->msg);
+		return frc;
+	}
 	PGresult *r = PQexec(db->pg->conn, sql);
 	ExecStatusType s = PQresultStatus(r);
 	int rc = 0;
@@ -717,4 +830,85 @@ int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz)
 	}
 	PQclear(r);
 	return rc;
+}
+
+/* --- advisory locks of periodic jobs (lease.c) ------------------------- */
+
+/* The first key of the jobs' advisory locks: "jobs" in ASCII; the second is the job's. */
+#define DBPG_JOBS_LOCK "1785684595"
+
+int dbpg_try_lock(struct db *db, int32_t key, bool *got)
+{
+	*got = false;
+	int rc = pipeline_flush(db);
+	if (!rc)
+		rc = ensure_connected(db);
+	if (rc)
+		return rc;
+	char k[16];
+	snprintf(k, sizeof(k), "%ld", (long)key);
+	const char *const params[] = {k};
+	PGresult *r = PQexecParams(db->pg->conn, "SELECT pg_try_advisory_lock(" DBPG_JOBS_LOCK ", $1::int4)", 1,
+				   NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		*got = PQgetvalue(r, 0, 0)[0] == 't';
+	else
+		rc = result_error(db, r, "job lock");
+	PQclear(r);
+	return rc;
+}
+
+void dbpg_unlock(struct db *db, int32_t key)
+{
+	(void)pipeline_flush(db);
+	if (PQstatus(db->pg->conn) != CONNECTION_OK)
+		return; /* the lock went with the connection */
+	char k[16];
+	snprintf(k, sizeof(k), "%ld", (long)key);
+	const char *const params[] = {k};
+	PGresult *r = PQexecParams(db->pg->conn, "SELECT pg_advisory_unlock(" DBPG_JOBS_LOCK ", $1::int4)", 1,
+				   NULL, params, NULL, NULL, 0);
+	PQclear(r);
+}
+
+/* --- changes other servers should hear of (changes.c) ------------------- */
+
+int dbpg_notify(struct db *db, const char *topic)
+{
+	int rc = pipeline_flush(db);
+	if (!rc)
+		rc = ensure_connected(db);
+	if (rc)
+		return rc;
+	const char *const params[] = {topic};
+	PGresult *r = PQexecParams(db->pg->conn, "SELECT pg_notify('tandem_changed', $1)", 1, NULL, params, NULL,
+				   NULL, 0);
+	rc = PQresultStatus(r) == PGRES_TUPLES_OK ? 0 : result_error(db, r, "notify");
+	PQclear(r);
+	return rc;
+}
+
+void dbpg_poll_changes(struct db *db)
+{
+	struct dbpg_conn *pg = db->pg;
+	if (pipeline_flush(db) != 0 || PQstatus(pg->conn) != CONNECTION_OK) {
+		dbi_changed(NULL); /* the next statement connects again; until then, assume the worst */
+		return;
+	}
+	if (pg->listen_epoch != pg->epoch) {
+		/* Inside a transaction LISTEN would only start at the commit: ask again later. */
+		if (!dbpg_in_transaction(db) && run_simple(db, "LISTEN tandem_changed", "listen") == 0)
+			pg->listen_epoch = pg->epoch;
+		dbi_changed(NULL); /* whatever was announced before now was not heard */
+		return;
+	}
+	if (!PQconsumeInput(pg->conn)) {
+		dbi_changed(NULL);
+		return;
+	}
+	PGnotify *n;
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		dbi_changed(n->extra);
+		PQfreemem(n);
+	}
 }

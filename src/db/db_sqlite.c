@@ -637,9 +637,10 @@ int db_begin(struct db *db)
 
 int db_commit(struct db *db)
 {
-	if (db && db->pg)
-		return dbpg_commit(db);
-	return db_exec(db, &q_commit);
+	int rc = db && db->pg ? dbpg_commit(db) : db_exec(db, &q_commit);
+	if (rc == 0)
+		dbi_commit_announced(db);
+	return rc;
 }
 
 int db_bulk_mode(struct db *db, bool on)
@@ -662,6 +663,8 @@ int db_bulk_mode(struct db *db, bool on)
 
 void db_rollback(struct db *db)
 {
+	if (db)
+		db->announced = 0;
 	if (db && db->pg) {
 		dbpg_rollback(db);
 		return;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 // tandem.js — the little JavaScript Tandem uses, all of it optional: every
 // page works without it. It marks the page as scripted (class "js" on
-// <html>). On a wide screen, where CSS hides the menu button and shows the
+// <html>) and moves the focus to a refused form's error summary. On a wide
+// screen, where CSS hides the menu button and shows the
 // navigation, it opens the menu's <details> too, so that what is shown is
 // also what the browser reports as open. On a narrow screen Escape closes the
 // open menu and puts focus back on its button, and a click outside the menu
@@ -13,6 +14,12 @@
 (function () {
 	"use strict";
 	document.documentElement.classList.add("js");
+
+	// A refused form: the error summary takes the focus (autofocus does it
+	// without JavaScript in most browsers; this covers the rest).
+	var summary = document.getElementById("error-summary");
+	if (summary && document.activeElement !== summary)
+		summary.focus();
 
 	var roles = {TABLE: "table", THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell"};
 	document.querySelectorAll("main table, main table *").forEach(function (el) {

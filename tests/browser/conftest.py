@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: AGPL-3.0-or-later
 """What the browser tests share: Debian's chromium, headless, driven by
-selenium (one browser per test module); reading its console errors; and a
+selenium (one browser per test module); reading its console errors; a
 click that waits for the page it leads to, so a test never reads the page it
-is leaving."""
+is leaving; the phone and desktop screens; opening a page with or without
+JavaScript; and axe-core (from npm, pinned) run in the page."""
 import os
 import sys
 
@@ -15,6 +16,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from tandem_server import ROOT  # noqa: E402
 
 BUILD = os.environ.get("TANDEM_BUILD", os.path.join(ROOT, "build", "test"))
+AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": True}
+DESKTOP = {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +53,42 @@ def screenshot(driver, name):
     """Save the page as build/test/screenshot-NAME.png."""
     os.makedirs(BUILD, exist_ok=True)
     driver.save_screenshot(os.path.join(BUILD, "screenshot-%s.png" % name))
+
+
+@pytest.fixture(scope="module")
+def axe_source():
+    assert os.path.exists(AXE), "axe-core is not installed: run scripts/bootstrap test (it runs npm ci)"
+    with open(AXE, encoding="utf-8") as f:
+        return f.read()
+
+
+def use_screen(b, metrics):
+    b.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+
+
+def open_page(b, url, javascript):
+    """Load url and wait for it; without JavaScript the page's own scripts never
+    run (scripting is off while it loads, then back on for the checks)."""
+    if not javascript:
+        b.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        b.get(url)
+    finally:
+        if not javascript:
+            b.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+    WebDriverWait(b, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    scripted = b.execute_script("return document.documentElement.classList.contains('js')")
+    assert scripted == javascript, "%s: the page's script %s" % (url, "did not run" if javascript else "ran")
+
+
+def axe_violations(b, source):
+    """axe-core's violations of AXE_TAGS on the page: ["rule: help — html", ...]."""
+    if not b.execute_script("return !!window.axe"):
+        b.execute_script(source)
+    found = b.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+        ".then(function (r) { done(r.violations.map(function (v) {"
+        "  return v.id + ': ' + v.help + ' — ' + v.nodes.map(function (n) { return n.html.slice(0, 160); }).join(' | ');"
+        "})); }, function (e) { done(['axe failed: ' + e]); });", AXE_TAGS)
+    return found

@@ -155,6 +155,23 @@ def _fill(w):
     w.need = one(w.db, "SELECT MIN(id) FROM need WHERE urn = ?", WEETWOOD)
     w.import_run = one(w.db, "SELECT MAX(id) FROM import_run")
 
+    # Shared practice: an idea and an article from Weetwood (widened to the network, waiting
+    # for the lead), so the board, an item, the articles and the moderation queue have content.
+    w.idea = int(c["staff"].post(NET + "/ideas", {"text": "Two-minute retrieval quizzes at the start of "
+                                                   "every maths lesson.", "theme": "maths"}).rsplit("/", 1)[1])
+    w.article = int(c["staff"].post(NET + "/articles", {
+        "title": "Talk partners", "theme": "maths",
+        "body": "## The classroom action\n\nPupils explain an answer to a partner for **two minutes**."}
+    ).split("?")[0].rsplit("/", 1)[1])
+    c["staff"].post(NET + "/ideas/%d/widen" % w.idea)
+
+    # The programme (loaded by `tandem demo`): a course, a session, a TeachMeet and a certificate.
+    w.course = one(w.db, "SELECT MIN(id) FROM course")
+    w.session = one(w.db, "SELECT MIN(id) FROM course_session")
+    w.teachmeet = one(w.db, "SELECT MIN(s.id) FROM course_session s JOIN course c ON c.id = s.course_id "
+                            "WHERE c.format = 'teachmeet'")
+    w.certificate = one(w.db, "SELECT MIN(certificate_code) FROM booking WHERE certificate_code IS NOT NULL")
+
 
 def pages(w, role):
     """The pages to visit as role ("anonymous" or a key of ROLES): every page
@@ -170,7 +187,23 @@ def pages(w, role):
          "/partnerships/%d" % w.active, "/partnerships/%d/agreement" % w.active,
          "/partnerships/%d/running" % w.active, "/partnerships/%d" % w.forming,
          "/partnerships/%d/agreement" % w.forming, "/calendar",
-         "/admin", "/admin/audit", "/admin/outbox", "/admin/imports", "/admin/imports/%d" % w.import_run]
+         "/admin", "/admin/audit", "/admin/outbox", "/admin/imports", "/admin/imports/%d" % w.import_run,
+         "/admin/leads", NET + "/membership", NET + "/broker", NET + "/broker/capacity",
+         NET + "/ideas", NET + "/ideas/%d" % w.idea, NET + "/ideas/moderation",
+         NET + "/articles", NET + "/articles/%d" % w.article,
+         NET + "/programme", NET + "/programme/courses/new", NET + "/programme/settings",
+         "/me/learning", "/certificates/not-a-real-code"]
+    if w.course:
+        p += [NET + "/programme/courses/%d" % w.course, NET + "/programme/courses/%d/feedback" % w.course]
+    if w.session:
+        s = NET + "/programme/sessions/%d" % w.session
+        p += [s, s + "/register", s + "/feedback", s + "/feedback/results"]
+    if w.teachmeet:
+        p += [NET + "/programme/sessions/%d/teachmeet" % w.teachmeet,
+              NET + "/programme/sessions/%d/teachmeet/draw" % w.teachmeet]
+    if w.certificate:
+        p.append("/certificates/" + w.certificate)
+    p += [NET + "/cases", NET + "/cases/1", NET + "/cases/1/edit", NET + "/cases/1/travelled", NET + "/tried"]
     if role == "anonymous":
         p += ["/sign-in", "/password-reset", "/password-reset/not-a-real-token",
               "/invitations/not-a-real-token"]

@@ -23,18 +23,13 @@ from urllib.parse import urlparse
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import demo_world  # noqa: E402
-from conftest import click_and_wait, console_errors, screenshot  # noqa: E402
-from tandem_server import ROOT  # noqa: E402
+from conftest import (DESKTOP, PHONE, axe_violations, click_and_wait, console_errors, open_page,  # noqa: E402
+                      screenshot, use_screen)
 
-AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": True}
-DESKTOP = {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
 DANGER_WORDS = ("Remove", "Delete", "Revoke", "Withdraw", "Decline", "Close", "Turn off")
 
 
@@ -43,45 +38,6 @@ def world(tmp_path_factory):
     w = demo_world.build(str(tmp_path_factory.mktemp("every-page")))
     yield w
     w.server.close()
-
-
-@pytest.fixture(scope="module")
-def axe_source():
-    assert os.path.exists(AXE), "axe-core is not installed: run scripts/bootstrap test (it runs npm ci)"
-    with open(AXE, encoding="utf-8") as f:
-        return f.read()
-
-
-def use_screen(b, metrics):
-    b.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
-
-
-def open_page(b, url, javascript):
-    """Load url and wait for it; without JavaScript the page's own scripts never
-    run (scripting is off while it loads, then back on for the checks)."""
-    if not javascript:
-        b.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
-    try:
-        b.get(url)
-    finally:
-        if not javascript:
-            b.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
-    WebDriverWait(b, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
-    scripted = b.execute_script("return document.documentElement.classList.contains('js')")
-    assert scripted == javascript, "%s: the page's script %s" % (url, "did not run" if javascript else "ran")
-
-
-def axe_violations(b, source):
-    """axe-core's violations of AXE_TAGS on the page: ["rule: help — html", ...]."""
-    if not b.execute_script("return !!window.axe"):
-        b.execute_script(source)
-    found = b.execute_async_script(
-        "var done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
-        ".then(function (r) { done(r.violations.map(function (v) {"
-        "  return v.id + ': ' + v.help + ' — ' + v.nodes.map(function (n) { return n.html.slice(0, 160); }).join(' | ');"
-        "})); }, function (e) { done(['axe failed: ' + e]); });", AXE_TAGS)
-    return found
 
 
 PHONE_CHECKS = """

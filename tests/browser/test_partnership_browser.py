@@ -2,9 +2,11 @@
 """The partnership journey in the browser, on the demo data and a clock the
 test moves: the Weetwood lead finds Adel Primary among the schools most like
 Weetwood and asks for an introduction; Adel's lead accepts, fills in the
-agreement on the five foundations with a measure and a risk, and signs;
-Weetwood's lead signs and the partnership is active; they meet, log time
-and evidence, and see it on track; forty days later (a server started on the
+agreement on the five foundations with a measure and a risk in its one form
+(a refused "Add another risk" keeps everything typed), and signs;
+Weetwood's lead signs on the agreement page and the partnership is active;
+they meet, log time and evidence, and see it on track; Weetwood's governor
+reads the agreement without its buttons; forty days later (a server started on the
 same database with a later TANDEM_NOW) it is overdue, and the coordinator
 finds it on the "needs attention" list. Fails on console errors; saves
 screenshots under the build folder."""
@@ -48,6 +50,14 @@ def sign_in(b, server, email):
 def submit(b, action_suffix):
     """Press the submit button of the form whose action ends with action_suffix; wait for the next page."""
     click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix))
+
+
+def open_record(b, kind):
+    """Press the running page's "Record…" button of kind (a <details>, no JavaScript needed)."""
+    details = b.find_element(By.ID, "record-" + kind)
+    assert details.get_attribute("open") is None, "the %s form should start folded" % kind
+    details.find_element(By.TAG_NAME, "summary").click()
+    assert details.get_attribute("open") is not None
 
 
 def fill(b, name, value, form=None):
@@ -94,44 +104,59 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         fill(b, "outcomes", "A shared reasoning scheme; more Year 6 pupils reasoning at greater depth.")
         fill(b, "themes", "maths\nreading")
         fill(b, "licence", "cc_by")
-        fill(b, "starts_on", "2025-10-01")
-        fill(b, "ends_on", "2026-07-17")
+        fill(b, "starts_on", "1 October 2025")
+        fill(b, "ends_on", "17/7/2026")
         for urn in (WEETWOOD, ADEL):
             fill(b, "hours_%d" % urn, "20")
-            fill(b, "budget_%d" % urn, "500")
+            fill(b, "budget_%d" % urn, "£500")
             fill(b, "objectives_%d" % urn, "yes")
         fill(b, "cadence_weeks", "4")
         Select(b.find_element(By.NAME, "keeper_person_id")).select_by_visible_text(
             "Ade Lead (Adel Primary School)")
-        submit(b, base + "/agreement")
-        fill(b, "name", "Year 6 reasoning at greater depth", form="/measures")
-        fill(b, "unit", "%", form="/measures")
-        fill(b, "pupil_group", "Year 6 pupils", form="/measures")
-        fill(b, "baseline", "18", form="/measures")
-        fill(b, "target", "30", form="/measures")
-        fill(b, "method", "Termly reasoning paper", form="/measures")
-        fill(b, "when", "Each term", form="/measures")
-        submit(b, "/measures")
-        fill(b, "risk", "Staff turnover", form="/risks")
-        fill(b, "likelihood", "2", form="/risks")
-        fill(b, "impact", "3", form="/risks")
-        fill(b, "mitigation", "Two people from each school", form="/risks")
-        fill(b, "owner", "Both heads", form="/risks")
-        submit(b, "/risks")
+        # One form: the measure and the risk are typed in it, and "Add another" keeps everything.
+        fill(b, "m_name_1", "Year 6 reasoning at greater depth")
+        fill(b, "m_unit_1", "%")
+        fill(b, "m_pupil_group_1", "Year 6 pupils")
+        fill(b, "m_baseline_1", "eighteen")  # not a number: the form comes back with everything typed
+        fill(b, "m_target_1", "30")
+        fill(b, "m_method_1", "Termly reasoning paper")
+        fill(b, "m_when_1", "Each term")
+        fill(b, "r_risk_1", "Staff turnover")
+        fill(b, "r_likelihood_1", "2")
+        fill(b, "r_impact_1", "3")
+        click_and_wait(b, b.find_element(By.XPATH, "//button[normalize-space()='Add another risk']"))
+        assert "There is a problem" in b.page_source
+        # The refusal's own 400 is the only message in the console (reading the log empties it).
+        assert [e for e in console_errors(b) if "status of 400" not in e["message"]] == []
+        assert b.find_element(By.NAME, "challenge").get_attribute("value").startswith("Reasoning in upper")
+        assert b.find_element(By.NAME, "m_baseline_1").get_attribute("value") == "eighteen"
+        assert b.find_element(By.NAME, "r_risk_1").get_attribute("value") == "Staff turnover"
+        assert b.find_elements(By.NAME, "r_risk_2")  # the row asked for is there too
+        fill(b, "m_baseline_1", "18")
+        fill(b, "r_mitigation_1", "Two people from each school")
+        fill(b, "r_owner_1", "Both heads")
+        click_and_wait(b, b.find_element(By.XPATH, "//form[contains(@action, '/agreement')]"
+                                                   "//p/button[normalize-space()='Save the agreement']"))
         assert "What is missing" not in b.page_source
+        assert "Saved" in b.find_element(By.TAG_NAME, "main").text
         screenshot(b, "agreement")
-        b.get(server.url + base)
+        # The Sign button is where the agreement is read; once signed it goes.
+        assert "1 October 2025" in b.find_element(By.ID, "text").text
         submit(b, "/sign")
         assert "has not signed yet" in b.page_source
+        assert not b.find_elements(By.CSS_SELECTOR, "form[action$='/sign']")
 
         # Weetwood's lead signs: every lead has signed, so it is active.
         sign_in(b, server, "lead.weetwood@tandem.example")
         b.get(server.url + base)
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "The agreement"))
         submit(b, "/sign")
+        b.get(server.url + base)
         assert "active since" in b.find_element(By.TAG_NAME, "main").text
 
         # Running it: a meeting with a decision and an action, time, evidence.
         click_and_wait(b, b.find_element(By.LINK_TEXT, "Meetings, time and evidence"))
+        open_record(b, "meeting")
         fill(b, "held_at", "08:00", form="/meetings")
         fill(b, "location", "Weetwood staffroom", form="/meetings")
         fill(b, "notes", "Agreed the outline of the reasoning scheme.", form="/meetings")
@@ -139,8 +164,10 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         fill(b, "action", "Draft the reasoning paper", form="/meetings")
         fill(b, "action_due", "2025-10-20", form="/meetings")
         submit(b, "/meetings")
+        open_record(b, "time")
         fill(b, "hours", "10", form="/time")
         submit(b, "/time")
+        open_record(b, "evidence")
         fill(b, "value", "21", form="/evidence")
         submit(b, "/evidence")
         page = b.find_element(By.TAG_NAME, "main").text
@@ -149,6 +176,16 @@ def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fa
         screenshot(b, "running")
         b.get(server.url + base)
         assert "Health: On track" in b.find_element(By.TAG_NAME, "main").text
+        assert console_errors(b) == []
+
+        # Weetwood's governor reads the agreement, with nothing to press that would change it.
+        sign_in(b, server, "governor.weetwood@tandem.example")
+        b.get(server.url + base)
+        assert "Close the partnership" not in b.page_source
+        click_and_wait(b, b.find_element(By.LINK_TEXT, "The agreement"))
+        text = b.find_element(By.ID, "text").text
+        assert "Reasoning in upper Key Stage 2 maths" in text and "1 October 2025" in text
+        assert not b.find_elements(By.CSS_SELECTOR, "main form[method=post]")
         assert console_errors(b) == []
     finally:
         server.stop()

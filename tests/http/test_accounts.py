@@ -13,8 +13,8 @@ import time
 import pytest
 import requests
 
-from accounts_client import (CSRF_MESSAGE, HTML, JSON, PASSWORD, Browser, add_school, add_user,
-                             fresh_address, make_user, person_id, query)
+from support import (CSRF_MESSAGE, HTML, JSON, PASSWORD, Browser, add_school, add_user, fresh_address,
+                     person_id, query, run_user_add)
 import store
 from tandem_server import Server
 
@@ -24,7 +24,7 @@ ADMIN = "ada.admin@example.org"
 @pytest.fixture(scope="module")
 def srv():
     s = Server()
-    make_user(s.db, ADMIN, "Ada Admin", admin=True)
+    add_user(s.db, ADMIN, "Ada Admin", admin=True)
     yield s
     code = s.close()
     assert code == 0, "tandem exited with %r; its log:\n%s" % (code, "".join(s.log[-40:]))
@@ -58,7 +58,7 @@ def test_the_sign_in_form_is_labelled_and_carries_a_csrf_cookie(srv):
 
 
 def test_signing_in_and_out(srv):
-    make_user(srv.db, "sam.signin@example.org", "Sam Signin")
+    add_user(srv.db, "sam.signin@example.org", "Sam Signin")
     b = Browser(srv)
     b.get("/sign-in?next=/account")
     r = b.post("/sign-in", {"email": "Sam.Signin@Example.org", "password": PASSWORD, "next": "/account"})
@@ -85,7 +85,7 @@ def test_signing_in_and_out(srv):
 
 
 def test_an_unsafe_next_is_ignored(srv):
-    make_user(srv.db, "nora.next@example.org", "Nora Next")
+    add_user(srv.db, "nora.next@example.org", "Nora Next")
     b = Browser(srv)
     b.get("/sign-in")
     r = b.post("/sign-in", {"email": "nora.next@example.org", "password": PASSWORD, "next": "//evil.example/x"})
@@ -93,7 +93,7 @@ def test_an_unsafe_next_is_ignored(srv):
 
 
 def test_signing_in_as_json_gives_the_person_and_a_csrf_token(srv):
-    make_user(srv.db, "jay.json@example.org", "Jay Json")
+    add_user(srv.db, "jay.json@example.org", "Jay Json")
     s = requests.Session()
     s.headers["X-Forwarded-For"] = fresh_address()
     s.get(srv.url + "/sign-in", headers=JSON)
@@ -112,7 +112,7 @@ def test_signing_in_as_json_gives_the_person_and_a_csrf_token(srv):
 
 
 def test_a_wrong_password_and_an_unknown_email_look_the_same(srv):
-    make_user(srv.db, "wendy.wrong@example.org", "Wendy Wrong")
+    add_user(srv.db, "wendy.wrong@example.org", "Wendy Wrong")
     b = Browser(srv)
     b.get("/sign-in")
     wrong = b.post("/sign-in", {"email": "wendy.wrong@example.org", "password": "not-her-password"})
@@ -130,7 +130,7 @@ def test_a_wrong_password_and_an_unknown_email_look_the_same(srv):
 
 
 def test_an_unknown_email_costs_a_password_hash_too(srv):
-    make_user(srv.db, "tim.timing@example.org", "Tim Timing")
+    add_user(srv.db, "tim.timing@example.org", "Tim Timing")
     b = Browser(srv)
     b.get("/sign-in")
 
@@ -149,7 +149,7 @@ def test_an_unknown_email_costs_a_password_hash_too(srv):
 
 def test_failures_slow_down_then_lock_with_a_clear_429_until_time_moves_on(own_server):
     s = own_server()
-    make_user(s.db, "lou.locked@example.org", "Lou Locked")
+    add_user(s.db, "lou.locked@example.org", "Lou Locked")
     b = Browser(s)
     b.get("/sign-in")
     bad = {"email": "lou.locked@example.org", "password": "guess-number-one"}
@@ -201,7 +201,7 @@ def test_many_failures_from_one_address_slow_down_that_address_only(srv):
     details = [d for (d,) in query(srv.db, "SELECT detail FROM audit_log WHERE event = 'sign_in_throttled'")]
     assert any('"by":"address"' in d for d in details)
     # Another address is not affected.
-    make_user(srv.db, "ivy.ip@example.org", "Ivy Ip")
+    add_user(srv.db, "ivy.ip@example.org", "Ivy Ip")
     Browser(srv).sign_in("ivy.ip@example.org")
 
 
@@ -227,7 +227,7 @@ def own_server():
 
 def test_an_idle_session_ends(own_server):
     s = own_server(TANDEM_SESSION_IDLE="600")
-    make_user(s.db, "ida.idle@example.org", "Ida Idle")
+    add_user(s.db, "ida.idle@example.org", "Ida Idle")
     b = Browser(s)
     b.sign_in("ida.idle@example.org")
     cookie = b.session_cookie
@@ -253,7 +253,7 @@ def test_an_idle_session_ends(own_server):
 def test_a_session_ends_at_its_absolute_limit_even_when_used(own_server):
     env = {"TANDEM_SESSION_IDLE": str(40 * 86400), "TANDEM_SESSION_MAX": "3600"}
     s = own_server(**env)
-    make_user(s.db, "max.absolute@example.org", "Max Absolute")
+    add_user(s.db, "max.absolute@example.org", "Max Absolute")
     b = Browser(s)
     b.sign_in("max.absolute@example.org")
     cookie = b.session_cookie
@@ -266,7 +266,7 @@ def test_a_session_ends_at_its_absolute_limit_even_when_used(own_server):
 
 
 def test_signing_out_everywhere_ends_every_session(srv):
-    make_user(srv.db, "eve.everywhere@example.org", "Eve Everywhere")
+    add_user(srv.db, "eve.everywhere@example.org", "Eve Everywhere")
     phone, laptop = Browser(srv), Browser(srv)
     phone.sign_in("eve.everywhere@example.org")
     laptop.sign_in("eve.everywhere@example.org")
@@ -280,7 +280,7 @@ def test_signing_out_everywhere_ends_every_session(srv):
 
 
 def test_a_password_hash_made_with_older_limits_is_renewed_at_sign_in(srv):
-    pid = make_user(srv.db, "rhea.rehash@example.org", "Rhea Rehash")
+    pid = add_user(srv.db, "rhea.rehash@example.org", "Rhea Rehash")
     # "old-params-password" hashed with libsodium's minimum limits.
     old = "$argon2id$v=19$m=8,t=1,p=1$VJXoKK+Eb+WNjpqJOXbzJA$bqctnr4sMu1AUri7d3CHmkAqMA1utH5m/WI01RoFCRg"
     store.execute(srv.db, "UPDATE person SET password_hash = ? WHERE id = ?", old, pid)
@@ -293,8 +293,8 @@ def test_a_password_hash_made_with_older_limits_is_renewed_at_sign_in(srv):
 # ---- the command line -------------------------------------------------------------------------------
 
 def test_user_add_refuses_a_duplicate_email_in_any_case(srv):
-    make_user(srv.db, "dupe@example.org", "First")
-    r = add_user(srv.db, "DUPE@Example.org", "Second")
+    add_user(srv.db, "dupe@example.org", "First")
+    r = run_user_add(srv.db, "DUPE@Example.org", "Second")
     assert r.returncode == 1
     assert "already exists" in r.stderr
     assert query(srv.db, "SELECT count(*) FROM person WHERE email = 'dupe@example.org'")[0][0] == 1
@@ -308,28 +308,28 @@ def test_user_add_refuses_a_duplicate_email_in_any_case(srv):
     ("Weakling Person", "your name"),
 ])
 def test_user_add_refuses_weak_and_common_passwords(srv, password, why):
-    r = add_user(srv.db, "weak.pw.person@example.org", "Weakling Person", password=password)
+    r = run_user_add(srv.db, "weak.pw.person@example.org", "Weakling Person", password=password)
     assert r.returncode == 1 and why in r.stderr, r.stderr
     assert person_id(srv.db, "weak.pw.person@example.org") is None
 
 
 def test_user_add_explains_bad_schools_roles_and_options(srv):
-    r = add_user(srv.db, "urn.unknown@example.org", "Una", school=999999, role="staff")
+    r = run_user_add(srv.db, "urn.unknown@example.org", "Una", school=999999, role="staff")
     assert r.returncode == 1 and "no school with URN 999999" in r.stderr
-    r = add_user(srv.db, "role.bad@example.org", "Rob", school=100000, role="headmaster")
+    r = run_user_add(srv.db, "role.bad@example.org", "Rob", school=100000, role="headmaster")
     assert r.returncode == 2 and "lead, staff or governor" in r.stderr
-    r = add_user(srv.db, "role.alone@example.org", "Rae", role="lead")
+    r = run_user_add(srv.db, "role.alone@example.org", "Rae", role="lead")
     assert r.returncode == 2 and "--school" in r.stderr
-    r = add_user(srv.db, "not-an-email", "Nat")
+    r = run_user_add(srv.db, "not-an-email", "Nat")
     assert r.returncode == 1 and "email address" in r.stderr
-    r = add_user(srv.db, "empty.pw@example.org", "Emma", password="")
+    r = run_user_add(srv.db, "empty.pw@example.org", "Emma", password="")
     assert r.returncode == 1 and "password" in r.stderr
 
 
 # ---- changing the password --------------------------------------------------------------------------
 
 def test_changing_the_password_asks_for_the_current_one_and_signs_out_elsewhere(srv):
-    make_user(srv.db, "cass.change@example.org", "Cass Change")
+    add_user(srv.db, "cass.change@example.org", "Cass Change")
     here, there = Browser(srv), Browser(srv)
     here.sign_in("cass.change@example.org")
     there.sign_in("cass.change@example.org")
@@ -352,7 +352,7 @@ def test_changing_the_password_asks_for_the_current_one_and_signs_out_elsewhere(
 
 
 def test_changing_the_password_revokes_every_api_token_and_says_so(srv):
-    make_user(srv.db, "tobias.token@example.org", "Tobias Token")
+    add_user(srv.db, "tobias.token@example.org", "Tobias Token")
     b = Browser(srv)
     b.sign_in("tobias.token@example.org")
     secrets = []
@@ -378,7 +378,7 @@ def test_changing_the_password_revokes_every_api_token_and_says_so(srv):
 
 
 def test_a_password_changed_through_the_api_ends_the_token_used_too(srv):
-    make_user(srv.db, "api.change@example.org", "Api Change")
+    add_user(srv.db, "api.change@example.org", "Api Change")
     b = Browser(srv)
     b.sign_in("api.change@example.org")
     r = b.post("/account/tokens", {"name": "Script"})
@@ -395,7 +395,7 @@ def test_a_password_changed_through_the_api_ends_the_token_used_too(srv):
 # ---- CSRF -------------------------------------------------------------------------------------------
 
 def test_a_missing_or_wrong_csrf_token_is_403(srv):
-    make_user(srv.db, "cora.csrf@example.org", "Cora Csrf")
+    add_user(srv.db, "cora.csrf@example.org", "Cora Csrf")
     b = Browser(srv)
     b.sign_in("cora.csrf@example.org")
     r = b.post("/account/tokens", {"name": "x"}, csrf=False)
@@ -423,7 +423,7 @@ def test_a_missing_or_wrong_csrf_token_is_403(srv):
 
 
 def test_a_form_posted_from_another_origin_is_403(srv):
-    make_user(srv.db, "otto.origin@example.org", "Otto Origin")
+    add_user(srv.db, "otto.origin@example.org", "Otto Origin")
     b = Browser(srv)
     b.sign_in("otto.origin@example.org")
     r = b.post("/account/tokens", {"name": "x"}, headers={"Origin": "http://evil.example"})
@@ -439,7 +439,7 @@ def test_a_form_posted_from_another_origin_is_403(srv):
 
 
 def test_a_cross_site_fetch_is_403(srv):
-    make_user(srv.db, "cruz.cross@example.org", "Cruz Cross")
+    add_user(srv.db, "cruz.cross@example.org", "Cruz Cross")
     b = Browser(srv)
     b.sign_in("cruz.cross@example.org")
     r = b.post("/sign-out", headers={"Sec-Fetch-Site": "cross-site"})
@@ -452,7 +452,7 @@ def test_a_cross_site_fetch_is_403(srv):
 # ---- API tokens ---------------------------------------------------------------------------------------
 
 def test_an_api_token_works_for_json_without_csrf_and_stops_once_revoked(srv):
-    make_user(srv.db, "api.annie@example.org", "Api Annie")
+    add_user(srv.db, "api.annie@example.org", "Api Annie")
     b = Browser(srv)
     b.sign_in("api.annie@example.org")
     r = b.post("/account/tokens", {"name": "Report script"})
@@ -480,8 +480,8 @@ def test_an_api_token_works_for_json_without_csrf_and_stops_once_revoked(srv):
 
 
 def test_tokens_can_only_be_revoked_by_their_owner(srv):
-    make_user(srv.db, "tess.owner@example.org", "Tess Owner")
-    make_user(srv.db, "mallory.other@example.org", "Mallory Other")
+    add_user(srv.db, "tess.owner@example.org", "Tess Owner")
+    add_user(srv.db, "mallory.other@example.org", "Mallory Other")
     owner, other = Browser(srv), Browser(srv)
     owner.sign_in("tess.owner@example.org")
     other.sign_in("mallory.other@example.org")
@@ -497,7 +497,7 @@ def test_tokens_can_only_be_revoked_by_their_owner(srv):
 
 def test_a_staff_member_gets_403_on_admin_pages(srv):
     add_school(srv.db, 100000, "Test Primary School")
-    make_user(srv.db, "stan.staff@example.org", "Stan Staff", school=100000, role="staff")
+    add_user(srv.db, "stan.staff@example.org", "Stan Staff", school=100000, role="staff")
     b = Browser(srv)
     b.sign_in("stan.staff@example.org")
     page = b.get("/account")
@@ -512,7 +512,7 @@ def test_a_staff_member_gets_403_on_admin_pages(srv):
 
 
 def test_administrators_read_the_audit_log_newest_first(srv):
-    make_user(srv.db, "alex.audited@example.org", "Alex Audited")
+    add_user(srv.db, "alex.audited@example.org", "Alex Audited")
     for _ in range(6):
         Browser(srv).sign_in("alex.audited@example.org")
     a = admin(srv)
@@ -534,7 +534,7 @@ def test_administrators_read_the_audit_log_newest_first(srv):
 # ---- your data: export and deletion ------------------------------------------------------------------
 
 def test_downloading_my_data_gives_everything_and_is_audited(srv):
-    make_user(srv.db, "dora.data@example.org", "Dora Data")
+    add_user(srv.db, "dora.data@example.org", "Dora Data")
     b = Browser(srv)
     b.sign_in("dora.data@example.org")
     b.post("/account/tokens", {"name": "export me"})
@@ -550,7 +550,7 @@ def test_downloading_my_data_gives_everything_and_is_audited(srv):
 
 
 def test_a_deleted_account_is_gone_and_its_cookie_refused(srv):
-    pid = make_user(srv.db, "del.deleted@example.org", "Del Deleted")
+    pid = add_user(srv.db, "del.deleted@example.org", "Del Deleted")
     b = Browser(srv)
     b.sign_in("del.deleted@example.org")
     b.post("/account/tokens", {"name": "doomed"})
@@ -595,7 +595,7 @@ def test_empty_and_oversized_fields_are_400_with_the_fields_named(srv):
     assert 'aria-invalid="true"' in r.text
     r = b.post("/sign-in", {"email": "a" * 250 + "@example.org", "password": "x" * 501}, json=True)
     assert r.status_code == 400 and set(r.json()["errors"]) == {"email", "password"}
-    make_user(srv.db, "olive.oversize@example.org", "Olive Oversize")
+    add_user(srv.db, "olive.oversize@example.org", "Olive Oversize")
     b.sign_in("olive.oversize@example.org")
     r = b.post("/account/tokens", {"name": "n" * 61}, json=True)
     assert r.status_code == 400 and "name" in r.json()["errors"]
@@ -607,7 +607,7 @@ def test_empty_and_oversized_fields_are_400_with_the_fields_named(srv):
 
 def test_markup_in_names_is_shown_escaped(srv):
     name = '<script>alert("x")</script> & <b>Bold</b>'
-    make_user(srv.db, "mark.markup@example.org", name)
+    add_user(srv.db, "mark.markup@example.org", name)
     b = Browser(srv)
     b.sign_in("mark.markup@example.org")
     b.post("/account/tokens", {"name": "<img src=x onerror=alert(1)>"})
@@ -621,7 +621,7 @@ def test_markup_in_names_is_shown_escaped(srv):
 
 def test_sql_looking_input_is_stored_as_text(srv):
     name = "Robert'); DROP TABLE person;--"
-    make_user(srv.db, "bobby.tables@example.org", name)
+    add_user(srv.db, "bobby.tables@example.org", name)
     b = Browser(srv)
     b.sign_in("bobby.tables@example.org")
     r = b.post("/account/tokens", {"name": "x' OR '1'='1"}, json=True)
@@ -637,7 +637,7 @@ def test_sql_looking_input_is_stored_as_text(srv):
 
 def test_cookies_are_secure_when_the_site_is_https(own_server):
     s = own_server(TANDEM_BASE_URL="https://tandem.example.org")
-    make_user(s.db, "sean.secure@example.org", "Sean Secure")
+    add_user(s.db, "sean.secure@example.org", "Sean Secure")
     r = requests.get(s.url + "/sign-in", headers=HTML)
     assert "Secure" in r.headers["Set-Cookie"]
     token = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)

@@ -11,7 +11,7 @@ import psycopg2
 import pytest
 import requests
 
-from accounts_client import PASSWORD, Browser
+from support import PASSWORD, Browser
 from tandem_server import BIN, ROOT, Server
 
 sys.path.insert(0, os.path.join(ROOT, "tests"))

@@ -18,6 +18,7 @@ import requests
 
 import store
 
+from support import Person
 from tandem_server import ROOT, Server, run_cli
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
@@ -51,13 +52,8 @@ def rows(db, sql, *args):
 
 
 def signed_in(server, email):
-    s = requests.Session()
-    page = s.get(server.url + "/sign-in", headers=HTML).text
-    token = re.search(r'name="csrf" value="([^"]*)"', page).group(1)
-    r = s.post(server.url + "/sign-in", data={"csrf": token, "email": email, "password": DEMO_PASSWORD},
-               headers={"Origin": server.url}, allow_redirects=False)
-    assert r.status_code == 303, r.text[:500]
-    return s
+    """The requests session of a demo person signed in through the one client."""
+    return Person(server, email, DEMO_PASSWORD).s
 
 
 # ---- the main box --------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 import requests
 from aiosmtpd.controller import Controller
 
-from accounts_client import HTML, JSON, PASSWORD, Browser, make_user, person_id, query
+from support import HTML, JSON, PASSWORD, Browser, add_user, person_id, query
 from tandem_server import Server
 
 ADMIN = "olga.outbox@example.org"
@@ -64,7 +64,7 @@ def mailing(smtp):
     controller, inbox = smtp
     s = Server(env={"TANDEM_SMTP_URL": f"smtp://127.0.0.1:{controller.port}",
                     "TANDEM_SMTP_FROM": "Tandem <noreply@tandem.example.org>"})
-    make_user(s.db, ADMIN, "Olga Outbox", admin=True)
+    add_user(s.db, ADMIN, "Olga Outbox", admin=True)
     yield s, inbox
     code = s.close()
     assert code == 0, "tandem exited with %r; its log:\n%s" % (code, "".join(s.log[-40:]))
@@ -74,7 +74,7 @@ def mailing(smtp):
 def offline():
     """A server with no SMTP server: mail stays in the outbox."""
     s = Server()
-    make_user(s.db, ADMIN, "Olga Outbox", admin=True)
+    add_user(s.db, ADMIN, "Olga Outbox", admin=True)
     yield s
     code = s.close()
     assert code == 0, "tandem exited with %r; its log:\n%s" % (code, "".join(s.log[-40:]))
@@ -115,7 +115,7 @@ def reset_with(server, token, password=NEW_PASSWORD, expect=303):
 def test_a_reset_link_is_emailed_and_works_once(mailing):
     server, inbox = mailing
     before = len(inbox.messages)
-    make_user(server.db, "zoe.reset@example.org", "Zoë Brontë")
+    add_user(server.db, "zoe.reset@example.org", "Zoë Brontë")
     old = Browser(server)
     old.sign_in("zoe.reset@example.org")
     r = ask_for_reset(server, "Zoe.Reset@example.org")
@@ -157,7 +157,7 @@ def test_a_reset_link_is_emailed_and_works_once(mailing):
 
 def test_the_reset_page_never_says_whether_an_account_exists(mailing):
     server, inbox = mailing
-    make_user(server.db, "kim.known@example.org", "Kim Known")
+    add_user(server.db, "kim.known@example.org", "Kim Known")
     before = len(inbox.messages)
     known = ask_for_reset(server, "kim.known@example.org")
     unknown = ask_for_reset(server, "kim.unknown@example.org")
@@ -175,7 +175,7 @@ def test_the_reset_page_never_says_whether_an_account_exists(mailing):
 def test_the_sender_wraps_long_lines_and_encodes_non_ascii(mailing):
     server, inbox = mailing
     name = "Siobhán Ó Súilleabháin-Øverland " + "x" * 60
-    make_user(server.db, "long.lines@example.org", name)
+    add_user(server.db, "long.lines@example.org", name)
     before = len(inbox.messages)
     ask_for_reset(server, "long.lines@example.org")
     env = inbox.wait(before + 1)
@@ -189,7 +189,7 @@ def test_the_sender_wraps_long_lines_and_encodes_non_ascii(mailing):
 # ---- without SMTP ------------------------------------------------------------------------------------
 
 def test_the_outbox_shows_messages_when_smtp_is_not_set(offline):
-    make_user(offline.db, "otis.offline@example.org", "Otis Offline")
+    add_user(offline.db, "otis.offline@example.org", "Otis Offline")
     t0 = time.monotonic()
     r = ask_for_reset(offline, "otis.offline@example.org")
     assert r.status_code == 200 and time.monotonic() - t0 < 3
@@ -213,8 +213,8 @@ def test_an_expired_or_reused_link_is_refused_with_a_clear_page():
     s = Server()
     later = None
     try:
-        make_user(s.db, ADMIN, "Olga Outbox", admin=True)
-        make_user(s.db, "eli.expired@example.org", "Eli Expired")
+        add_user(s.db, ADMIN, "Olga Outbox", admin=True)
+        add_user(s.db, "eli.expired@example.org", "Eli Expired")
         ask_for_reset(s, "eli.expired@example.org")
         _, token = link_in(outbox(s)["messages"][0]["body"])
         assert Browser(s).get("/password-reset/" + token).status_code == 200
@@ -237,7 +237,7 @@ def test_an_expired_or_reused_link_is_refused_with_a_clear_page():
 
 
 def test_at_most_three_reset_emails_an_hour(offline):
-    make_user(offline.db, "tom.three@example.org", "Tom Three")
+    add_user(offline.db, "tom.three@example.org", "Tom Three")
     for _ in range(5):
         assert ask_for_reset(offline, "tom.three@example.org").status_code == 200
     mine = [m for m in outbox(offline, per_page=200)["messages"] if m["to_addr"] == "tom.three@example.org"]
@@ -248,7 +248,7 @@ def test_at_most_three_reset_emails_an_hour(offline):
 
 
 def test_a_reset_lifts_a_lock_out(offline):
-    make_user(offline.db, "lena.lockout@example.org", "Lena Lockout")
+    add_user(offline.db, "lena.lockout@example.org", "Lena Lockout")
     b = Browser(offline)
     b.get("/sign-in")
     bad = {"email": "lena.lockout@example.org", "password": "wrong-again-and-again"}
@@ -269,7 +269,7 @@ def test_a_reset_lifts_a_lock_out(offline):
 
 
 def test_a_reset_revokes_every_api_token_and_says_so(offline):
-    make_user(offline.db, "rex.revoke@example.org", "Rex Revoke")
+    add_user(offline.db, "rex.revoke@example.org", "Rex Revoke")
     b = Browser(offline)
     b.sign_in("rex.revoke@example.org")
     r = b.post("/account/tokens", {"name": "Attendance sync"})
@@ -298,7 +298,7 @@ def test_reset_forms_check_csrf_and_fields(offline):
     assert r.status_code == 400 and "email" in r.json()["errors"]
     r = b.post("/password-reset", {"email": "not an email"})
     assert r.status_code == 400 and 'href="#email"' in r.text
-    make_user(offline.db, "fay.fields@example.org", "Fay Fields")
+    add_user(offline.db, "fay.fields@example.org", "Fay Fields")
     ask_for_reset(offline, "fay.fields@example.org")
     mine = [m for m in outbox(offline)["messages"] if m["to_addr"] == "fay.fields@example.org"]
     _, token = link_in(mine[0]["body"])
@@ -320,8 +320,8 @@ def test_reset_forms_check_csrf_and_fields(offline):
 def test_a_failing_smtp_server_leaves_the_message_queued_with_its_error():
     s = Server(env={"TANDEM_SMTP_URL": f"smtp://127.0.0.1:{free_port()}"})
     try:
-        make_user(s.db, ADMIN, "Olga Outbox", admin=True)
-        make_user(s.db, "dan.down@example.org", "Dan Down")
+        add_user(s.db, ADMIN, "Olga Outbox", admin=True)
+        add_user(s.db, "dan.down@example.org", "Dan Down")
         t0 = time.monotonic()
         r = ask_for_reset(s, "dan.down@example.org")
         assert r.status_code == 200 and time.monotonic() - t0 < 2

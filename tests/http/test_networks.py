@@ -735,9 +735,14 @@ def test_the_demo_builds_a_network_with_accounts_for_each_role_and_is_idempotent
     password = re.search(r"every password is (\S+?)\)", out).group(1)
     counts = lambda: (one(db, "SELECT COUNT(*) FROM person"), one(db, "SELECT COUNT(*) FROM network_school"),
                       one(db, "SELECT COUNT(*) FROM strength"), one(db, "SELECT COUNT(*) FROM need"),
-                      one(db, "SELECT COUNT(*) FROM network_role"))
+                      one(db, "SELECT COUNT(*) FROM network_role"), one(db, "SELECT COUNT(*) FROM broker_run"))
     first = counts()
     assert first[0] == 7 and first[1] == 13 and first[2] >= 12 and first[3] >= 12
+    # The broker has run once, as the coordinator would: proposals to review, most of them two-way.
+    assert first[5] == 1
+    proposals, two_way = one(db, "SELECT COUNT(*) FROM broker_proposal"), \
+        one(db, "SELECT COUNT(*) FROM broker_proposal WHERE reciprocal = 1")
+    assert proposals >= 6 and two_way * 2 > proposals
     assert len({t for (t,) in query(db, "SELECT theme_id FROM strength")}) >= 10  # across the themes
     assert run_cli("demo", "--db", db).returncode == 0
     assert counts() == first

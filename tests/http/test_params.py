@@ -3,20 +3,19 @@
 a body that is neither a form nor JSON is a 415 that says what is accepted,
 a field given twice is a 400 that names it (declared or not, whether the
 route words its own errors or not), and an invalid choice is refused."""
-import re
 
 import requests
+
+from support import Browser
 
 JSON = {"Accept": "application/json"}
 
 
 def csrf_and_session(server):
-    """A session holding the sign-in page's CSRF cookie, and its token."""
-    s = requests.Session()
-    page = s.get(server.url + "/sign-in", headers={"Accept": "text/html"}).text
-    m = re.search(r'name="csrf" value="([^"]*)"', page)
-    assert m, page[:2000]
-    return s, m.group(1)
+    """A session holding the sign-in page's CSRF cookie, and its token (through the one client,
+    whose raw session then sends bodies no form would)."""
+    b = Browser(server)
+    return b.s, b.csrf()
 
 
 def post(server, s, path, **kw):

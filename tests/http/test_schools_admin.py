@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from accounts_client import Browser, make_user, query
+from support import Browser, add_user, query
 from tandem_server import ROOT, Server
 
 DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
@@ -21,8 +21,8 @@ LINKS = os.path.join(ROOT, "data", "demo", "links_edubasealldata20250502-demo.cs
 @pytest.fixture(scope="module")
 def server():
     s = Server()
-    make_user(s.db, "admin@example.org", "Ada Admin", admin=True)
-    make_user(s.db, "staff@example.org", "Sam Staff")
+    add_user(s.db, "admin@example.org", "Ada Admin", admin=True)
+    add_user(s.db, "staff@example.org", "Sam Staff")
     yield s
     assert s.close() == 0
 
@@ -165,8 +165,8 @@ def watched():
     """A server of its own whose temporary files go to a folder the test can watch."""
     tmp = tempfile.TemporaryDirectory()
     s = Server(env={"TMPDIR": tmp.name, "TANDEM_MAX_UPLOADS": "1"})
-    make_user(s.db, "admin@example.org", "Ada Admin", admin=True)
-    make_user(s.db, "staff@example.org", "Sam Staff")
+    add_user(s.db, "admin@example.org", "Ada Admin", admin=True)
+    add_user(s.db, "staff@example.org", "Sam Staff")
     yield s, tmp.name
     assert s.close() == 0
     tmp.cleanup()

@@ -54,6 +54,18 @@ def test_no_test_module_imports_another():
     assert offenders == []
 
 
+def test_there_is_one_test_client():
+    """Every black-box test drives the product through support.Browser (Person is a Browser
+    signed in at creation): no HTTP test module keeps a client of its own."""
+    offenders = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "http", "*.py"))):
+        text = open(path, encoding="utf-8").read()
+        if re.search(r"^\s*def sign_in\(", text, re.M) or re.search(r"^\s*from accounts_client\b", text, re.M):
+            offenders.append(os.path.relpath(path, ROOT))
+    assert offenders == []
+    assert not os.path.exists(os.path.join(ROOT, "tests", "http", "accounts_client.py"))
+
+
 def test_the_rules_checked_here_look_at_real_files():
     # A check over an empty tree would pass whatever the code did.
     assert len(app_sources()) > 30

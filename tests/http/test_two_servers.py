@@ -4,10 +4,18 @@ stores: two processes on one SQLite file, or two on one PostgreSQL
 database): a person signs in through one and carries on through the other,
 signing out through either ends the session everywhere, and every message
 in the outbox is sent exactly once to a real SMTP server although both
-servers' senders race for the same messages."""
+servers' senders race for the same messages. The periodic jobs (the
+partnership sweep with the digests, the programme's offers and reminders)
+run on one of the servers once per interval, never on both. A register
+import through one server is seen by the other's similar-schools finder
+(its in-memory index is reloaded after the store announces the change)."""
 import asyncio
+import csv
 import email
 import email.policy
+import gzip
+import io
+import os
 import socket
 import threading
 import time
@@ -16,10 +24,30 @@ import pytest
 from aiosmtpd.controller import Controller
 
 import store
-from accounts_client import Browser, make_user
-from tandem_server import Server
+from support import Browser, add_user
+from tandem_server import ROOT, Server, run_cli
 
 MESSAGES = 40
+DEMO = os.path.join(ROOT, "data", "demo", "edubasealldata20250502-demo.csv.gz")
+SHARED_JOBS = ("partnership health and digest", "programme offers and reminders")
+
+
+def wait_until(what, seconds=90):
+    """Wait (bounded) until what() is true; the caller asserts it afterwards."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and not what():
+        time.sleep(0.2)
+
+
+def job_runs(db):
+    """{job: runs} from the job_lease rows."""
+    return dict(store.query(db, "SELECT job, runs FROM job_lease"))
+
+
+def stood_by(server):
+    """The shared jobs this server left to another one."""
+    return {job for job in SHARED_JOBS for line in list(server.log)
+            if f"{job}: another app server ran the job" in line}
 
 
 def free_port():
@@ -60,7 +88,7 @@ def pair():
 
 def test_signed_in_through_one_server_carries_on_through_the_other(pair):
     a, b, _ = pair
-    make_user(a.db, "tess.twin@example.org", "Tess Twin")
+    add_user(a.db, "tess.twin@example.org", "Tess Twin")
     browser = Browser(a)
     browser.sign_in("tess.twin@example.org")
     assert browser.get("/account", json=True).status_code == 200
@@ -99,3 +127,77 @@ def test_each_outbox_message_is_sent_once_by_two_racing_senders(pair):
     assert len(race) == MESSAGES and len(set(race)) == MESSAGES
     attempts = store.query(a.db, "SELECT DISTINCT attempts FROM outbox WHERE message_id LIKE 'race-%'")
     assert attempts == [(1,)]
+
+
+def test_a_periodic_job_runs_on_one_of_two_servers_once_per_interval():
+    env = {"TANDEM_DIGEST_INTERVAL": "3600"}
+    a = Server(env=env)
+    others = []
+    try:
+        once = {job: 1 for job in SHARED_JOBS}
+        wait_until(lambda: job_runs(a.db) == once)
+        assert job_runs(a.db) == once
+        b = Server(db=a.db, env=env)
+        others.append(b)
+        wait_until(lambda: stood_by(b) == set(SHARED_JOBS))
+        assert stood_by(b) == set(SHARED_JOBS) and job_runs(a.db) == once
+        assert b.stop() == 0 and a.stop() == 0
+        # An hour and more later (the programme's job is every minute, the digest every hour):
+        # one more run of each, by whichever of the next two servers asked first.
+        later = dict(env, TANDEM_CLOCK_OFFSET="3700")
+        c = Server(db=a.db, env=later)
+        others.append(c)
+        twice = {job: 2 for job in SHARED_JOBS}
+        wait_until(lambda: job_runs(a.db) == twice)
+        d = Server(db=a.db, env=later)
+        others.append(d)
+        wait_until(lambda: stood_by(d) == set(SHARED_JOBS))
+        assert stood_by(d) == set(SHARED_JOBS) and job_runs(a.db) == twice
+        ran_by = {server for (server,) in store.query(a.db, "SELECT server FROM job_lease")}
+        assert ran_by == {f"{socket.gethostname()}:{c.proc.pid}"}
+    finally:
+        codes = [s.stop() for s in others]
+        assert a.close() == 0 and codes == [0] * len(others)
+
+
+def demo_with_pupils(urn, pupils):
+    """The demo register, gzipped, with one school's number of pupils changed."""
+    rows = list(csv.reader(io.StringIO(gzip.open(DEMO, "rb").read().decode("latin-1"), newline="")))
+    col = rows[0].index("NumberOfPupils")
+    for row in rows:
+        if row[0] == str(urn):
+            row[col] = str(pupils)
+    out = io.StringIO(newline="")
+    csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    return gzip.compress(out.getvalue().encode("latin-1"))
+
+
+def similar(server, urn):
+    r = Browser(server).get(f"/schools/{urn}/similar", json=True)
+    assert r.status_code == 200
+    return [(s["urn"], s["score"]) for s in r.json()["results"]]
+
+
+def test_an_import_through_one_server_reaches_the_other_servers_similar_schools(tmp_path):
+    db = str(tmp_path / "register.db")
+    r = run_cli("import-gias", "--db", db, DEMO)
+    assert r.returncode == 0, r.stderr
+    add_user(db, "admin@example.org", "Ada Admin", admin=True)
+    a, b = Server(db=db), Server(db=db)
+    try:
+        before = similar(b, 107889)  # b builds its index now
+        assert len(before) == 30 and similar(a, 107889) == before
+        admin = Browser(a)
+        admin.sign_in("admin@example.org")
+        admin.get("/admin/imports")
+        files = {"file": ("edubasealldata-changed.csv.gz", demo_with_pupils(107889, 2400))}
+        up = admin.s.post(admin.url("/admin/imports"), data={"kind": "schools", "csrf": admin.token},
+                          files=files, headers={"Accept": "text/html"}, allow_redirects=False)
+        assert up.status_code == 303, up.text[:500]
+        after = similar(a, 107889)
+        assert after != before
+        # The change reaches b as soon as b hears of it (at once on SQLite, a notification away on PostgreSQL).
+        wait_until(lambda: similar(b, 107889) == after, seconds=30)
+        assert similar(b, 107889) == after
+    finally:
+        assert (b.close(), a.close()) == (0, 0)

@@ -301,6 +301,97 @@ static void no_school_is_over_capacity_in_a_random_network_run(void **state)
 	broker_result_free(&r);
 }
 
+/* ---- the fast method against the integer programs ------------------------- */
+
+enum { BIG = 40, BIG_EDGES = BIG * (BIG - 1) / 2 };
+
+/* A random network of 8..BIG schools, denser than the brute-force ones; weights with ties. */
+static size_t random_network(size_t *n, int *cap, bool *covered, struct broker_edge *e)
+{
+	*n = 8 + (size_t)(rand() % (BIG - 7));
+	int density = 20 + rand() % 70; /* percent of pairs that are possible */
+	for (size_t i = 0; i < *n; i++) {
+		cap[i] = rand() % 4; /* 0..3 */
+		covered[i] = rand() % 8 == 0;
+	}
+	size_t m = 0;
+	for (size_t u = 0; u < *n; u++)
+		for (size_t v = u + 1; v < *n; v++)
+			if (rand() % 100 < density)
+				e[m++] = (struct broker_edge){(int)u, (int)v, 1 + rand() % 300};
+	return m;
+}
+
+/* Coverage (of schools not already covered) and total of a choice. */
+static void measure(size_t n, const bool *covered, const struct broker_edge *e, size_t m, const bool *chosen,
+		    const int *cap, int *cov, int64_t *total)
+{
+	int deg[BIG] = {0};
+	*cov = 0;
+	*total = 0;
+	for (size_t k = 0; k < m; k++)
+		if (chosen[k]) {
+			deg[e[k].u]++;
+			deg[e[k].v]++;
+			*total += e[k].w;
+		}
+	for (size_t i = 0; i < n; i++) {
+		assert_true(deg[i] <= cap[i]);
+		if (deg[i] > 0 && !covered[i])
+			(*cov)++;
+	}
+}
+
+static void the_fast_matching_equals_the_integer_programs_on_random_networks(void **state)
+{
+	(void)state;
+	srand(15);
+	static struct broker_edge e[BIG_EDGES];
+	static bool fast[BIG_EDGES], ip[BIG_EDGES];
+	for (int round = 0; round < 120; round++) {
+		size_t n;
+		int cap[BIG];
+		bool covered[BIG];
+		size_t m = random_network(&n, cap, covered, e);
+		struct broker_match_info info = {.seed_edges = round % 2}; /* 1: one edge a school, the rest priced in */
+		assert_int_equal(broker_match_ex(n, cap, covered, e, m, fast, &info), 0);
+		assert_int_equal(broker_match_ip(n, cap, covered, e, m, ip), 0);
+		int cf, ci;
+		int64_t tf, ti;
+		measure(n, covered, e, m, fast, cap, &cf, &tf);
+		measure(n, covered, e, m, ip, cap, &ci, &ti);
+		assert_int_equal(cf, ci);
+		assert_int_equal(tf, ti);
+	}
+}
+
+static void the_random_networks_take_every_path_of_the_fast_method(void **state)
+{
+	(void)state;
+	srand(15);
+	static struct broker_edge e[BIG_EDGES];
+	static bool chosen[BIG_EDGES];
+	int priced = 0, cut = 0, integral = 0, programs = 0, greedy = 0;
+	for (int round = 0; round < 120; round++) {
+		size_t n;
+		int cap[BIG];
+		bool covered[BIG];
+		size_t m = random_network(&n, cap, covered, e);
+		struct broker_match_info info = {.seed_edges = round % 2};
+		assert_int_equal(broker_match_ex(n, cap, covered, e, m, chosen, &info), 0);
+		priced += info.pricing_rounds > 0;
+		cut += info.cuts > 0;
+		integral += info.lp_integral;
+		programs += info.integer_programs > 0;
+		greedy += info.greedy_cover;
+	}
+	assert_true(priced > 0);
+	assert_true(cut > 0);
+	assert_true(integral > 0);
+	assert_true(programs > 0);
+	assert_true(greedy > 0 && greedy < 120); /* coverage settled by the greedy cover, and by the LP */
+}
+
 /* ---- sentences ------------------------------------------------------------ */
 
 static bool any_contains(json_t *arr, const char *needle)
@@ -412,6 +503,8 @@ int main(void)
 		cmocka_unit_test(a_capacity_below_zero_is_refused),
 		cmocka_unit_test(a_school_whose_capacity_is_taken_is_left_out_saying_so),
 		cmocka_unit_test(the_matching_equals_brute_force_on_small_random_networks),
+		cmocka_unit_test(the_fast_matching_equals_the_integer_programs_on_random_networks),
+		cmocka_unit_test(the_random_networks_take_every_path_of_the_fast_method),
 		cmocka_unit_test(no_school_is_over_capacity_in_a_random_network_run),
 		cmocka_unit_test(the_explanation_names_the_themes_both_ways_and_says_two_way),
 		cmocka_unit_test(schools_far_apart_are_told_to_meet_online),

@@ -57,7 +57,9 @@ static void count_stop(void)
 	pthread_mutex_unlock(&S.lock);
 }
 
-static const struct job counting = {.name = "counting", .run = count_run, .stop = count_stop, .min_interval = 3600};
+/* Every job here runs on every server: the runner's scheduling is under test, not the claim (test_lease.c). */
+static const struct job counting = {
+	.name = "counting", .run = count_run, .stop = count_stop, .min_interval = 3600, .every_server = true};
 
 static int off_start(const struct config *config, int *interval, char *err, size_t errsz)
 {
@@ -80,7 +82,8 @@ static void off_stop(void)
 	S.off_stopped = true;
 }
 
-static const struct job off = {.name = "off", .start = off_start, .run = off_run, .stop = off_stop};
+static const struct job off = {
+	.name = "off", .start = off_start, .run = off_run, .stop = off_stop, .every_server = true};
 
 static int broken_start(const struct config *config, int *interval, char *err, size_t errsz)
 {
@@ -89,7 +92,7 @@ static int broken_start(const struct config *config, int *interval, char *err, s
 	return ERR_INVALID;
 }
 
-static const struct job broken = {.name = "broken", .start = broken_start, .run = off_run};
+static const struct job broken = {.name = "broken", .start = broken_start, .run = off_run, .every_server = true};
 
 /* Wait until the counting job has run at least n times. */
 static void wait_runs(int n)

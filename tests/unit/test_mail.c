@@ -114,6 +114,61 @@ static void a_message_has_the_headers_mail_servers_expect(void **state)
 	buf_free(&b);
 }
 
+static void a_message_with_an_attachment_is_multipart_with_the_file_in_base64(void **state)
+{
+	(void)state;
+	struct mail_message m = {
+		.from = "tandem@school.example.org",
+		.to = "jane@school.example.org",
+		.subject = "Your place",
+		.body = "See you there\n",
+		.message_id = "abc123",
+		.date = 1800000000,
+		.attachment_name = "session.ics",
+		.attachment_type = "text/calendar; charset=utf-8; method=PUBLISH",
+		.attachment = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n",
+	};
+	struct buf b = BUF_INIT;
+	mail_build(&b, &m);
+	const char *s = buf_str(&b);
+	assert_non_null(strstr(s, "Content-Type: multipart/mixed; boundary=\"=_tandem_abc123\"\r\n"));
+	assert_null(strstr(s, "MIME-Version: 1.0\r\nContent-Type: text/plain"));
+	const char *text = strstr(s, "\r\n--=_tandem_abc123\r\nContent-Type: text/plain; charset=utf-8\r\n");
+	const char *file = strstr(s, "\r\n--=_tandem_abc123\r\nContent-Type: text/calendar; charset=utf-8; "
+				     "method=PUBLISH; name=\"session.ics\"\r\n"
+				     "Content-Disposition: attachment; filename=\"session.ics\"\r\n"
+				     "Content-Transfer-Encoding: base64\r\n\r\n");
+	assert_non_null(text);
+	assert_non_null(file);
+	assert_true(text < file);
+	assert_non_null(strstr(text, "\r\n\r\nSee you there\r\n"));
+	/* base64 of the calendar, and the closing boundary last. */
+	assert_non_null(strstr(file, "QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UFVCTElTSA0KRU5EOlZDQUxFTkRBUg0K\r\n"
+				     "--=_tandem_abc123--\r\n"));
+	assert_int_equal(strlen(strstr(s, "--=_tandem_abc123--\r\n")), strlen("--=_tandem_abc123--\r\n"));
+	buf_free(&b);
+}
+
+static void base64_lines_are_at_most_76_characters(void **state)
+{
+	(void)state;
+	char data[200];
+	memset(data, 'x', sizeof(data) - 1);
+	data[sizeof(data) - 1] = '\0';
+	struct buf b = BUF_INIT;
+	mail_encode_base64(&b, data, strlen(data));
+	const char *s = buf_str(&b);
+	size_t lines = 0;
+	for (const char *p = s; *p; lines++) {
+		size_t n = strcspn(p, "\r");
+		assert_true(n <= 76);
+		assert_memory_equal(p + n, "\r\n", 2);
+		p += n + 2;
+	}
+	assert_int_equal(lines, 4); /* 199 bytes: 57 + 57 + 57 + 28 */
+	buf_free(&b);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -125,6 +180,8 @@ int main(void)
 		cmocka_unit_test(long_encoded_subjects_fold_between_whole_characters),
 		cmocka_unit_test(quoted_printable_escapes_and_keeps_lines_short),
 		cmocka_unit_test(a_message_has_the_headers_mail_servers_expect),
+		cmocka_unit_test(a_message_with_an_attachment_is_multipart_with_the_file_in_base64),
+		cmocka_unit_test(base64_lines_are_at_most_76_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,13 +78,13 @@ static struct prog_access access_for(enum who w, bool is_public)
 /* The actions, as columns. */
 enum action {
 	SEE, READ, CREATE, EDIT, SESSIONS, BOOK, BOOK_M1, BOOK_M2, CANCEL, NAME, LINK, LINK_PLACE, REGISTER,
-	SETTINGS, ACTION__MAX
+	SETTINGS, QUESTIONS, ACTION__MAX
 };
 static const char *const action_names[ACTION__MAX] = {
 	"see the programme", "read names", "create a course", "edit the course", "edit its sessions",
 	"book oneself", "book a colleague at M1", "book a colleague at M2", "cancel the attendee's booking",
 	"see the attendee's name", "see the online link without a place", "see the online link with a place",
-	"take the register", "change settings"};
+	"take the register", "change settings", "change the feedback questions"};
 
 static bool decide(enum action act, const struct prog_access *a)
 {
@@ -103,6 +103,7 @@ static bool decide(enum action act, const struct prog_access *a)
 	case LINK_PLACE: return prog_policy_online_link(a, true);
 	case REGISTER: return prog_policy_register(a);
 	case SETTINGS: return prog_policy_settings_edit(a);
+	case QUESTIONS: return prog_policy_questions_edit(a);
 	default: return false;
 	}
 }
@@ -111,19 +112,19 @@ static bool decide(enum action act, const struct prog_access *a)
 #define N 0
 /* The table in policy.c, for a private network. Columns in enum action order. */
 static const int private_table[WHO__MAX][ACTION__MAX] = {
-	/*               SEE READ CRE EDIT SESS BOOK B_M1 B_M2 CANC NAME LINK LINKP REG SET */
-	[ANON] =        {N,  N,   N,  N,   N,   N,   N,   N,   N,   N,   N,   N,    N,  N},
-	[OUTSIDER] =    {N,  N,   N,  N,   N,   N,   N,   N,   N,   N,   N,   N,    N,  N},
-	[STAFF] =       {Y,  Y,   N,  N,   N,   Y,   N,   N,   Y,   Y,   N,   Y,    N,  N},
-	[GOVERNOR] =    {Y,  Y,   N,  N,   N,   Y,   N,   N,   N,   N,   N,   Y,    N,  N},
-	[LEAD] =        {Y,  Y,   N,  N,   N,   Y,   Y,   N,   Y,   Y,   N,   Y,    N,  N},
-	[OTHER_LEAD] =  {Y,  Y,   N,  N,   N,   Y,   N,   Y,   N,   N,   N,   Y,    N,  N},
-	[OTHER_STAFF] = {Y,  Y,   N,  N,   N,   Y,   N,   N,   N,   N,   N,   Y,    N,  N},
-	[FACILITATOR] = {Y,  Y,   N,  N,   Y,   Y,   N,   N,   Y,   Y,   Y,   Y,    Y,  N},
-	[COURSE_LEAD] = {Y,  Y,   N,  Y,   Y,   Y,   N,   N,   Y,   Y,   Y,   Y,    Y,  N},
-	[COORD] =       {Y,  Y,   Y,  Y,   Y,   N,   N,   N,   Y,   Y,   Y,   Y,    Y,  Y},
-	[STEERING] =    {Y,  Y,   Y,  Y,   Y,   N,   N,   N,   N,   N,   N,   N,    N,  N},
-	[ADMIN] =       {Y,  Y,   Y,  Y,   Y,   N,   N,   N,   Y,   N,   Y,   Y,    N,  Y},
+	/*               SEE READ CRE EDIT SESS BOOK B_M1 B_M2 CANC NAME LINK LINKP REG SET QUE */
+	[ANON] =        {N,  N,   N,  N,   N,   N,   N,   N,   N,   N,   N,   N,    N,  N, N},
+	[OUTSIDER] =    {N,  N,   N,  N,   N,   N,   N,   N,   N,   N,   N,   N,    N,  N, N},
+	[STAFF] =       {Y,  Y,   N,  N,   N,   Y,   N,   N,   Y,   Y,   N,   Y,    N,  N, N},
+	[GOVERNOR] =    {Y,  Y,   N,  N,   N,   Y,   N,   N,   N,   N,   N,   Y,    N,  N, N},
+	[LEAD] =        {Y,  Y,   N,  N,   N,   Y,   Y,   N,   Y,   Y,   N,   Y,    N,  N, N},
+	[OTHER_LEAD] =  {Y,  Y,   N,  N,   N,   Y,   N,   Y,   N,   N,   N,   Y,    N,  N, N},
+	[OTHER_STAFF] = {Y,  Y,   N,  N,   N,   Y,   N,   N,   N,   N,   N,   Y,    N,  N, N},
+	[FACILITATOR] = {Y,  Y,   N,  N,   Y,   Y,   N,   N,   Y,   Y,   Y,   Y,    Y,  N, N},
+	[COURSE_LEAD] = {Y,  Y,   N,  Y,   Y,   Y,   N,   N,   Y,   Y,   Y,   Y,    Y,  N, N},
+	[COORD] =       {Y,  Y,   Y,  Y,   Y,   N,   N,   N,   Y,   Y,   Y,   Y,    Y,  Y, Y},
+	[STEERING] =    {Y,  Y,   Y,  Y,   Y,   N,   N,   N,   N,   N,   N,   N,    N,  N, Y},
+	[ADMIN] =       {Y,  Y,   Y,  Y,   Y,   N,   N,   N,   Y,   N,   Y,   Y,    N,  Y, Y},
 };
 
 static void check_table(const int table[WHO__MAX][ACTION__MAX], bool is_public)

@@ -57,6 +57,7 @@ struct row {
 static const struct row table[] = {
 	/*                         anon   outs.  mlead  p.gov  p.stf  p.lead coord  admin */
 	{"read", policy_ps_read, {false, false, false, true, true, true, false, true}, true},
+	{"read agreement", policy_ps_agreement_read, {false, false, false, true, true, true, false, true}, true},
 	{"summary", policy_ps_summary, {false, false, false, true, true, true, true, true}, true},
 	{"edit agreement", policy_ps_agreement_edit, {false, false, false, false, false, true, false, false}, false},
 	{"sign", policy_ps_sign, {false, false, false, false, false, true, false, false}, false},

@@ -30,7 +30,8 @@
  * Choosing the set: see match.c — first as many schools as possible (every
  * school that has any possible partner, when the capacities allow it) get
  * at least one proposal, then the total score is as large as it can be.
- * Exact, by two integer programs on GLPK.
+ * Exact, on GLPK: linear programs over a few edges per school, priced and
+ * fixed by reduced costs, integer programs only where the LP is fractional.
  *
  * Memory: results are malloc'd and freed with broker_result_free; strings
  * are borrowed from the caller's struct broker_net and live as long as it.
@@ -195,11 +196,39 @@ struct broker_edge {
  * (of n) is in at most cap[i] chosen edges; first cover as many vertices not
  * already covered (covered[i], may be NULL) as possible, then make the total
  * weight as large as possible. chosen[k] says whether edge k is chosen.
- * Exact. Returns 0, ERR_INVALID for a bad edge or capacity, or ERR_INTERNAL
- * when the solver fails.
+ * Exact, and fast on dense networks: the linear relaxation over a few heavy
+ * edges per school, edges priced in by their reduced costs, an integer
+ * program only when that optimum is fractional (match.c explains why the
+ * answer is still optimal over every edge). Returns 0, ERR_INVALID for a bad
+ * edge or capacity, or ERR_INTERNAL when the solver fails.
  */
 int broker_match(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
 		 bool *chosen) WUR;
+
+/* What broker_match_ex did to reach its answer (for the unit tests and the bench). */
+struct broker_match_info {
+	int seed_edges;       /* in: each school's heaviest edges in the first LP; 0: 2 × capacity + 2 */
+	bool greedy_cover;    /* coverage settled by the greedy cover reaching every school that could be covered */
+	int pricing_rounds;   /* times edges with a positive reduced cost were added and the LP solved again */
+	int cuts;             /* blossom inequalities added to the LP */
+	bool lp_integral;     /* the score stage's LP optimum was integral: no integer program for it */
+	bool rounded;         /* a rounding of a fractional LP optimum reached its bound: optimal, no integer program */
+	int integer_programs; /* integer programs solved on the restricted edges (both stages) */
+	size_t fixed_in;      /* edges added back after reduced-cost fixing, for a last integer program */
+	size_t lp_columns;    /* edges in the restricted problem at the end (of m) */
+};
+
+/* broker_match, also saying how it got there (info may be NULL; its seed_edges is read first). */
+int broker_match_ex(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		    bool *chosen, struct broker_match_info *info) WUR;
+
+/*
+ * The same b-matching as two integer programs over every edge (the first
+ * method, slow on dense networks: seconds for 300 schools): the reference the
+ * unit tests compare broker_match with. Same arguments and results.
+ */
+int broker_match_ip(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		    bool *chosen) WUR;
 
 /*
  * Co-creation groups (groups.c): for each theme nobody in the network has a

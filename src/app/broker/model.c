@@ -480,6 +480,23 @@ int broker_compute(struct db *db, struct arena *a, const struct broker_ctx *c, j
 	return 0;
 }
 
+int broker_demo(struct db *db, struct arena *a, const char *slug, int64_t coordinator_id)
+{
+	struct broker_ctx c;
+	int rc = broker_open_cli(db, a, slug, &c);
+	if (rc)
+		return rc;
+	struct db_stmt *st = db_stmt(db, &Q_RUN_LAST);
+	if (!st || db_bind_int(st, 1, c.network_id))
+		return ERR_DB;
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return rc == DB_ROW ? 0 : rc;
+	struct user coordinator = {.id = coordinator_id, .name = "the coordinator"};
+	return broker_run_store(db, a, &c, &coordinator);
+}
+
 int broker_run_store(struct db *db, struct arena *a, const struct broker_ctx *c, const struct user *u)
 {
 	if (!policy_broker_run(&c->acc))

@@ -92,6 +92,13 @@ int broker_reject(struct db *db, struct arena *a, const struct broker_ctx *c, co
 int broker_swap(struct db *db, struct arena *a, const struct broker_ctx *c, int64_t id, int64_t keep,
 		int64_t partner, json_t *errors) WUR;
 
+/*
+ * `tandem demo`: run the broker once on the network at slug, as its
+ * coordinator coordinator_id, so the demo shows proposals; nothing when it
+ * has a run already. 0, ERR_NOTFOUND, ERR_INVALID (nothing to match), ERR_DB.
+ */
+int broker_demo(struct db *db, struct arena *a, const char *slug, int64_t coordinator_id) WUR;
+
 /* School urn's capacity form: {urn, name, capacity, themes[{name, off}]}. Policy: capacity_see. */
 int broker_capacity_get(struct db *db, struct arena *a, const struct broker_ctx *c, int64_t urn, json_t **out) WUR;
 /*

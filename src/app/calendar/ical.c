@@ -213,6 +213,8 @@ int ical_write(struct buf *out, const struct ical_calendar *cal)
 	prop_raw(out, &line, "VERSION", "2.0");
 	prop_raw(out, &line, "PRODID", "-//Tandem//Partnerships//EN");
 	prop_raw(out, &line, "CALSCALE", "GREGORIAN");
+	if (cal->method)
+		prop_raw(out, &line, "METHOD", cal->method);
 	prop_text(out, &line, "X-WR-CALNAME", cal->name);
 	/* How often subscribers should fetch again: RFC 7986, and the older name many clients read. */
 	prop_raw(out, &line, "REFRESH-INTERVAL;VALUE=DURATION", "PT1H");

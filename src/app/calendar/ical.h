@@ -64,6 +64,7 @@ struct ical_due {
 /* The whole feed. */
 struct ical_calendar {
 	const char *name;              /* X-WR-CALNAME, shown as the calendar's name; optional */
+	const char *method;            /* METHOD ("PUBLISH" for a file sent by email), optional: NULL for feeds */
 	int64_t stamp;                 /* when the feed was made (> 0): the DTSTAMP by default */
 	const struct ical_event *events;
 	size_t n_events;

@@ -25,6 +25,20 @@ struct job;
  */
 int mail_queue(struct db *db, const char *to, const char *subject, const char *body) WUR;
 
+/* One file sent with a message (borrowed strings). */
+struct mail_attachment {
+	const char *name; /* file name, plain ASCII without quotes or slashes ("session.ics") */
+	const char *type; /* MIME type with its parameters ("text/calendar; charset=utf-8; method=PUBLISH") */
+	const char *data; /* its text, UTF-8 */
+};
+/*
+ * mail_queue with one attachment (att may be NULL): the message goes as
+ * multipart/mixed, the text first, then the file in base64. ERR_INVALID for
+ * an attachment whose name or type could break the headers.
+ */
+int mail_queue_attached(struct db *db, const char *to, const char *subject, const char *body,
+			const struct mail_attachment *att) WUR;
+
 /* The messages to address `to` (any case), newest first, as a new JSON array (for "download my data"); NULL on a store error. */
 json_t *mail_of_recipient(struct db *db, const char *to);
 /* Delete every message to address `to` (an account being deleted). Returns 0 or ERR_DB. */

@@ -106,6 +106,21 @@ void mail_encode_qp(struct buf *out, const char *body)
 	}
 }
 
+void mail_encode_base64(struct buf *out, const char *data, size_t len)
+{
+	/* 57 bytes make 76 characters of base64. */
+	const unsigned char *p = (const unsigned char *)data;
+	while (len) {
+		size_t n = len < 57 ? len : 57;
+		char b64[sodium_base64_ENCODED_LEN(57, sodium_base64_VARIANT_ORIGINAL)];
+		sodium_bin2base64(b64, sizeof(b64), p, n, sodium_base64_VARIANT_ORIGINAL);
+		buf_puts(out, b64);
+		buf_puts(out, "\r\n");
+		p += n;
+		len -= n;
+	}
+}
+
 void mail_build(struct buf *out, const struct mail_message *m)
 {
 	char date[40], addr[320];
@@ -124,10 +139,34 @@ void mail_build(struct buf *out, const struct mail_message *m)
 	mail_encode_header(out, m->subject);
 	buf_puts(out, "\r\n");
 	buf_printf(out, "Message-ID: <%s@%s>\r\n", m->message_id, domain);
-	buf_puts(out, "MIME-Version: 1.0\r\n"
-		      "Content-Type: text/plain; charset=utf-8\r\n"
-		      "Content-Transfer-Encoding: quoted-printable\r\n"
-		      "Auto-Submitted: auto-generated\r\n"
-		      "\r\n");
+	buf_puts(out, "MIME-Version: 1.0\r\n");
+	if (!m->attachment) {
+		buf_puts(out, "Content-Type: text/plain; charset=utf-8\r\n"
+			      "Content-Transfer-Encoding: quoted-printable\r\n"
+			      "Auto-Submitted: auto-generated\r\n"
+			      "\r\n");
+		mail_encode_qp(out, m->body);
+		return;
+	}
+	/* "=_" never occurs in quoted-printable or base64 text, so the boundary cannot clash with a part. */
+	buf_printf(out,
+		   "Content-Type: multipart/mixed; boundary=\"=_tandem_%s\"\r\n"
+		   "Auto-Submitted: auto-generated\r\n"
+		   "\r\n"
+		   "--=_tandem_%s\r\n"
+		   "Content-Type: text/plain; charset=utf-8\r\n"
+		   "Content-Transfer-Encoding: quoted-printable\r\n"
+		   "\r\n",
+		   m->message_id, m->message_id);
 	mail_encode_qp(out, m->body);
+	buf_printf(out,
+		   "--=_tandem_%s\r\n"
+		   "Content-Type: %s; name=\"%s\"\r\n"
+		   "Content-Disposition: attachment; filename=\"%s\"\r\n"
+		   "Content-Transfer-Encoding: base64\r\n"
+		   "\r\n",
+		   m->message_id, m->attachment_type ? m->attachment_type : "application/octet-stream",
+		   m->attachment_name ? m->attachment_name : "attachment", m->attachment_name ? m->attachment_name : "attachment");
+	mail_encode_base64(out, m->attachment, strlen(m->attachment));
+	buf_printf(out, "--=_tandem_%s--\r\n", m->message_id);
 }

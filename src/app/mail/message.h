@@ -4,8 +4,9 @@
  * (Date, From, To, Subject with RFC 2047 encoded-words when it is not plain
  * ASCII, Message-ID, MIME-Version, Content-Type text/plain; charset=utf-8,
  * Content-Transfer-Encoding quoted-printable) and the body encoded
- * quoted-printable with CRLF line ends. Pure functions, unit-tested in
- * tests/unit/test_mail.c.
+ * quoted-printable with CRLF line ends. A message with an attachment is
+ * multipart/mixed: the text part as above, then the file in base64 with
+ * its type and name. Pure functions, unit-tested in tests/unit/test_mail.c.
  */
 #ifndef TANDEM_APP_MAIL_MESSAGE_H
 #define TANDEM_APP_MAIL_MESSAGE_H
@@ -24,6 +25,9 @@ struct mail_message {
 	const char *body;       /* plain text, lines ending in \n (or \r\n) */
 	const char *message_id; /* unique left part; the domain is the sender's */
 	int64_t date;           /* Unix time for the Date header */
+	const char *attachment_name; /* a file sent with it ("session.ics"), NULL for none: ASCII, no quotes */
+	const char *attachment_type; /* its MIME type ("text/calendar; charset=utf-8; method=PUBLISH") */
+	const char *attachment;      /* its content */
 };
 
 /* The bare address of a From setting ("Name <a@b>" → "a@b") into out. False if it does not fit. */
@@ -32,6 +36,8 @@ bool mail_address_of(const char *from, char *out, size_t size);
 void mail_encode_header(struct buf *out, const char *s);
 /* Append body quoted-printable (RFC 2045): lines at most 76 characters, CRLF line ends. */
 void mail_encode_qp(struct buf *out, const char *body);
+/* Append data base64-encoded (RFC 2045) in lines of 76 characters, CRLF line ends. */
+void mail_encode_base64(struct buf *out, const char *data, size_t len);
 /* Append the whole message (headers, blank line, encoded body) to out. */
 void mail_build(struct buf *out, const struct mail_message *m);
 

@@ -23,14 +23,15 @@
 #define ISO_BUFSZ 24
 
 DB_QUERY(Q_OUTBOX_INSERT, "INSERT INTO outbox (to_addr, subject, body, message_id, next_attempt_at, "
-			  "created_at) VALUES (?, ?, ?, ?, ?, ?)");
-DB_QUERY(Q_OUTBOX_DUE, "SELECT id, to_addr, subject, body, message_id, attempts FROM outbox "
+			  "created_at, attachment_name, attachment_type, attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+DB_QUERY(Q_OUTBOX_DUE, "SELECT id, to_addr, subject, body, message_id, attempts, attachment_name, "
+		       "attachment_type, attachment FROM outbox "
 		       "WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?");
 /* Take a due message for one sender: whoever changes the row sends it (see outbox_claim). */
 DB_QUERY(Q_OUTBOX_CLAIM, "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'queued' "
 			 "AND next_attempt_at <= ?");
 DB_QUERY(Q_OUTBOX_SENT, "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-			"body = '', last_error = NULL WHERE id = ?");
+			"body = '', attachment = NULL, last_error = NULL WHERE id = ?");
 DB_QUERY(Q_OUTBOX_RETRY, "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?");
 DB_QUERY(Q_OUTBOX_FAILED, "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ? WHERE id = ?");
 DB_QUERY_PG(Q_OUTBOX_COUNT, "SELECT count(*) FROM outbox WHERE ?1 IS NULL OR status = ?1",
@@ -63,9 +64,29 @@ static bool address_ok(const char *to)
 	return true;
 }
 
+/* An attachment's name or type that cannot break out of its header: printable ASCII, no quotes or slashes in the name. */
+static bool header_safe(const char *s, bool name)
+{
+	if (!s || !*s || strlen(s) > 200)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < ' ' || *p > 0x7e || (name && strchr("\"\\/;", *p)))
+			return false;
+	return true;
+}
+
 int mail_queue(struct db *db, const char *to, const char *subject, const char *body)
 {
+	return mail_queue_attached(db, to, subject, body, NULL);
+}
+
+int mail_queue_attached(struct db *db, const char *to, const char *subject, const char *body,
+			const struct mail_attachment *att)
+{
 	if (!address_ok(to) || !subject || !*subject || !body)
+		return ERR_INVALID;
+	if (att && (!header_safe(att->name, true) || !header_safe(att->type, false) || !att->data ||
+		    !utf8_valid(att->data, strlen(att->data))))
 		return ERR_INVALID;
 	size_t sn = strlen(subject);
 	if (!utf8_valid(subject, sn) || utf8_len(subject, sn) > 200 || !utf8_valid(body, strlen(body)))
@@ -82,7 +103,9 @@ int mail_queue(struct db *db, const char *to, const char *subject, const char *b
 	clock_format_iso(clock_now(), now, sizeof(now));
 	struct db_stmt *st = db_stmt(db, &Q_OUTBOX_INSERT);
 	if (!st || db_bind_text(st, 1, to) || db_bind_text(st, 2, subject) || db_bind_text(st, 3, body) ||
-	    db_bind_text(st, 4, mid) || db_bind_text(st, 5, now) || db_bind_text(st, 6, now))
+	    db_bind_text(st, 4, mid) || db_bind_text(st, 5, now) || db_bind_text(st, 6, now) ||
+	    (att ? db_bind_text(st, 7, att->name) || db_bind_text(st, 8, att->type) || db_bind_text(st, 9, att->data)
+		 : db_bind_null(st, 7) || db_bind_null(st, 8) || db_bind_null(st, 9)))
 		return ERR_DB;
 	int rc = db_step(st);
 	if (rc < 0)
@@ -109,6 +132,11 @@ int outbox_due(struct db *db, int64_t now, int max, struct outbox_item **items)
 		it->body = xstrdup(db_col_text(st, 3));
 		it->message_id = xstrdup(db_col_text(st, 4));
 		it->attempts = (int)db_col_int(st, 5);
+		if (!db_col_is_null(st, 8)) {
+			it->attachment_name = xstrdup(db_col_text(st, 6));
+			it->attachment_type = xstrdup(db_col_text(st, 7));
+			it->attachment = xstrdup(db_col_text(st, 8));
+		}
 	}
 	db_reset(st);
 	if (n == 0) {
@@ -126,6 +154,9 @@ void outbox_due_free(struct outbox_item *items, int n)
 		free(items[i].subject);
 		free(items[i].body);
 		free(items[i].message_id);
+		free(items[i].attachment_name);
+		free(items[i].attachment_type);
+		free(items[i].attachment);
 	}
 	free(items);
 }

@@ -26,6 +26,9 @@ struct outbox_item {
 	char *body;        /* plain text */
 	char *message_id;  /* left part of Message-ID */
 	int attempts;      /* attempts made before this one */
+	char *attachment_name; /* the attachment's file name, NULL when there is none */
+	char *attachment_type; /* its MIME type, NULL when there is none */
+	char *attachment;      /* its text, NULL when there is none */
 };
 
 /*

@@ -80,7 +80,8 @@ static int send_one(const struct config *cfg, const struct outbox_item *it, char
 	snprintf(rcpt, sizeof(rcpt), "<%s>", it->to);
 	struct mail_message m = {
 		.from = cfg->smtp_from, .to = it->to, .subject = it->subject, .body = it->body,
-		.message_id = it->message_id, .date = clock_now(),
+		.message_id = it->message_id, .date = clock_now(), .attachment_name = it->attachment_name,
+		.attachment_type = it->attachment_type, .attachment = it->attachment,
 	};
 	struct buf text = BUF_INIT;
 	mail_build(&text, &m);
@@ -189,4 +190,5 @@ const struct job mail_sender_job = {
 	.start = sender_start,
 	.run = send_due,
 	.stop = sender_stop,
+	.every_server = true, /* every server sends; outbox_claim (a conditional UPDATE) shares the messages out */
 };

@@ -16,10 +16,13 @@
 #include <string.h>
 
 #include "app/accounts/accounts.h"
+#include "app/broker/model.h"
 #include "app/cli.h"
 #include "app/networks/net.h"
 #include "app/networks/networks.h"
+#include "app/practice/casestudy.h"
 #include "app/programme/programme.h"
+#include "app/reports/reports.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -97,6 +100,7 @@ static const struct demo_item demo_items[] = {
 	 "communication; staff from two schools have visited.", NULL, "staff"},
 	{107897, true, "maths", "Reasoning in upper Key Stage 2 maths lags behind fluency.", NULL, "high", NULL},
 	{107897, true, "EAL", "Welcoming pupils who arrive mid-year with little English.", NULL, "medium", NULL},
+	{107897, true, "governance", "Governors who challenge the curriculum as well as the budget.", NULL, "low", NULL},
 	{108055, false, "transition", "A Year 6 to Year 7 transition programme run with our feeder primaries.",
 	 "Attendance in the first term of Year 7 is two points above the year group's Year 6 figure; "
 	 "fewer than 5% of pupils report worries about moving up by October.", NULL, "lead2"},
@@ -104,6 +108,8 @@ static const struct demo_item demo_items[] = {
 	 "Pupils with an EHC plan made progress in line with their peers in English and maths last year.",
 	 NULL, "lead2"},
 	{108055, true, "attendance", "Persistent absence in Year 9 and Year 10.", NULL, "high", NULL},
+	{108055, true, "assessment", "Knowing what Year 7 pupils remember from their primary schools.", NULL, "medium",
+	 NULL},
 	{137083, false, "curriculum", "A knowledge-rich Key Stage 3 humanities curriculum, shared with its resources.",
 	 "Uptake of GCSE history and geography grew by a third in two years.", NULL, NULL},
 	{137083, true, "wellbeing", "Staff workload around marking and feedback.", NULL, "medium", NULL},
@@ -111,6 +117,7 @@ static const struct demo_item demo_items[] = {
 	 "Year 7 pupils who joined below the expected standard closed half the gap by the end of Year 8.",
 	 NULL, NULL},
 	{108075, true, "reading", "Reading for pleasure in Key Stage 3.", NULL, "medium", NULL},
+	{108075, true, "wellbeing", "Calm starts to the day for pupils who arrive anxious.", NULL, "medium", NULL},
 	{139646, false, "disadvantage", "Targeted tutoring and a breakfast club for disadvantaged pupils.",
 	 "The attainment gap for disadvantaged pupils in English narrowed by 0.4 grades over two years.",
 	 NULL, NULL},
@@ -121,10 +128,14 @@ static const struct demo_item demo_items[] = {
 	 NULL, NULL},
 	{107896, true, "reading", "Early reading for pupils who join in Key Stage 2 unable to decode.", NULL, "high",
 	 NULL},
+	{107896, true, "disadvantage", "Spending the pupil premium on what makes the most difference.", NULL, "medium",
+	 NULL},
 	{107886, false, "attendance", "A family support worker who follows up every first day of absence.",
 	 "Persistent absence fell from 19% to 11% in two years.", NULL, NULL},
 	{107886, true, "SEND", "Support for a growing number of pupils with speech and language needs.", NULL,
 	 "high", NULL},
+	{107886, true, "leadership", "Growing middle leaders in a school where most staff teach every subject.", NULL,
+	 "medium", NULL},
 	{107894, false, "governance", "A governing board that runs an annual skills audit and succession plan.",
 	 "All governor vacancies were filled within a term; the board's training plan is shared with two "
 	 "other schools.", NULL, NULL},
@@ -137,10 +148,13 @@ static const struct demo_item demo_items[] = {
 	 "Incidents before 10am halved in a year; pupils use the nurture room less as the year goes on.", NULL,
 	 NULL},
 	{107887, true, "maths", "Times-tables fluency by the end of Year 4.", NULL, "high", NULL},
+	{107887, true, "curriculum", "Sequencing history and geography so pupils build on what they learnt.", NULL,
+	 "low", NULL},
 	{107885, false, "assessment", "Low-stakes quizzing in the foundation subjects, with a shared question bank.",
 	 "Pupils recall more of what they learnt last term in history and science, in our own end-of-year "
 	 "checks.", NULL, NULL},
 	{107885, true, "transition", "Preparing pupils for the move to secondary school.", NULL, "medium", NULL},
+	{107885, true, "EAL", "Families who speak little English taking part in school life.", NULL, "medium", NULL},
 	{107893, false, "leadership", "Middle leaders who lead subjects across a small staff, with a coaching model.",
 	 "Every subject has a named leader with an action plan; two middle leaders gained the NPQ in leading "
 	 "teaching.", NULL, NULL},
@@ -321,6 +335,13 @@ int networks_cli_demo(struct cli *cli)
 	}
 	if ((rc = programme_demo(db, a, &net, &acc)))
 		fprintf(stderr, "tandem demo: the programme left out: %s\n", err_str(rc));
+	else if (cli_flag(cli, "--history") && (rc = reports_demo(db, net.id)))
+		fprintf(stderr, "tandem demo: the impact history left out: %s\n", err_str(rc));
+	if ((rc = practice_case_demo(db, a, net.id, net.slug)))
+		fprintf(stderr, "tandem demo: the case studies left out: %s\n", err_str(rc));
+	/* The broker's proposals, as the coordinator would run it (once). */
+	if ((rc = broker_demo(db, a, net.slug, person_id(ids, "coord"))))
+		fprintf(stderr, "tandem demo: the broker's proposals left out: %s\n", err_str(rc));
 
 	struct db_stmt *st = db_stmt(db, &Q_DEMO_COUNTS);
 	int64_t schools = 0, strengths = 0, needs = 0;

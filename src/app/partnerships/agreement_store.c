@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/mail/mail.h"
 #include "app/partnerships/ps.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "db/db.h"
 
@@ -60,6 +62,7 @@ DB_QUERY(Q_AG_SIGNATURE,
 	 "INSERT INTO partnership_signature (partnership_id, urn, person_id, digest, signed_at) VALUES (?, ?, ?, ?, ?)");
 DB_QUERY(Q_AG_ACTIVATE,
 	 "UPDATE partnership SET state = 'active', activated_at = ?, updated_at = ? WHERE id = ? AND state = 'forming'");
+DB_QUERY(Q_AG_PERSON_EMAIL, "SELECT email FROM person WHERE id = ?");
 DB_QUERY(Q_AG_KEEPER_OK,
 	 "SELECT 1 FROM person WHERE id = ? AND school_urn IN (SELECT urn FROM partnership_school WHERE partnership_id = ?)");
 
@@ -94,7 +97,7 @@ int ps_agreement_load(struct db *db, struct arena *a, const struct ps_access *ac
 		      struct ps_agreement *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!policy_ps_read(acc))
+	if (!policy_ps_agreement_read(acc))
 		return ps_deny(acc);
 	out->partnership_id = p->id;
 	struct agreement *ag = &out->ag;
@@ -221,6 +224,15 @@ static const char *day(struct arena *a, int64_t t)
 	return arena_strdup(a, s);
 }
 
+/* A day as people read it, "6 December 2026", or "" for 0 (arena). */
+static const char *day_label(struct arena *a, int64_t t)
+{
+	char s[40] = "";
+	if (t)
+		clock_format_day(t, true, s, sizeof(s));
+	return arena_strdup(a, s);
+}
+
 /* [{value, label, selected}] for an enum with the key/label functions given. */
 static json_t *options(int max, const char *(*key)(int), const char *(*label)(int), int selected)
 {
@@ -312,11 +324,17 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 	for (size_t i = 0; i < ag->n_themes; i++)
 		tl = arena_printf(a, "%s%s%s", tl, i ? "\n" : "", ag->themes[i]);
 	json_object_set_new(j, "themes_text", json_string(tl));
+	const char *tc = "";
+	for (size_t i = 0; i < ag->n_themes; i++)
+		tc = arena_printf(a, "%s%s%s", tc, i ? ", " : "", ag->themes[i]);
+	json_object_set_new(j, "themes_label", json_string(tc));
 	json_object_set_new(j, "licence", json_string(agreement_licence_key(ag->licence)));
 	json_object_set_new(j, "licence_label", json_string(agreement_licence_label(ag->licence)));
 	json_object_set_new(j, "licences", options(AGREEMENT_LICENCE__MAX, licence_key, licence_label, (int)ag->licence));
 	json_object_set_new(j, "starts_on", json_string(day(a, ag->starts_on)));
 	json_object_set_new(j, "ends_on", json_string(day(a, ag->ends_on)));
+	json_object_set_new(j, "starts_on_label", json_string(day_label(a, ag->starts_on)));
+	json_object_set_new(j, "ends_on_label", json_string(day_label(a, ag->ends_on)));
 	json_object_set_new(j, "decision", json_string(agreement_decision_key(ag->decision)));
 	json_object_set_new(j, "decision_label", json_string(agreement_decision_label(ag->decision)));
 	json_object_set_new(j, "decisions",
@@ -342,6 +360,9 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 				      s->in_objectives == AGREEMENT_ANSWER_YES);
 		json_object_set_new(o, "objectives_no", json_boolean(s->in_objectives == AGREEMENT_ANSWER_NO));
 		ps_add_date_label(o, "signed_at", "signed_on", true);
+		if (json_object_get(o, "signed_on")) /* a time people read says whose clock it is */
+			json_object_set_new(o, "signed_on", json_sprintf("%s UK time", json_string_value(json_object_get(
+										     o, "signed_on"))));
 		json_object_set_new(o, "hours_text", s->has_hours ? json_sprintf("%d", s->hours_per_term) : json_string(""));
 		json_object_set_new(o, "budget_text",
 				    s->has_budget ? json_sprintf("%lld.%02lld", (long long)(s->budget_pence / 100),
@@ -361,8 +382,12 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 				  m->has_baseline ? json_real(m->baseline) : json_null(), "target",
 				  m->has_target ? json_real(m->target) : json_null(), "method", m->method, "when", m->when,
 				  "baseline_on", day(a, m->baseline_on), "target_by", day(a, m->target_by)));
+		json_t *mo = json_array_get(measures, json_array_size(measures) - 1);
+		json_object_set_new(mo, "baseline_on_label", json_string(day_label(a, m->baseline_on)));
+		json_object_set_new(mo, "target_by_label", json_string(day_label(a, m->target_by)));
 	}
 	json_object_set_new(j, "measures", measures);
+	json_object_set_new(j, "has_measures", json_boolean(ag->n_measures > 0));
 	json_t *risks = json_array();
 	for (size_t i = 0; i < ag->n_risks; i++) {
 		const struct agreement_risk *r = &ag->risks[i];
@@ -379,6 +404,7 @@ json_t *ps_agreement_json(struct db *db, struct arena *a, const struct ps_agreem
 								     AGREEMENT_RISK_HIGH));
 	}
 	json_object_set_new(j, "risks", risks);
+	json_object_set_new(j, "has_risks", json_boolean(ag->n_risks > 0));
 	json_t *sections = json_array(), *guide = json_object();
 	for (int s = 0; s < AGREEMENT_SECTION__MAX; s++)
 		json_object_set_new(guide, agreement_section_key((enum agreement_section)s), json_string(guidance[s]));
@@ -481,28 +507,36 @@ static int check_commitments(struct db *db, struct arena *a, const struct ps_agr
 	return 0;
 }
 
-int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		      const struct ps_agreement_in *in, json_t *errors)
+/* The agreement's main fields and commitments, checked and ready to write. */
+struct agreement_checked {
+	const char *challenge, *outcomes, *themes; /* trimmed */
+	struct agreement_school *ns;               /* each partner school with its new values */
+	size_t n_schools;                          /* how many */
+};
+
+/*
+ * Check the agreement's main fields and commitments in `in` (for p, whose
+ * agreement is cur) into *out, adding messages to errors. 0 (errors may
+ * hold messages), or a store error.
+ */
+static int agreement_check(struct db *db, struct arena *a, const struct partnership *p,
+			   const struct ps_agreement *cur, const struct ps_agreement_in *in,
+			   struct agreement_checked *out, json_t *errors)
 {
-	if (!policy_ps_agreement_edit(acc))
-		return ps_deny(acc);
-	struct ps_agreement cur;
-	int rc = ps_agreement_load(db, a, acc, p, &cur);
-	if (rc)
-		return rc;
 	struct agreement_problems pr;
 	agreement_problems_init(&pr, a);
-	const char *challenge = trimmed(a, in->challenge), *outcomes = trimmed(a, in->outcomes);
-	const char *themes = trimmed(a, in->themes);
-	if (agreement_validate_text(&pr, "challenge", "The shared challenge", challenge, AGREEMENT_MAX_CHALLENGE)) {}
-	if (agreement_validate_text(&pr, "outcomes", "The outcomes", outcomes, AGREEMENT_MAX_OUTCOMES)) {}
-	if (agreement_validate_text(&pr, "themes", "The themes", themes, AGREEMENT_MAX_OUTCOMES)) {}
+	out->challenge = trimmed(a, in->challenge);
+	out->outcomes = trimmed(a, in->outcomes);
+	out->themes = trimmed(a, in->themes);
+	if (agreement_validate_text(&pr, "challenge", "The shared challenge", out->challenge, AGREEMENT_MAX_CHALLENGE)) {}
+	if (agreement_validate_text(&pr, "outcomes", "The outcomes", out->outcomes, AGREEMENT_MAX_OUTCOMES)) {}
+	if (agreement_validate_text(&pr, "themes", "The themes", out->themes, AGREEMENT_MAX_OUTCOMES)) {}
 	if (agreement_validate_dates(&pr, "ends_on", "the start date", in->starts_on, "the end date", in->ends_on)) {}
 	if (in->has_cadence)
 		if (agreement_validate_cadence(&pr, "cadence_weeks", clamp_int(in->cadence_weeks))) {}
 	bool lead_is_partner = false;
-	for (size_t i = 0; in->lead_school_urn && i < cur.ag.n_schools; i++)
-		lead_is_partner |= cur.ag.schools[i].urn == in->lead_school_urn;
+	for (size_t i = 0; in->lead_school_urn && i < cur->ag.n_schools; i++)
+		lead_is_partner |= cur->ag.schools[i].urn == in->lead_school_urn;
 	if (in->lead_school_urn && !lead_is_partner)
 		json_object_set_new(errors, "lead_school_urn", json_string("Choose one of the partner schools."));
 	if (in->keeper_person_id) {
@@ -517,18 +551,23 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 			json_object_set_new(errors, "keeper_person_id",
 					    json_string("The person who keeps it going must be from a partner school."));
 	}
-	struct agreement_school *ns = arena_calloc(a, cur.ag.n_schools + 1, sizeof(*ns));
-	if ((rc = check_commitments(db, a, &cur, in, ns, &pr, errors)))
+	out->n_schools = cur->ag.n_schools;
+	out->ns = arena_calloc(a, cur->ag.n_schools + 1, sizeof(*out->ns));
+	int rc = check_commitments(db, a, cur, in, out->ns, &pr, errors);
+	if (rc)
 		return rc;
 	problems_to_errors(&pr, errors);
-	if (json_object_size(errors))
-		return ERR_INVALID;
-	if ((rc = db_begin(db)))
-		return rc;
+	return 0;
+}
+
+/* Write the checked agreement of p (inside the caller's transaction). 0 or a store error. */
+static int agreement_write(struct db *db, struct arena *a, const struct partnership *p,
+			   const struct ps_agreement_in *in, const struct agreement_checked *c)
+{
 	const char *now = ps_iso(a, clock_now());
 	struct db_stmt *st = db_stmt(db, &Q_AG_UPDATE);
-	if (!st || db_bind_text(st, 1, agreement_type_key(in->type)) || db_bind_text(st, 2, challenge) ||
-	    db_bind_text(st, 3, outcomes) || db_bind_text(st, 4, themes) ||
+	if (!st || db_bind_text(st, 1, agreement_type_key(in->type)) || db_bind_text(st, 2, c->challenge) ||
+	    db_bind_text(st, 3, c->outcomes) || db_bind_text(st, 4, c->themes) ||
 	    db_bind_text(st, 5, agreement_licence_key(in->licence)) ||
 	    (in->starts_on ? db_bind_text(st, 6, day(a, in->starts_on)) : db_bind_null(st, 6)) ||
 	    (in->ends_on ? db_bind_text(st, 7, day(a, in->ends_on)) : db_bind_null(st, 7)) ||
@@ -536,40 +575,60 @@ int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *ac
 	    (in->lead_school_urn ? db_bind_int(st, 9, in->lead_school_urn) : db_bind_null(st, 9)) ||
 	    (in->has_cadence ? db_bind_int(st, 10, in->cadence_weeks) : db_bind_null(st, 10)) ||
 	    (in->keeper_person_id ? db_bind_int(st, 11, in->keeper_person_id) : db_bind_null(st, 11)) ||
-	    db_bind_text(st, 12, now) || db_bind_int(st, 13, p->id)) {
-		rc = ERR_DB;
-		goto out;
-	}
-	if ((rc = db_step(st)) < 0)
-		goto out;
-	for (size_t i = 0; i < cur.ag.n_schools; i++) {
+	    db_bind_text(st, 12, now) || db_bind_int(st, 13, p->id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < c->n_schools; i++) {
+		const struct agreement_school *ns = &c->ns[i];
 		st = db_stmt(db, &Q_AG_SCHOOL_UPDATE);
-		if (!st || (ns[i].has_hours ? db_bind_int(st, 1, ns[i].hours_per_term) : db_bind_null(st, 1)) ||
-		    (ns[i].has_budget ? db_bind_int(st, 2, ns[i].budget_pence) : db_bind_null(st, 2)) ||
-		    db_bind_text(st, 3, ns[i].in_objectives == AGREEMENT_ANSWER_YES  ? "yes"
-					: ns[i].in_objectives == AGREEMENT_ANSWER_NO ? "no"
-										     : "unset") ||
-		    (ns[i].lead_person_id > 0 ? db_bind_int(st, 4, ns[i].lead_person_id) : db_bind_null(st, 4)) ||
-		    db_bind_int(st, 5, p->id) || db_bind_int(st, 6, ns[i].urn)) {
-			rc = ERR_DB;
-			goto out;
-		}
+		if (!st || (ns->has_hours ? db_bind_int(st, 1, ns->hours_per_term) : db_bind_null(st, 1)) ||
+		    (ns->has_budget ? db_bind_int(st, 2, ns->budget_pence) : db_bind_null(st, 2)) ||
+		    db_bind_text(st, 3, ns->in_objectives == AGREEMENT_ANSWER_YES  ? "yes"
+					: ns->in_objectives == AGREEMENT_ANSWER_NO ? "no"
+										   : "unset") ||
+		    (ns->lead_person_id > 0 ? db_bind_int(st, 4, ns->lead_person_id) : db_bind_null(st, 4)) ||
+		    db_bind_int(st, 5, p->id) || db_bind_int(st, 6, ns->urn))
+			return ERR_DB;
 		if ((rc = db_step(st)) < 0)
-			goto out;
+			return rc;
 	}
-	rc = db_commit(db);
-out:
+	return 0;
+}
+
+int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		      const struct ps_agreement_in *in, json_t *errors)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct ps_agreement cur;
+	struct agreement_checked c;
+	int rc = ps_agreement_load(db, a, acc, p, &cur);
+	if (rc || (rc = agreement_check(db, a, p, &cur, in, &c, errors)))
+		return rc;
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	if ((rc = db_begin(db)))
+		return rc;
+	if ((rc = agreement_write(db, a, p, in, &c)) == 0)
+		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
 	return rc;
 }
 
-int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-		   const struct ps_measure_in *in, json_t *errors)
+/* The name of field `name` of row `row` of the one form ("m_name_2"), or `name` for row 0. */
+static const char *row_field(struct arena *a, const char *prefix, int64_t row, const char *name)
 {
-	if (!policy_ps_agreement_edit(acc))
-		return ps_deny(acc);
-	struct agreement_measure m = {
+	return row ? arena_printf(a, "%s%s_%lld", prefix, name, (long long)row) : name;
+}
+
+/* Check a measure as typed into *m, adding messages (named after its row) to errors. */
+static void measure_check(struct arena *a, const struct ps_measure_in *in, struct agreement_measure *m,
+			  json_t *errors)
+{
+	*m = (struct agreement_measure){
 		.name = trimmed(a, in->name),
 		.unit = trimmed(a, in->unit),
 		.pupil_group = trimmed(a, in->pupil_group),
@@ -584,26 +643,89 @@ int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 	};
 	struct agreement_problems pr;
 	agreement_problems_init(&pr, a);
-	if (!*m.name)
-		json_object_set_new(errors, "name", json_string("Give the measure a name."));
-	if (agreement_validate_text(&pr, "name", "The name", m.name, AGREEMENT_MAX_NAME)) {}
-	if (agreement_validate_text(&pr, "unit", "The unit", m.unit, AGREEMENT_MAX_UNIT)) {}
-	if (agreement_validate_text(&pr, "pupil_group", "The group of pupils", m.pupil_group, AGREEMENT_MAX_NAME)) {}
-	if (agreement_validate_text(&pr, "method", "How it is measured", m.method, AGREEMENT_MAX_METHOD)) {}
-	if (agreement_validate_text(&pr, "when", "When it is measured", m.when, AGREEMENT_MAX_NAME)) {}
-	if (agreement_validate_dates(&pr, "target_by", "the baseline date", m.baseline_on, "the target date",
-				       m.target_by)) {}
+	int64_t row = in->row;
+	if (!*m->name)
+		json_object_set_new(errors, row_field(a, "m_", row, "name"), json_string("Give the measure a name."));
+	if (agreement_validate_text(&pr, row_field(a, "m_", row, "name"), "The name", m->name, AGREEMENT_MAX_NAME)) {}
+	if (agreement_validate_text(&pr, row_field(a, "m_", row, "unit"), "The unit", m->unit, AGREEMENT_MAX_UNIT)) {}
+	if (agreement_validate_text(&pr, row_field(a, "m_", row, "pupil_group"), "The group of pupils", m->pupil_group,
+				    AGREEMENT_MAX_NAME)) {}
+	if (agreement_validate_text(&pr, row_field(a, "m_", row, "method"), "How it is measured", m->method,
+				    AGREEMENT_MAX_METHOD)) {}
+	if (agreement_validate_text(&pr, row_field(a, "m_", row, "when"), "When it is measured", m->when,
+				    AGREEMENT_MAX_NAME)) {}
+	if (agreement_validate_dates(&pr, row_field(a, "m_", row, "target_by"), "the baseline date", m->baseline_on,
+				     "the target date", m->target_by)) {}
 	problems_to_errors(&pr, errors);
+}
+
+/* Insert a checked measure of p. 0 or a store error. */
+static int measure_insert(struct db *db, struct arena *a, const struct partnership *p,
+			  const struct agreement_measure *m)
+{
+	struct db_stmt *st = db_stmt(db, &Q_AG_MEASURE_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, m->name) || db_bind_text(st, 3, m->unit) ||
+	    db_bind_text(st, 4, m->pupil_group) ||
+	    (m->has_baseline ? db_bind_double(st, 5, m->baseline) : db_bind_null(st, 5)) ||
+	    (m->has_target ? db_bind_double(st, 6, m->target) : db_bind_null(st, 6)) ||
+	    db_bind_text(st, 7, m->method) || db_bind_text(st, 8, m->when) ||
+	    (m->baseline_on ? db_bind_text(st, 9, day(a, m->baseline_on)) : db_bind_null(st, 9)) ||
+	    (m->target_by ? db_bind_text(st, 10, day(a, m->target_by)) : db_bind_null(st, 10)))
+		return ERR_DB;
+	int rc = db_step(st);
+	return rc < 0 ? rc : 0;
+}
+
+int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+		   const struct ps_measure_in *in, json_t *errors)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct agreement_measure m;
+	measure_check(a, in, &m, errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
-	struct db_stmt *st = db_stmt(db, &Q_AG_MEASURE_INSERT);
-	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, m.name) || db_bind_text(st, 3, m.unit) ||
-	    db_bind_text(st, 4, m.pupil_group) ||
-	    (m.has_baseline ? db_bind_double(st, 5, m.baseline) : db_bind_null(st, 5)) ||
-	    (m.has_target ? db_bind_double(st, 6, m.target) : db_bind_null(st, 6)) || db_bind_text(st, 7, m.method) ||
-	    db_bind_text(st, 8, m.when) ||
-	    (m.baseline_on ? db_bind_text(st, 9, day(a, m.baseline_on)) : db_bind_null(st, 9)) ||
-	    (m.target_by ? db_bind_text(st, 10, day(a, m.target_by)) : db_bind_null(st, 10)))
+	return measure_insert(db, a, p, &m);
+}
+
+/* Check a risk as typed into *r, adding messages (named after its row) to errors. */
+static void risk_check(struct arena *a, const struct ps_risk_in *in, struct agreement_risk *r, json_t *errors)
+{
+	*r = (struct agreement_risk){
+		.risk = trimmed(a, in->risk),
+		.likelihood = clamp_int(in->likelihood),
+		.impact = clamp_int(in->impact),
+		.mitigation = trimmed(a, in->mitigation),
+		.owner = trimmed(a, in->owner),
+		.status = in->status,
+	};
+	struct agreement_problems pr;
+	agreement_problems_init(&pr, a);
+	int64_t row = in->row;
+	const char *rf = row_field(a, "r_", row, "risk"), *lf = row_field(a, "r_", row, "likelihood"),
+		   *imf = row_field(a, "r_", row, "impact");
+	if (!*r->risk)
+		json_object_set_new(errors, rf, json_string("Say what might go wrong."));
+	if (agreement_validate_text(&pr, rf, "The risk", r->risk, AGREEMENT_MAX_RISK)) {}
+	if (agreement_validate_text(&pr, row_field(a, "r_", row, "mitigation"), "The mitigation", r->mitigation,
+				    AGREEMENT_MAX_MITIGATION)) {}
+	if (agreement_validate_text(&pr, row_field(a, "r_", row, "owner"), "The owner", r->owner, AGREEMENT_MAX_NAME)) {}
+	if (!in->likelihood)
+		json_object_set_new(errors, lf, json_string("Give the likelihood as a whole number from 1 to 5."));
+	else if (agreement_validate_likelihood(&pr, lf, r->likelihood)) {}
+	if (!in->impact)
+		json_object_set_new(errors, imf, json_string("Give the impact as a whole number from 1 to 5."));
+	else if (agreement_validate_impact(&pr, imf, r->impact)) {}
+	problems_to_errors(&pr, errors);
+}
+
+/* Insert a checked risk of p. 0 or a store error. */
+static int risk_insert(struct db *db, const struct partnership *p, const struct agreement_risk *r)
+{
+	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_INSERT);
+	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, r->risk) || db_bind_int(st, 3, r->likelihood) ||
+	    db_bind_int(st, 4, r->impact) || db_bind_text(st, 5, r->mitigation) || db_bind_text(st, 6, r->owner) ||
+	    db_bind_text(st, 7, agreement_risk_status_key(r->status)))
 		return ERR_DB;
 	int rc = db_step(st);
 	return rc < 0 ? rc : 0;
@@ -614,37 +736,110 @@ int ps_risk_add(struct db *db, struct arena *a, const struct ps_access *acc, con
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
-	struct agreement_risk r = {
-		.risk = trimmed(a, in->risk),
-		.likelihood = clamp_int(in->likelihood),
-		.impact = clamp_int(in->impact),
-		.mitigation = trimmed(a, in->mitigation),
-		.owner = trimmed(a, in->owner),
-		.status = in->status,
-	};
-	struct agreement_problems pr;
-	agreement_problems_init(&pr, a);
-	if (!*r.risk)
-		json_object_set_new(errors, "risk", json_string("Say what might go wrong."));
-	if (agreement_validate_text(&pr, "risk", "The risk", r.risk, AGREEMENT_MAX_RISK)) {}
-	if (agreement_validate_text(&pr, "mitigation", "The mitigation", r.mitigation, AGREEMENT_MAX_MITIGATION)) {}
-	if (agreement_validate_text(&pr, "owner", "The owner", r.owner, AGREEMENT_MAX_NAME)) {}
-	if (!in->likelihood)
-		json_object_set_new(errors, "likelihood", json_string("Give the likelihood as a whole number from 1 to 5."));
-	else if (agreement_validate_likelihood(&pr, "likelihood", r.likelihood)) {}
-	if (!in->impact)
-		json_object_set_new(errors, "impact", json_string("Give the impact as a whole number from 1 to 5."));
-	else if (agreement_validate_impact(&pr, "impact", r.impact)) {}
-	problems_to_errors(&pr, errors);
+	struct agreement_risk r;
+	risk_check(a, in, &r, errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
-	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_INSERT);
-	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, r.risk) || db_bind_int(st, 3, r.likelihood) ||
-	    db_bind_int(st, 4, r.impact) || db_bind_text(st, 5, r.mitigation) || db_bind_text(st, 6, r.owner) ||
-	    db_bind_text(st, 7, agreement_risk_status_key(r.status)))
+	return risk_insert(db, p, &r);
+}
+
+/* Run statement q on (p's id, id) and expect one row changed: 0, ERR_NOTFOUND or a store error. */
+static int change_one(struct db *db, const struct db_query *q, int64_t pid, int64_t id)
+{
+	struct db_stmt *st = db_stmt(db, q);
+	if (!st || db_bind_int(st, 1, pid) || db_bind_int(st, 2, id))
 		return ERR_DB;
 	int rc = db_step(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+}
+
+/* Mark risk id of p open or closed (in the caller's transaction, or on its own). */
+static int risk_status_write(struct db *db, const struct partnership *p, int64_t id,
+			     enum agreement_risk_status status)
+{
+	const char *key = agreement_risk_status_key(status);
+	if (!key)
+		return ERR_INVALID;
+	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_STATUS);
+	if (!st || db_bind_text(st, 1, key) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc < 0)
+		return rc;
+	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+}
+
+/* Whether two measures say the same (a row sent twice by a double click). */
+static bool same_measure(const struct agreement_measure *x, const struct agreement_measure *y)
+{
+	return str_eq(x->name, y->name) && str_eq(x->unit, y->unit) && str_eq(x->pupil_group, y->pupil_group) &&
+	       str_eq(x->method, y->method) && str_eq(x->when, y->when) && x->has_baseline == y->has_baseline &&
+	       (!x->has_baseline || x->baseline == y->baseline) && x->has_target == y->has_target &&
+	       (!x->has_target || x->target == y->target) && x->baseline_on == y->baseline_on &&
+	       x->target_by == y->target_by;
+}
+
+/* Whether two risks say the same. */
+static bool same_risk(const struct agreement_risk *x, const struct agreement_risk *y)
+{
+	return str_eq(x->risk, y->risk) && x->likelihood == y->likelihood && x->impact == y->impact &&
+	       str_eq(x->mitigation, y->mitigation) && str_eq(x->owner, y->owner);
+}
+
+int ps_agreement_save_form(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+			   const struct ps_agreement_form_in *in, json_t *errors)
+{
+	if (!policy_ps_agreement_edit(acc))
+		return ps_deny(acc);
+	struct ps_agreement cur;
+	struct agreement_checked c;
+	int rc = ps_agreement_load(db, a, acc, p, &cur);
+	if (rc || (rc = agreement_check(db, a, p, &cur, &in->main, &c, errors)))
+		return rc;
+	struct agreement_measure *ms = arena_calloc(a, in->n_measures + 1, sizeof(*ms));
+	struct agreement_risk *rs = arena_calloc(a, in->n_risks + 1, sizeof(*rs));
+	for (size_t i = 0; i < in->n_measures; i++)
+		measure_check(a, &in->measures[i], &ms[i], errors);
+	for (size_t i = 0; i < in->n_risks; i++)
+		risk_check(a, &in->risks[i], &rs[i], errors);
+	if (json_object_size(errors))
+		return ERR_INVALID;
+	/* One transaction: the whole form is kept, or none of it. */
+	if ((rc = db_begin(db)))
+		return rc;
+	if ((rc = agreement_write(db, a, p, &in->main, &c)))
+		goto out;
+	/*
+	 * A new row that says exactly what a saved measure or risk says is the
+	 * same form sent twice (a double click): it is not added again.
+	 */
+	for (size_t i = 0; i < in->n_measures; i++) {
+		bool twice = false;
+		for (size_t k = 0; k < cur.ag.n_measures && !twice; k++)
+			twice = same_measure(&ms[i], &cur.ag.measures[k]);
+		if (!twice && (rc = measure_insert(db, a, p, &ms[i])))
+			goto out;
+	}
+	for (size_t i = 0; i < in->n_risks; i++) {
+		bool twice = false;
+		for (size_t k = 0; k < cur.ag.n_risks && !twice; k++)
+			twice = same_risk(&rs[i], &cur.ag.risks[k]);
+		if (!twice && (rc = risk_insert(db, p, &rs[i])))
+			goto out;
+	}
+	if (in->delete_measure && (rc = change_one(db, &Q_AG_MEASURE_DELETE, p->id, in->delete_measure)))
+		goto out;
+	if (in->delete_risk && (rc = change_one(db, &Q_AG_RISK_DELETE, p->id, in->delete_risk)))
+		goto out;
+	if (in->status_risk && (rc = risk_status_write(db, p, in->status_risk, in->risk_status)))
+		goto out;
+	rc = db_commit(db);
+out:
+	if (rc)
+		db_rollback(db);
+	return rc;
 }
 
 /* Delete one row of a partnership's child table by id. */
@@ -653,13 +848,7 @@ static int delete_child(struct db *db, const struct ps_access *acc, const struct
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
-	struct db_stmt *st = db_stmt(db, q);
-	if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, id))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+	return change_one(db, q, p->id, id);
 }
 
 int ps_measure_delete(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id)
@@ -677,16 +866,7 @@ int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct 
 {
 	if (!policy_ps_agreement_edit(acc))
 		return ps_deny(acc);
-	const char *key = agreement_risk_status_key(status);
-	if (!key)
-		return ERR_INVALID;
-	struct db_stmt *st = db_stmt(db, &Q_AG_RISK_STATUS);
-	if (!st || db_bind_text(st, 1, key) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+	return risk_status_write(db, p, id, status);
 }
 
 /* Whether acc lets its person sign; when not, the error with a sentence in *detail. */
@@ -702,8 +882,48 @@ static int sign_allowed(const struct ps_access *acc, const char **detail)
 	return 0;
 }
 
+/*
+ * Tell the lead of each partner school of pa that has not signed its
+ * current version (digest) that it is their turn: the school's named lead
+ * for the partnership, or every lead of the school when none is named yet.
+ * A mail that cannot be queued is logged; it never undoes the signature.
+ */
+static void mail_turn_to_sign(struct db *db, struct arena *a, const struct partnership *p,
+			      const struct ps_agreement *pa, const char *digest, const struct user *u,
+			      const char *base_url)
+{
+	const char *signer_school = "";
+	for (size_t i = 0; i < pa->ag.n_schools; i++)
+		if (pa->ag.schools[i].lead_person_id == u->id)
+			signer_school = pa->ag.schools[i].name;
+	for (size_t i = 0; i < pa->ag.n_schools; i++) {
+		const struct agreement_school *s = &pa->ag.schools[i];
+		if (s->signed_digest && str_eq(s->signed_digest, digest))
+			continue;
+		const char *subject = arena_printf(a, "Your turn to sign: %s", p->title);
+		const char *body = arena_printf(
+			a,
+			"%s has signed the partnership agreement \"%s\" for %s.\n\n"
+			"It is your turn to sign it for %s. Read the agreement and sign it here:\n%s/partnerships/%lld/agreement\n\n"
+			"When every partner school's lead has signed, the partnership becomes active.\n",
+			u->name, p->title, signer_school, s->name, base_url ? base_url : "", (long long)p->id);
+		if (!s->lead_person_id) {
+			ps_mail_leads(db, s->urn, subject, body);
+			continue;
+		}
+		struct db_stmt *st = db_stmt(db, &Q_AG_PERSON_EMAIL);
+		const char *to = NULL;
+		if (st && db_bind_int(st, 1, s->lead_person_id) == 0 && db_step(st) == DB_ROW && db_col_text(st, 0))
+			to = arena_strdup(a, db_col_text(st, 0));
+		if (st)
+			db_reset(st);
+		if (!to || mail_queue(db, to, subject, body))
+			log_warn("partnerships: could not queue the turn-to-sign mail for school %lld", (long long)s->urn);
+	}
+}
+
 int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, int64_t for_urn, const char **detail)
+		      const struct partnership *p, int64_t for_urn, const char *base_url, const char **detail)
 {
 	*detail = NULL;
 	int rc = sign_allowed(acc, detail);
@@ -771,7 +991,9 @@ int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *ac
 			goto out;
 		s->signed_digest = arena_strdup(a, digest);
 	}
-	if (agreement_signed_by_all(&pa.ag)) {
+	if (!agreement_signed_by_all(&pa.ag)) {
+		mail_turn_to_sign(db, a, p, &pa, digest, u, base_url);
+	} else {
 		struct db_stmt *st = db_stmt(db, &Q_AG_ACTIVATE);
 		if (!st || db_bind_text(st, 1, now) || db_bind_text(st, 2, now) || db_bind_int(st, 3, p->id)) {
 			rc = ERR_DB;

@@ -5,6 +5,10 @@
  * other school's lead accepting or declining with a reason, and the email
  * both sides get. An accepted introduction opens a partnership in the
  * forming state with both schools as partners, ready for its agreement.
+ * While an introduction between two schools waits for an answer neither
+ * asks the other again; a lead asking for their own school says why; a
+ * school nobody leads on Tandem cannot be asked (nobody could answer), and
+ * the new-introduction page says how to invite its first lead instead.
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +24,13 @@
 DB_QUERY(Q_INTRO_INSERT,
 	 "INSERT INTO introduction (network_id, from_urn, to_urn, message, requested_by, brokered, created_at) "
 	 "VALUES (?, ?, ?, ?, ?, ?, ?)");
+/* Any pending introduction between two schools, in any network: asking twice is refused. */
 DB_QUERY(Q_INTRO_PENDING,
-	 "SELECT 1 FROM introduction WHERE network_id = ? AND state = 'pending' AND "
-	 "((from_urn = ? AND to_urn = ?) OR (from_urn = ? AND to_urn = ?))");
+	 "SELECT id, from_urn, created_at FROM introduction WHERE state = 'pending' AND "
+	 "((from_urn = ?1 AND to_urn = ?2) OR (from_urn = ?2 AND to_urn = ?1)) ORDER BY id LIMIT 1");
+DB_QUERY(Q_INTRO_ASKED,
+	 "SELECT to_urn, id, created_at FROM introduction WHERE from_urn = ? AND state = 'pending' ORDER BY id");
+DB_QUERY(Q_PERSON_NAME, "SELECT name FROM person WHERE id = ?");
 DB_QUERY(Q_INTRO_GET,
 	 "SELECT i.id, i.network_id, n.slug, n.name, i.from_urn, i.to_urn, i.message, i.brokered, i.state, "
 	 "i.reason, i.partnership_id, i.created_at, i.requested_by FROM introduction i "
@@ -31,8 +39,9 @@ DB_QUERY(Q_INTRO_MINE,
 	 "SELECT i.id, i.state, i.from_urn, i.to_urn, i.created_at, i.brokered, n.name AS network_name, "
 	 "(SELECT name FROM school WHERE urn = i.from_urn) AS from_name, "
 	 "(SELECT name FROM school WHERE urn = i.to_urn) AS to_name, i.partnership_id, "
-	 "(i.to_urn = ?1 AND i.state = 'pending') AS awaiting_you FROM introduction i "
-	 "JOIN network n ON n.id = i.network_id "
+	 "(i.to_urn = ?1 AND i.state = 'pending') AS awaiting_you, "
+	 "(i.from_urn = ?1 AND i.state = 'pending') AS asked_by_you, p.name AS asked_by, i.message "
+	 "FROM introduction i JOIN network n ON n.id = i.network_id LEFT JOIN person p ON p.id = i.requested_by "
 	 "WHERE i.from_urn = ?1 OR i.to_urn = ?1 OR i.network_id IN "
 	 "(SELECT network_id FROM network_role WHERE person_id = ?2 AND role = 'coordinator') "
 	 "ORDER BY i.id DESC LIMIT 200");
@@ -44,12 +53,67 @@ DB_QUERY(Q_PS_INSERT,
 DB_QUERY(Q_PS_SCHOOL_INSERT,
 	 "INSERT INTO partnership_school (partnership_id, urn, lead_person_id) VALUES (?, ?, ?)");
 DB_QUERY(Q_FIRST_LEAD, "SELECT id FROM person WHERE school_urn = ? AND school_role = 'lead' ORDER BY id LIMIT 1");
+DB_QUERY(Q_HAS_LEAD, "SELECT 1 FROM person WHERE school_urn = ? AND school_role = 'lead' LIMIT 1");
 DB_QUERY(Q_PEERS,
 	 "SELECT b.urn, MIN(n.name) FROM network_school a JOIN network_school b ON b.network_id = a.network_id "
 	 "AND b.urn <> a.urn JOIN network n ON n.id = a.network_id WHERE a.urn = ? GROUP BY b.urn");
 DB_QUERY(Q_OFFER,
 	 "SELECT n.slug, n.name FROM network n JOIN network_school a ON a.network_id = n.id AND a.urn = ? "
 	 "JOIN network_school b ON b.network_id = n.id AND b.urn = ? ORDER BY n.name");
+
+/* Whether school urn has a lead on Tandem (someone who could answer an introduction). */
+static bool has_lead(struct db *db, int64_t urn)
+{
+	struct db_stmt *st = db_stmt(db, &Q_HAS_LEAD);
+	bool yes = st && db_bind_int(st, 1, urn) == 0 && db_step(st) == DB_ROW;
+	if (st)
+		db_reset(st);
+	return yes;
+}
+
+/* "6 December 2026" for a stored time (arena), "" when it does not parse. */
+static const char *day_label(struct arena *a, const char *iso)
+{
+	int64_t t = ps_parse_time(iso);
+	char day[48] = "";
+	if (t)
+		clock_format_day(t, true, day, sizeof(day));
+	return arena_strdup(a, day);
+}
+
+/*
+ * Refuse a second introduction between from_urn and to_urn while one is
+ * waiting for an answer, whichever school asked: errors["to"] says who
+ * asked whom and when. 0 when none waits, ERR_CONFLICT, or a store error.
+ */
+static int refuse_twice(struct db *db, struct arena *a, const struct ps_access *acc, int64_t from_urn,
+			int64_t to_urn, json_t *errors)
+{
+	struct db_stmt *st = db_stmt(db, &Q_INTRO_PENDING);
+	if (!st || db_bind_int(st, 1, from_urn) || db_bind_int(st, 2, to_urn))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return rc < 0 ? rc : 0;
+	}
+	int64_t asker = db_col_int(st, 1);
+	const char *on = day_label(a, db_col_text(st, 2));
+	db_reset(st);
+	const char *to_name = ps_school_name(db, a, to_urn), *from_name = ps_school_name(db, a, from_urn);
+	const char *msg;
+	if (asker == from_urn && acc->school_urn == from_urn)
+		msg = arena_printf(a, "You asked %s on %s and the introduction is waiting for them to answer, "
+				      "so it was not asked again.", to_name, on);
+	else if (acc->school_urn == from_urn)
+		msg = arena_printf(a, "%s asked to be introduced to your school on %s: answer their introduction "
+				      "(under Introductions) instead.", to_name, on);
+	else
+		msg = arena_printf(a, "An introduction between %s and %s, asked on %s, is already waiting for an "
+				      "answer.", from_name, to_name, on);
+	json_object_set_new(errors, "to", json_string(msg));
+	return ERR_CONFLICT;
+}
 
 int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
 		    const char *base_url, int64_t network_id, int64_t from_urn, const int64_t *to, size_t n,
@@ -82,36 +146,35 @@ int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc,
 		}
 		return ERR_FORBIDDEN;
 	}
+	bool brokered = !(acc->school_urn == from_urn && acc->role == SCHOOL_ROLE_LEAD);
 	const char *msg = message ? str_trim(a, message) : "";
 	if (utf8_len(msg, strlen(msg)) > PS_MESSAGE_MAX) {
 		json_object_set_new(errors, "message",
 				    json_sprintf("Keep the message to %d characters.", PS_MESSAGE_MAX));
 		return ERR_INVALID;
 	}
-	bool brokered = !(acc->school_urn == from_urn && acc->role == SCHOOL_ROLE_LEAD);
+	/* The school asked reads the message first: a lead asking for their own school says why. */
+	if (!brokered && !*msg) {
+		json_object_set_new(errors, "message",
+				    json_string("Say why you would like to work together: the message is the first "
+						"thing the other school's lead reads."));
+		return ERR_INVALID;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!has_lead(db, to[i])) {
+			json_object_set_new(errors, "to",
+					    json_sprintf("Nobody leads %s on Tandem yet, so nobody there could answer. "
+							 "Invite its lead by email first.", ps_school_name(db, a, to[i])));
+			return ERR_INVALID;
+		}
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
 	const char *now = ps_iso(a, clock_now());
 	for (size_t i = 0; i < n; i++) {
-		struct db_stmt *st = db_stmt(db, &Q_INTRO_PENDING);
-		if (!st || db_bind_int(st, 1, network_id) || db_bind_int(st, 2, from_urn) || db_bind_int(st, 3, to[i]) ||
-		    db_bind_int(st, 4, to[i]) || db_bind_int(st, 5, from_urn)) {
-			rc = ERR_DB;
+		if ((rc = refuse_twice(db, a, acc, from_urn, to[i], errors)))
 			goto out;
-		}
-		rc = db_step(st);
-		db_reset(st);
-		if (rc < 0)
-			goto out;
-		if (rc == DB_ROW) {
-			json_object_set_new(errors, "to",
-					    json_sprintf("An introduction between these schools is already waiting for an answer "
-							 "(URN %lld).", (long long)to[i]));
-			rc = ERR_CONFLICT;
-			goto out;
-		}
-		st = db_stmt(db, &Q_INTRO_INSERT);
+		struct db_stmt *st = db_stmt(db, &Q_INTRO_INSERT);
 		if (!st || db_bind_int(st, 1, network_id) || db_bind_int(st, 2, from_urn) || db_bind_int(st, 3, to[i]) ||
 		    db_bind_text(st, 4, msg) || db_bind_int(st, 5, u->id) || db_bind_int(st, 6, brokered) ||
 		    db_bind_text(st, 7, now)) {
@@ -156,6 +219,10 @@ json_t *ps_intro_list(struct db *db, const struct user *u)
 		json_object_set_new(r, "awaiting_you",
 				    json_boolean(json_integer_value(json_object_get(r, "awaiting_you")) &&
 						 u->role == SCHOOL_ROLE_LEAD));
+		json_object_set_new(r, "asked_by_you",
+				    json_boolean(json_integer_value(json_object_get(r, "asked_by_you")) != 0));
+		json_object_set_new(r, "is_pending", json_boolean(str_eq(json_string_value(json_object_get(r, "state")),
+									 "pending")));
 		ps_add_date_label(r, "created_at", "asked_on", false);
 	}
 	return rows ? rows : json_array();
@@ -221,6 +288,15 @@ int ps_intro_get(struct db *db, struct arena *a, const struct user *u, int64_t i
 	if (in.partnership_id)
 		json_object_set_new(j, "partnership_url", json_sprintf("/partnerships/%lld", (long long)in.partnership_id));
 	ps_add_date_label(j, "created_at", "asked_on", false);
+	/* Who asked, by name, and for the school that asked: what it is waiting for. */
+	struct db_stmt *st = in.requested_by ? db_stmt(db, &Q_PERSON_NAME) : NULL;
+	if (st && db_bind_int(st, 1, in.requested_by) == 0 && db_step(st) == DB_ROW)
+		json_object_set_new(j, "asked_by", json_string(db_col_text(st, 0) ? db_col_text(st, 0) : ""));
+	if (st)
+		db_reset(st);
+	json_object_set_new(j, "asked_by_you", json_boolean(u && acc.school_urn == in.from_urn));
+	json_object_set_new(j, "waiting_for_them",
+			    json_boolean(str_eq(in.state, "pending") && acc.school_urn == in.from_urn));
 	*out = j;
 	return 0;
 }
@@ -346,4 +422,89 @@ json_t *partnerships_peers(struct db *db, const struct user *u)
 	}
 	db_reset(st);
 	return out;
+}
+
+json_t *partnerships_asked(struct db *db, const struct user *u)
+{
+	json_t *out = json_object();
+	if (!u || u->role != SCHOOL_ROLE_LEAD || u->school_urn <= 0)
+		return out;
+	struct db_stmt *st = db_stmt(db, &Q_INTRO_ASKED);
+	if (!st || db_bind_int(st, 1, u->school_urn))
+		return out;
+	while (db_step(st) == DB_ROW) {
+		char key[32], day[48] = "";
+		snprintf(key, sizeof(key), "%lld", (long long)db_col_int(st, 0));
+		int64_t t = ps_parse_time(db_col_text(st, 2));
+		if (t)
+			clock_format_day(t, true, day, sizeof(day));
+		json_t *o = json_pack("{s:s}", "asked_on", day);
+		json_object_set_new(o, "url", json_sprintf("/introductions/%lld", (long long)db_col_int(st, 1)));
+		json_object_set_new(out, key, o);
+	}
+	db_reset(st);
+	return out;
+}
+
+void ps_intro_new_facts(struct db *db, struct arena *a, const struct user *u, json_t *m)
+{
+	json_t *asked = partnerships_asked(db, u);
+	json_t *coord = json_object_get(m, "coordinated");
+	size_t i, askable = 0;
+	json_t *s;
+	json_array_foreach(json_object_get(m, "to"), i, s)
+	{
+		int64_t urn = json_integer_value(json_object_get(s, "urn"));
+		char key[32];
+		snprintf(key, sizeof(key), "%lld", (long long)urn);
+		json_t *mine = json_object_get(asked, key);
+		if (mine) {
+			json_object_set(s, "asked", mine);
+			continue;
+		}
+		if (has_lead(db, urn)) {
+			askable++;
+			continue;
+		}
+		/* Nobody to answer: the ways to invite its first lead by email. */
+		json_t *invite = json_array();
+		size_t k;
+		json_t *n;
+		json_array_foreach(coord, k, n)
+			json_array_append_new(invite, json_pack("{s:O, s:s}", "name", json_object_get(n, "name"), "url",
+								arena_printf(a, "/networks/%s/schools?q=%lld#school-urn",
+									     json_string_value(json_object_get(n, "slug")),
+									     (long long)urn)));
+		json_object_set_new(s, "nobody", json_true());
+		json_object_set_new(s, "has_invite", json_boolean(json_array_size(invite) > 0));
+		json_object_set_new(s, "invite", invite);
+	}
+	json_decref(asked);
+	json_object_set_new(m, "askable", json_integer((json_int_t)askable));
+	if (!askable && json_array_size(json_object_get(m, "to"))) {
+		json_object_set_new(m, "has_offers", json_false());
+		json_object_set_new(m, "nothing_to_ask", json_true());
+	}
+}
+
+void ps_intro_mark_typed(json_t *m, const char *network, int64_t from, int64_t to)
+{
+	size_t i, k;
+	json_t *o, *s;
+	json_array_foreach(json_object_get(m, "offers"), i, o)
+		if (network && str_eq(json_string_value(json_object_get(o, "slug")), network))
+			json_object_set_new(o, "selected", json_true());
+	json_array_foreach(json_object_get(m, "coordinated"), i, o)
+	{
+		if (network && str_eq(json_string_value(json_object_get(o, "slug")), network))
+			json_object_set_new(o, "selected", json_true());
+		json_array_foreach(json_object_get(o, "schools"), k, s)
+		{
+			int64_t urn = json_integer_value(json_object_get(s, "urn"));
+			if (from && urn == from)
+				json_object_set_new(s, "selected_from", json_true());
+			if (to && urn == to)
+				json_object_set_new(s, "selected_to", json_true());
+		}
+	}
 }

@@ -464,18 +464,38 @@ json_t *ps_coordinated(struct db *db, const struct user *u, bool with_schools)
 }
 
 int ps_close(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-	     const char *reflection, json_t *errors)
+	     const struct ps_close_in *in, json_t *errors)
 {
 	if (!policy_ps_close(acc))
 		return acc->closed && policy_ps_read(acc) ? ERR_CONFLICT : ps_deny(acc);
-	const char *refl = reflection ? str_trim(a, reflection) : "";
-	if (!*refl || utf8_len(refl, strlen(refl)) > PS_NOTES_MAX) {
-		json_object_set_new(errors, "reflection",
-				    json_string(*refl ? "Keep the closing reflection to 10000 characters."
-						      : "Write a closing reflection: what the partnership achieved, what did "
+	const char *refl;
+	if (!in->worked && !in->did_not_work && in->reflection) {
+		/* One text, from a script. */
+		refl = str_trim(a, in->reflection);
+		if (!*refl)
+			json_object_set_new(errors, "reflection",
+					    json_string("Write a closing reflection: what the partnership achieved, what did "
 							"not work and what you would do differently."));
-		return ERR_INVALID;
+	} else {
+		const char *worked = in->worked ? str_trim(a, in->worked) : "";
+		const char *not = in->did_not_work ? str_trim(a, in->did_not_work) : "";
+		if (!*worked)
+			json_object_set_new(errors, "worked",
+					    json_string("Say what worked: what the partnership achieved for pupils and staff."));
+		if (!*not)
+			json_object_set_new(errors, "did_not_work",
+					    json_string("Say what did not work, and what you would do differently: it is "
+							"as useful to the next partnership as what worked."));
+		if (!in->confirmed)
+			json_object_set_new(errors, "confirm",
+					    json_string("Tick the box to confirm that closing cannot be undone."));
+		refl = arena_printf(a, "What worked:\n%s\n\nWhat did not work:\n%s", worked, not);
 	}
+	if (!json_object_size(errors) && utf8_len(refl, strlen(refl)) > PS_NOTES_MAX)
+		json_object_set_new(errors, in->worked || in->did_not_work ? "worked" : "reflection",
+				    json_string("Keep the closing reflection to 10000 characters."));
+	if (json_object_size(errors))
+		return ERR_INVALID;
 	const char *now = ps_iso(a, clock_now());
 	struct db_stmt *st = db_stmt(db, &Q_PS_CLOSE);
 	if (!st || db_bind_text(st, 1, now) || db_bind_text(st, 2, refl) || db_bind_text(st, 3, now) ||

@@ -18,6 +18,7 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/str.h"
+#include "http/params.h"
 
 /* ---- shared by the page files -------------------------------------------- */
 
@@ -36,13 +37,21 @@ int ps_page_open(struct request *req, struct response *res, bool full, struct ps
 json_t *ps_page_errors(const struct page *pg, const struct param_spec *specs)
 {
 	json_t *errors = page_errors(pg);
-	for (const struct param_spec *s = specs; s && s->name; s++) {
-		if (s->type != PARAM_DATE || !json_object_get(errors, s->name))
-			continue;
-		int64_t t;
-		char why[CLOCK_WHY_SIZE];
-		if (clock_parse_day(req_field(pg->req, s->name), &t, why) == ERR_INVALID)
-			json_object_set_new(errors, s->name, json_sprintf("%s is not a real date: %s.", s->label, why));
+	const char *field;
+	json_t *msg;
+	void *tmp;
+	json_object_foreach_safe(errors, tmp, field, msg)
+	{
+		for (const struct param_spec *s = specs; s && s->name; s++) {
+			int64_t key;
+			if (s->type != PARAM_DATE || (!str_eq(s->name, field) && !param_pattern_match(s->name, field, &key)))
+				continue;
+			int64_t t;
+			char why[CLOCK_WHY_SIZE];
+			if (clock_parse_day(req_field(pg->req, field), &t, why) == ERR_INVALID)
+				json_object_set_new(errors, field, json_sprintf("%s is not a real date: %s.", s->label, why));
+			break;
+		}
 	}
 	return errors;
 }
@@ -123,6 +132,7 @@ static json_t *new_model(const struct page *pg, const int64_t *to, size_t n)
 	json_t *coord = ps_coordinated(pg->db, pg->u, true);
 	json_object_set_new(m, "can_broker", json_boolean(json_array_size(coord) > 0));
 	json_object_set_new(m, "coordinated", coord);
+	ps_intro_new_facts(pg->db, pg->a, pg->u, m); /* asked already, or nobody there to answer */
 	return m;
 }
 
@@ -197,8 +207,10 @@ static int handle_intro_create(struct request *req, struct response *res)
 	if (rc) {
 		bool broker = req_has(req, "from");
 		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? new_model(&pg, to, n) : NULL;
-		if (m)
+		if (m) {
 			json_object_set_new(m, broker ? "focus_broker" : "focus_ask", json_true());
+			ps_intro_mark_typed(m, req_str(req, "network"), req_int(req, "from", 0), n ? to[0] : 0);
+		}
 		return page_form_fail(&pg, rc, errors, "partnerships/intro_new", m, broker ? "broker-" : "ask-");
 	}
 	json_decref(errors);
@@ -254,8 +266,9 @@ static int handle_intro_decline(struct request *req, struct response *res) { ret
 
 /*
  * GET /partnerships
- * The partnerships of the person's school, and for coordinators the
- * networks whose partnerships they follow.
+ * The introductions waiting for the person's answer or asked by their
+ * school, the partnerships of the person's school, and for coordinators
+ * the networks whose partnerships they follow.
  */
 static int handle_ps_index(struct request *req, struct response *res)
 {
@@ -269,6 +282,7 @@ static int handle_ps_index(struct request *req, struct response *res)
 	/* Coordinators follow their networks' partnerships on each network's "needs attention" page. */
 	json_object_set_new(m, "coordinated", ps_coordinated(pg.db, pg.u, false));
 	json_object_set_new(m, "has_school", json_boolean(pg.u->school_urn > 0));
+	json_object_set_new(m, "waiting", partnerships_waiting(pg.db, pg.u, clock_now())); /* introductions */
 	res_view(res, 200, "partnerships/index", m);
 	return 0;
 }
@@ -284,7 +298,7 @@ const struct route partnerships_routes[] = {
 	{HTTP_POST, "/introductions/{id:int}/decline", handle_intro_decline, decline_params, 0, 0},
 	{HTTP_GET, "/partnerships", handle_ps_index, NULL, 0, 0},
 	{HTTP_GET, "/partnerships/{id:int}", handle_ps_show, NULL, 0, 0},
-	{HTTP_GET, "/partnerships/{id:int}/agreement", handle_ps_agreement, NULL, 0, 0},
+	{HTTP_GET, "/partnerships/{id:int}/agreement", handle_ps_agreement, ps_agreement_view_params, 0, 0},
 	{HTTP_POST, "/partnerships/{id:int}/agreement", handle_ps_agreement_save, ps_agreement_params, FORM, 0},
 	{HTTP_POST, "/partnerships/{id:int}/measures", handle_ps_measure_add, ps_measure_params, FORM, 0},
 	{HTTP_POST, "/partnerships/{id:int}/measures/{mid:int}/delete", handle_ps_measure_delete, NULL, 0, 0},

@@ -50,6 +50,7 @@ int handle_ps_sign(struct request *req, struct response *res);
 int handle_ps_risk_status(struct request *req, struct response *res);
 int handle_ps_close(struct request *req, struct response *res);
 extern const struct param_spec ps_agreement_params[];
+extern const struct param_spec ps_agreement_view_params[];
 extern const struct param_spec ps_measure_params[];
 extern const struct param_spec ps_risk_params[];
 extern const struct param_spec ps_risk_status_params[];

@@ -53,6 +53,14 @@ json_t *partnerships_intro_offer(struct db *db, const struct user *u, int64_t ur
 json_t *partnerships_peers(struct db *db, const struct user *u);
 
 /*
+ * For the similar-schools list: the schools u's school (u a school lead)
+ * has asked to be introduced to and that have not answered yet,
+ * {"URN": {url, asked_on}} (new object; empty for anyone else), so the list
+ * says "Asked" and links to the introduction instead of offering to ask again.
+ */
+json_t *partnerships_asked(struct db *db, const struct user *u);
+
+/*
  * The health sweep and the weekly digests as a job of `tandem serve`
  * (digest_job.c; app_jobs lists it): at start and every
  * config->digest_interval seconds, off when that is 0.
@@ -68,7 +76,8 @@ json_t *partnerships_export_person(struct db *db, int64_t person_id);
 
 /*
  * What in partnerships waits for u at now (waiting.c): {introductions_to_answer,
- * introductions_asked, forming, actions_due, attention}, each a short list
+ * introductions_asked, forming, actions_due, attention}, each a short list,
+ * with has_introductions_to_answer and has_introductions_asked
  * (empty for nobody). New reference; lists are empty on a store error.
  */
 json_t *partnerships_waiting(struct db *db, const struct user *u, int64_t now);

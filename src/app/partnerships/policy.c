@@ -8,6 +8,7 @@
  *
  *   action                          admin coord.  partner lead partner staff/gov. other
  *   read the whole partnership      yes   no      yes          yes              no
+ *   read the agreement              yes   no      yes          yes (no buttons) no
  *   see its summary and health      yes   yes     yes          yes              no
  *   change the agreement            no    no      yes          no               no
  *   sign (for own school)           no    no      yes          no               no
@@ -56,6 +57,12 @@ static bool runs_network(const struct ps_access *a)
 bool policy_ps_read(const struct ps_access *a)
 {
 	return partner(a) || (a && a->person_id > 0 && a->is_admin);
+}
+
+bool policy_ps_agreement_read(const struct ps_access *a)
+{
+	/* Everyone at a partner school reads what their school signs up to; only leads change or sign it. */
+	return policy_ps_read(a);
 }
 
 bool policy_ps_summary(const struct ps_access *a)

@@ -32,6 +32,11 @@ struct ps_access {
 
 /* Read everything a partnership holds (agreement, meetings, time, evidence …). */
 bool policy_ps_read(const struct ps_access *a);
+/*
+ * Read the agreement (everyone at a partner school: staff and governors
+ * read it without changing or signing it; administrators), not coordinators.
+ */
+bool policy_ps_agreement_read(const struct ps_access *a);
 /* See a partnership's summary and health (coordinators' "needs attention"). */
 bool policy_ps_summary(const struct ps_access *a);
 /* Change the agreement (any partner school's lead, until it is closed). */

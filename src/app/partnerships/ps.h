@@ -34,6 +34,7 @@ struct db;
 #define PS_TITLE_MAX 200
 #define PS_NOTES_MAX 10000
 #define PS_TO_MAX 10 /* schools asked at once */
+#define PS_ROWS_MAX 20 /* empty rows for new measures or risks the agreement page shows at once */
 
 /* A partnership as loaded (strings in the request arena). */
 struct partnership {
@@ -85,12 +86,26 @@ json_t *ps_coordinated(struct db *db, const struct user *u, bool with_schools);
 int ps_attention(struct db *db, struct arena *a, const struct ps_access *acc, int64_t now, json_t **attention,
 		 json_t **others) WUR;
 /*
+ * How a partnership is closed: the closing reflection as the page asks for
+ * it (what worked, what did not, and the confirmation that closing cannot
+ * be undone), or as one text from scripts and the API (reflection, when
+ * neither of the two is given).
+ */
+struct ps_close_in {
+	const char *worked;       /* what worked, NULL when not given */
+	const char *did_not_work; /* what did not work, NULL when not given */
+	const char *reflection;   /* the whole reflection in one text (scripts), NULL when not given */
+	bool confirmed;           /* the person ticked "closing cannot be undone" */
+};
+/*
  * Close p with a closing reflection (a partner school's lead; policy:
- * close): ERR_INVALID with errors["reflection"] when it is empty or longer
- * than PS_NOTES_MAX characters; ERR_CONFLICT when it closed meanwhile.
+ * close): ERR_INVALID with errors["worked"], errors["did_not_work"] and
+ * errors["confirm"] when one is missing (or errors["reflection"] when the
+ * one text is empty), or the reflection is longer than PS_NOTES_MAX
+ * characters; ERR_CONFLICT when it closed meanwhile.
  */
 int ps_close(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
-	     const char *reflection, json_t *errors) WUR;
+	     const struct ps_close_in *in, json_t *errors) WUR;
 /*
  * The time as stored, "YYYY-MM-DDTHH:MM:SSZ" (arena), and back (0 for NULL
  * or bad text): reading a stored value with clock_parse_iso. What people
@@ -114,6 +129,22 @@ json_t *ps_list_mine(struct db *db, const struct user *u);
 int ps_intro_create(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
 		    const char *base_url, int64_t network_id, int64_t from_urn, const int64_t *to, size_t n, const char *message,
 		    json_t *errors) WUR;
+/*
+ * Complete the new-introduction page's model m (its "to" schools and the
+ * networks u coordinates, "coordinated"): each school u's school has
+ * already asked gets asked{url, asked_on}; each with nobody leading it on
+ * Tandem gets nobody and invite[{name, url}], the networks where u may ask
+ * it to join and invite its first lead by email. m.askable counts the
+ * rest; when none is left, m.has_offers is false and m.nothing_to_ask true.
+ */
+void ps_intro_new_facts(struct db *db, struct arena *a, const struct user *u, json_t *m);
+/*
+ * On the new-introduction page's model m again after a refused form: mark
+ * the network chosen (offers[].selected, coordinated[].selected) and the
+ * brokered schools (coordinated[].schools[].selected_from, selected_to; 0:
+ * none) so the selects show what was chosen.
+ */
+void ps_intro_mark_typed(json_t *m, const char *network, int64_t from, int64_t to);
 /* Introductions u may see, newest first: [{id, from, to, state, message, …}]. */
 json_t *ps_intro_list(struct db *db, const struct user *u);
 /* One introduction ({id, from{urn,name}, to{…}, state, message, reason, can_answer, partnership_url}). */
@@ -187,6 +218,7 @@ struct ps_measure_in {
 	const char *when;        /* when it is measured, in words */
 	int64_t baseline_on;     /* a day, 0 when not given */
 	int64_t target_by;       /* a day, 0 when not given */
+	int64_t row;             /* its row in the agreement's one form (fields m_name_ROW …), 0 for name … */
 };
 
 /* A risk as typed (text NULL when not given). */
@@ -197,6 +229,24 @@ struct ps_risk_in {
 	const char *mitigation;            /* what the partners do about it */
 	const char *owner;                 /* who watches it, in words */
 	enum agreement_risk_status status; /* open unless closed was chosen */
+	int64_t row;                       /* its row in the one form (fields r_risk_ROW …), 0 for risk … */
+};
+
+/*
+ * Everything the agreement page's one form sends: the agreement, the new
+ * measures and risks typed in its rows, and at most one change to a saved
+ * measure or risk (the button pressed), all kept together or not at all.
+ */
+struct ps_agreement_form_in {
+	struct ps_agreement_in main;              /* the agreement's fields and commitments */
+	const struct ps_measure_in *measures;     /* the rows with something typed in them */
+	size_t n_measures;                        /* how many */
+	const struct ps_risk_in *risks;           /* the risk rows with something typed in them */
+	size_t n_risks;                           /* how many */
+	int64_t delete_measure;                   /* a saved measure to delete, 0 for none */
+	int64_t delete_risk;                      /* a saved risk to delete, 0 for none */
+	int64_t status_risk;                      /* a saved risk to mark risk_status, 0 for none */
+	enum agreement_risk_status risk_status;   /* what to mark it */
 };
 
 /*
@@ -206,6 +256,17 @@ struct ps_risk_in {
  */
 int ps_agreement_save(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
 		      const struct ps_agreement_in *in, json_t *errors) WUR;
+/*
+ * Save the one form (policy: agreement_edit): check everything first (the
+ * rows' messages are named after their fields, "m_baseline_2"), then write
+ * it in one transaction; a new row that says exactly what a saved measure
+ * or risk says (the form sent twice) is not added again. ERR_INVALID with
+ * errors and nothing changed;
+ * ERR_NOTFOUND when the measure or risk a button names is not this
+ * partnership's.
+ */
+int ps_agreement_save_form(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
+			   const struct ps_agreement_form_in *in, json_t *errors) WUR;
 /* Add a measure or a risk; delete one by id. ERR_INVALID with errors. */
 int ps_measure_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
 		   const struct ps_measure_in *in, json_t *errors) WUR;
@@ -217,11 +278,13 @@ int ps_risk_delete(struct db *db, const struct ps_access *acc, const struct part
  * Sign the current version for every partner school u leads (for_urn 0),
  * or for school for_urn only — ERR_FORBIDDEN unless u is its lead. ERR_INVALID
  * (incomplete), ERR_FORBIDDEN (not a partner school's lead), ERR_CONFLICT
- * (already signed this version). When every lead has signed, the
- * partnership becomes active. *detail gets a sentence for the person.
+ * (already signed this version, or closed). When every lead has signed,
+ * the partnership becomes active; until then the lead of each school that
+ * has not signed this version is emailed that it is their turn (links start
+ * with base_url). *detail gets a sentence for the person.
  */
 int ps_agreement_sign(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
-		      const struct partnership *p, int64_t for_urn, const char **detail) WUR;
+		      const struct partnership *p, int64_t for_urn, const char *base_url, const char **detail) WUR;
 /* Mark risk id open or closed (partner schools' leads; it changes the agreement). ERR_NOTFOUND. */
 int ps_risk_set_status(struct db *db, const struct ps_access *acc, const struct partnership *p, int64_t id,
 		       enum agreement_risk_status status) WUR;
@@ -366,6 +429,15 @@ int ps_health_sweep_tx(struct db *db, int64_t now, struct ps_digest_report *rep)
  * whoever may see the summary.
  */
 json_t *ps_health_history(struct db *db, int64_t partnership_id, int limit);
+/*
+ * The sweep for one partnership, in the caller's transaction: work out its
+ * health at now and, when the status changed, record the change (as the
+ * sweep does). The running page's model calls it after each thing recorded.
+ * A partnership the sweep has not yet seen active (stored "not_active") is
+ * left to the sweep, whose report and digest say when it became active.
+ * 0, ERR_NOTFOUND, ERR_DB.
+ */
+int ps_health_refresh_tx(struct db *db, int64_t partnership_id, int64_t now) WUR;
 /* How many recent changes the partnership page lists. */
 #define PS_HEALTH_HISTORY_SHOWN 10
 /*

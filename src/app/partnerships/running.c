@@ -192,6 +192,24 @@ static int insert_decision(struct db *db, struct arena *a, const struct partners
 	return rc;
 }
 
+/*
+ * End the transaction the caller began to record something for p, whose
+ * last statement returned rc: on success, work out p's health at once
+ * (ps_health_refresh_tx) in the same transaction and commit, so what people
+ * see and the coordinators' lists follow what was recorded; otherwise roll
+ * back. Returns 0 or the error.
+ */
+static int recorded(struct db *db, const struct partnership *p, int rc)
+{
+	if (rc >= 0)
+		rc = ps_health_refresh_tx(db, p->id, clock_now());
+	if (rc == 0)
+		rc = db_commit(db);
+	if (rc)
+		db_rollback(db);
+	return rc;
+}
+
 int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
 		   const struct partnership *p, const struct ps_meeting_in *in, json_t *errors)
 {
@@ -239,11 +257,8 @@ int ps_meeting_add(struct db *db, struct arena *a, const struct ps_access *acc, 
 		goto out;
 	if (*act && (rc = insert_action(db, a, p, mid, act, owner, due)))
 		goto out;
-	rc = db_commit(db);
 out:
-	if (rc)
-		db_rollback(db);
-	return rc;
+	return recorded(db, p, rc);
 }
 
 int ps_action_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
@@ -256,7 +271,10 @@ int ps_action_add(struct db *db, struct arena *a, const struct ps_access *acc, c
 	int64_t due = needed_day(in->due_on, "due_on", "The due date", errors);
 	if (json_object_size(errors))
 		return ERR_INVALID;
-	return insert_action(db, a, p, 0, title, owner, due);
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
+	return recorded(db, p, insert_action(db, a, p, 0, title, owner, due));
 }
 
 int ps_action_done(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
@@ -264,13 +282,15 @@ int ps_action_done(struct db *db, struct arena *a, const struct ps_access *acc, 
 {
 	if (!policy_ps_record(acc))
 		return ps_deny(acc);
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
 	struct db_stmt *st = db_stmt(db, &Q_RUN_ACTION_DONE);
 	if (!st || db_bind_text(st, 1, ps_iso(a, clock_now())) || db_bind_int(st, 2, p->id) || db_bind_int(st, 3, id))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	return db_changes(db) == 1 ? 0 : ERR_NOTFOUND;
+		rc = ERR_DB;
+	else if ((rc = db_step(st)) >= 0 && db_changes(db) != 1)
+		rc = ERR_NOTFOUND;
+	return recorded(db, p, rc);
 }
 
 int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct partnership *p,
@@ -285,11 +305,7 @@ int ps_decision_add(struct db *db, struct arena *a, const struct ps_access *acc,
 	int rc = db_begin(db);
 	if (rc)
 		return rc;
-	if ((rc = insert_decision(db, a, p, 0, txt, on, in->votes, in->n_votes)) == 0)
-		rc = db_commit(db);
-	if (rc)
-		db_rollback(db);
-	return rc;
+	return recorded(db, p, insert_decision(db, a, p, 0, txt, on, in->votes, in->n_votes));
 }
 
 int ps_time_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
@@ -309,13 +325,17 @@ int ps_time_add(struct db *db, struct arena *a, const struct ps_access *acc, con
 		return ERR_INVALID;
 	char d[16];
 	clock_format_date(on, d, sizeof(d));
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
 	struct db_stmt *st = db_stmt(db, &Q_RUN_TIME_INSERT);
 	if (!st || db_bind_int(st, 1, p->id) || db_bind_int(st, 2, u->school_urn) || db_bind_int(st, 3, u->id) ||
 	    db_bind_text(st, 4, d) || db_bind_double(st, 5, (double)in->hours_hundredths / 100.0) ||
 	    db_bind_text(st, 6, note) || db_bind_text(st, 7, ps_iso(a, clock_now())))
-		return ERR_DB;
-	int rc = db_step(st);
-	return rc < 0 ? rc : 0;
+		rc = ERR_DB;
+	else
+		rc = db_step(st);
+	return recorded(db, p, rc);
 }
 
 int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
@@ -343,12 +363,16 @@ int ps_evidence_add(struct db *db, struct arena *a, const struct ps_access *acc,
 		return ERR_INVALID;
 	char d[16];
 	clock_format_date(on, d, sizeof(d));
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
 	struct db_stmt *st = db_stmt(db, &Q_RUN_EVIDENCE_INSERT);
 	if (!st || db_bind_int(st, 1, in->measure_id) || db_bind_text(st, 2, d) || db_bind_double(st, 3, in->value) ||
 	    db_bind_text(st, 4, note) || db_bind_int(st, 5, u->id) || db_bind_text(st, 6, ps_iso(a, clock_now())))
-		return ERR_DB;
-	int rc = db_step(st);
-	return rc < 0 ? rc : 0;
+		rc = ERR_DB;
+	else
+		rc = db_step(st);
+	return recorded(db, p, rc);
 }
 
 int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *acc, const struct user *u,
@@ -362,12 +386,16 @@ int ps_reflection_add(struct db *db, struct arena *a, const struct ps_access *ac
 		json_object_set_new(errors, "worked", json_string("Say what worked, what did not, or both."));
 	if (json_object_size(errors))
 		return ERR_INVALID;
+	int rc = db_begin(db);
+	if (rc)
+		return rc;
 	struct db_stmt *st = db_stmt(db, &Q_RUN_REFLECTION_INSERT);
 	if (!st || db_bind_int(st, 1, p->id) || db_bind_text(st, 2, w) || db_bind_text(st, 3, n) ||
 	    db_bind_int(st, 4, u->id) || db_bind_text(st, 5, ps_iso(a, clock_now())))
-		return ERR_DB;
-	int rc = db_step(st);
-	return rc < 0 ? rc : 0;
+		rc = ERR_DB;
+	else
+		rc = db_step(st);
+	return recorded(db, p, rc);
 }
 
 /* Rows of q for the partnership as a new array (empty on error). */
@@ -378,23 +406,58 @@ static json_t *rows_of(struct db *db, const struct db_query *q, int64_t id)
 	return r ? r : json_array();
 }
 
-/* Chart geometry, in the SVG's user units. */
-#define CHART_W 300.0
-#define CHART_H 120.0
-#define CHART_PAD 10.0
+/* Chart geometry, in the SVG's user units: a left margin for the baseline and target labels, a bottom one for dates. */
+#define CHART_W 480.0
+#define CHART_H 220.0
+#define CHART_LEFT 96.0
+#define CHART_RIGHT 24.0
+#define CHART_TOP 22.0
+#define CHART_BOTTOM 44.0
+
+/* A number as people read it: "18", "21.5" (arena). */
+static const char *num_text(struct arena *a, double v)
+{
+	return arena_printf(a, "%.10g", v);
+}
+
+/* "6 December 2026" for a stored day "YYYY-MM-DD" (arena), "" when it is not one. */
+static const char *day_text(struct arena *a, const char *day)
+{
+	int64_t t = ps_parse_day(day);
+	char out[48] = "";
+	if (t)
+		clock_format_day(t, true, out, sizeof(out));
+	return arena_strdup(a, out);
+}
+
+/* o[label_key] = day_text(o[key]) for each object of list. */
+static void day_labels(struct arena *a, json_t *list, const char *key, const char *label_key)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(list, i, o)
+		json_object_set_new(o, label_key, json_string(day_text(a, json_string_value(json_object_get(o, key)))));
+}
 
 /*
  * The numbers for a measure's chart: x by date between the first and last
  * day shown, y by value between the lowest and highest of the baseline,
- * target and values. {points: "x,y x,y", dots: [{x, y}], baseline_y,
- * target_y, has_line}. Plain numbers: the template places them in
- * attributes (escaped like everything else).
+ * target and values. {points: "x,y x,y", dots: [{x, y, value_y, date_y,
+ * value, date}], baseline_y, baseline, target_y, target, has_line, desc}:
+ * each value is labelled with its number above and its date below, the
+ * baseline and target lines with theirs, and desc says it all in words.
+ * Plain numbers and text: the template places them in attributes and text
+ * (escaped like everything else).
  */
 static json_t *chart(struct arena *a, json_t *values, json_t *measure)
 {
 	double lo = INFINITY, hi = -INFINITY;
 	int64_t t0 = INT64_MAX, t1 = INT64_MIN;
 	json_t *b = json_object_get(measure, "baseline"), *g = json_object_get(measure, "target");
+	const char *unit = json_string_value(json_object_get(measure, "unit"));
+	const char *sp = unit && *unit && strcmp(unit, "%") ? " " : "";
+	if (!unit)
+		unit = "";
 	if (json_is_number(b)) {
 		lo = fmin(lo, json_number_value(b));
 		hi = fmax(hi, json_number_value(b));
@@ -417,30 +480,54 @@ static json_t *chart(struct arena *a, json_t *values, json_t *measure)
 			t1 = t;
 	}
 	if (!isfinite(lo) || !isfinite(hi))
-		return json_pack("{s:s, s:[], s:b}", "points", "", "dots", "has_line", 0);
+		return json_pack("{s:s, s:[], s:b, s:s}", "points", "", "dots", "has_line", 0, "desc", "No values yet.");
 	if (hi - lo < 1e-9) {
 		hi += 1;
 		lo -= 1;
 	}
 	double span = t1 > t0 ? (double)(t1 - t0) : 1.0;
-#define YOF(val) (CHART_H - CHART_PAD - ((val) - lo) / (hi - lo) * (CHART_H - 2 * CHART_PAD))
-	const char *pts = "";
+	double plot_w = CHART_W - CHART_LEFT - CHART_RIGHT, plot_h = CHART_H - CHART_TOP - CHART_BOTTOM;
+#define YOF(val) (CHART_TOP + plot_h - ((val) - lo) / (hi - lo) * plot_h)
+	const char *pts = "", *desc = "";
+	if (json_is_number(b))
+		desc = arena_printf(a, "Baseline %s%s%s. ", num_text(a, json_number_value(b)), sp, unit);
+	if (json_is_number(g))
+		desc = arena_printf(a, "%sTarget %s%s%s. ", desc, num_text(a, json_number_value(g)), sp, unit);
 	json_t *dots = json_array();
 	json_array_foreach(values, i, v)
 	{
 		double x = json_number_value(json_object_get(v, "value"));
-		int64_t t = ps_parse_day(json_string_value(json_object_get(v, "measured_on")));
-		double px = t1 > t0 ? CHART_PAD + (double)(t - t0) / span * (CHART_W - 2 * CHART_PAD) : CHART_W / 2;
+		const char *day = json_string_value(json_object_get(v, "measured_on"));
+		int64_t t = ps_parse_day(day);
+		double px = t1 > t0 ? CHART_LEFT + (double)(t - t0) / span * plot_w : CHART_LEFT + plot_w / 2;
 		double py = YOF(x);
 		pts = arena_printf(a, "%s%s%.1f,%.1f", pts, *pts ? " " : "", px, py);
-		json_array_append_new(dots, json_pack("{s:s, s:s}", "x", arena_printf(a, "%.1f", px), "y",
-						      arena_printf(a, "%.1f", py)));
+		/* Dates alternate between two rows so that neighbours do not overlap. */
+		double date_y = CHART_H - (i % 2 ? 6.0 : 22.0);
+		json_array_append_new(dots, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "x", arena_printf(a, "%.1f", px),
+						      "y", arena_printf(a, "%.1f", py), "value_y",
+						      arena_printf(a, "%.1f", py - 8), "date_y",
+						      arena_printf(a, "%.1f", date_y), "value", num_text(a, x), "date",
+						      day_text(a, day)));
+		desc = arena_printf(a, "%s%s%s%s%s on %s", desc, i ? "; " : "Values: ", num_text(a, x), sp, unit,
+				    day_text(a, day));
 	}
-	json_t *c = json_pack("{s:s, s:o, s:b}", "points", pts, "dots", dots, "has_line", json_array_size(values) > 1);
-	if (json_is_number(b))
+	if (json_array_size(values))
+		desc = arena_printf(a, "%s.", desc);
+	json_t *c = json_pack("{s:s, s:o, s:b, s:s, s:s, s:s}", "points", pts, "dots", dots, "has_line",
+			      json_array_size(values) > 1, "desc", desc, "axis_x", arena_printf(a, "%.1f", CHART_LEFT),
+			      "axis_y", arena_printf(a, "%.1f", CHART_TOP + plot_h));
+	json_object_set_new(c, "right", json_string(arena_printf(a, "%.1f", CHART_W - CHART_RIGHT)));
+	if (json_is_number(b)) {
 		json_object_set_new(c, "baseline_y", json_string(arena_printf(a, "%.1f", YOF(json_number_value(b)))));
-	if (json_is_number(g))
+		json_object_set_new(c, "baseline_label_y", json_string(arena_printf(a, "%.1f", YOF(json_number_value(b)) + 4)));
+		json_object_set_new(c, "baseline", json_string(num_text(a, json_number_value(b))));
+	}
+	if (json_is_number(g)) {
 		json_object_set_new(c, "target_y", json_string(arena_printf(a, "%.1f", YOF(json_number_value(g)))));
+		json_object_set_new(c, "target_label_y", json_string(arena_printf(a, "%.1f", YOF(json_number_value(g)) + 4)));
+		json_object_set_new(c, "target", json_string(num_text(a, json_number_value(g))));
+	}
 #undef YOF
 	return c;
 }
@@ -469,6 +556,10 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 		json_object_set_new(r, "day", json_string(day));
 		json_object_set_new(r, "time", json_string(hhmm));
 		json_object_set_new(r, "when", json_string(label));
+		/* For people: "1 October 2025, 08:00 UK time" (the hour the clocks go back already names BST or GMT). */
+		size_t n = strlen(label);
+		bool zoned = n > 3 && (!strcmp(label + n - 3, "BST") || !strcmp(label + n - 3, "GMT"));
+		json_object_set_new(r, "when_label", json_string(zoned ? label : arena_printf(a, "%s UK time", label)));
 		json_object_set_new(r, "planned", json_boolean(strcmp(at, now_iso) > 0));
 	}
 	json_object_set_new(j, "meetings", meetings);
@@ -482,8 +573,11 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 		json_object_set_new(r, "done", json_boolean(done));
 		json_object_set_new(r, "overdue", json_boolean(!done && due && strcmp(due, today) < 0));
 	}
+	day_labels(a, actions, "due_on", "due");
 	json_object_set_new(j, "actions", actions);
-	json_object_set_new(j, "decisions", rows_of(db, &Q_RUN_DECISIONS, p->id));
+	json_t *decisions = rows_of(db, &Q_RUN_DECISIONS, p->id);
+	day_labels(a, decisions, "decided_on", "decided");
+	json_object_set_new(j, "decisions", decisions);
 	/* Planned against given: each school's commitment a term, what it logged this term and in all. */
 	int64_t term_start, term_end;
 	health_term(clock_now(), &term_start, &term_end);
@@ -496,11 +590,12 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 			       : NULL;
 	json_object_set_new(j, "time", time ? time : json_array());
 	json_object_set_new(j, "term_from", json_string(from));
+	json_object_set_new(j, "term_from_label", json_string(day_text(a, from)));
 	json_object_set_new(j, "time_log", rows_of(db, &Q_RUN_TIME_ROWS, p->id));
 	/* Every measure's values from one query, in measure order, each measure's by day. */
 	json_t *measures = rows_of(db, &Q_RUN_MEASURES, p->id);
 	json_t *all = rows_of(db, &Q_RUN_VALUES, p->id);
-	size_t k = 0;
+	size_t k = 0, q;
 	json_array_foreach(measures, i, r)
 	{
 		json_int_t id = json_integer_value(json_object_get(r, "id"));
@@ -514,7 +609,19 @@ int ps_running_json(struct db *db, struct arena *a, const struct ps_access *acc,
 			k++;
 		}
 		json_object_set_new(r, "chart", chart(a, vals, r));
+		day_labels(a, vals, "measured_on", "measured");
 		json_object_set_new(r, "values", vals);
+		json_t *bl = json_object_get(r, "baseline"), *tg = json_object_get(r, "target");
+		json_object_set_new(r, "baseline_on_label",
+				    json_string(day_text(a, json_string_value(json_object_get(r, "baseline_on")))));
+		json_object_set_new(r, "target_by_label",
+				    json_string(day_text(a, json_string_value(json_object_get(r, "target_by")))));
+		if (json_is_number(bl))
+			json_object_set_new(r, "baseline_text", json_string(num_text(a, json_number_value(bl))));
+		if (json_is_number(tg))
+			json_object_set_new(r, "target_text", json_string(num_text(a, json_number_value(tg))));
+		json_array_foreach(vals, q, v)
+			json_object_set_new(v, "value_text", json_string(num_text(a, json_number_value(json_object_get(v, "value")))));
 	}
 	json_decref(all);
 	json_object_set_new(j, "has_measures", json_boolean(json_array_size(measures) > 0));

@@ -95,6 +95,8 @@ json_t *partnerships_waiting(struct db *db, const struct user *u, int64_t now)
 	label(actions, "due_on", "due");
 	json_array_foreach(forming, i, a)
 		json_object_set_new(a, "signed", json_boolean(json_is_string(json_object_get(a, "signed_at"))));
+	json_object_set_new(out, "has_introductions_to_answer", json_boolean(json_array_size(to_answer) > 0));
+	json_object_set_new(out, "has_introductions_asked", json_boolean(json_array_size(asked) > 0));
 	json_object_set_new(out, "introductions_to_answer", to_answer);
 	json_object_set_new(out, "introductions_asked", asked);
 	json_object_set_new(out, "forming", forming);

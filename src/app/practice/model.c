@@ -9,6 +9,7 @@
  */
 #include "app/practice/model.h"
 #include "app/practice/practice.h"
+#include "app/practice/casestudy.h"
 
 #include <string.h>
 
@@ -126,6 +127,7 @@ static void row_read_kind(struct db_stmt *st, struct arena *a, const struct prac
 			    practice_can_decide_widening(&c->acc, &r->item));
 	json_object_set_new(r->json, "url", json_sprintf("/networks/%s/%s/%lld", c->slug, kind == PRACTICE_IDEA ? "ideas" : "articles", (long long)r->id));
 	json_object_set_new(r->json, "kind", json_string(kind == PRACTICE_IDEA ? "idea" : "article"));
+	json_object_set_new(r->json, "can_try", json_boolean(practice_can_try(&c->acc, &r->item)));
 }
 
 /* Read the idea row st is on into r. */
@@ -446,6 +448,8 @@ int practice_moderation(struct db *db, struct arena *a, const struct practice_ct
 	int rc = collect(db, a, c, PRACTICE_IDEA, practice_can_decide_widening, waiting);
 	if (!rc)
 		rc = collect(db, a, c, PRACTICE_ARTICLE, practice_can_decide_widening, waiting);
+	if (!rc)
+		rc = practice_case_waiting(db, a, c, waiting);
 	if (rc) {
 		json_decref(waiting);
 		return rc;

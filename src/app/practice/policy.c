@@ -16,6 +16,8 @@
  *   approve / refuse widening   no    no     own school, never own item   no  no       no
  *   see the moderation list     no    no     own school no         no         no       no
  *   narrow back to school       the author, at any time (admins too)
+ *   edit a case study           the author only
+ *   "we tried this"             staff/lead/governor of another member school who sees it
  *   see a public item           everyone, signed in or not
  *   publish (network → public)  no    own network, never own item  no  no    no       no
  *   take back from the public   the author, the network's coordinators, admins
@@ -120,6 +122,11 @@ bool practice_can_narrow(const struct practice_access *a, const struct practice_
 	return i->vis != PRACTICE_VIS_SCHOOL || i->widening_requested;
 }
 
+bool practice_can_edit(const struct practice_access *a, const struct practice_item *i)
+{
+	return author(a, i);
+}
+
 bool practice_can_answer(const struct practice_access *a, const struct practice_item *i)
 {
 	return signed_in(a) && practice_can_see(a, i);
@@ -133,6 +140,12 @@ bool practice_can_mark_helpful(const struct practice_access *a, const struct pra
 bool practice_can_attach(const struct practice_access *a, const struct practice_item *i)
 {
 	return author(a, i);
+}
+
+bool practice_can_try(const struct practice_access *a, const struct practice_item *i)
+{
+	return practice_can_see(a, i) && a->school_member && a->school_urn > 0 && a->role != SCHOOL_ROLE_NONE &&
+	       i->urn != a->school_urn;
 }
 
 bool practice_can_publish(const struct practice_access *a, const struct practice_item *i)

@@ -72,6 +72,15 @@ bool practice_can_publish(const struct practice_access *a, const struct practice
 /* Take public item i back to the network: a coordinator of its network or its author (admins too). */
 bool practice_can_unpublish(const struct practice_access *a, const struct practice_item *i);
 
+/* Change item i (a case study's text): its author only. */
+bool practice_can_edit(const struct practice_access *a, const struct practice_item *i);
+/*
+ * Say "we tried this" of item i: someone who sees it, of a member school
+ * that is not the item's school (one's own school's practice has not
+ * travelled).
+ */
+bool practice_can_try(const struct practice_access *a, const struct practice_item *i);
+
 /*
  * Whether text holds something shaped like a Unique Pupil Number: a letter
  * followed by exactly 12 digits, not inside a longer run of letters or

@@ -15,6 +15,14 @@
  * time (48 hours unless it says otherwise), cut short so that it ends when
  * booking closes; an offer nobody answers passes on (prog_offers_expire, run
  * by the offers job and at every booking on the session).
+ *
+ * A course may be a series (course.series): booking the course books every
+ * session, all or none, in one transaction; a session that is closed, full
+ * or at its school's limit stops the whole booking with a message naming it.
+ * The waiting list of a series: asked to (wait), the person takes the places
+ * that are free and a place in line on each full session, and each of those
+ * is offered to them as it frees, like anyone's; sessions they already hold
+ * are left as they are. A single session of a series is not booked alone.
  */
 #include "app/programme/prog.h"
 
@@ -22,6 +30,8 @@
 #include <string.h>
 
 #include "app/accounts/token.h"
+#include "app/calendar/calendar.h"
+#include "app/calendar/ical.h"
 #include "app/mail/mail.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -62,6 +72,10 @@ DB_QUERY(Q_PROG_OFFER_BY_TOKEN,
 DB_QUERY(Q_PROG_SESSION_BY_ID,
 	 "SELECT s.id, s.course_id, s.starts_at, s.ends_at, s.booking_closes_at, s.venue_urn, s.online_url, "
 	 "s.capacity, s.per_school_limit, s.cpd_hundredths, s.presenter_minutes FROM course_session s WHERE s.id = ?");
+DB_QUERY(Q_PROG_SERIES_SESSIONS,
+	 "SELECT s.id, s.course_id, s.starts_at, s.ends_at, s.booking_closes_at, s.venue_urn, s.online_url, "
+	 "s.capacity, s.per_school_limit, s.cpd_hundredths, s.presenter_minutes FROM course_session s "
+	 "WHERE s.course_id = ? ORDER BY s.starts_at, s.id");
 DB_QUERY(Q_PROG_LAPSED_SESSIONS,
 	 "SELECT DISTINCT session_id FROM booking WHERE status = 'offered' AND offer_expires_at <= ? "
 	 "ORDER BY session_id");
@@ -136,6 +150,46 @@ static const char *session_url(struct arena *a, const char *base_url, const stru
 			    (long long)id);
 }
 
+/* What the attendee's calendar gets: the course's title, where, and the session's page. */
+static void session_event(struct arena *a, const char *domain, const struct session_context *c,
+			  const struct prog_session *s, const char *url, struct ical_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	/* The same UID as the personal calendar feed's, so a calendar holding both shows it once. */
+	ev->uid = arena_printf(a, "session-%lld-attend@%s", (long long)s->id, domain);
+	ev->title = c->title;
+	ev->start = s->starts;
+	ev->end = s->ends;
+	ev->location = c->where;
+	ev->description = arena_printf(a, "Your place on %s.%s%s\nIf you cannot come, cancel on the session's page: %s",
+				       c->title, c->online ? "\nJoining link: " : "", c->online ? c->online : "", url);
+	ev->url = strncmp(url, "http", 4) == 0 ? url : NULL;
+}
+
+/*
+ * Queue msg (subject, body) to who with the sessions' events as an .ics
+ * attachment (METHOD:PUBLISH), or without one when there are none.
+ */
+static int mail_with_ics(struct db *db, struct arena *a, const char *to, const char *subject, const char *body,
+			 const struct ical_event *events, size_t n, int64_t now)
+{
+	if (n == 0)
+		return mail_queue(db, to, subject, body);
+	struct ical_calendar cal = {.method = "PUBLISH", .stamp = now > 0 ? now : 1, .events = events, .n_events = n};
+	struct buf ics = BUF_INIT;
+	int rc = ical_write(&ics, &cal);
+	if (rc == 0) {
+		struct mail_attachment att = {.name = n == 1 ? "session.ics" : "sessions.ics",
+					      .type = "text/calendar; charset=utf-8; method=PUBLISH",
+					      .data = buf_str(&ics)};
+		rc = mail_queue_attached(db, to, subject, body, &att);
+	} else {
+		rc = mail_queue(db, to, subject, body); /* an event the writer refuses: the text still goes */
+	}
+	buf_free(&ics);
+	return rc;
+}
+
 /* Queue the confirmation of a place (or a place in line) to the attendee, and a copy to a lead who booked it. */
 static int mail_booked(struct db *db, struct arena *a, const struct prog_session *s, const struct person_facts *who,
 		       const struct person_facts *lead, bool waiting, int64_t position, const char *base_url)
@@ -165,7 +219,10 @@ static int mail_booked(struct db *db, struct arena *a, const struct prog_session
 				    c.title, when, c.where, c.online ? "\nJoining link: " : "", c.online ? c.online : "",
 				    url);
 	}
-	rc = mail_queue(db, who->email, subject, body);
+	struct ical_event ev;
+	if (!waiting)
+		session_event(a, calendar_uid_domain(a, base_url), &c, s, url, &ev);
+	rc = mail_with_ics(db, a, who->email, subject, body, &ev, waiting ? 0 : 1, clock_now());
 	if (rc == 0 && lead)
 		rc = mail_queue(db, lead->email, arena_printf(a, "Copy: %s", subject),
 				arena_printf(a, "This is a copy of the email sent to %s.\n\n%s", who->name, body));
@@ -309,38 +366,36 @@ static int booking_target(struct db *db, struct arena *a, const struct prog_acce
 	return rc;
 }
 
-int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
-	      const struct prog_course *c, const struct prog_session *s, int64_t person_id, bool wait,
-	      const char *base_url, int64_t now, json_t *errors, enum prog_booked *how)
+/* What take() did with one session. */
+enum taken {
+	TAKEN_PLACE,   /* a place */
+	TAKEN_WAITING, /* a place in line */
+	TAKEN_HELD,    /* nothing: they already held a place, an offer or a place in line (series only) */
+};
+
+/*
+ * Inside the caller's transaction: give target (who, of school who->urn) a
+ * place on s, or a place in line when it is full and wait allows. For a
+ * series (series true), a session the person already holds is left as it
+ * is (TAKEN_HELD) rather than refused. ERR_CONFLICT with errors["session"].
+ */
+static int take(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		int64_t target, const struct person_facts *who, bool by_lead, bool wait, bool series,
+		const char *base_url, int64_t now, json_t *errors, enum taken *out)
 {
-	(void)net;
-	(void)c;
-	*how = PROG_BOOKED;
-	if (!prog_policy_programme_see(acc))
-		return ERR_NOTFOUND;
-	struct person_facts who, lead;
-	bool by_lead;
-	int rc = booking_target(db, a, acc, person_id, &who, &by_lead, errors);
-	if (rc)
-		return rc;
-	int64_t target = by_lead ? person_id : acc->person_id;
-	if (now >= s->closes) {
-		json_object_set_new(errors, "session",
-				    json_sprintf("Booking for this session closed on %s", prog_when(a, s->closes)));
-		return ERR_CONFLICT;
-	}
-	if (by_lead && (rc = load_person(db, a, acc->person_id, &lead)))
-		return rc;
-	if ((rc = db_begin(db)))
-		return rc;
+	*out = TAKEN_PLACE;
 	/* Lapsed offers go to the people already in line before anyone new is counted. */
-	rc = expire_session(db, a, s, base_url, now, NULL);
+	int rc = expire_session(db, a, s, base_url, now, NULL);
 	int64_t id = 0, urn = 0;
 	const char *status = NULL;
 	if (rc == 0)
 		rc = active_row(db, a, s->id, target, &id, &status, &urn);
+	if (rc == 0 && id && series) {
+		*out = TAKEN_HELD;
+		return 0;
+	}
 	if (rc == 0 && id) {
-		const char *whom = by_lead ? who.name : "You";
+		const char *whom = by_lead ? who->name : "You";
 		if (str_eq(status, "waiting"))
 			json_object_set_new(errors, "session",
 					    json_sprintf("%s %s already on the waiting list (number %lld in line)", whom,
@@ -359,7 +414,7 @@ int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, con
 	int64_t taken = 0, school_taken = 0;
 	if (rc == 0) {
 		struct db_stmt *st = db_stmt(db, &Q_PROG_TAKEN_NOW);
-		if (!st || db_bind_int(st, 1, s->id) || db_bind_int(st, 2, who.urn))
+		if (!st || db_bind_int(st, 1, s->id) || db_bind_int(st, 2, who->urn))
 			rc = ERR_DB;
 		else if ((rc = db_step(st)) == DB_ROW) {
 			taken = db_col_int(st, 0);
@@ -391,7 +446,7 @@ int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, con
 	if (rc == 0) {
 		struct db_stmt *st = db_stmt(db, &Q_PROG_BOOKING_INSERT);
 		const char *stamp = prog_iso(a, now);
-		if (!st || db_bind_int(st, 1, s->id) || db_bind_int(st, 2, target) || db_bind_int(st, 3, who.urn) ||
+		if (!st || db_bind_int(st, 1, s->id) || db_bind_int(st, 2, target) || db_bind_int(st, 3, who->urn) ||
 		    db_bind_text(st, 4, waiting ? "waiting" : "booked") || db_bind_int(st, 5, acc->person_id) ||
 		    db_bind_text(st, 6, stamp) || db_bind_text(st, 7, stamp))
 			rc = ERR_DB;
@@ -401,12 +456,200 @@ int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, con
 			json_object_set_new(errors, "session", json_string("This person already has a place on this session"));
 	}
 	if (rc == 0)
+		*out = waiting ? TAKEN_WAITING : TAKEN_PLACE;
+	return rc;
+}
+
+int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+	      const struct prog_course *c, const struct prog_session *s, int64_t person_id, bool wait,
+	      const char *base_url, int64_t now, json_t *errors, enum prog_booked *how)
+{
+	(void)net;
+	*how = PROG_BOOKED;
+	if (!prog_policy_programme_see(acc))
+		return ERR_NOTFOUND;
+	struct person_facts who, lead;
+	bool by_lead;
+	int rc = booking_target(db, a, acc, person_id, &who, &by_lead, errors);
+	if (rc)
+		return rc;
+	int64_t target = by_lead ? person_id : acc->person_id;
+	if (c->series) {
+		json_object_set_new(errors, "session",
+				    json_string("This session is one of a series, which is booked as a whole: book the "
+						"course, and you have a place on every session"));
+		return ERR_CONFLICT;
+	}
+	if (now >= s->closes) {
+		json_object_set_new(errors, "session",
+				    json_sprintf("Booking for this session closed on %s", prog_when(a, s->closes)));
+		return ERR_CONFLICT;
+	}
+	if (by_lead && (rc = load_person(db, a, acc->person_id, &lead)))
+		return rc;
+	if ((rc = db_begin(db)))
+		return rc;
+	enum taken got;
+	rc = take(db, a, acc, s, target, &who, by_lead, wait, false, base_url, now, errors, &got);
+	bool waiting = got == TAKEN_WAITING;
+	if (rc == 0)
 		rc = mail_booked(db, a, s, &who, by_lead ? &lead : NULL, waiting,
 				 waiting ? prog_waiting_position(db, s->id, target) : 0, base_url);
 	rc = prog_finish(db, rc);
 	if (rc == 0)
 		*how = waiting ? PROG_WAITING : PROG_BOOKED;
 	return rc;
+}
+
+/* Fill s from a row of Q_PROG_SESSION_BY_ID's columns. */
+static void read_session(struct db_stmt *st, struct arena *a, struct prog_session *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->id = db_col_int(st, 0);
+	s->course_id = db_col_int(st, 1);
+	if (clock_parse_iso(db_col_text(st, 2), &s->starts) || clock_parse_iso(db_col_text(st, 3), &s->ends) ||
+	    clock_parse_iso(db_col_text(st, 4), &s->closes))
+		s->starts = s->ends = s->closes = 0;
+	s->venue_urn = db_col_is_null(st, 5) ? 0 : db_col_int(st, 5);
+	s->online_url = db_col_is_null(st, 6) ? NULL : arena_strdup(a, db_col_text(st, 6));
+	s->capacity = db_col_int(st, 7);
+	s->per_school_limit = db_col_int(st, 8);
+	s->cpd_hundredths = db_col_int(st, 9);
+	s->presenter_minutes = db_col_int(st, 10);
+}
+
+/* The sessions of course id in order (arena array in *out, *n of them). */
+static int series_sessions(struct db *db, struct arena *a, int64_t course_id, struct prog_session **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *st = db_stmt(db, &Q_PROG_SERIES_SESSIONS);
+	if (!st || db_bind_int(st, 1, course_id))
+		return ERR_DB;
+	size_t cap = 8;
+	struct prog_session *v = arena_calloc(a, cap, sizeof(*v));
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			struct prog_session *w = arena_calloc(a, cap * 2, sizeof(*w));
+			memcpy(w, v, cap * sizeof(*v));
+			v = w;
+			cap *= 2;
+		}
+		read_session(st, a, &v[(*n)++]);
+	}
+	db_reset(st);
+	*out = v;
+	return rc < 0 ? rc : 0;
+}
+
+/* Queue the confirmation of a series: each session with a place or a place in line (got[i]). */
+static int mail_series(struct db *db, struct arena *a, const struct prog_course *c, const struct prog_session *v,
+		       const enum taken *got, size_t n, const struct person_facts *who, const struct person_facts *lead,
+		       int64_t target, const char *base_url)
+{
+	struct buf list = BUF_INIT;
+	struct session_context ctx;
+	struct ical_event *events = arena_calloc(a, n ? n : 1, sizeof(*events));
+	size_t k = 0;
+	const char *domain = calendar_uid_domain(a, base_url);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if ((rc = load_context(db, a, v[i].id, &ctx)))
+			break;
+		if (got[i] == TAKEN_PLACE)
+			session_event(a, domain, &ctx, &v[i], session_url(a, base_url, &ctx, v[i].id), &events[k++]);
+		const char *what = got[i] == TAKEN_WAITING
+					   ? arena_printf(a, "waiting list, number %lld in line",
+							  (long long)prog_waiting_position(db, v[i].id, target))
+				   : got[i] == TAKEN_HELD ? "as you had it already"
+							  : "a place";
+		buf_printf(&list, "- %s, %s (%s)\n  %s\n", prog_span(a, v[i].starts, v[i].ends), ctx.where, what,
+			   session_url(a, base_url, &ctx, v[i].id));
+	}
+	if (rc == 0) {
+		const char *subject = arena_printf(a, "Your places: %s (every session)", c->title);
+		const char *body = arena_printf(
+			a,
+			"Hello %s,\n\n%s%s the series %s: every session, listed below.\n\n%s\nIf you cannot "
+			"come to one, cancel it on its page so that someone else can have the place.\n",
+			who->name, lead ? lead->name : "You have", lead ? ", your school's lead, booked you on" : " booked",
+			c->title, list.data ? list.data : "");
+		rc = mail_with_ics(db, a, who->email, subject, body, events, k, clock_now());
+		if (rc == 0 && lead)
+			rc = mail_queue(db, lead->email, arena_printf(a, "Copy: %s", subject),
+					arena_printf(a, "This is a copy of the email sent to %s.\n\n%s", who->name, body));
+	}
+	buf_free(&list);
+	return rc;
+}
+
+int prog_book_series(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+		     int64_t person_id, bool wait, const char *base_url, int64_t now, json_t *errors,
+		     struct prog_series_booked *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!prog_policy_programme_see(acc))
+		return ERR_NOTFOUND;
+	struct person_facts who, lead;
+	bool by_lead;
+	int rc = booking_target(db, a, acc, person_id, &who, &by_lead, errors);
+	if (rc)
+		return rc;
+	int64_t target = by_lead ? person_id : acc->person_id;
+	if (!c->series) {
+		json_object_set_new(errors, "session",
+				    json_string("This course's sessions are booked one at a time: choose a session"));
+		return ERR_CONFLICT;
+	}
+	if (by_lead && (rc = load_person(db, a, acc->person_id, &lead)))
+		return rc;
+	if ((rc = db_begin(db)))
+		return rc;
+	struct prog_session *v;
+	size_t n;
+	rc = series_sessions(db, a, c->id, &v, &n);
+	if (rc == 0 && n == 0) {
+		json_object_set_new(errors, "session", json_string("This series has no sessions yet, so there is nothing "
+								   "to book"));
+		rc = ERR_CONFLICT;
+	}
+	/* All or none: the first session that cannot be booked stops it, and nothing is kept. */
+	enum taken *got = arena_calloc(a, n ? n : 1, sizeof(*got));
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const char *when = prog_span(a, v[i].starts, v[i].ends);
+		if (now >= v[i].closes) {
+			json_object_set_new(errors, "session",
+					    json_sprintf("Booking for the session on %s closed on %s, so the series can "
+							 "no longer be booked as a whole. Nothing was booked.",
+							 when, prog_when(a, v[i].closes)));
+			rc = ERR_CONFLICT;
+			break;
+		}
+		json_t *one = json_object();
+		rc = take(db, a, acc, &v[i], target, &who, by_lead, wait, true, base_url, now, one, &got[i]);
+		const char *why = json_string_value(json_object_get(one, "session"));
+		if (rc == ERR_CONFLICT && why)
+			json_object_set_new(errors, "session",
+					    json_sprintf("The session on %s: %s Nothing was booked.", when, why));
+		json_decref(one);
+		if (rc == 0) {
+			out->places += got[i] == TAKEN_PLACE;
+			out->waiting += got[i] == TAKEN_WAITING;
+			out->held += got[i] == TAKEN_HELD;
+		}
+	}
+	if (rc == 0 && out->held == (int)n) {
+		json_object_set_new(errors, "session",
+				    json_string(by_lead ? "They already have a place, an offer or a place in line on "
+							  "every session of this series"
+							: "You already have a place, an offer or a place in line on every "
+							  "session of this series"));
+		rc = ERR_CONFLICT;
+	}
+	if (rc == 0)
+		rc = mail_series(db, a, c, v, got, n, &who, by_lead ? &lead : NULL, target, base_url);
+	return prog_finish(db, rc);
 }
 
 int prog_cancel(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
@@ -501,19 +744,8 @@ static int session_by_id(struct db *db, struct arena *a, int64_t id, struct prog
 	if (!st || db_bind_int(st, 1, id))
 		return ERR_DB;
 	int rc = db_step(st);
-	if (rc == DB_ROW) {
-		s->id = db_col_int(st, 0);
-		s->course_id = db_col_int(st, 1);
-		if (clock_parse_iso(db_col_text(st, 2), &s->starts) || clock_parse_iso(db_col_text(st, 3), &s->ends) ||
-		    clock_parse_iso(db_col_text(st, 4), &s->closes))
-			s->starts = s->ends = s->closes = 0;
-		s->venue_urn = db_col_is_null(st, 5) ? 0 : db_col_int(st, 5);
-		s->online_url = db_col_is_null(st, 6) ? NULL : arena_strdup(a, db_col_text(st, 6));
-		s->capacity = db_col_int(st, 7);
-		s->per_school_limit = db_col_int(st, 8);
-		s->cpd_hundredths = db_col_int(st, 9);
-		s->presenter_minutes = db_col_int(st, 10);
-	}
+	if (rc == DB_ROW)
+		read_session(st, a, s);
 	db_reset(st);
 	return rc < 0 ? rc : rc == DB_ROW ? 0 : ERR_NOTFOUND;
 }

@@ -265,6 +265,7 @@ int prog_certificate_check(struct db *db, struct arena *a, const char *code, jso
 
 void programme_shutdown(void)
 {
+	prog_listing_release();
 	/* Drawing text fills cairo's and fontconfig's process-wide caches; give them back. */
 	cairo_debug_reset_static_data();
 	FcFini();

@@ -5,7 +5,8 @@
  * link to a short survey whose questions follow Guskey's levels of
  * evaluating professional development (reactions: how useful; learning:
  * what I learnt; use: what I will try and how confident I am; organisational
- * support: what I need back at school), open for PROG_FEEDBACK_DAYS days.
+ * support: what I need back at school), open for PROG_FEEDBACK_DAYS days;
+ * each network may change its questions (questions.c).
  * Each network chooses named or anonymous feedback: anonymous answers are
  * stored with no link to the person, and the booking only records that
  * feedback was given, so one answer per attendee is still enforced.
@@ -25,15 +26,6 @@
 
 /* Fewer answers than this and results are not shown. */
 #define FEEDBACK_MIN 3
-
-const struct prog_question prog_questions[] = {
-	{"useful", true, "How useful was the session for your work? (1 not at all, 5 very)"},
-	{"learnt", false, "What did you learn?"},
-	{"try", false, "What will you try in your classroom or school?"},
-	{"confidence", true, "How confident are you to put it into practice? (1 not at all, 5 very)"},
-	{"support", false, "What support will you need back at school to make it stick?"},
-	{NULL, false, NULL},
-};
 
 DB_QUERY(Q_FB_PLACE,
 	 "SELECT b.id, b.attendance, b.feedback_given FROM booking b WHERE b.session_id = ? AND b.person_id = ? "
@@ -105,10 +97,15 @@ int prog_feedback_form(struct db *db, struct arena *a, const struct prog_access 
 	int rc = place(db, s->id, acc->person_id, &id, &attended, &given);
 	if (rc)
 		return rc;
+	struct prog_question *list;
+	size_t n;
+	if ((rc = prog_questions_load(db, a, acc->network_id, false, &list, &n)))
+		return rc;
 	json_t *qs = json_array();
-	for (const struct prog_question *q = prog_questions; q->key; q++)
-		json_array_append_new(qs, json_pack("{s:s, s:s+, s:b, s:s, s:[iiiii]}", "key", q->key, "field", "q_", q->key,
-						    "scale", q->scale, "text", q->text, "choices", 1, 2, 3, 4, 5));
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(qs, json_pack("{s:s, s:s+, s:b, s:s, s:[iiiii]}", "key", list[i].key, "field", "q_",
+						    list[i].key, "scale", list[i].scale, "text", list[i].text, "choices", 1,
+						    2, 3, 4, 5));
 	int64_t closes = s->ends + (int64_t)PROG_FEEDBACK_DAYS * 86400;
 	*out = json_pack("{s:o, s:b, s:b, s:b, s:b, s:s, s:s, s:b}", "questions", qs, "attended", attended, "given", given,
 			 "open", now >= s->ends && now < closes, "ended", now >= s->ends, "opens_when", prog_when(a, s->ends),
@@ -117,7 +114,8 @@ int prog_feedback_form(struct db *db, struct arena *a, const struct prog_access 
 }
 
 int prog_feedback_submit(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
-			 const struct prog_answer *answers, int64_t now, json_t *errors)
+			 const struct prog_question *qs, const struct prog_answer *answers, size_t n, int64_t now,
+			 json_t *errors)
 {
 	if (!prog_policy_programme_read(acc))
 		return ERR_NOTFOUND;
@@ -142,8 +140,8 @@ int prog_feedback_submit(struct db *db, struct arena *a, const struct prog_acces
 				    json_sprintf("Feedback on this session closed on %s", prog_when(a, closes)));
 	if (json_object_size(errors))
 		return ERR_CONFLICT;
-	size_t i = 0;
-	for (const struct prog_question *q = prog_questions; q->key; q++, i++) {
+	for (size_t i = 0; i < n; i++) {
+		const struct prog_question *q = &qs[i];
 		const char *field = arena_printf(a, "q_%s", q->key);
 		if (q->scale && (answers[i].scale < 1 || answers[i].scale > 5))
 			json_object_set_new(errors, field, json_string("Choose a number from 1 to 5"));
@@ -171,13 +169,13 @@ int prog_feedback_submit(struct db *db, struct arena *a, const struct prog_acces
 	else if (rc == 0)
 		rc = prog_run(st);
 	int64_t rid = rc == 0 ? db_last_id(db) : 0;
-	i = 0;
-	for (const struct prog_question *q = prog_questions; rc == 0 && q->key; q++, i++) {
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const struct prog_question *q = &qs[i];
 		const char *text = answers[i].text ? str_trim(a, answers[i].text) : "";
 		if (!q->scale && !*text)
 			continue;
 		st = db_stmt(db, &Q_FB_ANSWER);
-		if (!st || db_bind_int(st, 1, rid) || db_bind_int(st, 2, (int64_t)i) ||
+		if (!st || db_bind_int(st, 1, rid) || db_bind_int(st, 2, q->number) ||
 		    (q->scale ? db_bind_int(st, 3, answers[i].scale) : db_bind_null(st, 3)) ||
 		    (q->scale ? db_bind_null(st, 4) : db_bind_text(st, 4, text)))
 			rc = ERR_DB;
@@ -201,9 +199,10 @@ int prog_feedback_results(struct db *db, struct arena *a, const struct prog_acce
 	db_reset(st);
 	if (rc < 0)
 		return rc;
-	size_t nq = 0;
-	while (prog_questions[nq].key)
-		nq++;
+	struct prog_question *pq;
+	size_t nq;
+	if ((rc = prog_questions_load(db, a, acc->network_id, true, &pq, &nq)))
+		return rc;
 	json_t *qs = json_array();
 	int64_t *sum = arena_calloc(a, nq, sizeof(*sum)), *cnt = arena_calloc(a, nq, sizeof(*cnt));
 	int64_t(*dist)[5] = arena_calloc(a, nq, sizeof(*dist));
@@ -215,10 +214,13 @@ int prog_feedback_results(struct db *db, struct arena *a, const struct prog_acce
 		if (!st || db_bind_int(st, 1, session_id) || db_bind_int(st, 2, course_id))
 			rc = ERR_DB;
 		while (rc >= 0 && st && (rc = db_step(st)) == DB_ROW) {
-			int64_t q = db_col_int(st, 2);
-			if (q < 0 || (size_t)q >= nq)
+			int64_t number = db_col_int(st, 2);
+			size_t q = 0;
+			while (q < nq && pq[q].number != number)
+				q++;
+			if (q == nq)
 				continue;
-			if (prog_questions[q].scale && !db_col_is_null(st, 3)) {
+			if (pq[q].scale && !db_col_is_null(st, 3)) {
 				int64_t v = db_col_int(st, 3);
 				if (v >= 1 && v <= 5) {
 					sum[q] += v;
@@ -234,9 +236,14 @@ int prog_feedback_results(struct db *db, struct arena *a, const struct prog_acce
 			db_reset(st);
 	}
 	for (size_t i = 0; i < nq; i++) {
-		json_t *q = json_pack("{s:s, s:s, s:b}", "key", prog_questions[i].key, "text", prog_questions[i].text,
-				      "scale", prog_questions[i].scale);
-		if (prog_questions[i].scale && cnt[i]) {
+		if (pq[i].retired && !cnt[i] && !json_array_size(comments[i])) {
+			json_decref(comments[i]);
+			continue; /* retired before anyone here answered it */
+		}
+		json_t *q = json_pack("{s:s, s:s, s:b, s:s, s:b}", "key", pq[i].key, "text", pq[i].text, "scale",
+				      pq[i].scale, "level_label", prog_question_level_label(pq[i].level), "retired",
+				      pq[i].retired);
+		if (pq[i].scale && cnt[i]) {
 			json_object_set_new(q, "average", json_string(arena_printf(a, "%.1f", (double)sum[i] / (double)cnt[i])));
 			json_object_set_new(q, "counts", json_pack("[IIIII]", (json_int_t)dist[i][0], (json_int_t)dist[i][1],
 								   (json_int_t)dist[i][2], (json_int_t)dist[i][3],

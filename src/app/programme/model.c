@@ -27,15 +27,15 @@ static const char *const audience_labels[] = {"Teachers", "Teaching assistants",
 					      "SENCOs", "Governors", "Early-career teachers", NULL};
 
 DB_QUERY(Q_PROG_COURSE,
-	 "SELECT c.id, c.network_id, c.title, c.theme_id, t.name, c.outcomes, c.format, c.lead_id "
+	 "SELECT c.id, c.network_id, c.title, c.theme_id, t.name, c.outcomes, c.format, c.lead_id, c.series "
 	 "FROM course c JOIN network_theme t ON t.id = c.theme_id WHERE c.id = ? AND c.network_id = ?");
 DB_QUERY(Q_PROG_IS_FACILITATOR, "SELECT 1 FROM course_facilitator WHERE course_id = ? AND person_id = ?");
 DB_QUERY(Q_PROG_COURSE_INSERT,
 	 "INSERT INTO course (network_id, title, theme_id, outcomes, format, lead_id, created_by, created_at, "
-	 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	 "updated_at, series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 DB_QUERY(Q_PROG_COURSE_UPDATE,
-	 "UPDATE course SET title = ?, theme_id = ?, outcomes = ?, format = ?, lead_id = ?, updated_at = ? "
-	 "WHERE id = ?");
+	 "UPDATE course SET title = ?, theme_id = ?, outcomes = ?, format = ?, lead_id = ?, updated_at = ?, "
+	 "series = ? WHERE id = ?");
 DB_QUERY(Q_PROG_AUDIENCE_CLEAR, "DELETE FROM course_audience WHERE course_id = ?");
 DB_QUERY(Q_PROG_AUDIENCE_ADD, "INSERT INTO course_audience (course_id, audience) VALUES (?, ?)");
 DB_QUERY(Q_PROG_AUDIENCES, "SELECT audience FROM course_audience WHERE course_id = ? ORDER BY audience");
@@ -107,6 +107,7 @@ const char *prog_clean(struct arena *a, const char *s, size_t max, bool required
 
 int prog_run(struct db_stmt *st)
 {
+	prog_listing_changed(); /* a change (or an attempt at one): the kept listings go */
 	if (!st)
 		return ERR_DB;
 	int rc = db_step(st);
@@ -116,6 +117,7 @@ int prog_run(struct db_stmt *st)
 
 int prog_finish(struct db *db, int rc)
 {
+	prog_listing_changed();
 	if (rc == 0 && (rc = db_commit(db)) == 0)
 		return 0;
 	db_rollback(db);
@@ -203,6 +205,7 @@ int prog_course_open(struct db *db, struct arena *a, struct prog_access *acc, in
 	out->outcomes = arena_strdup(a, db_col_text(st, 5) ? db_col_text(st, 5) : "");
 	out->format = arena_strdup(a, db_col_text(st, 6));
 	out->lead_id = db_col_is_null(st, 7) ? 0 : db_col_int(st, 7);
+	out->series = db_col_int(st, 8) != 0;
 	db_reset(st);
 	acc->course_id = out->id;
 	if (acc->person_id > 0) {
@@ -320,7 +323,8 @@ int prog_course_create(struct db *db, struct arena *a, const struct prog_access 
 	    db_bind_int(st, 3, theme_id) || db_bind_text(st, 4, in.outcomes ? in.outcomes : "") ||
 	    db_bind_text(st, 5, in.format) ||
 	    (in.lead_id > 0 ? db_bind_int(st, 6, in.lead_id) : db_bind_null(st, 6)) ||
-	    db_bind_int(st, 7, acc->person_id) || db_bind_text(st, 8, now) || db_bind_text(st, 9, now))
+	    db_bind_int(st, 7, acc->person_id) || db_bind_text(st, 8, now) || db_bind_text(st, 9, now) ||
+	    db_bind_int(st, 10, in.series))
 		rc = ERR_DB;
 	else
 		rc = prog_run(st);
@@ -350,7 +354,8 @@ int prog_course_update(struct db *db, struct arena *a, const struct prog_access 
 	if (!st || db_bind_text(st, 1, in.title) || db_bind_int(st, 2, theme_id) ||
 	    db_bind_text(st, 3, in.outcomes ? in.outcomes : "") || db_bind_text(st, 4, in.format) ||
 	    (in.lead_id > 0 ? db_bind_int(st, 5, in.lead_id) : db_bind_null(st, 5)) ||
-	    db_bind_text(st, 6, prog_iso(a, clock_now())) || db_bind_int(st, 7, c->id))
+	    db_bind_text(st, 6, prog_iso(a, clock_now())) || db_bind_int(st, 7, in.series) ||
+	    db_bind_int(st, 8, c->id))
 		rc = ERR_DB;
 	else
 		rc = prog_run(st);
@@ -444,6 +449,7 @@ json_t *prog_course_json(struct db *db, const struct network *net, const struct 
 			      prog_format_label(c->format), "audience", codes, "audience_labels", aud, "lead_id",
 			      (json_int_t)c->lead_id);
 	json_object_set_new(m, "url", json_sprintf("/networks/%s/programme/courses/%lld", net->slug, (long long)c->id));
+	json_object_set_new(m, "series", json_boolean(c->series));
 	return m;
 }
 

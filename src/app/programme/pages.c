@@ -83,9 +83,7 @@ const char *prog_page_base(const struct prog_page *pg)
 
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected)
 {
-	json_t *schools = NULL, *out = json_array();
-	if (net_schools(db, &pg->n.acc, &schools))
-		return out;
+	json_t *schools = prog_venues(db, &pg->acc), *out = json_array();
 	size_t i;
 	json_t *r;
 	json_array_foreach(schools, i, r)
@@ -170,6 +168,8 @@ static const struct param_spec programme_params[] = {
 	PARAM(.name = "format", .type = PARAM_ENUM, .choices = prog_formats, .label = "Format"),
 	PARAM(.name = "term", .type = PARAM_ENUM, .choices = term_choices, .label = "Term"),
 	PARAM(.name = "created", .type = PARAM_BOOL, .label = "Created"),
+	PARAM(.name = "booked", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places booked"),
+	PARAM(.name = "waiting", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places in line"),
 	PARAM_END,
 };
 
@@ -180,6 +180,36 @@ static const struct param_spec programme_ics_params[] = {
 };
 
 /* The programme page's model for pg and the request's filters (new), or NULL with *rc. */
+/*
+ * The programme's listing for the filter f as HTML (a new JSON string), from
+ * the kept listings (listing.c) or built, rendered and kept now; NULL with *rc.
+ */
+static json_t *programme_listing(struct prog_page *pg, const struct prog_filter *f, int64_t now, int *rc)
+{
+	struct arena *a = pg->n.p.a;
+	bool read = prog_policy_programme_read(&pg->acc);
+	const char *key = arena_printf(a, "%lld|%s|%d|%s|%s|%s|%s|%d", (long long)pg->n.net.id, pg->n.net.slug, f->year,
+				       f->theme ? f->theme : "", f->audience ? f->audience : "",
+				       f->format ? f->format : "", f->term ? f->term : "", read);
+	json_t *html = prog_listing_get(key);
+	if (html)
+		return html;
+	uint64_t gen = prog_listing_generation();
+	json_t *prog = NULL;
+	if ((*rc = prog_programme_json(pg->n.p.db, a, &pg->acc, &pg->n.net, f, now, &prog)))
+		return NULL;
+	json_t *m = json_pack("{s:o, s:b}", "programme", prog, "filtered", f->theme || f->audience || f->format || f->term);
+	struct buf out = BUF_INIT;
+	*rc = app_render(pg->n.p.req, "programme/_listing", m, &out);
+	json_decref(m);
+	if (*rc == 0) {
+		prog_listing_put(key, out.data ? out.data : "", out.len, gen);
+		html = json_stringn_nocheck(out.data ? out.data : "", out.len);
+	}
+	buf_free(&out);
+	return html;
+}
+
 static json_t *programme_model(struct prog_page *pg, int *rc)
 {
 	struct request *req = pg->n.p.req;
@@ -191,13 +221,29 @@ static json_t *programme_model(struct prog_page *pg, int *rc)
 		.format = req_str(req, "format"),
 		.term = req_str(req, "term"),
 	};
-	json_t *prog = NULL;
-	if ((*rc = prog_programme_json(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, &f, now, &prog)))
+	json_t *prog = NULL, *listing = NULL;
+	if (!prog_policy_programme_see(&pg->acc)) {
+		*rc = ERR_NOTFOUND;
 		return NULL;
-	json_t *m = prog_page_model(pg, arena_printf(pg->n.p.a, "Programme %s: %s",
-						     json_string_value(json_object_get(prog, "year_label")),
-						     pg->n.net.name));
+	}
+	if (req_wants_json(req)) {
+		/* JSON clients get the whole model, their own places marked on the sessions. */
+		if ((*rc = prog_programme_json(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, &f, now, &prog)))
+			return NULL;
+	} else if (!(listing = programme_listing(pg, &f, now, rc))) {
+		return NULL;
+	}
+	const char *year_label = arena_printf(pg->n.p.a, "%d/%02d", f.year, (f.year + 1) % 100);
+	json_t *m = prog_page_model(pg, arena_printf(pg->n.p.a, "Programme %s: %s", year_label, pg->n.net.name));
+	if (!prog)
+		prog = json_pack("{s:i, s:s}", "year", f.year, "year_label", year_label);
 	json_object_set_new(m, "programme", prog);
+	if (listing) {
+		json_object_set_new(m, "listing_html", listing);
+		json_t *mine = prog_programme_mine(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, &f);
+		json_object_set_new(m, "has_my_places", json_boolean(json_array_size(mine) > 0));
+		json_object_set_new(m, "my_places", mine);
+	}
 	json_t *chosen = json_pack("{s:s?, s:s?, s:s?, s:s?}", "theme", f.theme, "audience", f.audience, "format",
 				   f.format, "term", f.term);
 	json_object_set_new(m, "filter", chosen);
@@ -342,6 +388,7 @@ static const struct param_spec course_params[] = {
 	PARAM(.name = "outcomes", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "Outcomes"),
 	PARAM(.name = "format", .type = PARAM_ENUM, .flags = PARAM_REQUIRED, .choices = prog_formats, .label = "Format"),
 	PARAM(.name = "lead_id", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Course lead"),
+	PARAM(.name = "series", .type = PARAM_BOOL, .label = "Booked as a series"),
 	PARAM_END,
 };
 
@@ -357,6 +404,7 @@ static void course_in(struct request *req, struct prog_course_in *in)
 	in->outcomes = req_str(req, "outcomes");
 	in->format = req_str(req, "format");
 	in->lead_id = req_int(req, "lead_id", 0);
+	in->series = req_bool(req, "series");
 }
 
 /* The course form as typed (audience as an array), for a refused form. */
@@ -396,6 +444,8 @@ static int handle_prog_course_create(struct request *req, struct response *res)
 /* GET /networks/{slug}/programme/courses/{id} parameters. */
 static const struct param_spec course_page_params[] = {
 	PARAM(.name = "created", .type = PARAM_BOOL, .label = "Created"),
+	PARAM(.name = "booked", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places booked"),
+	PARAM(.name = "waiting", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places in line"),
 	PARAM_END,
 };
 
@@ -417,12 +467,15 @@ static json_t *course_model(struct prog_page *pg)
 		json_object_set_new(f, "can_remove", json_boolean(edit && json_integer_value(json_object_get(f, "lead")) == 0));
 	json_object_set_new(m, "facilitators", team);
 	json_object_set_new(m, "sessions", sessions);
-	json_object_set_new(m, "can", json_pack("{s:b, s:b}", "edit", edit, "sessions", sess));
+	bool book_series = pg->course.series && json_array_size(sessions) > 0 && prog_policy_book_self(&pg->acc);
+	json_object_set_new(m, "can", json_pack("{s:b, s:b, s:b}", "edit", edit, "sessions", sess, "book_series",
+						book_series));
 	if (edit) {
-		json_t *form = json_pack("{s:O, s:O, s:O, s:O, s:O}", "title", json_object_get(course, "title"), "theme",
-					 json_object_get(course, "theme"), "outcomes", json_object_get(course, "outcomes"),
-					 "format", json_object_get(course, "format"), "audience",
-					 json_object_get(course, "audience"));
+		json_t *form = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "title", json_object_get(course, "title"),
+					 "theme", json_object_get(course, "theme"), "outcomes",
+					 json_object_get(course, "outcomes"), "format", json_object_get(course, "format"),
+					 "audience", json_object_get(course, "audience"), "series",
+					 json_object_get(course, "series"));
 		if (pg->course.lead_id)
 			json_object_set_new(form, "lead_id", json_integer(pg->course.lead_id));
 		course_form_options(db, pg, m, form);
@@ -450,6 +503,9 @@ static int handle_prog_course(struct request *req, struct response *res)
 		return rc;
 	json_t *m = course_model(&pg);
 	json_object_set_new(m, "created", json_boolean(req_bool(req, "created")));
+	if (req_has(req, "booked"))
+		json_object_set_new(m, "series_booked", json_pack("{s:I, s:I}", "places", (json_int_t)req_int(req, "booked", 0),
+								  "waiting", (json_int_t)req_int(req, "waiting", 0)));
 	res_view(res, 200, "programme/course", m);
 	return 0;
 }
@@ -481,6 +537,39 @@ static int handle_prog_course_update(struct request *req, struct response *res)
 	}
 	json_decref(errors);
 	return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld", pg.n.net.slug, (long long)pg.course.id);
+}
+
+/* POST /networks/{slug}/programme/courses/{id}/book parameters. */
+static const struct param_spec series_params[] = {
+	PARAM(.name = "person_id", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Colleague"),
+	PARAM(.name = "wait", .type = PARAM_BOOL, .label = "Join the waiting list where a session is full"),
+	PARAM_END,
+};
+
+/*
+ * POST /networks/{slug}/programme/courses/{id}/book
+ * Book every session of a series, all or none: for oneself, or (a school's
+ * lead) for person_id, a colleague; with wait, a place in line on the full
+ * sessions. 303 to the course; 409 naming the session that is closed or full.
+ */
+static int handle_prog_series_book(struct request *req, struct response *res)
+{
+	struct prog_page pg;
+	int rc = prog_page_open_course(req, res, true, &pg);
+	if (rc)
+		return rc;
+	json_t *errors = page_errors(&pg.n.p);
+	struct prog_series_booked got;
+	rc = json_object_size(errors) ? ERR_INVALID
+				      : prog_book_series(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, req_int(req, "person_id", 0),
+							 req_bool(req, "wait"), prog_page_base(&pg), clock_now(), errors, &got);
+	if (rc) {
+		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? course_model(&pg) : NULL;
+		return page_form_fail(&pg.n.p, rc, errors, "programme/course", m, "series-");
+	}
+	json_decref(errors);
+	return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld?booked=%d&waiting=%d", pg.n.net.slug,
+			     (long long)pg.course.id, got.places, got.waiting);
 }
 
 /* POST /networks/{slug}/programme/courses/{id}/facilitators parameters. */
@@ -566,6 +655,7 @@ const struct route programme_routes[] = {
 	{HTTP_POST, "/networks/{slug}/programme/courses", handle_prog_course_create, course_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course, course_page_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}", handle_prog_course_update, course_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}/book", handle_prog_series_book, series_params, FORM, 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}/facilitators", handle_prog_team_add, team_params, FORM,
 	 0},
 	{HTTP_POST, "/networks/{slug}/programme/courses/{id:int}/facilitators/{person:int}/remove",
@@ -612,6 +702,17 @@ const struct route programme_routes[] = {
 	{HTTP_GET, "/certificates/{code}", handle_certificate_check, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/programme/settings", handle_prog_settings, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/programme/settings", handle_prog_settings_save, prog_settings_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/programme/questions", handle_prog_questions, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions", handle_prog_question_add, prog_question_params, FORM, 0},
+	{HTTP_GET, "/networks/{slug}/programme/questions/{number:int}", handle_prog_question, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}", handle_prog_question_edit,
+	 prog_question_params, FORM, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}/move", handle_prog_question_move,
+	 prog_question_move_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}/retire", handle_prog_question_retire, NULL, 0,
+	 0},
+	{HTTP_POST, "/networks/{slug}/programme/questions/{number:int}/restore", handle_prog_question_restore, NULL, 0,
+	 0},
 	{HTTP_GET, "/offers/{token}", handle_prog_offer, prog_offer_params, ROUTE_SECRET_PATH, 0},
 	{HTTP_POST, "/offers/{token}", handle_prog_offer_answer, prog_offer_answer_params, FORM | ROUTE_SECRET_PATH, 0},
 	{0, NULL, NULL, NULL, 0, 0},

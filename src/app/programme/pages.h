@@ -77,6 +77,16 @@ int handle_prog_settings_save(struct request *req, struct response *res);
 extern const struct param_spec prog_feedback_params[];
 extern const struct param_spec prog_certificate_params[];
 extern const struct param_spec prog_settings_params[];
+/* pages_questions.c */
+int handle_prog_questions(struct request *req, struct response *res);
+int handle_prog_question_add(struct request *req, struct response *res);
+int handle_prog_question(struct request *req, struct response *res);
+int handle_prog_question_edit(struct request *req, struct response *res);
+int handle_prog_question_move(struct request *req, struct response *res);
+int handle_prog_question_retire(struct request *req, struct response *res);
+int handle_prog_question_restore(struct request *req, struct response *res);
+extern const struct param_spec prog_question_params[];
+extern const struct param_spec prog_question_move_params[];
 /* pages_teachmeet.c */
 int handle_prog_teachmeet(struct request *req, struct response *res);
 int handle_prog_teachmeet_screen(struct request *req, struct response *res);

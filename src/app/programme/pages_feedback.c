@@ -19,16 +19,27 @@
 #include "core/str.h"
 #include "db/db.h"
 
+/*
+ * The survey's fields: the default questions by their words, the network's
+ * own by their numbers ("q_12"). Every one is read as text, whatever the
+ * question's kind now, and the model checks a scale's 1 to 5.
+ */
 const struct param_spec prog_feedback_params[] = {
-	PARAM(.name = "q_useful", .type = PARAM_INT, .flags = PARAM_REQUIRED, .min = 1, .max = 5,
-	      .label = "How useful"),
+	PARAM(.name = "q_useful", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "How useful"),
 	PARAM(.name = "q_learnt", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "What you learnt"),
 	PARAM(.name = "q_try", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "What you will try"),
-	PARAM(.name = "q_confidence", .type = PARAM_INT, .flags = PARAM_REQUIRED, .min = 1, .max = 5,
-	      .label = "How confident"),
+	PARAM(.name = "q_confidence", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "How confident"),
 	PARAM(.name = "q_support", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "Support you need"),
+	PARAM(.name = "q_{number}", .type = PARAM_TEXT, .max = PROG_OUTCOMES_MAX, .label = "Your answer"),
 	PARAM_END,
 };
+
+/* A 1-5 answer typed as text ("4", " 4 "), or 0 when it is anything else. */
+static int64_t scale_of(struct arena *a, const char *s)
+{
+	const char *t = s ? str_trim(a, s) : "";
+	return strlen(t) == 1 && t[0] >= '1' && t[0] <= '5' ? t[0] - '0' : 0;
+}
 
 /* The feedback page's model (new), or NULL with *rc. */
 static json_t *feedback_model(struct prog_page *pg, int *rc)
@@ -66,8 +77,9 @@ int handle_prog_feedback(struct request *req, struct response *res)
 
 /*
  * POST /networks/{slug}/programme/sessions/{id}/feedback
- * Answer the survey once: q_useful and q_confidence (1 to 5), q_learnt,
- * q_try, q_support (text). 303 to the session; 409 for someone not marked
+ * Answer the survey once: q_<key> for each question asked (q_useful and
+ * q_confidence 1 to 5, q_learnt, q_try, q_support text, unless the network
+ * changed them; its own questions q_<number>). 303 to the session; 409 for someone not marked
  * present, a second answer, before the end or after the survey closed.
  */
 int handle_prog_feedback_submit(struct request *req, struct response *res)
@@ -77,19 +89,24 @@ int handle_prog_feedback_submit(struct request *req, struct response *res)
 	if (rc)
 		return rc;
 	json_t *errors = page_errors(&pg.n.p);
-	struct prog_answer answers[8];
-	memset(answers, 0, sizeof(answers));
-	size_t i = 0;
-	for (const struct prog_question *q = prog_questions; q->key && i < 8; q++, i++) {
-		const char *field = arena_printf(pg.n.p.a, "q_%s", q->key);
-		if (q->scale)
-			answers[i].scale = req_int(req, field, 0);
+	struct prog_question *qs = NULL;
+	size_t n = 0;
+	if (!json_object_size(errors) &&
+	    (rc = prog_questions_load(pg.n.p.db, pg.n.p.a, pg.acc.network_id, false, &qs, &n))) {
+		json_decref(errors);
+		return page_fail(&pg.n.p, rc, NULL);
+	}
+	struct prog_answer *answers = arena_calloc(pg.n.p.a, n ? n : 1, sizeof(*answers));
+	for (size_t i = 0; i < n; i++) {
+		const char *v = req_str(req, arena_printf(pg.n.p.a, "q_%s", qs[i].key));
+		if (qs[i].scale)
+			answers[i].scale = scale_of(pg.n.p.a, v);
 		else
-			answers[i].text = req_str(req, field);
+			answers[i].text = v;
 	}
 	rc = json_object_size(errors) ? ERR_INVALID
-				      : prog_feedback_submit(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.session, answers, clock_now(),
-							     errors);
+				      : prog_feedback_submit(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.session, qs, answers, n,
+							     clock_now(), errors);
 	if (rc) {
 		int mrc;
 		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? feedback_model(&pg, &mrc) : NULL;

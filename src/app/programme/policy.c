@@ -31,6 +31,7 @@
  *   see an online session's     yes   yes    no³      yes         with a place          no       no
  *     joining link
  *   change programme settings   yes   yes    no       no          no        no         no       no
+ *   change feedback questions   yes   yes    yes      no          no        no         no       no
  *
  * ¹ Anyone booking a place does so as a member of staff or governor of a
  *   member school: a coordinator, steering member or facilitator books as
@@ -147,4 +148,9 @@ bool prog_policy_register(const struct prog_access *a)
 bool prog_policy_settings_edit(const struct prog_access *a)
 {
 	return in_context(a) && (a->is_admin || a->coordinator);
+}
+
+bool prog_policy_questions_edit(const struct prog_access *a)
+{
+	return prog_policy_course_create(a);
 }

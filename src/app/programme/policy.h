@@ -58,5 +58,7 @@ bool prog_policy_online_link(const struct prog_access *a, bool has_place);
 bool prog_policy_register(const struct prog_access *a);
 /* Change the network's programme settings (how long offers hold, feedback, reminders). */
 bool prog_policy_settings_edit(const struct prog_access *a);
+/* Change the network's feedback questions: add, reword, reorder, retire (coordinators, the steering group). */
+bool prog_policy_questions_edit(const struct prog_access *a);
 
 #endif

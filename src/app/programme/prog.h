@@ -61,6 +61,7 @@ struct prog_course {
 	const char *outcomes; /* what people will be able to do afterwards, may be "" */
 	const char *format;  /* one of prog_formats */
 	int64_t lead_id;     /* the course lead, 0 when none */
+	bool series;         /* booked as a series: booking the course books every session */
 };
 
 /* A session as loaded. */
@@ -86,6 +87,7 @@ struct prog_course_in {
 	const char *outcomes;            /* may be NULL */
 	const char *format;              /* one of prog_formats */
 	int64_t lead_id;                 /* a person of a member school, 0 for none */
+	bool series;                     /* booked as a series (every session at once) */
 };
 
 /* What is typed into the session form (strings borrowed; day and times as the parameter table reads them). */
@@ -198,6 +200,29 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
  */
 int prog_programme_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 			const struct prog_filter *f, int64_t now, json_t **out) WUR;
+/*
+ * acc's person's places on the programme of the filter's year: [{url,
+ * course, when, status}] by date (new array; empty for nobody signed in).
+ */
+json_t *prog_programme_mine(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+			    const struct prog_filter *f);
+
+/* The network's member schools a session may be at: [{urn, name}] by name (new array; members only). */
+json_t *prog_venues(struct db *db, const struct prog_access *acc);
+
+/* ---- listing.c: the programme's listing, rendered, kept in memory ------ */
+
+/* Something in the programme changed here: listings kept so far are not used again. */
+void prog_listing_changed(void);
+/* The generation now: read it before building a listing, and give it to prog_listing_put. */
+uint64_t prog_listing_generation(void);
+/* The kept listing for key, fresh (no change seen since, under two seconds old), as a new JSON string; NULL when none. */
+json_t *prog_listing_get(const char *key);
+/* Keep html (len bytes) as key's listing, built in generation gen (dropped if something changed since). */
+void prog_listing_put(const char *key, const char *html, size_t len, uint64_t gen);
+/* Free every kept listing (at shutdown). */
+void prog_listing_release(void);
+
 /* A new check-in code of PROG_CODE_LEN unambiguous letters and digits (libsodium randomness; arena). */
 const char *prog_new_code(struct arena *a);
 /* The academic year (September to August) that t falls in: 2026 for 6 December 2026 and 1 March 2027. */
@@ -225,6 +250,24 @@ enum prog_booked {
 int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 	      const struct prog_course *c, const struct prog_session *s, int64_t person_id, bool wait,
 	      const char *base_url, int64_t now, json_t *errors, enum prog_booked *how) WUR;
+/* What booking a series did, session by session. */
+struct prog_series_booked {
+	int places;  /* sessions with a place now */
+	int waiting; /* sessions with a place in line now */
+	int held;    /* sessions the person already held (a place, an offer or a place in line) */
+};
+/*
+ * Book every session of series c for person_id (0: acc's person; else a
+ * colleague of the lead's school), all or none, in one transaction: a
+ * session whose booking has closed, or that is full or at the school's
+ * limit, refuses the whole (ERR_CONFLICT with errors["session"] naming it).
+ * With wait, full sessions give a place in line instead (offered as places
+ * free). Sessions the person already holds are kept as they are. One email
+ * lists every session (a copy to the lead who booked).
+ */
+int prog_book_series(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_course *c,
+		     int64_t person_id, bool wait, const char *base_url, int64_t now, json_t *errors,
+		     struct prog_series_booked *out) WUR;
 /*
  * Cancel person_id's booking (or offer, or place in line) on session s: the
  * person, their school's lead, a facilitator or a coordinator, up to the
@@ -326,17 +369,59 @@ int prog_reminders_run(struct db *db, struct arena *a, const char *base_url, int
 /* Days the survey stays open after a session ends. */
 #define PROG_FEEDBACK_DAYS 14
 
-/* One question of the survey. */
+/* The most questions a survey asks, and the most characters of one. */
+#define PROG_QUESTIONS_MAX 12
+#define PROG_QUESTION_MAX 300
+
+/* One question of a network's survey (questions.c). */
 struct prog_question {
-	const char *key;  /* the form field is "q_" + key */
+	int64_t number;   /* what answers point at (feedback_answer.question): 0-4 the defaults, from 10 the network's own */
+	const char *key;  /* the form field is "q_" + key: the default's word ("useful"), or the number ("12") */
 	bool scale;       /* a 1-5 scale (else free text) */
+	int level;        /* the Guskey level it evaluates, 1-5 */
 	const char *text; /* the question */
+	bool retired;     /* no longer asked; its answers are kept and shown */
 };
-/* The survey's questions (Guskey's levels), ending with {NULL}. */
-extern const struct prog_question prog_questions[];
-/* One answer, in the order of prog_questions. */
+/* The default questions (Guskey's levels), numbers 0 to 4, ending with {.key = NULL}. */
+extern const struct prog_question prog_default_questions[];
+/* The kinds of question, "scale" and "text", NULL-terminated. */
+extern const char *const prog_question_kinds[];
+/* "1. Reactions: what people thought of it" for level 1, and so on; "" out of range. */
+const char *prog_question_level_label(int64_t level);
+/*
+ * The network's questions in survey order (the defaults when it has not
+ * changed them), the retired ones too when retired_too: an arena array in
+ * *out, its length in *n. 0 or the store's error.
+ */
+int prog_questions_load(struct db *db, struct arena *a, int64_t network_id, bool retired_too,
+			struct prog_question **out, size_t *n) WUR;
+/*
+ * The questions page for coordinators and the steering group: {questions
+ * (asked, in order, each {number, key, kind, scale, level, level_label, text,
+ * answers, first, last, only}), retired, levels, most, full}. New object in *out.
+ */
+int prog_questions_json(struct db *db, struct arena *a, const struct prog_access *acc, json_t **out) WUR;
+/* What is typed into the question form (strings borrowed). */
+struct prog_question_in {
+	const char *text; /* the question, 3-300 characters */
+	const char *kind; /* "scale" or "text" */
+	int64_t level;    /* Guskey's level, 1-5 */
+};
+/* Add a question at the end of the survey. ERR_INVALID / ERR_CONFLICT (already 12) with errors. */
+int prog_question_add(struct db *db, struct arena *a, const struct prog_access *acc,
+		      const struct prog_question_in *in, int64_t now, json_t *errors) WUR;
+/* Reword question number, or change its level or kind (not the kind of one people have answered). */
+int prog_question_edit(struct db *db, struct arena *a, const struct prog_access *acc, int64_t number,
+		       const struct prog_question_in *in, int64_t now, json_t *errors) WUR;
+/* Retire question number (never the last one asked), or bring it back (retire false). ERR_CONFLICT with errors. */
+int prog_question_retire(struct db *db, struct arena *a, const struct prog_access *acc, int64_t number, bool retire,
+			 int64_t now, json_t *errors) WUR;
+/* Move question number one place up or down the survey (nothing when it is already first or last). */
+int prog_question_move(struct db *db, struct arena *a, const struct prog_access *acc, int64_t number, bool up,
+		       int64_t now, json_t *errors) WUR;
+/* One answer, in the order of the questions asked. */
 struct prog_answer {
-	int64_t scale;    /* 1-5 for a scale question */
+	int64_t scale;    /* 1-5 for a scale question, 0 when none was given */
 	const char *text; /* free text, may be NULL */
 };
 /*
@@ -346,16 +431,18 @@ struct prog_answer {
 int prog_feedback_form(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
 		       int64_t now, json_t **out) WUR;
 /*
- * Record acc's person's answers (one per attendee, marked present or late,
- * between the end and PROG_FEEDBACK_DAYS after; anonymous when the network
- * says so). ERR_CONFLICT or ERR_INVALID with errors.
+ * Record acc's person's answers to the n questions qs asks (one per
+ * attendee, marked present or late, between the end and PROG_FEEDBACK_DAYS
+ * after; anonymous when the network says so). Scale questions need 1-5. ERR_CONFLICT or ERR_INVALID with errors.
  */
 int prog_feedback_submit(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
-			 const struct prog_answer *answers, int64_t now, json_t *errors) WUR;
+			 const struct prog_question *qs, const struct prog_answer *answers, size_t n, int64_t now,
+			 json_t *errors) WUR;
 /*
  * Results of a session (session_id) or all a course's sessions (course_id),
  * for facilitators and coordinators: {answers, shown, minimum, questions:
- * [{key, text, scale, average, counts, comments}]}, empty under 3 answers.
+ * [{key, text, scale, level_label, retired, average, counts, comments}]}, empty
+ * under 3 answers; retired questions show when they have answers.
  */
 int prog_feedback_results(struct db *db, struct arena *a, const struct prog_access *acc, int64_t session_id,
 			  int64_t course_id, json_t **out) WUR;

@@ -78,6 +78,14 @@ DB_QUERY(Q_PROG_NET_FACILITATORS,
 DB_QUERY(Q_PROG_NET_AUDIENCES,
 	 "SELECT ca.course_id, ca.audience FROM course_audience ca JOIN course c ON c.id = ca.course_id "
 	 "WHERE c.network_id = ? ORDER BY ca.course_id, ca.audience");
+DB_QUERY(Q_PROG_VENUES,
+	 "SELECT s.urn, COALESCE(sc.name, 'URN ' || s.urn) AS name FROM network_school s "
+	 "LEFT JOIN school sc ON sc.urn = s.urn WHERE s.network_id = ? ORDER BY name, s.urn");
+DB_QUERY(Q_PROG_MY_PLACES,
+	 "SELECT b.session_id, b.status, c.title, s.starts_at, s.ends_at FROM booking b "
+	 "JOIN course_session s ON s.id = b.session_id JOIN course c ON c.id = s.course_id "
+	 "WHERE c.network_id = ?1 AND b.person_id = ?2 AND b.status IN ('booked', 'waiting', 'offered') "
+	 "AND s.starts_at >= ?3 AND s.starts_at < ?4 ORDER BY s.starts_at, s.id");
 DB_QUERY(Q_PROG_MY_BOOKINGS,
 	 "SELECT b.session_id, b.status FROM booking b JOIN course_session s ON s.id = b.session_id "
 	 "JOIN course c ON c.id = s.course_id WHERE c.network_id = ? AND b.person_id = ? "
@@ -702,4 +710,41 @@ int prog_programme_json(struct db *db, struct arena *a, const struct prog_access
 			 arena_printf(a, "%d/%02d", f->year, (f->year + 1) % 100), "themes", themes, "courses",
 			 (json_int_t)courses, "sessions", (json_int_t)sessions, "empty", courses == 0);
 	return 0;
+}
+
+json_t *prog_programme_mine(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+			    const struct prog_filter *f)
+{
+	json_t *list = json_array();
+	if (acc->person_id <= 0 || !prog_policy_programme_see(acc))
+		return list;
+	int64_t from, to;
+	prog_year_bounds(f->year, f->term, &from, &to);
+	struct db_stmt *st = db_stmt(db, &Q_PROG_MY_PLACES);
+	if (!st || db_bind_int(st, 1, acc->network_id) || db_bind_int(st, 2, acc->person_id) ||
+	    db_bind_text(st, 3, prog_iso(a, from)) || db_bind_text(st, 4, prog_iso(a, to)))
+		return list;
+	while (db_step(st) == DB_ROW) {
+		int64_t starts, ends;
+		if (clock_parse_iso(db_col_text(st, 3), &starts) || clock_parse_iso(db_col_text(st, 4), &ends))
+			continue;
+		json_t *p = json_pack("{s:s, s:s, s:s}", "course", db_col_text(st, 2), "when", prog_span(a, starts, ends),
+				      "status", db_col_text(st, 1));
+		json_object_set_new(p, "url", json_sprintf("/networks/%s/programme/sessions/%lld", net->slug,
+							   (long long)db_col_int(st, 0)));
+		json_array_append_new(list, p);
+	}
+	db_reset(st);
+	return list;
+}
+
+json_t *prog_venues(struct db *db, const struct prog_access *acc)
+{
+	if (!prog_policy_programme_read(acc))
+		return json_array();
+	struct db_stmt *st = db_stmt(db, &Q_PROG_VENUES);
+	if (!st || db_bind_int(st, 1, acc->network_id))
+		return json_array();
+	json_t *rows = db_rows_json(st);
+	return rows ? rows : json_array();
 }

@@ -484,6 +484,8 @@ static int job_commit(struct import_job *j)
 	char now[32];
 	clock_format_iso(clock_now(), now, sizeof(now));
 	int rc = run_finish(j->db, j->rep, now);
+	if (!rc) /* every app server reloads its indexes (index.c) once this commits */
+		rc = db_announce(j->db, "schools");
 	if (!rc)
 		rc = db_commit(j->db);
 	if (rc)

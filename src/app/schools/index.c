@@ -2,10 +2,13 @@
 /*
  * index.c — keeps the similar-schools index and the directory index in
  * memory. Each is built from the store on first use and rebuilt when a
- * newer schools import has finished (whichever process ran it): each call
- * asks the store for the latest run id, one indexed query, and swaps in a
- * fresh index when it changed. Queries in flight keep their own reference
- * to the old one.
+ * newer schools import has finished (whichever app server ran it): an
+ * import announces the topic "schools" (db_announce), and each call here
+ * compares the store's change generation for it (db_change_generation: no
+ * round trip; PostgreSQL LISTEN/NOTIFY, SQLite's data_version) with the one
+ * the index was checked at. Only when it moved does it ask the store for the
+ * latest run id (one indexed query) and swap in a fresh index if that
+ * changed. Queries in flight keep their own reference to the old one.
  */
 #include <math.h>
 #include <pthread.h>
@@ -37,9 +40,14 @@ DB_QUERY(Q_DIRECTORY_ROWS,
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct similar_index *index_current; /* guarded by index_lock */
 static int64_t index_run = -1;              /* the import run it was built from */
+static uint64_t index_gen;                  /* the change generation it was last checked at */
 static pthread_mutex_t dir_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dir_index *dir_current; /* guarded by dir_lock */
 static int64_t dir_run = -1;          /* the import run it was built from */
+static uint64_t dir_gen;              /* the change generation it was last checked at */
+
+/* The topic an import announces (import.c) and the indexes listen for. */
+#define SCHOOLS_TOPIC "schools"
 
 /* The id of the latest finished schools import (0: none, or the store did not answer). */
 static int64_t latest_run(struct db *db)
@@ -126,8 +134,10 @@ static struct similar_index *index_build(struct db *db)
 
 struct similar_index *schools_index(struct db *db)
 {
-	int64_t run = latest_run(db);
+	/* Read before the run id: a change after this moves the generation again. */
+	uint64_t gen = db_change_generation(db, SCHOOLS_TOPIC);
 	pthread_mutex_lock(&index_lock);
+	int64_t run = index_current && gen && gen == index_gen ? index_run : latest_run(db);
 	if (!index_current || run != index_run) {
 		/* Built under the lock so concurrent first requests build once. */
 		struct similar_index *fresh = index_build(db);
@@ -140,6 +150,8 @@ struct similar_index *schools_index(struct db *db)
 				 similar_index_count(fresh), (long long)run);
 		}
 	}
+	if (index_current && run == index_run)
+		index_gen = gen;
 	struct similar_index *ix = index_current ? similar_index_ref(index_current) : NULL;
 	pthread_mutex_unlock(&index_lock);
 	return ix;
@@ -201,8 +213,9 @@ static struct dir_index *directory_build(struct db *db)
 
 struct dir_index *schools_directory(struct db *db)
 {
-	int64_t run = latest_run(db);
+	uint64_t gen = db_change_generation(db, SCHOOLS_TOPIC);
 	pthread_mutex_lock(&dir_lock);
+	int64_t run = dir_current && gen && gen == dir_gen ? dir_run : latest_run(db);
 	if (!dir_current || run != dir_run) {
 		struct dir_index *fresh = directory_build(db);
 		if (fresh) {
@@ -213,6 +226,8 @@ struct dir_index *schools_directory(struct db *db)
 				 (long long)run);
 		}
 	}
+	if (dir_current && run == dir_run)
+		dir_gen = gen;
 	struct dir_index *ix = dir_ref(dir_current);
 	pthread_mutex_unlock(&dir_lock);
 	return ix;
@@ -225,11 +240,13 @@ void schools_index_release(void)
 		similar_index_unref(index_current);
 	index_current = NULL;
 	index_run = -1;
+	index_gen = 0;
 	pthread_mutex_unlock(&index_lock);
 	schools_pages_release();
 	pthread_mutex_lock(&dir_lock);
 	dir_unref(dir_current);
 	dir_current = NULL;
 	dir_run = -1;
+	dir_gen = 0;
 	pthread_mutex_unlock(&dir_lock);
 }

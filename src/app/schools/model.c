@@ -33,6 +33,12 @@ DB_QUERY(Q_SCHOOL_GET, "SELECT " SCHOOL_COLUMNS " FROM school WHERE urn = ?");
 DB_QUERY(Q_SCHOOL_BRIEF,
 	 "SELECT urn, name, town, la_name, phase_name, type_name, pupils, fsm_pct, status_name, "
 	 "postcode FROM school WHERE urn = ?");
+/* The same summary of several schools at once: ?1 is a JSON array of URNs (one round trip for a list). */
+DB_QUERY_PG(Q_SCHOOL_BRIEFS,
+	    "SELECT urn, name, town, la_name, phase_name, type_name, pupils, fsm_pct, status_name, "
+	    "postcode FROM school WHERE urn IN (SELECT value FROM json_each(?))",
+	    "SELECT urn, name, town, la_name, phase_name, type_name, pupils, fsm_pct, status_name, "
+	    "postcode FROM school WHERE urn IN (SELECT CAST(json_array_elements_text(CAST(? AS json)) AS integer))");
 DB_QUERY(Q_SCHOOL_LINKS,
 	 "SELECT l.link_urn AS urn, COALESCE(s.name, l.link_name) AS name, l.link_type AS type, "
 	 "l.link_date AS date, s.status_name AS status FROM school_link l "
@@ -233,12 +239,39 @@ static json_t *explain(const struct similar_result *r, json_t **chars)
 	return s;
 }
 
-/* The JSON of one result. */
-static json_t *result_json(struct db *db, const struct similar_result *r, int rank)
+/*
+ * The summaries of the n results in one statement: a new object keyed by URN
+ * ("107897": {...}); a school the store does not hold is missing from it.
+ */
+static json_t *briefs(struct db *db, const struct similar_result *res, int n)
 {
-	json_t *row = brief(db, r->urn);
-	if (!row)
-		row = json_pack("{s:i}", "urn", r->urn);
+	json_t *urns = json_array(), *by_urn = json_object();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(urns, json_integer(res[i].urn));
+	char *list = json_dumps(urns, JSON_COMPACT);
+	json_decref(urns);
+	struct db_stmt *st = list ? db_stmt(db, &Q_SCHOOL_BRIEFS) : NULL;
+	if (st && !db_bind_text(st, 1, list)) {
+		while (db_step(st) == DB_ROW) {
+			json_t *j = db_row_json(st);
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)json_integer_value(json_object_get(j, "urn")));
+			plain_words(j);
+			json_object_set_new(by_urn, key, j);
+		}
+		db_reset(st);
+	}
+	free(list);
+	return by_urn;
+}
+
+/* The JSON of one result, from its summary in by_urn (briefs). */
+static json_t *result_json(json_t *by_urn, const struct similar_result *r, int rank)
+{
+	char key[24];
+	snprintf(key, sizeof key, "%d", r->urn);
+	json_t *row = json_object_get(by_urn, key);
+	row = row ? json_incref(row) : json_pack("{s:i}", "urn", r->urn);
 	json_t *chars;
 	json_object_set_new(row, "rank", json_integer(rank));
 	json_object_set_new(row, "score", json_real(r->score));
@@ -348,9 +381,10 @@ int schools_similar_among(struct db *db, int64_t urn, const struct similar_optio
 			free(res);
 		return rc;
 	}
-	json_t *results = json_array();
+	json_t *results = json_array(), *by_urn = briefs(db, res, meta.n);
 	for (int i = 0; i < meta.n; i++)
-		json_array_append_new(results, result_json(db, &res[i], i + 1));
+		json_array_append_new(results, result_json(by_urn, &res[i], i + 1));
+	json_decref(by_urn);
 	if (res != fixed)
 		free(res);
 	json_t *weights = json_object();

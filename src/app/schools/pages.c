@@ -600,7 +600,15 @@ static int handle_schools_show(struct request *req, struct response *res)
 	}
 	/* A signed-in school lead in a network with this school may ask for an introduction. */
 	json_t *offers = partnerships_intro_offer(db, accounts_user(req), urn);
-	json_object_set_new(model, "can_introduce", json_boolean(json_array_size(offers) > 0));
+	/* A school asked already is not asked again: the page links to that introduction. */
+	json_t *asked = partnerships_asked(db, accounts_user(req));
+	char key[32];
+	snprintf(key, sizeof(key), "%lld", (long long)urn);
+	json_t *this_asked = json_object_get(asked, key);
+	if (this_asked)
+		json_object_set(model, "introduction_asked", this_asked);
+	json_decref(asked);
+	json_object_set_new(model, "can_introduce", json_boolean(json_array_size(offers) > 0 && !this_asked));
 	json_object_set_new(model, "introduce_networks", offers);
 	res_view(res, 200, "schools/show", model);
 	return 0;
@@ -664,6 +672,46 @@ static char *similar_query_without_mine(struct request *req)
 }
 
 /*
+ * For the box above the list: every school of the comparison group that
+ * shares a network with the lead's (peers {"URN": network}), most in common
+ * first, however far down the full list it comes, so the partner a lead can
+ * ask is one step away: [{urn, name, score, network, rank (on the page,
+ * when listed), asked}] (new array; empty when none or on error).
+ */
+static json_t *network_schools(struct db *db, struct arena *a, int64_t urn, const struct similar_options *opt,
+			       json_t *peers, json_t *asked, json_t *listed)
+{
+	json_t *out = json_array();
+	int *only = NULL;
+	size_t n = peer_urns(a, peers, &only);
+	if (!n)
+		return out;
+	struct similar_options o = *opt;
+	o.k = n > SIMILAR_K_MAX ? SIMILAR_K_MAX : (int)n;
+	json_t *m = NULL;
+	const char *reason = NULL;
+	if (schools_similar_among(db, urn, &o, only, n, &m, &reason))
+		return out;
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(m, "results"), i, r)
+	{
+		char key[32];
+		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(r, "urn")));
+		json_t *item = json_pack("{s:O, s:O, s:O, s:O}", "urn", json_object_get(r, "urn"), "name",
+					 json_object_get(r, "name"), "score", json_object_get(r, "score"), "network",
+					 json_object_get(peers, key));
+		if (json_object_get(listed, key))
+			json_object_set(item, "rank", json_object_get(listed, key));
+		if (json_object_get(asked, key))
+			json_object_set(item, "asked", json_object_get(asked, key));
+		json_array_append_new(out, item);
+	}
+	json_decref(m);
+	return out;
+}
+
+/*
  * GET /schools/{urn}/similar
  * The schools with the most in common with this one, explained. Parameters:
  * similar_params above (k, within, weights, same_region, independent, and
@@ -695,6 +743,8 @@ static int handle_schools_similar(struct request *req, struct response *res)
 	/* A school lead sees which schools share a network with theirs, and may list only those. */
 	json_t *peers = partnerships_peers(db, accounts_user(req));
 	arena_defer(a, decref, peers);
+	json_t *asked = partnerships_asked(db, accounts_user(req));
+	arena_defer(a, decref, asked);
 	bool mine = req_bool(req, "mine") && json_object_size(peers) > 0;
 	int *only = NULL;
 	size_t n_only = mine ? peer_urns(a, peers, &only) : 0;
@@ -727,23 +777,24 @@ static int handle_schools_similar(struct request *req, struct response *res)
 							   "selected", str_eq(within_choices[i], within ? within : "any")));
 		json_object_set_new(model, "within_choices", w);
 	}
-	json_t *in_networks = json_array();
+	/* Mark the listed schools that share a network with the lead's, and those already asked. */
 	size_t i;
 	json_t *r;
+	json_t *listed = json_object(); /* {"URN": rank} of the schools on the page */
 	json_array_foreach(json_object_get(model, "results"), i, r)
 	{
 		char key[32];
 		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(r, "urn")));
+		json_object_set(listed, key, json_object_get(r, "rank"));
 		json_t *net = json_object_get(peers, key);
 		if (!net)
 			continue;
 		json_object_set_new(r, "peer_network", json_incref(net));
-		json_array_append_new(in_networks, json_pack("{s:O, s:O, s:O, s:O}", "urn", json_object_get(r, "urn"),
-							     "name", json_object_get(r, "name"), "rank",
-							     json_object_get(r, "rank"), "network", net));
+		if (json_object_get(asked, key))
+			json_object_set(r, "asked", json_object_get(asked, key));
 	}
-	json_array_foreach(in_networks, i, r)
-		json_object_set_new(r, "sep", json_string(i + 1 < json_array_size(in_networks) ? ";" : ""));
+	json_t *in_networks = mine ? json_array() : network_schools(db, a, urn, &opt, peers, asked, listed);
+	json_decref(listed);
 	json_object_set_new(model, "in_networks", in_networks);
 	json_object_set_new(model, "can_ask_introductions", json_boolean(json_object_size(peers) > 0));
 	json_object_set_new(model, "can_filter_mine", json_boolean(json_object_size(peers) > 0));

@@ -6,8 +6,9 @@ a school joining it with its lead's consent, reading an invitation link from the
 the partnership agreement every partnership test fills in. Test modules import from here and
 never from one another.
 
-The accounts and mail tests use `accounts_client.Browser`, which also carries a fresh client
-address per test for the sign-in throttle."""
+There is one client, `Browser`, with its own client address for the sign-in throttle; `Person`
+is a Browser signed in at creation."""
+import itertools
 import os
 import re
 
@@ -21,6 +22,7 @@ PASSWORD = "river-kettle-lantern-42"
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
 DENIED = (403, 404)
+CSRF_MESSAGE = "This form has expired or came from another site. Reload the page and try again."
 
 # Real open schools of the demo register (north-west Leeds).
 WEETWOOD, IRELAND_WOOD, LAWNSWOOD = 107897, 107896, 108055
@@ -42,68 +44,126 @@ def one(db, sql, *args):
     return rows[0][0] if rows else None
 
 
-def add_user(db, email, name, school=None, role=None, admin=False):
-    """Create an account with the CLI (the way an administrator would); its id."""
+def run_user_add(db, email, name="Test Person", password=PASSWORD, admin=False, school=None, role=None):
+    """`tandem user add`, the way an administrator makes an account; the CompletedProcess,
+    for tests of what the command refuses."""
     args = ["user", "add", "--email", email, "--name", name]
     if admin:
         args.append("--admin")
     if school:
-        args += ["--school", str(school), "--role", role]
-    r = run_cli(*args, input=PASSWORD + "\n", db=db)
+        args += ["--school", str(school)]
+    if role:
+        args += ["--role", role]
+    return run_cli(*args, input=password + "\n", db=db)
+
+
+def add_user(db, email, name="Test Person", school=None, role=None, admin=False, password=PASSWORD):
+    """Create an account with the CLI; its id."""
+    r = run_user_add(db, email, name, password=password, admin=admin, school=school, role=role)
     assert r.returncode == 0, r.stderr
-    return one(db, "SELECT id FROM person WHERE email = ?", email)
+    return person_id(db, email)
 
 
-class Person:
-    """A browser: a requests session signed in as one person (or nobody)."""
+def person_id(db, email):
+    """The id of the account with this address, or None."""
+    return one(db, "SELECT id FROM person WHERE email = ?", email.lower())
 
-    def __init__(self, server, email=None, password=PASSWORD):
+
+def add_school(db, urn, name):
+    """A minimal school row in the register (enough for a person's school)."""
+    execute(db, "INSERT INTO school (urn, name, phase_group, row_hash, updated_at) "
+            "VALUES (?, ?, 'primary', 'x', '2025-01-01T00:00:00Z') ON CONFLICT DO NOTHING", urn, name)
+
+
+_addresses = itertools.count(1)
+
+
+def fresh_address():
+    """A client address of our own (sent as X-Forwarded-For, which the server trusts from
+    loopback), so each client has its own sign-in throttle."""
+    n = next(_addresses)
+    return "198.51.%d.%d" % (100 + n // 250, n % 250 + 1)
+
+
+def csrf_of(html):
+    """The CSRF token in a page's forms, or None."""
+    m = re.search(r'name="csrf" value="([^"]*)"', html)
+    return m.group(1) if m else None
+
+
+class Browser:
+    """The one browser-like client of the black-box tests: a requests session on one server
+    (which a test may change, to carry on through another server), with its own client address,
+    the CSRF token of the last page it read, and the Origin header a browser sends with a form.
+    Redirects are never followed, so a test sees each 303."""
+
+    def __init__(self, server, address=None):
         self.server = server
-        self.email = email
         self.s = requests.Session()
-        self._csrf = None
+        self.s.headers["X-Forwarded-For"] = address or fresh_address()
+        self.token = None
         self.signed_in = False
-        if email:
-            self.sign_in(password)
 
     def url(self, path):
         return self.server.url + path
 
-    def sign_in(self, password=PASSWORD):
-        r = self.post("/sign-in", {"email": self.email, "password": password})
-        assert r.status_code == 303, (r.status_code, r.text[:500])
-        self.signed_in = True
-        self._csrf = None
+    def get(self, path, json=False, **kw):
+        r = self.s.get(self.url(path), headers=JSON if json else HTML, allow_redirects=False, **kw)
+        if not json and r.headers.get("Content-Type", "").startswith("text/html"):
+            self.token = csrf_of(r.text) or self.token
+        return r
+
+    def csrf(self):
+        """The CSRF token the site puts in this session's forms (read from a page if none yet)."""
+        if self.token is None:
+            r = self.get("/networks" if self.signed_in else "/sign-in")
+            assert self.token, r.text[:2000]
+        return self.token
+
+    def post(self, path, data=None, json=False, csrf=True, headers=None, **kw):
+        """Post a form: csrf=True sends this session's token (unless data has one), a string
+        sends that token, False sends none. A browser's Origin goes with it unless the test
+        sets Origin or Referer itself."""
+        data = dict(data or {})
+        if csrf is True and "csrf" not in data:
+            data["csrf"] = self.csrf()
+        elif isinstance(csrf, str):
+            data["csrf"] = csrf
+        h = dict(JSON if json else HTML)
+        h.update(headers or {})
+        if "Origin" not in h and "Referer" not in h:
+            h["Origin"] = self.server.url
+        return self.s.post(self.url(path), data=data, headers=h, allow_redirects=False, **kw)
+
+    def sign_in(self, email, password=PASSWORD, expect=303):
+        r = self.post("/sign-in", {"email": email, "password": password})
+        assert r.status_code == expect, (r.status_code, r.text[:500])
+        if expect == 303:
+            self.signed_in = True
+            self.token = None  # a new session: its forms carry a new token
+        return r
 
     def accept(self, token, name, password=PASSWORD, json=False):
         """Accept an invitation: on success the session is signed in as the new account."""
         r = self.post("/invitations/" + token, {"name": name, "password": password}, json=json)
         if r.status_code == 303:
             self.signed_in = True
-            self._csrf = None
+            self.token = None
         return r
 
-    def csrf(self):
-        """The CSRF token the site puts in this session's forms."""
-        if self._csrf is None:
-            r = self.s.get(self.url("/networks" if self.signed_in else "/sign-in"), headers=HTML)
-            m = re.search(r'name="csrf" value="([^"]*)"', r.text)
-            assert m, r.text[:2000]
-            self._csrf = m.group(1)
-        return self._csrf
+    @property
+    def session_cookie(self):
+        return self.s.cookies.get("tandem_session")
 
-    def get(self, path, json=False):
-        return self.s.get(self.url(path), headers=JSON if json else HTML, allow_redirects=False)
 
-    def post(self, path, data=None, json=False, csrf=True):
-        data = dict(data or {})
-        if csrf is True:
-            data["csrf"] = self.csrf()
-        elif csrf:
-            data["csrf"] = csrf
-        headers = dict(JSON if json else HTML)
-        headers["Origin"] = self.server.url
-        return self.s.post(self.url(path), data=data, headers=headers, allow_redirects=False)
+class Person(Browser):
+    """A browser signed in as one person from the start (or nobody, without an email)."""
+
+    def __init__(self, server, email=None, password=PASSWORD):
+        super().__init__(server)
+        self.email = email
+        if email:
+            self.sign_in(email, password)
 
 
 def location(r):
