@@ -89,18 +89,21 @@ DB_QUERY_PG(Q_SEARCH_ALL,
 DB_QUERY_PG(Q_PAGE_WORDS,
 	    DOC_COLS "snippet(practice_fts, 1, char(1), char(2), '…', 24) "
 		     "FROM practice_fts JOIN practice_doc d ON d.id = practice_fts.rowid " DOC_JOINS
-		     "WHERE practice_fts MATCH ?1 AND practice_fts.rowid IN (SELECT value FROM json_each(?2)) "
+		     "WHERE practice_fts MATCH ?1 AND practice_fts.rowid BETWEEN ?3 AND ?4 "
+		     "AND +practice_fts.rowid IN (SELECT value FROM json_each(?2)) "
 		     "ORDER BY practice_fts.rowid DESC",
 	    DOC_COLS "ts_headline('practice_words', d.body, to_tsquery('practice_words', ?1), "
 		     "'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=24, MinWords=10') "
 		     "FROM practice_doc d " DOC_JOINS
-		     "WHERE d.id IN (SELECT CAST(x AS bigint) FROM jsonb_array_elements_text(CAST(?2 AS jsonb)) x) "
+		     "WHERE d.id BETWEEN ?3 AND ?4 "
+		     "AND d.id IN (SELECT CAST(x AS bigint) FROM jsonb_array_elements_text(CAST(?2 AS jsonb)) x) "
 		     "ORDER BY d.id DESC");
 DB_QUERY_PG(Q_PAGE_ALL,
 	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
-		     "WHERE ?1 = '' AND d.id IN (SELECT value FROM json_each(?2)) ORDER BY d.id DESC",
+		     "WHERE ?1 = '' AND d.id BETWEEN ?3 AND ?4 AND d.id IN (SELECT value FROM json_each(?2)) "
+		     "ORDER BY d.id DESC",
 	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
-		     "WHERE CAST(?1 AS text) = '' AND d.id IN (SELECT CAST(x AS bigint) FROM "
+		     "WHERE CAST(?1 AS text) = '' AND d.id BETWEEN ?3 AND ?4 AND d.id IN (SELECT CAST(x AS bigint) FROM "
 		     "jsonb_array_elements_text(CAST(?2 AS jsonb)) x) ORDER BY d.id DESC");
 DB_QUERY(Q_DOC_ONE, DOC_COLS "d.body FROM practice_doc d " DOC_JOINS "WHERE d.kind = ? AND d.item_id = ?");
 DB_QUERY(Q_DOC_SINCE, DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
@@ -485,6 +488,7 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 	int64_t cap = first + PRACTICE_SEARCH_PAGE > PRACTICE_SEARCH_COUNT ? first + PRACTICE_SEARCH_PAGE
 									 : PRACTICE_SEARCH_COUNT;
 	bool more = false;
+	int64_t lo = 0, hi = 0; /* the page's smallest and largest ids: a range FTS5 walks in one pass */
 	struct buf ids;
 	buf_init(&ids);
 	buf_putc(&ids, '[');
@@ -504,8 +508,12 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 			more = true;
 			break;
 		}
-		if (total >= first && total < first + PRACTICE_SEARCH_PAGE)
-			buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)db_col_int(st, 0));
+		if (total >= first && total < first + PRACTICE_SEARCH_PAGE) {
+			int64_t id = db_col_int(st, 0);
+			buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)id);
+			lo = lo == 0 || id < lo ? id : lo;
+			hi = id > hi ? id : hi;
+		}
 		total++;
 	}
 	db_reset(st);
@@ -514,7 +522,8 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 	/* Then the page's text and snippets, for those ids only. */
 	if (rc >= 0 && ids.len > 2) {
 		st = db_stmt(db, nw ? &Q_PAGE_WORDS : &Q_PAGE_ALL);
-		if (!st || bind_str(st, 1, nw ? buf_str(&match) : "") || bind_str(st, 2, buf_str(&ids))) {
+		if (!st || bind_str(st, 1, nw ? buf_str(&match) : "") || bind_str(st, 2, buf_str(&ids)) ||
+		    db_bind_int(st, 3, lo) || db_bind_int(st, 4, hi)) {
 			rc = ERR_DB;
 		} else {
 			while ((rc = db_step(st)) == DB_ROW) {
