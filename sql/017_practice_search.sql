@@ -63,6 +63,12 @@ INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility,
     SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
            char(10) || t.name || char(10), a.title, a.body, a.created_at
     FROM practice_article a JOIN network_theme t ON t.id = a.theme_id
+    UNION ALL
+    SELECT 'case', c.id, c.network_id, c.urn, c.author_id, c.visibility, COALESCE(c.requested, ''),
+           char(10) || c.themes || char(10), c.title,
+           c.challenge || char(10) || char(10) || c.what_we_did || char(10) || char(10) || c.did_not_work,
+           c.created_at
+    FROM practice_case c
   ) AS items ORDER BY created_at, kind, item_id;
 INSERT INTO practice_fts (rowid, title, body) SELECT id, title, body FROM practice_doc;
 

@@ -57,6 +57,12 @@ INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility,
     SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
            chr(10) || t.name || chr(10), a.title, a.body, a.created_at
     FROM practice_article a JOIN network_theme t ON t.id = a.theme_id
+    UNION ALL
+    SELECT 'case', c.id, c.network_id, c.urn, c.author_id, c.visibility, COALESCE(c.requested, ''),
+           chr(10) || c.themes || chr(10), c.title,
+           c.challenge || chr(10) || chr(10) || c.what_we_did || chr(10) || chr(10) || c.did_not_work,
+           c.created_at
+    FROM practice_case c
   ) AS items ORDER BY created_at, kind, item_id;
 INSERT INTO practice_fts (doc_id, words)
   SELECT id, to_tsvector('practice_words', title || ' ' || body) FROM practice_doc;

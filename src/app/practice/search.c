@@ -121,6 +121,7 @@ static const struct {
 	{"idea", "Idea", "ideas"},
 	{"article", "Article", "articles"},
 	{"question", "Question", "questions"},
+	{"case", "Case study", "cases"},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
