@@ -8,3 +8,6 @@ CREATE TABLE impact_report (
   updated_by  bigint REFERENCES person(id) ON DELETE SET NULL,
   updated_at  text NOT NULL
 );
+
+-- The report counts reactions to ideas within a period: find them by when they were made.
+CREATE INDEX practice_reaction_by_time ON practice_reaction(created_at);

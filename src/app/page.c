@@ -9,10 +9,12 @@
 #include "app/page.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -180,4 +182,52 @@ const char *page_site_url(const struct page *pg)
 	log_warn("%s TANDEM_BASE_URL is not set: links in emails use the listening address", req_id(pg->req));
 	bool v6 = strchr(cfg->listen_addr, ':') != NULL;
 	return arena_printf(pg->a, "http://%s%s%s:%d", v6 ? "[" : "", cfg->listen_addr, v6 ? "]" : "", cfg->port);
+}
+
+/* Whether key names a moment ("at", or ending in "_at") or a day (ending in "_date"). */
+static bool moment_key(const char *key)
+{
+	size_t n = strlen(key);
+	return strcmp(key, "at") == 0 || (n > 3 && strcmp(key + n - 3, "_at") == 0);
+}
+
+static bool day_key(const char *key)
+{
+	size_t n = strlen(key);
+	return n > 5 && strcmp(key + n - 5, "_date") == 0;
+}
+
+void page_dates_for_people(json_t *model)
+{
+	if (json_is_array(model)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(model, i, v)
+			page_dates_for_people(v);
+		return;
+	}
+	if (!json_is_object(model))
+		return;
+	/* Collect first: an object is not changed while it is walked. */
+	json_t *add = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(model, key, v) {
+		int64_t t;
+		char why[CLOCK_WHY_SIZE], when[64], name[128];
+		const char *text = json_string_value(v);
+		if (text && moment_key(key) && clock_parse_iso(text, &t) == 0) {
+			clock_format_uk(t, 1, when, sizeof when);
+			snprintf(name, sizeof name, "%s_text", key);
+			json_object_set_new(add, name, json_sprintf("%s UK time", when));
+		} else if (text && day_key(key) && strlen(text) == 10 && clock_parse_day(text, &t, why) == 0) {
+			clock_format_day(t, true, when, sizeof when);
+			snprintf(name, sizeof name, "%s_text", key);
+			json_object_set_new(add, name, json_string(when));
+		} else {
+			page_dates_for_people(v);
+		}
+	}
+	json_object_update(model, add);
+	json_decref(add);
 }

@@ -91,6 +91,13 @@ bool page_safe_next(const char *next);
 json_t *page_values(const struct page *pg, const char *const *names);
 /* 303 See Other to an arena-formatted location; returns 0. */
 int page_redirect(struct page *pg, const char *fmt, ...) FMT(2, 3);
+/*
+ * Dates for people in a page model: every string under a key ending in
+ * "_at" (or the key "at") that holds an ISO timestamp gets a sibling, the
+ * key + "_text": "1 October 2025, 10:00 UK time"; one ending in "_date"
+ * holding YYYY-MM-DD gets "2 May 2025"; in objects and arrays at any depth. The ISO value stays for JSON clients and machine attributes.
+ */
+void page_dates_for_people(json_t *model);
 /* The site's address for links in emails, no trailing slash (TANDEM_BASE_URL, else the request's host). */
 const char *page_site_url(const struct page *pg);
 

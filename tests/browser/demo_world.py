@@ -204,6 +204,8 @@ def pages(w, role):
     if w.certificate:
         p.append("/certificates/" + w.certificate)
     p += [NET + "/cases", NET + "/cases/1", NET + "/cases/1/edit", NET + "/cases/1/travelled", NET + "/tried"]
+    p += [NET + "/impact", NET + "/impact?year=2012", NET + "/impact?from=2026-03-01&to=2026-01-31",
+          NET + "/schools/%d/impact" % WEETWOOD]
     if role == "anonymous":
         p += ["/sign-in", "/password-reset", "/password-reset/not-a-real-token",
               "/invitations/not-a-real-token"]

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from support import (DEMO, DENIED, Person, Server, add_user, agreement_form, ask_and_accept, create_network,
+from support import (DEMO, Person, Server, add_user, agreement_form, ask_and_accept, create_network,
                      location, one, query, run_cli)
 from support import IRELAND_WOOD, IVESON, LAWNSWOOD, WEETWOOD
 

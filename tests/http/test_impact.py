@@ -14,10 +14,9 @@ import re
 import zipfile
 
 import pytest
-import requests
 
 from tandem_server import Server, run_cli
-from support import DEMO, DENIED, HTML, JSON, WEETWOOD, Person, add_user, one, query
+from support import DEMO, DENIED, WEETWOOD, Person, add_user, execute, one, query
 
 SLUG = "aire-valley-learning-partnership"
 NET = "/networks/" + SLUG
@@ -109,6 +108,7 @@ def test_a_school_lead_sees_the_figures_and_no_school_or_person_by_name(w):
     assert "schools" not in tables(rep) and "giving" not in tables(rep)
     page = main(w.p["lead"].get(NET + "/impact").text)
     assert "no school or person is named" in page
+    assert 'href="%s/schools/%d/impact">Your school over time' % (NET, WEETWOOD) in page
     for name in w.members.values():
         assert name not in page, name
 
@@ -269,3 +269,33 @@ def test_the_demo_history_gives_every_chart_something_and_loads_once(w):
     r = run_cli("demo", "--db", w.db, "--history", env={"TANDEM_NOW": str(T0 - 86400)})
     assert r.returncode == 0 and "Demo impact" not in r.stdout
     assert one(w.db, "SELECT COUNT(*) FROM course_session") == sessions
+
+
+def test_a_private_network_s_impact_pages_do_not_exist_for_outsiders(w):
+    r = w.p["coordinator"].post("/networks", {"name": "Quiet Valley Partnership"})
+    slug = r.headers["Location"].rsplit("/", 1)[1]
+    base = "/networks/" + slug
+    assert w.p["coordinator"].get(base + "/impact").status_code == 200
+    for path in (base + "/impact", base + "/impact.csv?table=themes", base + "/impact.xlsx",
+                 base + "/schools/%d/impact" % WEETWOOD, base + "/impact?year=1990"):
+        assert w.p["outsider"].get(path).status_code == 404, path
+        assert w.p["lead"].get(path).status_code == 404, path
+    assert w.p["outsider"].post(base + "/impact/publish", {"published": "1"}).status_code == 404
+
+
+def test_a_long_list_of_partnerships_is_left_to_the_exports_which_hold_every_row(w):
+    net = one(w.db, "SELECT id FROM network WHERE slug = ?", SLUG)
+    for k in range(101):
+        execute(w.db, "INSERT INTO partnership (network_id, title, state, type, created_at, updated_at, "
+                      "health_status) VALUES (?, ?, 'active', 'mutual', ?, ?, 'on_track')",
+                net, "Long list %03d" % k, "2025-09-02T10:00:00Z", "2025-09-02T10:00:00Z")
+    total = one(w.db, "SELECT COUNT(*) FROM partnership WHERE network_id = ?", net)
+    rep = report(w, "coordinator")["report"]
+    listed = tables(rep)["partnership_list"]
+    assert listed["rows"] == [] and listed["note"].startswith("%d partnerships" % total)
+    page = main(w.p["coordinator"].get(NET + "/impact").text)
+    assert "%d partnerships: the list by title is in the spreadsheet" % total in page
+    csv = w.p["coordinator"].get(NET + "/impact.csv?table=partnership_list&year=2025").text.splitlines()
+    assert len(csv) == 1 + total
+    titles = [line.split(",")[0] for line in csv[1:]]
+    assert titles == sorted(titles)

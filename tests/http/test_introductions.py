@@ -85,13 +85,15 @@ def test_the_introduction_names_who_asked_whom_and_why(w, asked):
     assert j["asked_by"] == "Wyn Lead" and j["message"] == WHY and j["can_answer"] is True
 
 
-def test_accept_is_the_filled_button_and_decline_the_quiet_one(w, asked):
+def test_accept_is_the_filled_button_and_decline_the_red_one(w, asked):
+    """Accept and Decline look different: declining ends the introduction, so it carries the
+    house style of every button that removes something (test_accessibility checks them all)."""
     r = w.p["lead_iw"].get("/introductions/%d" % asked)
     accept = re.search(r'<button type="submit"([^>]*)>Accept the introduction</button>', r.text)
     decline = re.search(r'<button type="submit"([^>]*)>Decline the introduction</button>', r.text)
     assert accept and decline, r.text
     assert "class" not in accept.group(1)
-    assert 'class="button--secondary"' in decline.group(1)
+    assert 'class="button--danger"' in decline.group(1)
 
 
 def test_the_asker_sees_when_they_asked_and_whom_it_waits_for(w, asked):

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from tandem_server import Server, run_cli
-from support import (DEMO, LAWNSWOOD, MEASURE, RISK, WEETWOOD, Person, add_user, agreement_form, ask_and_accept,
+from support import (DEMO, MEASURE, RISK, WEETWOOD, Person, add_user, agreement_form, ask_and_accept,
                      create_network, location, one, query)
 
 DAY = 24 * 3600

@@ -45,7 +45,7 @@ def test_an_administrator_uploads_the_register_and_reads_the_report(server):
     assert r.status_code == 303, r.text[:500]
     report = b.get(r.headers["Location"])
     assert report.status_code == 200
-    assert "8047 rows read" in report.text and "snapshot of 2025-05-02" in report.text
+    assert "8047 rows read" in report.text and "snapshot of 2 May 2025" in report.text
     assert query(server.db, "SELECT COUNT(*) FROM school")[0][0] == 8047
     r = upload(b, LINKS, kind="links")
     assert r.status_code == 303

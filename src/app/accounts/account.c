@@ -73,9 +73,11 @@ static json_t *account_model(struct db *db, const struct user *u)
 	json_object_set_new(person, "role_label",
 			    json_string(role_label(json_string_value(json_object_get(person, "role")))));
 	json_t *tokens = apitoken_list(db, u->id);
-	return json_pack("{s:s, s:o, s:I, s:o, s:b, s:b}", "title", "Your account", "person", person,
-			 "sessions", (json_int_t)session_count(db, u->id), "tokens", tokens,
-			 "has_tokens", json_array_size(tokens) > 0, "by_token", u->session_id == 0);
+	json_t *m = json_pack("{s:s, s:o, s:I, s:o, s:b, s:b}", "title", "Your account", "person", person,
+			      "sessions", (json_int_t)session_count(db, u->id), "tokens", tokens,
+			      "has_tokens", json_array_size(tokens) > 0, "by_token", u->session_id == 0);
+	page_dates_for_people(m);
+	return m;
 }
 
 /*

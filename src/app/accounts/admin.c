@@ -68,6 +68,7 @@ int handle_admin_audit(struct request *req, struct response *res)
 	if (page < pages)
 		json_object_set_new(m, "next_url", json_sprintf("/admin/audit?page=%lld&per_page=%lld",
 								(long long)page + 1, (long long)per));
+	page_dates_for_people(m);
 	res_view(res, 200, "admin/audit", m);
 	return 0;
 }

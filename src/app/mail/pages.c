@@ -60,6 +60,7 @@ static int handle_outbox(struct request *req, struct response *res)
 		json_object_set_new(m, "next_url", json_sprintf("/admin/outbox?page=%lld&per_page=%lld%s%s",
 								(long long)page + 1, (long long)per,
 								*filter ? "&status=" : "", filter));
+	page_dates_for_people(m);
 	res_view(res, 200, "admin/outbox", m);
 	return 0;
 }

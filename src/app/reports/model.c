@@ -137,31 +137,6 @@ DB_QUERY(Q_REP_BROKER,
 DB_QUERY(Q_REP_INTROS,
 	 "SELECT COUNT(*), COUNT(CASE WHEN state = 'accepted' THEN 1 END), COUNT(CASE WHEN partnership_id IS NOT "
 	 "NULL THEN 1 END) FROM introduction WHERE network_id = ?1 AND created_at >= ?2 AND created_at < ?3");
-/* One school's year: ?4 the school. */
-DB_QUERY(Q_REP_SCHOOL_NAME,
-	 "SELECT COALESCE(sc.name, ''), COALESCE(sc.phase_name, ''), COALESCE(sc.la_name, '') FROM network_school ns "
-	 "LEFT JOIN school sc ON sc.urn = ns.urn WHERE ns.network_id = ? AND ns.urn = ?");
-DB_QUERY(Q_REP_SCHOOL_GAVE,
-	 "SELECT COUNT(DISTINCT s.id), COUNT(DISTINCT f.person_id) FROM course_facilitator f JOIN course c ON "
-	 "c.id = f.course_id JOIN course_session s ON s.course_id = c.id WHERE f.urn = ?4 AND c.network_id = ?1 AND "
-	 "s.starts_at >= ?2 AND s.starts_at < ?3");
-DB_QUERY(Q_REP_SCHOOL_TOOK,
-	 "SELECT COUNT(*), COUNT(DISTINCT b.person_id), COALESCE(SUM(s.cpd_hundredths), 0) FROM booking b JOIN "
-	 "course_session s ON s.id = b.session_id JOIN course c ON c.id = s.course_id WHERE b.urn = ?4 AND "
-	 "c.network_id = ?1 AND s.starts_at >= ?2 AND s.starts_at < ?3 AND b.status = 'booked' AND "
-	 "b.attendance IN ('present', 'late')");
-DB_QUERY(Q_REP_SCHOOL_HOURS,
-	 "SELECT COALESCE(SUM(t.hours), 0) FROM time_log t JOIN partnership p ON p.id = t.partnership_id WHERE "
-	 "p.network_id = ?1 AND t.urn = ?4 AND t.worked_on >= ?2 AND t.worked_on < ?3");
-DB_QUERY(Q_REP_SCHOOL_PARTNERSHIPS,
-	 "SELECT COUNT(*) FROM partnership_school x JOIN partnership p ON p.id = x.partnership_id WHERE "
-	 "x.urn = ?4 AND p.network_id = ?1 AND p.created_at < ?3 AND (p.closed_at IS NULL OR p.closed_at >= ?2)");
-DB_QUERY(Q_REP_SCHOOL_SHARED,
-	 "SELECT (SELECT COUNT(*) FROM practice_idea i WHERE i.network_id = ?1 AND i.urn = ?4 AND "
-	 "i.visibility = 'network' AND i.created_at >= ?2 AND i.created_at < ?3) + (SELECT COUNT(*) FROM "
-	 "practice_article r WHERE r.network_id = ?1 AND r.urn = ?4 AND r.visibility = 'network' AND "
-	 "r.created_at >= ?2 AND r.created_at < ?3)");
-
 /* ---- periods and counts ------------------------------------------------- */
 
 int rep_academic_year(int64_t t)
@@ -218,7 +193,7 @@ const char *rep_people_count(struct arena *a, int64_t n)
 }
 
 /* Hours from hundredths of an hour, for people: "12.5", "3". */
-static const char *hours_text(struct arena *a, double hours)
+const char *rep_hours_text(struct arena *a, double hours)
 {
 	double r = round(hours * 10) / 10;
 	if (fabs(r - round(r)) < 1e-9)
@@ -227,7 +202,7 @@ static const char *hours_text(struct arena *a, double hours)
 }
 
 /* A count (not of people) as text. */
-static const char *num(struct arena *a, int64_t n)
+const char *rep_num(struct arena *a, int64_t n)
 {
 	return arena_printf(a, "%lld", (long long)n);
 }
@@ -241,16 +216,17 @@ static const char *pct(struct arena *a, int64_t n, int64_t total)
 /* ---- the report's JSON shape (rep.h) ------------------------------------- */
 
 /* A new table {key, title, columns, rows: []} with the NULL-ended column names. */
-static json_t *table_new(const char *key, const char *title, const char *const *cols)
+json_t *rep_table_new(const char *key, const char *title, const char *const *cols)
 {
 	json_t *c = json_array();
 	for (size_t i = 0; cols[i]; i++)
 		json_array_append_new(c, json_string(cols[i]));
-	return json_pack("{s:s, s:s, s:o, s:[], s:[]}", "key", key, "title", title, "columns", c, "rows", "charts");
+	return json_pack("{s:s, s:s, s:o, s:[], s:[], s:n}", "key", key, "title", title, "columns", c, "rows", "charts",
+			 "note");
 }
 
 /* Add a row of n text cells to table t, each {label: its column, value}. */
-static void table_row(json_t *t, const char *const *cells, size_t n)
+void rep_table_row(json_t *t, const char *const *cells, size_t n)
 {
 	json_t *r = json_array(), *cols = json_object_get(t, "columns");
 	for (size_t i = 0; i < n; i++)
@@ -260,7 +236,7 @@ static void table_row(json_t *t, const char *const *cells, size_t n)
 }
 
 /* A new section {key, title, intro, figures: [], charts: [], tables: [], quotes: []}. */
-static json_t *section_new(const char *key, const char *title, const char *intro)
+json_t *rep_section_new(const char *key, const char *title, const char *intro)
 {
 	return json_pack("{s:s, s:s, s:s, s:[], s:[], s:[]}", "key", key, "title", title, "intro", intro,
 			 "figures", "tables", "quotes");
@@ -273,7 +249,7 @@ static void figure(json_t *s, const char *label, const char *value)
 }
 
 /* Add table t (taking it) to section s, marking it empty when it has no rows. */
-static void add_table(json_t *s, json_t *t)
+void rep_add_table(json_t *s, json_t *t)
 {
 	json_object_set_new(t, "empty", json_boolean(json_array_size(json_object_get(t, "rows")) == 0));
 	json_object_set_new(t, "width", json_integer((json_int_t)json_array_size(json_object_get(t, "columns"))));
@@ -295,14 +271,14 @@ static void finish_sections(json_t *sections)
 }
 
 /* Add the chart in b (freed) to table t: the page draws it beside the table's numbers. */
-static void add_chart(json_t *t, struct buf *b)
+void rep_add_chart(json_t *t, struct buf *b)
 {
 	json_array_append_new(json_object_get(t, "charts"), json_pack("{s:s}", "svg_html", buf_str(b)));
 	buf_free(b);
 }
 
 /* Bind the period: ?1 network, ?2 from, ?3 to as UTC text. */
-static int bind_period(struct db_stmt *st, int64_t network_id, int64_t from, int64_t to)
+int rep_bind_period(struct db_stmt *st, int64_t network_id, int64_t from, int64_t to)
 {
 	char f[32], t[32];
 	clock_format_iso(from, f, sizeof(f));
@@ -311,13 +287,13 @@ static int bind_period(struct db_stmt *st, int64_t network_id, int64_t from, int
 }
 
 /* The UK day of t as "YYYY-MM-DD" into out (>= 11 bytes). */
-static void uk_day(int64_t t, char *out)
+void rep_uk_day(int64_t t, char *out)
 {
 	clock_uk_day_time(t, out, NULL);
 }
 
 /* Run a statement that returns one row of integers into v[0..n). 0 or ERR_DB. */
-static int one_row(struct db_stmt *st, int64_t *v, int n)
+int rep_one_row(struct db_stmt *st, int64_t *v, int n)
 {
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
@@ -336,9 +312,9 @@ static int period_counts(struct db *db, const struct db_query *q, int64_t networ
 			 int64_t *v, int n)
 {
 	struct db_stmt *st = db_stmt(db, q);
-	if (bind_period(st, network_id, from, to))
+	if (rep_bind_period(st, network_id, from, to))
 		return ERR_DB;
-	return one_row(st, v, n);
+	return rep_one_row(st, v, n);
 }
 
 /* ---- access --------------------------------------------------------------- */
@@ -366,7 +342,7 @@ int rep_access_load(struct db *db, const struct net_access *n, struct rep_access
 }
 
 /* The refusal for acc: hidden networks are not found, others forbidden. */
-static int deny(const struct rep_access *acc)
+int rep_deny(const struct rep_access *acc)
 {
 	if (!acc->network_public && !acc->school_member && !acc->coordinator && !acc->steering && !acc->is_admin)
 		return ERR_NOTFOUND;
@@ -376,7 +352,7 @@ static int deny(const struct rep_access *acc)
 int rep_publish_set(struct db *db, const struct rep_access *acc, bool on, int64_t now)
 {
 	if (!rep_policy_publish(acc))
-		return deny(acc);
+		return rep_deny(acc);
 	char at[32];
 	clock_format_iso(now, at, sizeof(at));
 	struct db_stmt *st = db_stmt(db, &Q_REP_PUBLISH);
@@ -397,6 +373,7 @@ struct build {
 	int64_t network;     /* network.id */
 	int64_t from, to;    /* the period, to clipped to now */
 	bool full;           /* names and quotations may appear */
+	bool whole;          /* every row of long lists (exports), not only a page's worth */
 	json_t *headline;    /* [{label, value}] at the top of the report */
 	int64_t activity;    /* anything at all happened in the period */
 };
@@ -422,39 +399,39 @@ static int section_pd(struct build *b, json_t *sections)
 	if (rc)
 		return rc;
 	b->activity += tot[0] + ses[0];
-	json_t *s = section_new("development", "Professional development",
+	json_t *s = rep_section_new("development", "Professional development",
 				"Courses and events run by staff of member schools for staff and governors of member "
 				"schools. People are counted once however many sessions they came to; hours are hours "
 				"of CPD, added up over everyone who came.");
 	const char *people = rep_people_count(a, tot[0]);
 	figure(s, "Staff and governors trained", people);
 	figure(s, "of whom governors", rep_people_count(a, tot[1]));
-	figure(s, "Sessions delivered", num(a, ses[0]));
-	figure(s, "Hours of CPD", hours_text(a, (double)tot[2] / 100));
+	figure(s, "Sessions delivered", rep_num(a, ses[0]));
+	figure(s, "Hours of CPD", rep_hours_text(a, (double)tot[2] / 100));
 	figure(s, "Staff who led sessions", rep_people_count(a, fac[0]));
-	figure(s, "Schools whose staff led sessions", num(a, fac[1]));
+	figure(s, "Schools whose staff led sessions", rep_num(a, fac[1]));
 	headline(b, "Staff and governors trained", people);
-	headline(b, "Sessions delivered", num(a, ses[0]));
-	headline(b, "Hours of CPD", hours_text(a, (double)tot[2] / 100));
+	headline(b, "Sessions delivered", rep_num(a, ses[0]));
+	headline(b, "Hours of CPD", rep_hours_text(a, (double)tot[2] / 100));
 
 	/* By theme and by audience, in the network's own order. */
 	static const char *const tcols[] = {"Theme", "Sessions", "People trained", "Hours of CPD", NULL};
 	static const char *const acols[] = {"Audience", "Sessions", "People trained", "Hours of CPD", NULL};
 	const struct db_query *qs[2] = {&Q_REP_PD_THEMES, &Q_REP_PD_AUDIENCES};
 	for (int k = 0; k < 2 && rc == 0; k++) {
-		json_t *t = k == 0 ? table_new("themes", "By theme", tcols) : table_new("audiences", "By audience", acols);
+		json_t *t = k == 0 ? rep_table_new("themes", "By theme", tcols) : rep_table_new("audiences", "By audience", acols);
 		struct chart_bar *bars = NULL;
 		size_t nb = 0, cap = 0;
 		struct db_stmt *st = db_stmt(b->db, qs[k]);
-		rc = bind_period(st, b->network, b->from, b->to);
+		rc = rep_bind_period(st, b->network, b->from, b->to);
 		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 			rc = 0;
 			const char *name = db_col_text(st, 0);
 			if (k == 1)
 				name = prog_audience_label(name);
-			const char *cells[] = {name, num(a, db_col_int(st, 1)), rep_people_count(a, db_col_int(st, 2)),
-					       hours_text(a, (double)db_col_int(st, 3) / 100)};
-			table_row(t, cells, 4);
+			const char *cells[] = {name, rep_num(a, db_col_int(st, 1)), rep_people_count(a, db_col_int(st, 2)),
+					       rep_hours_text(a, (double)db_col_int(st, 3) / 100)};
+			rep_table_row(t, cells, 4);
 			bars = arena_grow(a, bars, nb, &cap, sizeof(*bars));
 			bars[nb++] = (struct chart_bar){arena_strdup(a, name), (double)db_col_int(st, 1)};
 		}
@@ -469,8 +446,8 @@ static int section_pd(struct build *b, json_t *sections)
 			   k == 0 ? "Sessions delivered by theme" : "Sessions delivered by audience",
 			   "One bar for each with sessions in the period; the table beside it has the same numbers.", bars,
 			   nb);
-		add_chart(t, &cb);
-		add_table(s, t);
+		rep_add_chart(t, &cb);
+		rep_add_table(s, t);
 	}
 	if (rc)
 		goto fail;
@@ -478,10 +455,10 @@ static int section_pd(struct build *b, json_t *sections)
 	/* Giving: whose staff led sessions, by school name (full view only). */
 	if (b->full) {
 		static const char *const gcols[] = {"School", "Staff who led sessions", "Sessions", NULL};
-		json_t *t = table_new("giving", "Delivered by staff of", gcols);
+		json_t *t = rep_table_new("giving", "Delivered by staff of", gcols);
 		json_t *rows = json_array();
 		struct db_stmt *st = db_stmt(b->db, &Q_REP_PD_GIVERS);
-		rc = bind_period(st, b->network, b->from, b->to);
+		rc = rep_bind_period(st, b->network, b->from, b->to);
 		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 			rc = 0;
 			json_array_append_new(rows, json_pack("{s:s, s:I, s:I}", "name", db_col_text(st, 1), "people",
@@ -508,18 +485,18 @@ static int section_pd(struct build *b, json_t *sections)
 			json_t *r = json_array_get(rows, order[i]);
 			const char *cells[] = {names[order[i]],
 					       rep_people_count(a, json_integer_value(json_object_get(r, "people"))),
-					       num(a, json_integer_value(json_object_get(r, "sessions")))};
-			table_row(t, cells, 3);
+					       rep_num(a, json_integer_value(json_object_get(r, "sessions")))};
+			rep_table_row(t, cells, 3);
 		}
 		json_decref(rows);
-		add_table(s, t);
+		rep_add_table(s, t);
 		if (rc)
 			goto fail;
 	}
 
 	/* Feedback by Guskey's levels. */
 	static const char *const fcols[] = {"Level", "What we asked", "Answers", "Result", NULL};
-	json_t *ft = table_new("feedback", "Feedback by Guskey's levels", fcols);
+	json_t *ft = rep_table_new("feedback", "Feedback by Guskey's levels", fcols);
 	/* The network's questions, retired ones too (their answers still count), each answer
 	 * counted against its question's number; a row per question, by Guskey's level. */
 	struct prog_question *questions;
@@ -531,7 +508,7 @@ static int section_pd(struct build *b, json_t *sections)
 	int64_t *cnt = arena_calloc(a, nq + 1, sizeof *cnt), *sum = arena_calloc(a, nq + 1, sizeof *sum),
 		*texts = arena_calloc(a, nq + 1, sizeof *texts);
 	struct db_stmt *st = db_stmt(b->db, &Q_REP_FB_ANSWERS);
-	rc = bind_period(st, b->network, b->from, b->to);
+	rc = rep_bind_period(st, b->network, b->from, b->to);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
 		int64_t number = db_col_int(st, 0);
@@ -562,18 +539,18 @@ static int section_pd(struct build *b, json_t *sections)
 			else
 				result = arena_printf(a, "%s answers in words", answers);
 			const char *cells[] = {prog_question_level_label(level), questions[q].text, answers, result};
-			table_row(ft, cells, 4);
+			rep_table_row(ft, cells, 4);
 		}
 	const char *level5[] = {"5. Pupil outcomes", "the measures partners chose for groups of pupils", "",
 				"see Partnerships"};
-	table_row(ft, level5, 4);
-	add_table(s, ft);
+	rep_table_row(ft, level5, 4);
+	rep_add_table(s, ft);
 	figure(s, "Feedback forms returned", rep_people_count(a, resp[0]));
 	/* A few comments, for the people who run the network, when there are enough answers. */
 	if (b->full && enough) {
 		int *per = arena_calloc(a, nq + 1, sizeof *per);
 		st = db_stmt(b->db, &Q_REP_FB_COMMENTS);
-		rc = bind_period(st, b->network, b->from, b->to);
+		rc = rep_bind_period(st, b->network, b->from, b->to);
 		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 			rc = 0;
 			int64_t number = db_col_int(st, 0);
@@ -657,9 +634,9 @@ static void group_rows(struct arena *a, json_t *t, struct school_row *r, size_t 
 			part += gave || got || r[i].ps > 0;
 			both += gave && got;
 		}
-		const char *cells[] = {keys[g], num(a, members), num(a, part), pct(a, part, members), num(a, both),
+		const char *cells[] = {keys[g], rep_num(a, members), rep_num(a, part), pct(a, part, members), rep_num(a, both),
 				       pct(a, both, members)};
-		table_row(t, cells, 6);
+		rep_table_row(t, cells, 6);
 	}
 }
 
@@ -687,7 +664,7 @@ static int section_breadth(struct build *b, json_t *sections)
 	rc = 0;
 	for (int k = 0; k < 4 && rc == 0; k++) {
 		st = db_stmt(b->db, qs[k]);
-		rc = bind_period(st, b->network, b->from, b->to);
+		rc = rep_bind_period(st, b->network, b->from, b->to);
 		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 			rc = 0;
 			struct school_row key = {.urn = db_col_int(st, 0)};
@@ -710,34 +687,34 @@ static int section_breadth(struct build *b, json_t *sections)
 		part += gave || got || r[i].ps > 0;
 		both += gave && got;
 	}
-	json_t *s = section_new("breadth", "Breadth",
+	json_t *s = rep_section_new("breadth", "Breadth",
 				"How many member schools took part, and how many both gave (led sessions, shared ideas "
 				"and articles) and received (their staff came to sessions). Schools are listed by name; "
 				"the chart shows each school's own balance of giving and receiving, not an order.");
-	figure(s, "Member schools", num(a, (int64_t)n));
+	figure(s, "Member schools", rep_num(a, (int64_t)n));
 	figure(s, "Took part", arena_printf(a, "%lld (%s)", (long long)part, pct(a, part, (int64_t)n)));
 	figure(s, "Both gave and received", arena_printf(a, "%lld (%s)", (long long)both, pct(a, both, (int64_t)n)));
 	headline(b, "Member schools that took part", pct(a, part, (int64_t)n));
-	headline(b, "Schools that both gave and received", num(a, both));
+	headline(b, "Schools that both gave and received", rep_num(a, both));
 	static const char *const pcols[] = {"Phase", "Member schools", "Took part", "Share", "Gave and received", "Share",
 					    NULL};
 	static const char *const lcols[] = {"Local authority", "Member schools", "Took part", "Share",
 					    "Gave and received", "Share", NULL};
-	json_t *pt = table_new("phases", "By phase", pcols), *lt = table_new("areas", "By local authority", lcols);
+	json_t *pt = rep_table_new("phases", "By phase", pcols), *lt = rep_table_new("areas", "By local authority", lcols);
 	group_rows(a, pt, r, n, true);
 	group_rows(a, lt, r, n, false);
-	add_table(s, pt);
-	add_table(s, lt);
+	rep_add_table(s, pt);
+	rep_add_table(s, lt);
 	if (b->full) {
 		static const char *const scols[] = {"School", "Phase", "Local authority", "Sessions its staff led",
 						    "Places its staff took", "Partnerships", "Ideas and articles shared",
 						    NULL};
-		json_t *t = table_new("schools", "Each school's giving and receiving (by name)", scols);
+		json_t *t = rep_table_new("schools", "Each school's giving and receiving (by name)", scols);
 		struct chart_point *pts = arena_calloc(a, n ? n : 1, sizeof(*pts));
 		for (size_t i = 0; i < n; i++) {
-			const char *cells[] = {r[i].name, r[i].phase, r[i].la, num(a, r[i].led), num(a, r[i].took),
-					       num(a, r[i].ps), num(a, r[i].shared)};
-			table_row(t, cells, 7);
+			const char *cells[] = {r[i].name, r[i].phase, r[i].la, rep_num(a, r[i].led), rep_num(a, r[i].took),
+					       rep_num(a, r[i].ps), rep_num(a, r[i].shared)};
+			rep_table_row(t, cells, 7);
 			pts[i] = (struct chart_point){r[i].name, (double)r[i].took, (double)(r[i].led + r[i].shared)};
 		}
 		struct buf cb = BUF_INIT;
@@ -745,8 +722,8 @@ static int section_breadth(struct build *b, json_t *sections)
 			      "Each point is a member school: across, places its staff took; up, sessions it led plus "
 			      "ideas and articles it shared. The table beside it has the same numbers, by name.",
 			      "Places its staff took (received)", "Sessions led and practice shared (gave)", pts, n);
-		add_chart(t, &cb);
-		add_table(s, t);
+		rep_add_chart(t, &cb);
+		rep_add_table(s, t);
 	}
 	json_array_append_new(sections, s);
 	return 0;
@@ -768,6 +745,13 @@ struct ps_row {
 	const char *cells[6]; /* the table's cells */
 };
 
+/* Order partnership rows by title. */
+static int by_title(const void *x, const void *y)
+{
+	const struct ps_row *p = x, *q = y;
+	return strcmp(p->title, q->title);
+}
+
 /* Partnerships: type by state, health, hours committed and given, measures, what did not work. */
 static int section_partnerships(struct build *b, json_t *sections, const struct rep_period *p)
 {
@@ -779,13 +763,13 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	double committed = 0, given = 0;
 	int64_t total = 0;
 	char d1[16], d2[16];
-	uk_day(p->from, d1); /* time is logged by the day: the whole period's days */
-	uk_day(p->to, d2);
+	rep_uk_day(p->from, d1); /* time is logged by the day: the whole period's days */
+	rep_uk_day(p->to, d2);
 	static const char *const lcols[] = {"Partnership", "Type", "State", "Health", "Hours committed a term",
 					    "Hours given in the period", NULL};
-	json_t *list = table_new("partnership_list", "Partnerships (by title)", lcols);
+	json_t *list = rep_table_new("partnership_list", "Partnerships (by title)", lcols);
 	struct db_stmt *st = db_stmt(b->db, &Q_REP_PS_LIST);
-	int rc = bind_period(st, b->network, b->from, b->to);
+	int rc = rep_bind_period(st, b->network, b->from, b->to);
 	if (!rc && (db_bind_text(st, 4, d1) || db_bind_text(st, 5, d2)))
 		rc = ERR_DB;
 	struct ps_row *rows = NULL;
@@ -813,8 +797,8 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 		rows[n].cells[1] = ps_type_label(type);
 		rows[n].cells[2] = str_eq(state, "forming") ? "Forming" : str_eq(state, "active") ? "Active" : "Closed";
 		rows[n].cells[3] = si == 2 ? "Closed" : health_label(h);
-		rows[n].cells[4] = num(a, db_col_int(st, 5));
-		rows[n].cells[5] = hours_text(a, db_col_double(st, 6));
+		rows[n].cells[4] = rep_num(a, db_col_int(st, 5));
+		rows[n].cells[5] = rep_hours_text(a, db_col_double(st, 6));
 		n++;
 	}
 	db_reset(st);
@@ -823,49 +807,46 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 		return rc;
 	}
 	rc = 0;
-	for (size_t i = 1; i < n; i++) /* by title: never by a measure */
-		for (size_t j = i; j > 0 && strcmp(rows[j - 1].title, rows[j].title) > 0; j--) {
-			struct ps_row x = rows[j];
-			rows[j] = rows[j - 1];
-			rows[j - 1] = x;
-		}
-	for (size_t i = 0; i < n; i++)
-		table_row(list, rows[i].cells, 6);
+	if (n) /* by title: never by a measure */
+		qsort(rows, n, sizeof(*rows), by_title);
+	bool listed = b->whole || n <= REP_PAGE_ROWS;
+	for (size_t i = 0; listed && i < n; i++)
+		rep_table_row(list, rows[i].cells, 6);
 	b->activity += total;
 	/* Terms in the period: hours are committed a term, three terms a year. */
 	double terms = round((double)(p->to - p->from) / (365.25 * 86400 / 3));
 	if (terms < 1)
 		terms = 1;
-	json_t *s = section_new("partnerships", "Partnerships",
+	json_t *s = rep_section_new("partnerships", "Partnerships",
 				"Partnerships between member schools that were running at some point in the period: "
 				"their type, state and health now, the time partners committed and gave, and the "
 				"measures the partners chose for groups of pupils, from baseline to the latest value "
 				"against their target. Published evaluations of school partnerships have found effects on "
 				"attainment hard to show; these are the partners' own measures, not proof of cause.");
-	figure(s, "Partnerships", num(a, total));
-	figure(s, "Hours committed", hours_text(a, committed * terms));
-	figure(s, "Hours given", hours_text(a, given));
-	headline(b, "Partnerships running", num(a, total));
+	figure(s, "Partnerships", rep_num(a, total));
+	figure(s, "Hours committed", rep_hours_text(a, committed * terms));
+	figure(s, "Hours given", rep_hours_text(a, given));
+	headline(b, "Partnerships running", rep_num(a, total));
 	static const char *const tcols[] = {"Type", "Forming", "Active", "Closed", "All", NULL};
-	json_t *tt = table_new("partnership_types", "By type and state", tcols);
+	json_t *tt = rep_table_new("partnership_types", "By type and state", tcols);
 	struct chart_bar bars[4];
 	for (int i = 0; i < 4; i++) {
 		int64_t all = grid[i][0] + grid[i][1] + grid[i][2];
-		const char *cells[] = {ps_type_label(types[i]), num(a, grid[i][0]), num(a, grid[i][1]),
-				       num(a, grid[i][2]), num(a, all)};
-		table_row(tt, cells, 5);
+		const char *cells[] = {ps_type_label(types[i]), rep_num(a, grid[i][0]), rep_num(a, grid[i][1]),
+				       rep_num(a, grid[i][2]), rep_num(a, all)};
+		rep_table_row(tt, cells, 5);
 		bars[i] = (struct chart_bar){ps_type_label(types[i]), (double)all};
 	}
 	struct buf cb = BUF_INIT;
 	chart_bars(&cb, "chart-types", "Partnerships by type", "One bar a type; the table beside it has the numbers.",
 		   total ? bars : NULL, total ? 4 : 0);
-	add_chart(tt, &cb);
-	add_table(s, tt);
+	rep_add_chart(tt, &cb);
+	rep_add_table(s, tt);
 	static const char *const hcols[] = {"Health now", "Partnerships", "Changes to it in the period", NULL};
-	json_t *ht = table_new("health", "Health", hcols);
+	json_t *ht = rep_table_new("health", "Health", hcols);
 	int64_t changes[5] = {0};
 	st = db_stmt(b->db, &Q_REP_PS_CHANGES);
-	rc = bind_period(st, b->network, b->from, b->to);
+	rc = rep_bind_period(st, b->network, b->from, b->to);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
 		for (int i = 0; i < 5; i++)
@@ -875,34 +856,40 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	db_reset(st);
 	rc = rc < 0 ? rc : 0;
 	for (int i = 0; i < 5; i++) {
-		const char *cells[] = {health_label(healths[i]), num(a, health[i]), num(a, changes[i])};
-		table_row(ht, cells, 3);
+		const char *cells[] = {health_label(healths[i]), rep_num(a, health[i]), rep_num(a, changes[i])};
+		rep_table_row(ht, cells, 3);
 	}
-	add_table(s, ht);
+	rep_add_table(s, ht);
 	static const char *const ccols[] = {"What", "Hours", NULL};
-	json_t *ct = table_new("hours", "Hours committed and given", ccols);
+	json_t *ct = rep_table_new("hours", "Hours committed and given", ccols);
 	const char *r1[] = {arena_printf(a, "Committed (a term's hours for %g term%s)", terms, terms == 1 ? "" : "s"),
-			    hours_text(a, committed * terms)};
-	const char *r2[] = {"Given", hours_text(a, given)};
-	table_row(ct, r1, 2);
-	table_row(ct, r2, 2);
-	add_table(s, ct);
-	if (b->full)
-		add_table(s, list);
-	else
+			    rep_hours_text(a, committed * terms)};
+	const char *r2[] = {"Given", rep_hours_text(a, given)};
+	rep_table_row(ct, r1, 2);
+	rep_table_row(ct, r2, 2);
+	rep_add_table(s, ct);
+	if (b->full) {
+		rep_add_table(s, list);
+		if (!listed) { /* a long list is for the spreadsheet, not the page */
+			json_object_set_new(list, "empty", json_false());
+			json_object_set_new(list, "note", json_sprintf("%zu partnerships: the list by title is in the "
+								       "spreadsheet (XLSX) and in this table's CSV.", n));
+		}
+	} else {
 		json_decref(list);
+	}
 	if (rc)
 		goto fail;
 
 	/* Measures: small multiples and the same numbers in a table. */
 	static const char *const mcols[] = {"Partnership", "Measure", "Pupils", "Baseline", "Latest", "Target", NULL};
 	/* No partnership's title for aggregate readers. */
-	json_t *mt = table_new("measures", "Measures the partners chose", b->full ? mcols : mcols + 1);
+	json_t *mt = rep_table_new("measures", "Measures the partners chose", b->full ? mcols : mcols + 1);
 	struct chart_measure *ms = NULL;
 	size_t nm = 0, mcap = 0;
 	int64_t toward = 0;
 	st = db_stmt(b->db, &Q_REP_MEASURES);
-	rc = bind_period(st, b->network, b->from, b->to);
+	rc = rep_bind_period(st, b->network, b->from, b->to);
 	while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 		rc = 0;
 		struct chart_measure m = {
@@ -922,7 +909,7 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 				       m.has_baseline ? arena_printf(a, "%g %s", m.baseline, unit) : "not set",
 				       m.has_latest ? arena_printf(a, "%g %s", m.latest, unit) : "none yet",
 				       m.has_target ? arena_printf(a, "%g %s", m.target, unit) : "not set"};
-		table_row(mt, b->full ? cells : cells + 1, b->full ? 6 : 5);
+		rep_table_row(mt, b->full ? cells : cells + 1, b->full ? 6 : 5);
 		ms = arena_grow(a, ms, nm, &mcap, sizeof(*ms));
 		ms[nm++] = m;
 	}
@@ -933,16 +920,26 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 	}
 	rc = 0;
 	figure(s, "Measures moving toward their target", arena_printf(a, "%lld of %zu", (long long)toward, nm));
-	struct buf mb = BUF_INIT;
-	chart_multiples(&mb, "chart-measures", "Measures: baseline, latest and target",
-			"One small chart a measure, each on its own scale; the table beside it has the same numbers.", ms,
-			nm);
-	add_chart(mt, &mb);
-	add_table(s, mt);
+	if (b->whole || nm <= REP_PAGE_ROWS) {
+		struct buf mb = BUF_INIT;
+		chart_multiples(&mb, "chart-measures", "Measures: baseline, latest and target",
+				"One small chart a measure, each on its own scale; the table beside it has the same "
+				"numbers.",
+				ms, nm);
+		rep_add_chart(mt, &mb);
+		rep_add_table(s, mt);
+	} else { /* too many for a page: the spreadsheet has them */
+		json_array_clear(json_object_get(mt, "rows"));
+		rep_add_table(s, mt);
+		json_object_set_new(mt, "empty", json_false());
+		json_object_set_new(mt, "note", json_sprintf("%zu measures: each with its baseline, latest value and "
+							     "target is in the spreadsheet (XLSX) and in this table's CSV.",
+							     nm));
+	}
 	/* What did not work, in the partners' words. */
 	if (b->full) {
 		st = db_stmt(b->db, &Q_REP_REFLECTIONS);
-		rc = bind_period(st, b->network, b->from, b->to);
+		rc = rep_bind_period(st, b->network, b->from, b->to);
 		while (rc == 0 && (rc = db_step(st)) == DB_ROW) {
 			rc = 0;
 			json_array_append_new(json_object_get(s, "quotes"),
@@ -978,8 +975,8 @@ static const struct {
 static int section_practice(struct build *b, json_t *sections)
 {
 	static const char *const cols[] = {"What", "How many", NULL};
-	json_t *t = table_new("practice", "Practice shared", cols);
-	json_t *s = section_new("practice", "Practice",
+	json_t *t = rep_table_new("practice", "Practice shared", cols);
+	json_t *s = rep_section_new("practice", "Practice",
 				"Ideas and articles shared across the network, and how often colleagues in other schools "
 				"took them up.");
 	struct chart_bar bars[sizeof(practice_rows) / sizeof(practice_rows[0])];
@@ -988,18 +985,18 @@ static int section_practice(struct build *b, json_t *sections)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		int64_t v = 0;
 		rc = period_counts(b->db, practice_rows[i].q, b->network, b->from, b->to, &v, 1);
-		const char *cells[] = {practice_rows[i].label, num(b->a, v)};
-		table_row(t, cells, 2);
+		const char *cells[] = {practice_rows[i].label, rep_num(b->a, v)};
+		rep_table_row(t, cells, 2);
 		bars[i] = (struct chart_bar){practice_rows[i].label, (double)v};
 		b->activity += v;
 		if (i == 0)
-			headline(b, "Ideas shared", num(b->a, v));
+			headline(b, "Ideas shared", rep_num(b->a, v));
 	}
 	struct buf cb = BUF_INIT;
 	chart_bars(&cb, "chart-practice", "Practice shared and taken up",
 		   "One bar a line of the table beside it, with the same numbers.", bars, n);
-	add_chart(t, &cb);
-	add_table(s, t);
+	rep_add_chart(t, &cb);
+	rep_add_table(s, t);
 	json_array_append_new(sections, s);
 	return rc;
 }
@@ -1015,28 +1012,28 @@ static int section_broker(struct build *b, json_t *sections)
 		return rc;
 	b->activity += bp[0] + in[0];
 	static const char *const cols[] = {"How", "Proposed or asked", "Accepted", "Became partnerships", NULL};
-	json_t *t = table_new("introductions", "Introductions", cols);
-	const char *r1[] = {"The broker's proposals", num(b->a, bp[0]), num(b->a, bp[1]), num(b->a, bp[2])};
-	const char *r2[] = {"Introductions asked for", num(b->a, in[0]), num(b->a, in[1]), num(b->a, in[2])};
-	table_row(t, r1, 4);
-	table_row(t, r2, 4);
-	json_t *s = section_new("broker", "Introductions",
+	json_t *t = rep_table_new("introductions", "Introductions", cols);
+	const char *r1[] = {"The broker's proposals", rep_num(b->a, bp[0]), rep_num(b->a, bp[1]), rep_num(b->a, bp[2])};
+	const char *r2[] = {"Introductions asked for", rep_num(b->a, in[0]), rep_num(b->a, in[1]), rep_num(b->a, in[2])};
+	rep_table_row(t, r1, 4);
+	rep_table_row(t, r2, 4);
+	json_t *s = rep_section_new("broker", "Introductions",
 				"Introductions the broker proposed and schools asked for, how many were accepted and how "
 				"many became partnerships.");
-	add_table(s, t);
+	rep_add_table(s, t);
 	json_array_append_new(sections, s);
 	return 0;
 }
 
 int rep_network_report(struct db *db, struct arena *a, const struct rep_access *acc, const struct network *net,
-		       const struct rep_period *p, int64_t now, json_t **out)
+		       const struct rep_period *p, int64_t now, bool whole, json_t **out)
 {
 	*out = NULL;
 	enum rep_view view = rep_policy_network_view(acc);
 	if (view == REP_VIEW_NONE)
-		return deny(acc);
+		return rep_deny(acc);
 	struct build b = {.db = db, .a = a, .network = net->id, .from = p->from, .to = p->to < now ? p->to : now,
-			  .full = view == REP_VIEW_FULL, .headline = json_array()};
+			  .full = view == REP_VIEW_FULL, .whole = whole, .headline = json_array()};
 	if (b.to < b.from)
 		b.to = b.from;
 	json_t *sections = json_array();
@@ -1062,100 +1059,5 @@ int rep_network_report(struct db *db, struct arena *a, const struct rep_access *
 			 d1, "last_day", d2, "year", p->year, "view", view == REP_VIEW_FULL ? "full" : "aggregate",
 			 "full", view == REP_VIEW_FULL, "empty", b.activity == 0, "headline", b.headline, "sections",
 			 sections);
-	return 0;
-}
-
-/* Run one of a school's count queries (?4 the school) over the period into v. */
-static int school_counts(struct db *db, const struct db_query *q, int64_t network_id, int64_t from, int64_t to,
-			 int64_t urn, int64_t *v, int n)
-{
-	struct db_stmt *st = db_stmt(db, q);
-	if (bind_period(st, network_id, from, to) || db_bind_int(st, 4, urn))
-		return ERR_DB;
-	return one_row(st, v, n);
-}
-
-int rep_school_report(struct db *db, struct arena *a, const struct rep_access *acc, const struct network *net,
-		      int64_t urn, int year, int64_t now, json_t **out)
-{
-	*out = NULL;
-	if (rep_policy_network_view(acc) == REP_VIEW_NONE && !rep_policy_school_see(acc, urn))
-		return deny(acc);
-	struct db_stmt *st = db_stmt(db, &Q_REP_SCHOOL_NAME);
-	if (!st || db_bind_int(st, 1, net->id) || db_bind_int(st, 2, urn))
-		return ERR_DB;
-	int rc = db_step(st);
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return rc < 0 ? rc : ERR_NOTFOUND;
-	}
-	const char *name = arena_strdup(a, db_col_text(st, 0)), *phase = arena_strdup(a, db_col_text(st, 1)),
-		   *la = arena_strdup(a, db_col_text(st, 2));
-	db_reset(st);
-	if (!rep_policy_school_see(acc, urn))
-		return ERR_FORBIDDEN;
-	static const char *const cols[] = {"Year", "Sessions its staff led", "Staff who led sessions",
-					   "Places its staff took", "Staff and governors trained", "Hours of CPD received",
-					   "Partnerships", "Hours given to partnerships", "Ideas and articles shared", NULL};
-	json_t *t = table_new("school_years", "Year by year", cols);
-	struct chart_bar gave[5], got[5];
-	int64_t any = 0;
-	for (int k = 0; k < 5 && rc >= 0; k++) {
-		int y = year - 4 + k;
-		struct rep_period p;
-		rep_period_year(a, y, &p);
-		int64_t to = p.to < now ? p.to : now, from = p.from;
-		if (to < from)
-			to = from;
-		int64_t g[2] = {0}, tk[3] = {0}, ps = 0, sh = 0;
-		double hours = 0;
-		char d1[16], d2[16];
-		uk_day(from, d1);
-		uk_day(to, d2);
-		rc = school_counts(db, &Q_REP_SCHOOL_GAVE, net->id, from, to, urn, g, 2);
-		if (!rc)
-			rc = school_counts(db, &Q_REP_SCHOOL_TOOK, net->id, from, to, urn, tk, 3);
-		if (!rc)
-			rc = school_counts(db, &Q_REP_SCHOOL_PARTNERSHIPS, net->id, from, to, urn, &ps, 1);
-		if (!rc)
-			rc = school_counts(db, &Q_REP_SCHOOL_SHARED, net->id, from, to, urn, &sh, 1);
-		st = rc ? NULL : db_stmt(db, &Q_REP_SCHOOL_HOURS);
-		if (rc || !st || db_bind_int(st, 1, net->id) || db_bind_text(st, 2, d1) || db_bind_text(st, 3, d2) ||
-		    db_bind_int(st, 4, urn))
-			rc = ERR_DB;
-		else if ((rc = db_step(st)) == DB_ROW || rc == DB_DONE) {
-			hours = rc == DB_ROW ? db_col_double(st, 0) : 0;
-			rc = 0;
-		}
-		if (st)
-			db_reset(st);
-		const char *cells[] = {p.label, num(a, g[0]), rep_people_count(a, g[1]), num(a, tk[0]),
-				       rep_people_count(a, tk[1]), hours_text(a, (double)tk[2] / 100), num(a, ps),
-				       hours_text(a, hours), num(a, sh)};
-		table_row(t, cells, 9);
-		any += g[0] + tk[0] + ps + sh;
-		gave[k] = (struct chart_bar){p.label, (double)(g[0] + sh)};
-		got[k] = (struct chart_bar){p.label, (double)tk[0]};
-	}
-	if (rc < 0) {
-		json_decref(t);
-		return rc;
-	}
-	json_t *s = section_new("school", "Over time",
-				"What the school gave and gained in each academic year, against its own past only.");
-	struct buf cb = BUF_INIT;
-	chart_bars(&cb, "chart-gave", "What the school gave, year by year",
-		   "Sessions its staff led plus ideas and articles it shared, one bar an academic year.", gave, 5);
-	add_chart(t, &cb);
-	chart_bars(&cb, "chart-gained", "What the school gained, year by year",
-		   "Places its staff took on the network's sessions, one bar an academic year.", got, 5);
-	add_chart(t, &cb);
-	add_table(s, t);
-	struct rep_period p;
-	rep_period_year(a, year, &p);
-	json_object_set_new(s, "has_figures", json_false());
-	*out = json_pack("{s:{s:I, s:s, s:s, s:s}, s:{s:s, s:i}, s:b, s:[o]}", "school", "urn", (json_int_t)urn, "name",
-			 name, "phase", phase, "la", la, "period", "label", p.label, "year", year, "empty", any == 0,
-			 "sections", s);
 	return 0;
 }

@@ -97,6 +97,9 @@ static json_t *impact_model(struct rep_page *pg, json_t *report, const struct re
 	json_object_set_new(m, "published", json_boolean(pg->acc.published));
 	json_object_set_new(m, "network_public", json_boolean(pg->acc.network_public));
 	json_object_set_new(m, "signed_in", json_boolean(pg->n.p.u != NULL));
+	if (pg->acc.school_urn > 0 && pg->acc.school_member && rep_policy_school_see(&pg->acc, pg->acc.school_urn))
+		json_object_set_new(m, "own_school_url", json_sprintf("/networks/%s/schools/%lld/impact", slug,
+								      (long long)pg->acc.school_urn));
 	json_object_set_new(m, "form", json_pack("{s:s?, s:s?}", "from", req_str(pg->n.p.req, "from"), "to",
 						 req_str(pg->n.p.req, "to")));
 	if (report && p) {
@@ -114,15 +117,18 @@ static json_t *impact_model(struct rep_page *pg, json_t *report, const struct re
 	return m;
 }
 
-/* The report for the request's period into *report, or a refusal answered. 0 when *report is set. */
-static int load_report(struct rep_page *pg, struct rep_period *p, json_t **report)
+/*
+ * The report for the request's period into *report (whole: every row of long
+ * lists, for the exports), or a refusal answered. 0 when *report is set.
+ */
+static int load_report(struct rep_page *pg, struct rep_period *p, bool whole, json_t **report)
 {
 	*report = NULL;
 	memset(p, 0, sizeof(*p));
 	int rc;
 	/* Who may not see the report at all learns nothing from a wrong period: the model refuses first. */
 	if (rep_policy_network_view(&pg->acc) == REP_VIEW_NONE) {
-		rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), report);
+		rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), whole, report);
 		page_fail(&pg->n.p, rc ? rc : ERR_FORBIDDEN, NULL);
 		return -1;
 	}
@@ -132,7 +138,7 @@ static int load_report(struct rep_page *pg, struct rep_period *p, json_t **repor
 		return -1;
 	}
 	json_decref(errors);
-	rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), report);
+	rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), whole, report);
 	if (rc) {
 		page_fail(&pg->n.p, rc, NULL);
 		return -1;
@@ -155,7 +161,7 @@ static int handle_rep_impact(struct request *req, struct response *res)
 		return rc;
 	struct rep_period p;
 	json_t *report;
-	if (load_report(&pg, &p, &report))
+	if (load_report(&pg, &p, false, &report))
 		return 0;
 	res_view(res, 200, "reports/network", impact_model(&pg, report, &p));
 	return 0;
@@ -174,7 +180,7 @@ static int handle_rep_impact_csv(struct request *req, struct response *res)
 		return rc;
 	struct rep_period p;
 	json_t *report;
-	if (load_report(&pg, &p, &report))
+	if (load_report(&pg, &p, true, &report))
 		return 0;
 	const char *key = req_str(req, "table");
 	const json_t *t = key ? rep_table_find(report, key) : NULL;
@@ -205,7 +211,7 @@ static int handle_rep_impact_xlsx(struct request *req, struct response *res)
 		return rc;
 	struct rep_period p;
 	json_t *report;
-	if (load_report(&pg, &p, &report))
+	if (load_report(&pg, &p, true, &report))
 		return 0;
 	struct buf out = BUF_INIT;
 	rc = rep_report_xlsx(pg.n.p.a, report,

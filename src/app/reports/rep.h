@@ -30,6 +30,8 @@ struct db;
 
 /* The longest period a report covers, in years. */
 #define REP_MAX_YEARS 10
+/* The longest list a page shows in full (longer ones are in the CSV and XLSX). */
+#define REP_PAGE_ROWS 100
 /* Counts of people below this are shown as "fewer than 5". */
 #define REP_SUPPRESS_BELOW 5
 
@@ -60,11 +62,13 @@ const char *rep_people_count(struct arena *a, int64_t n);
 int rep_access_load(struct db *db, const struct net_access *n, struct rep_access *out) WUR;
 /*
  * The network's impact report for period p as acc may see it (full or
- * aggregates). ERR_NOTFOUND / ERR_FORBIDDEN when acc may not see it (as
- * net_deny decides), ERR_DB. New object in *out.
+ * aggregates). A list longer than REP_PAGE_ROWS (the partnerships) is left
+ * to the exports unless whole: its table then has no rows and a note saying
+ * where to find them. ERR_NOTFOUND / ERR_FORBIDDEN when acc may not see it
+ * (as net_deny decides), ERR_DB. New object in *out.
  */
 int rep_network_report(struct db *db, struct arena *a, const struct rep_access *acc, const struct network *net,
-		       const struct rep_period *p, int64_t now, json_t **out) WUR;
+		       const struct rep_period *p, int64_t now, bool whole, json_t **out) WUR;
 /*
  * School urn's own page: what it gave and gained in each of the five
  * academic years up to year, against its own past only. ERR_NOTFOUND when
@@ -81,5 +85,32 @@ const json_t *rep_table_find(const json_t *report, const char *key);
 void rep_table_csv(const json_t *t, struct buf *out);
 /* The whole report as an XLSX workbook, a sheet per table, into out. 0 or ERR_IO. */
 int rep_report_xlsx(struct arena *a, const json_t *report, const char *title, struct buf *out) WUR;
+
+/* ---- model.c's helpers, shared with school.c ------------------------------ */
+
+struct db_stmt;
+
+/* Hours for people: "12.5", "3" (arena). */
+const char *rep_hours_text(struct arena *a, double hours);
+/* A count (not of people) as text (arena). */
+const char *rep_num(struct arena *a, int64_t n);
+/* A new table {key, title, columns, rows: [], charts: [], note: null} with the NULL-ended column names. */
+json_t *rep_table_new(const char *key, const char *title, const char *const *cols);
+/* Add a row of n text cells to table t, each {label: its column, value}. */
+void rep_table_row(json_t *t, const char *const *cells, size_t n);
+/* A new section {key, title, intro, figures: [], tables: [], quotes: []}. */
+json_t *rep_section_new(const char *key, const char *title, const char *intro);
+/* Add table t (taking it) to section s, with empty, width and heads for the template. */
+void rep_add_table(json_t *s, json_t *t);
+/* Add the chart in b (freed) to table t: the page draws it beside the table's numbers. */
+void rep_add_chart(json_t *t, struct buf *b);
+/* Bind ?1 network, ?2 from and ?3 to (UTC text) on st. 0 or ERR_DB (also for a NULL st). */
+int rep_bind_period(struct db_stmt *st, int64_t network_id, int64_t from, int64_t to);
+/* The UK day of t as "YYYY-MM-DD" into out (>= 11 bytes). */
+void rep_uk_day(int64_t t, char *out);
+/* Step st for one row of n integers into v (zeros when there is no row) and reset it. 0 or the error. */
+int rep_one_row(struct db_stmt *st, int64_t *v, int n);
+/* The refusal for acc: ERR_NOTFOUND when the network is hidden from it, else ERR_FORBIDDEN or ERR_UNAUTH. */
+int rep_deny(const struct rep_access *acc);
 
 #endif

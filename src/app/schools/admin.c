@@ -31,6 +31,7 @@ static int handle_imports_index(struct request *req, struct response *res)
 	json_t *runs;
 	if ((rc = schools_import_runs(db, &runs)))
 		return page_fail(&pg, rc, NULL);
+	page_dates_for_people(runs);
 	res_view(res, 200, "schools/imports",
 		 json_pack("{s:s, s:o}", "title", "Import the register of schools", "runs", runs));
 	return 0;
@@ -121,6 +122,7 @@ static int handle_imports_show(struct request *req, struct response *res)
 		return res_error(res, 404, "There is no import with that number.");
 	if (rc)
 		return rc;
+	page_dates_for_people(run);
 	res_view(res, 200, "schools/import",
 		 json_pack("{s:s, s:o}", "title", "Import report", "run", run));
 	return 0;
