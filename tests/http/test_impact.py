@@ -299,3 +299,35 @@ def test_a_long_list_of_partnerships_is_left_to_the_exports_which_hold_every_row
     assert len(csv) == 1 + total
     titles = [line.split(",")[0] for line in csv[1:]]
     assert titles == sorted(titles)
+
+
+def test_case_studies_and_tries_count_in_the_practice_table(w):
+    """The demo's case studies (shared with the network) and its "we tried this" records, some
+    answered, are counted in the report's practice table for the year they happened in."""
+    cases = one(w.db, "SELECT COUNT(*) FROM practice_case WHERE visibility = 'network' AND draft = 0")
+    tries = one(w.db, "SELECT COUNT(*) FROM practice_tried")
+    assert cases >= 2 and tries >= 3
+    rows = {row["cells"][0]["value"]: row["cells"][1]["value"]
+            for row in tables(report(w, "coordinator")["report"])["practice"]["rows"]}
+    assert rows["Case studies shared with the network"] == str(cases)
+    assert rows["Ideas, articles and case studies another school started trying (\"we tried this\")"] == str(tries)
+    answered = one(w.db, "SELECT COUNT(*) FROM practice_tried WHERE outcome IS NOT NULL")
+    assert int(rows["Tries reported as having worked, or partly"]) + int(rows["Tries reported as not having worked"]) \
+        == answered
+
+
+@pytest.mark.parametrize("who,shown", [("coordinator", True), ("lead", True), ("staff", False), ("governor", False)])
+def test_the_network_menu_links_the_report_only_for_those_who_may_read_it(w, who, shown):
+    home = w.p[who].get(NET).text
+    assert ('href="%s/impact"' % NET in home) is shown
+
+
+def test_a_term_is_reported_with_its_months_and_a_bad_term_is_refused(w):
+    spring = report(w, "coordinator", NET + "/impact?year=2025&term=spring")["report"]
+    assert "Spring term 2025/26" in json.dumps(spring)
+    page = w.p["coordinator"].get(NET + "/impact?year=2025").text
+    assert 'href="%s/impact?year=2025&amp;term=autumn"' % NET in page
+    csv = w.p["coordinator"].get(NET + "/impact.csv?table=themes&year=2025&term=autumn")
+    assert csv.status_code == 200
+    bad = w.p["coordinator"].get(NET + "/impact?year=2025&term=winter")
+    assert bad.status_code == 400 and "Term" in bad.text

@@ -21,6 +21,7 @@
 #include "app/networks/networks.h"
 #include "app/networks/pages.h"
 #include "app/practice/practice.h"
+#include "app/reports/policy.h"
 #include "app/schools/model.h"
 #include "app/schools/search.h"
 #include "core/arena.h"
@@ -65,10 +66,16 @@ int net_page_open(struct request *req, struct response *res, enum net_need need,
 json_t *net_page_model(const struct net_page *pg, const char *title)
 {
 	const struct net_access *acc = &pg->acc;
-	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b}", "read", policy_network_read(acc), "edit",
+	/* The impact report's own policy decides whether its link is shown (reports/policy.c). */
+	const struct rep_access rep = {.person_id = acc->person_id, .school_urn = acc->school_urn, .role = acc->role,
+				       .is_admin = acc->is_admin, .network_id = acc->network_id,
+				       .network_public = acc->network_public, .school_member = acc->school_member,
+				       .coordinator = acc->coordinator, .steering = acc->steering};
+	json_t *can = json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "read", policy_network_read(acc), "edit",
 				policy_network_edit(acc), "themes", policy_themes_edit(acc), "schools",
 				policy_schools_manage(acc), "steering", policy_steering_manage(acc), "profile",
-				policy_profile_edit(acc, acc->school_urn, acc->school_member));
+				policy_profile_edit(acc, acc->school_urn, acc->school_member), "impact",
+				acc->person_id && rep_policy_network_view(&rep) != REP_VIEW_NONE);
 	json_t *m = json_pack("{s:s, s:o, s:o}", "title", title ? title : pg->net.name, "network",
 			      net_json(&pg->net), "can", can);
 	if (pg->p.u)

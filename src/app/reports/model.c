@@ -130,6 +130,17 @@ DB_QUERY(Q_REP_PR_TRAVELLED,
 	 "SELECT COUNT(DISTINCT i.id) FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id JOIN "
 	 "person p ON p.id = r.person_id WHERE i.network_id = ?1 AND r.kind IN ('try', 'tried') AND "
 	 "p.school_urn <> i.urn AND r.created_at >= ?2 AND r.created_at < ?3");
+DB_QUERY(Q_REP_PR_CASES,
+	 "SELECT COUNT(*) FROM practice_case WHERE network_id = ?1 AND visibility = 'network' AND draft = 0 AND "
+	 "created_at >= ?2 AND created_at < ?3");
+DB_QUERY(Q_REP_PR_TRYING,
+	 "SELECT COUNT(*) FROM practice_tried WHERE network_id = ?1 AND started_at >= ?2 AND started_at < ?3");
+DB_QUERY(Q_REP_PR_WORKED,
+	 "SELECT COUNT(*) FROM practice_tried WHERE network_id = ?1 AND outcome IN ('worked', 'partly') AND "
+	 "answered_at >= ?2 AND answered_at < ?3");
+DB_QUERY(Q_REP_PR_NOT,
+	 "SELECT COUNT(*) FROM practice_tried WHERE network_id = ?1 AND outcome = 'not' AND answered_at >= ?2 AND "
+	 "answered_at < ?3");
 DB_QUERY(Q_REP_BROKER,
 	 "SELECT COUNT(*), COUNT(CASE WHEN bp.state = 'accepted' THEN 1 END), COUNT(CASE WHEN bp.state = 'accepted' "
 	 "AND i.partnership_id IS NOT NULL THEN 1 END) FROM broker_proposal bp LEFT JOIN introduction i ON "
@@ -969,6 +980,10 @@ static const struct {
 	{"\"I will try this\" on an idea", &Q_REP_PR_TRY},
 	{"\"We tried this\" on an idea", &Q_REP_PR_TRIED},
 	{"Ideas taken up by another school (practice that travelled)", &Q_REP_PR_TRAVELLED},
+	{"Case studies shared with the network", &Q_REP_PR_CASES},
+	{"Ideas, articles and case studies another school started trying (\"we tried this\")", &Q_REP_PR_TRYING},
+	{"Tries reported as having worked, or partly", &Q_REP_PR_WORKED},
+	{"Tries reported as not having worked", &Q_REP_PR_NOT},
 };
 
 /* Practice: what was shared and taken up. */
@@ -977,8 +992,8 @@ static int section_practice(struct build *b, json_t *sections)
 	static const char *const cols[] = {"What", "How many", NULL};
 	json_t *t = rep_table_new("practice", "Practice shared", cols);
 	json_t *s = rep_section_new("practice", "Practice",
-				"Ideas and articles shared across the network, and how often colleagues in other schools "
-				"took them up.");
+				"Ideas, articles and case studies shared across the network, how often colleagues in other "
+				"schools took them up, and what they said when asked how it went.");
 	struct chart_bar bars[sizeof(practice_rows) / sizeof(practice_rows[0])];
 	size_t n = sizeof(practice_rows) / sizeof(practice_rows[0]);
 	int rc = 0;

@@ -42,9 +42,27 @@ static int rep_page_open(struct request *req, struct response *res, bool signed_
 	return 0;
 }
 
+/*
+ * The terms of an academic year, by calendar months (schools' own dates
+ * differ by a week or two, and Easter moves): autumn September to December,
+ * spring January to March, summer April to August.
+ */
+static const char *const term_choices[] = {"autumn", "spring", "summer", NULL};
+static const struct {
+	const char *name;  /* "Autumn term" */
+	int first_month;   /* its first month, 1-12 */
+	int last_month;    /* its last month */
+	int year_offset;   /* 0 in the year the academic year starts, 1 in the next */
+} terms[] = {
+	{"Autumn term", 9, 12, 0},
+	{"Spring term", 1, 3, 1},
+	{"Summer term", 4, 8, 1},
+};
+
 /* GET /networks/{slug}/impact parameters (also of its CSV and XLSX). */
 static const struct param_spec impact_params[] = {
 	PARAM(.name = "year", .type = PARAM_INT, .min = 2000, .max = 2100, .label = "Academic year"),
+	PARAM(.name = "term", .type = PARAM_ENUM, .choices = term_choices, .label = "Term"),
 	PARAM(.name = "from", .type = PARAM_DATE, .label = "First day"),
 	PARAM(.name = "to", .type = PARAM_DATE, .label = "Last day"),
 	PARAM(.name = "table", .type = PARAM_STRING, .min = 1, .max = 40, .label = "Table"),
@@ -68,13 +86,31 @@ static int read_period(struct rep_page *pg, json_t *errors, struct rep_period *p
 		}
 		return rep_period_days(pg->n.p.a, from, to, errors, p);
 	}
-	rep_period_year(pg->n.p.a, (int)req_int(req, "year", rep_academic_year(clock_now())), p);
+	int year = (int)req_int(req, "year", rep_academic_year(clock_now()));
+	const char *term = req_str(req, "term");
+	for (size_t i = 0; term && i < sizeof(terms) / sizeof(terms[0]); i++) {
+		if (strcmp(term, term_choices[i]) != 0)
+			continue;
+		int y = year + terms[i].year_offset;
+		const char *first = arena_printf(pg->n.p.a, "%04d-%02d-01", y, terms[i].first_month);
+		const char *last = arena_printf(pg->n.p.a, "%04d-%02d-%02d", y, terms[i].last_month,
+						clock_days_in_month(y, terms[i].last_month));
+		int rc = rep_period_days(pg->n.p.a, first, last, errors, p);
+		if (!rc)
+			p->label = arena_printf(pg->n.p.a, "%s %d/%02d", terms[i].name, year, (year + 1) % 100);
+		return rc;
+	}
+	rep_period_year(pg->n.p.a, year, p);
 	return 0;
 }
 
 /* The query string that names period p: "year=2026" or "from=…&to=…" (arena). */
 static const char *period_query(struct rep_page *pg, const struct rep_period *p)
 {
+	const char *term = req_str(pg->n.p.req, "term");
+	if (!p->year && term && *term && !(req_str(pg->n.p.req, "from") && *req_str(pg->n.p.req, "from")))
+		return arena_printf(pg->n.p.a, "year=%lld&term=%s",
+				    (long long)req_int(pg->n.p.req, "year", rep_academic_year(clock_now())), term);
 	if (p->year)
 		return arena_printf(pg->n.p.a, "year=%d", p->year);
 	return arena_printf(pg->n.p.a, "from=%s&to=%s", req_str(pg->n.p.req, "from"), req_str(pg->n.p.req, "to"));
@@ -93,6 +129,13 @@ static json_t *impact_model(struct rep_page *pg, json_t *report, const struct re
 	json_object_set_new(m, "previous_label", json_sprintf("%d/%02d", year - 1, year % 100));
 	json_object_set_new(m, "next_label", json_sprintf("%d/%02d", year + 1, (year + 2) % 100));
 	json_object_set_new(m, "year", json_integer(year));
+	json_t *term_links = json_array();
+	for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++)
+		json_array_append_new(term_links, json_pack("{s:s, s:s+}", "label", terms[i].name, "url",
+							    arena_printf(pg->n.p.a, "/networks/%s/impact?year=%d&term=",
+									 slug, year),
+							    term_choices[i]));
+	json_object_set_new(m, "terms", term_links);
 	json_object_set_new(m, "can_publish", json_boolean(rep_policy_publish(&pg->acc)));
 	json_object_set_new(m, "published", json_boolean(pg->acc.published));
 	json_object_set_new(m, "network_public", json_boolean(pg->acc.network_public));
