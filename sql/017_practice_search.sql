@@ -50,17 +50,26 @@ CREATE TABLE practice_public (
 );
 CREATE INDEX practice_public_by_network ON practice_public(network_id, published_at);
 
--- The items written before this migration.
+-- The items written before this migration, in the order they were written
+-- (a search lists newest first in index order).
 INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
                           created_at)
-  SELECT 'idea', i.id, i.network_id, i.urn, i.author_id, i.visibility, COALESCE(i.requested, ''),
-         char(10) || t.name || char(10), '', i.body, i.created_at
-  FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id;
-INSERT INTO practice_doc (kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body,
-                          created_at)
-  SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
-         char(10) || t.name || char(10), a.title, a.body, a.created_at
-  FROM practice_article a JOIN network_theme t ON t.id = a.theme_id;
+  SELECT kind, item_id, network_id, urn, author_id, visibility, requested, themes, title, body, created_at FROM (
+    SELECT 'idea' AS kind, i.id AS item_id, i.network_id, i.urn, i.author_id, i.visibility,
+           COALESCE(i.requested, '') AS requested, char(10) || t.name || char(10) AS themes, '' AS title, i.body,
+           i.created_at
+    FROM practice_idea i JOIN network_theme t ON t.id = i.theme_id
+    UNION ALL
+    SELECT 'article', a.id, a.network_id, a.urn, a.author_id, a.visibility, COALESCE(a.requested, ''),
+           char(10) || t.name || char(10), a.title, a.body, a.created_at
+    FROM practice_article a JOIN network_theme t ON t.id = a.theme_id
+    UNION ALL
+    SELECT 'case', c.id, c.network_id, c.urn, c.author_id, c.visibility, COALESCE(c.requested, ''),
+           char(10) || c.themes || char(10), c.title,
+           c.challenge || char(10) || char(10) || c.what_we_did || char(10) || char(10) || c.did_not_work,
+           c.created_at
+    FROM practice_case c
+  ) AS items ORDER BY created_at, kind, item_id;
 INSERT INTO practice_fts (rowid, title, body) SELECT id, title, body FROM practice_doc;
 
 -- Questions ("Thinking Thursday"): a member of staff asks their school
@@ -100,3 +109,29 @@ CREATE TABLE practice_digest (
   created_at    TEXT NOT NULL,
   last_sent_at  TEXT
 );
+
+-- Attachments (src/app/practice/attachments.c): resources on an idea,
+-- article or question (kind, item_id), their bytes kept once per SHA-256 of
+-- the content in practice_blob, in the store, so every app server sees them
+-- (no shared folder to run). Only PDF, Word, PowerPoint, Excel (the Office
+-- Open XML formats), PNG and JPEG up to 10 MB, checked by their content. A
+-- download has the visibility of its item.
+CREATE TABLE practice_blob (
+  hash        TEXT PRIMARY KEY,
+  size        INTEGER NOT NULL,
+  data        BLOB NOT NULL,
+  created_at  TEXT NOT NULL
+);
+CREATE TABLE practice_attachment (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  item_id      INTEGER NOT NULL,
+  network_id   INTEGER NOT NULL REFERENCES network(id) ON DELETE CASCADE,
+  hash         TEXT NOT NULL REFERENCES practice_blob(hash),
+  filename     TEXT NOT NULL,
+  mime         TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  uploaded_by  INTEGER REFERENCES person(id) ON DELETE SET NULL,
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX practice_attachment_by_item ON practice_attachment(kind, item_id);

@@ -78,12 +78,14 @@ const struct route *const app_routes[] = {
 	practice_search_routes,
 	practice_question_routes,
 	practice_feed_routes,
+	practice_attachment_routes,
 	NULL,
 };
 
 /* Checks that run before a route's body is read (uploads). */
 static const struct route_gate *const app_gates[] = {
 	schools_admin_gates,
+	practice_attachment_gates,
 	NULL,
 };
 

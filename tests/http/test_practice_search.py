@@ -224,3 +224,24 @@ def test_bad_search_input_gets_a_400_with_a_message(w, params, field, message):
 def test_an_unknown_kind_or_item_is_not_found(w):
     assert w.anon.get("/practice/poem/1").status_code == 404
     assert w.anon.get("/practice/idea/999999").status_code == 404
+
+
+def test_a_case_study_is_found_by_what_did_not_work_as_its_visibility_allows(w):
+    case = {"title": "Capybara clubs at lunchtime", "challenge": "Quiet pupils rarely spoke in class.",
+            "what_we_did": "Lunchtime talk clubs with a puppet.",
+            "did_not_work": "Mixing year groups: the younger pupils stopped talking.",
+            "differently": "", "time_cost": "", "contact": "Tia Assistant", "themes": ["Oracy"], "licence": "cc_by",
+            "m_name_1": "Pupils who speak in class", "m_baseline_1": "20%", "m_result_1": "45%",
+            "m_method_1": "Observation"}
+    url = location(w.p["ta_w"].post("/networks/%s/cases" % w.net, case))
+    assert titles(w.p["lead_w"], q="capybara") == ["Capybara clubs at lunchtime"]
+    assert titles(w.p["lead_w"], q="younger stopped", kind="case") == ["Capybara clubs at lunchtime"]
+    r = search(w.p["lead_w"], q="capybara")["results"][0]
+    assert r["kind"] == "case" and r["url"] == url and r["themes"] == ["Oracy"]
+    for person in (w.p["teacher_i"], w.p["lead_v"], w.anon):
+        assert titles(person, q="capybara") == []
+    share(w, url, "ta_w", "lead_w")
+    assert titles(w.p["teacher_i"], q="capybara") == ["Capybara clubs at lunchtime"]
+    assert titles(w.anon, q="capybara") == []
+    location(w.p["ta_w"].post(url + "/narrow"))
+    assert titles(w.p["teacher_i"], q="capybara") == []

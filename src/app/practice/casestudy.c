@@ -10,6 +10,7 @@
  * page and its JSON cannot disagree.
  */
 #include "app/practice/casestudy.h"
+#include "app/practice/search.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -449,6 +450,13 @@ static int insert_case(struct db *db, struct arena *a, const struct practice_ctx
 		rc = store_measures(db, *id, in->measures, in->n_measures);
 	}
 	if (!rc)
+		rc = practice_index_put(db, &(struct practice_doc_in){
+			.kind = "case", .item_id = *id, .network_id = c->network_id, .urn = c->acc.school_urn,
+			.author_id = c->acc.person_id, .themes = themes, .title = nz(in->title),
+			.body = arena_printf(a, "%s\n\n%s\n\n%s", nz(in->challenge), nz(in->what_we_did),
+					     nz(in->did_not_work)),
+			.created_at = now});
+	if (!rc)
 		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
@@ -498,6 +506,13 @@ int practice_case_update(struct db *db, struct arena *a, const struct practice_c
 	if (!rc)
 		rc = store_measures(db, id, in->measures, in->n_measures);
 	if (!rc)
+		rc = practice_index_put(db, &(struct practice_doc_in){
+			.kind = "case", .item_id = id, .network_id = c->network_id, .urn = r.item.urn,
+			.author_id = r.item.author_id, .themes = themes, .title = in->title,
+			.body = arena_printf(a, "%s\n\n%s\n\n%s", nz(in->challenge), nz(in->what_we_did),
+					     nz(in->did_not_work)),
+			.created_at = net_now_iso(a, clock_now())});
+	if (!rc)
 		rc = db_commit(db);
 	if (rc)
 		db_rollback(db);
@@ -514,7 +529,9 @@ static int case_set_vis(struct db *db, const struct practice_ctx *c, int64_t id,
 		return ERR_DB;
 	int rc = db_step(st);
 	db_reset(st);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	return practice_index_vis(db, "case", id, practice_vis_name(vis), requested);
 }
 
 /* Load case study id's facts for a change (ERR_NOTFOUND when the person may not see it). */

@@ -20,8 +20,8 @@
 #include "core/str.h"
 
 /* The kinds and phases a search filters on, with their labels. */
-static const char *const kind_choices[] = {"idea", "article", "question", NULL};
-static const char *const kind_labels[] = {"Ideas", "Articles", "Questions"};
+static const char *const kind_choices[] = {"idea", "article", "question", "case", NULL};
+static const char *const kind_labels[] = {"Ideas", "Articles", "Questions", "Case studies"};
 static const char *const phase_choices[] = {"nursery", "primary", "secondary", "all_through", "sixteen_plus",
 					    "special", "pru_ap", NULL};
 static const char *const phase_labels[] = {"Nursery", "Primary", "Secondary", "All-through", "16 plus",

@@ -24,6 +24,7 @@
  *   ask a question              as posting an idea; its audience is its visibility
  *   answer a question           anyone signed in who sees it
  *   mark an answer helpful      the person who asked, never for their own answer
+ *   attach a resource           the item's author; downloads as seeing the item
  *
  * ¹ A coordinator acts here as the member of staff they are at their own
  *   school: coordinating gives no view into a school's staffroom.
@@ -132,6 +133,11 @@ bool practice_can_answer(const struct practice_access *a, const struct practice_
 }
 
 bool practice_can_mark_helpful(const struct practice_access *a, const struct practice_item *i)
+{
+	return author(a, i);
+}
+
+bool practice_can_attach(const struct practice_access *a, const struct practice_item *i)
 {
 	return author(a, i);
 }

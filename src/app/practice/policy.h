@@ -65,6 +65,8 @@ bool practice_can_narrow(const struct practice_access *a, const struct practice_
 bool practice_can_answer(const struct practice_access *a, const struct practice_item *i);
 /* Mark an answer to question i helpful: the person who asked it. */
 bool practice_can_mark_helpful(const struct practice_access *a, const struct practice_item *i);
+/* Attach a resource to item i: its author. */
+bool practice_can_attach(const struct practice_access *a, const struct practice_item *i);
 /* Publish item i (seen by the network) to everyone: a coordinator of its network, never for their own item. */
 bool practice_can_publish(const struct practice_access *a, const struct practice_item *i);
 /* Take public item i back to the network: a coordinator of its network or its author (admins too). */

@@ -26,6 +26,10 @@ extern const struct route practice_search_routes[];
 /* Route table for the Atom feed and the weekly email's switch (pages_feed.c). */
 extern const struct route practice_feed_routes[];
 
+/* Route table for attachments, and the gate that refuses anonymous uploads before their body (pages_attachments.c). */
+extern const struct route practice_attachment_routes[];
+extern const struct route_gate practice_attachment_gates[];
+
 /* Route table for questions, "Thinking Thursday" (pages_questions.c). */
 extern const struct route practice_question_routes[];
 

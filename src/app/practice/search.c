@@ -9,8 +9,11 @@
  * A search's words are letters and digits only, each matched as a prefix and
  * all required: `"word"*` for FTS5, `word:*` joined by `&` for to_tsquery,
  * so both stores find the same items. Results come newest first (not by a
- * relevance score, which the two stores compute differently), the filters
- * run in SQL, and every row then passes practice_can_see with the viewer's
+ * relevance score, which the two stores compute differently): in index
+ * order, the order items were written, which FTS5 walks backwards without
+ * sorting, so a search stops once it has its page and has counted
+ * PRACTICE_SEARCH_COUNT visible results ("200 or more"). The filters run
+ * in SQL, and every row then passes practice_can_see with the viewer's
  * facts in its network before it is counted or quoted. Snippets carry the
  * matched words between \x01 and \x02 (FTS5 snippet(), ts_headline) and
  * leave here as [{text, mark}] parts that the template escapes.
@@ -19,6 +22,7 @@
 
 #include <string.h>
 
+#include "app/practice/attachments.h"
 #include "app/practice/markdown.h"
 #include "app/practice/practice.h"
 #include "core/arena.h"
@@ -61,24 +65,46 @@ DB_QUERY(Q_MY_NETWORKS,
 #define FILTERS_SQLITE                                                                                     \
 	"AND (?2 = '' OR d.kind = ?2) AND (?3 = '' OR instr(d.themes, ?3) > 0) "                          \
 	"AND (?4 = '' OR s.phase_group = ?4) AND (?5 = 0 OR d.urn = ?5) AND (?6 = '' OR d.created_at >= ?6) " \
-	"AND (?7 = '' OR d.created_at <= ?7) ORDER BY d.created_at DESC, d.id DESC"
+	"AND (?7 = '' OR d.created_at <= ?7) "
 #define FILTERS_PG                                                                                         \
 	"AND (CAST(?2 AS text) = '' OR d.kind = ?2) AND (CAST(?3 AS text) = '' OR strpos(d.themes, ?3) > 0) " \
 	"AND (CAST(?4 AS text) = '' OR s.phase_group = ?4) AND (CAST(?5 AS bigint) = 0 OR d.urn = ?5) "   \
-	"AND (CAST(?6 AS text) = '' OR d.created_at >= ?6) AND (CAST(?7 AS text) = '' OR d.created_at <= ?7) " \
-	"ORDER BY d.created_at DESC, d.id DESC"
+	"AND (CAST(?6 AS text) = '' OR d.created_at >= ?6) AND (CAST(?7 AS text) = '' OR d.created_at <= ?7) "
 
+/* The facts of every match, for the check and the count (no text: cheap per row). */
+#define FACT_COLS                                                                                          \
+	"SELECT d.id, d.network_id, d.urn, COALESCE(d.author_id, 0), d.visibility, d.requested, "          \
+	"CASE WHEN p.item_id IS NULL THEN 0 ELSE 1 END "
+#define FACT_JOINS                                                                                         \
+	"LEFT JOIN school s ON s.urn = d.urn LEFT JOIN practice_public p ON p.kind = d.kind AND p.item_id = d.item_id "
 DB_QUERY_PG(Q_SEARCH_WORDS,
+	    FACT_COLS "FROM practice_fts JOIN practice_doc d ON d.id = practice_fts.rowid " FACT_JOINS
+		      "WHERE practice_fts MATCH ?1 " FILTERS_SQLITE "ORDER BY practice_fts.rowid DESC",
+	    FACT_COLS "FROM practice_fts f JOIN practice_doc d ON d.id = f.doc_id " FACT_JOINS
+		      "WHERE f.words @@ to_tsquery('practice_words', ?1) " FILTERS_PG "ORDER BY d.id DESC");
+DB_QUERY_PG(Q_SEARCH_ALL,
+	    FACT_COLS "FROM practice_doc d " FACT_JOINS "WHERE ?1 = '' " FILTERS_SQLITE "ORDER BY d.id DESC",
+	    FACT_COLS "FROM practice_doc d " FACT_JOINS "WHERE CAST(?1 AS text) = '' " FILTERS_PG "ORDER BY d.id DESC");
+/* The page: the documents ?2 (a JSON array of ids) with their snippets, newest first. */
+DB_QUERY_PG(Q_PAGE_WORDS,
 	    DOC_COLS "snippet(practice_fts, 1, char(1), char(2), '…', 24) "
 		     "FROM practice_fts JOIN practice_doc d ON d.id = practice_fts.rowid " DOC_JOINS
-		     "WHERE practice_fts MATCH ?1 " FILTERS_SQLITE,
+		     "WHERE practice_fts MATCH ?1 AND practice_fts.rowid BETWEEN ?3 AND ?4 "
+		     "AND +practice_fts.rowid IN (SELECT value FROM json_each(?2)) "
+		     "ORDER BY practice_fts.rowid DESC",
 	    DOC_COLS "ts_headline('practice_words', d.body, to_tsquery('practice_words', ?1), "
 		     "'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=24, MinWords=10') "
-		     "FROM practice_fts f JOIN practice_doc d ON d.id = f.doc_id " DOC_JOINS
-		     "WHERE f.words @@ to_tsquery('practice_words', ?1) " FILTERS_PG);
-DB_QUERY_PG(Q_SEARCH_ALL,
-	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS "WHERE ?1 = '' " FILTERS_SQLITE,
-	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS "WHERE CAST(?1 AS text) = '' " FILTERS_PG);
+		     "FROM practice_doc d " DOC_JOINS
+		     "WHERE d.id BETWEEN ?3 AND ?4 "
+		     "AND d.id IN (SELECT CAST(x AS bigint) FROM jsonb_array_elements_text(CAST(?2 AS jsonb)) x) "
+		     "ORDER BY d.id DESC");
+DB_QUERY_PG(Q_PAGE_ALL,
+	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
+		     "WHERE ?1 = '' AND d.id BETWEEN ?3 AND ?4 AND d.id IN (SELECT value FROM json_each(?2)) "
+		     "ORDER BY d.id DESC",
+	    DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
+		     "WHERE CAST(?1 AS text) = '' AND d.id BETWEEN ?3 AND ?4 AND d.id IN (SELECT CAST(x AS bigint) FROM "
+		     "jsonb_array_elements_text(CAST(?2 AS jsonb)) x) ORDER BY d.id DESC");
 DB_QUERY(Q_DOC_ONE, DOC_COLS "d.body FROM practice_doc d " DOC_JOINS "WHERE d.kind = ? AND d.item_id = ?");
 DB_QUERY(Q_DOC_SINCE, DOC_COLS "substr(d.body, 1, 240) FROM practice_doc d " DOC_JOINS
 		       "WHERE d.created_at >= ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?");
@@ -95,6 +121,7 @@ static const struct {
 	{"idea", "Idea", "ideas"},
 	{"article", "Article", "articles"},
 	{"question", "Question", "questions"},
+	{"case", "Case study", "cases"},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -457,32 +484,73 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 		buf_free(&match);
 		return ERR_DB;
 	}
-	buf_free(&match);
 	int page = q->page > 0 ? q->page : 1;
 	int64_t first = (int64_t)(page - 1) * PRACTICE_SEARCH_PAGE, total = 0;
-	json_t *results = json_array();
+	int64_t cap = first + PRACTICE_SEARCH_PAGE > PRACTICE_SEARCH_COUNT ? first + PRACTICE_SEARCH_PAGE
+									 : PRACTICE_SEARCH_COUNT;
+	bool more = false;
+	int64_t lo = 0, hi = 0; /* the page's smallest and largest ids: a range FTS5 walks in one pass */
+	struct buf ids;
+	buf_init(&ids);
+	buf_putc(&ids, '[');
+	/* First the facts of every match, newest first: the check, the count and the page's ids. */
 	while ((rc = db_step(st)) == DB_ROW) {
-		struct hit h;
-		hit_read(st, a, &h);
-		struct practice_access acc = viewer_access(&v, h.network_id);
-		if (!practice_can_see(&acc, &h.item))
+		enum practice_vis vis = PRACTICE_VIS_SCHOOL;
+		if (practice_vis_parse(db_col_text(st, 4), &vis) || vis == PRACTICE_VIS_PUBLIC)
+			vis = PRACTICE_VIS_SCHOOL;
+		if (vis == PRACTICE_VIS_NETWORK && db_col_int(st, 6))
+			vis = PRACTICE_VIS_PUBLIC;
+		struct practice_item item = {.author_id = db_col_int(st, 3), .urn = db_col_int(st, 2), .vis = vis,
+					     .widening_requested = str_eq(db_col_text(st, 5), "network")};
+		struct practice_access acc = viewer_access(&v, db_col_int(st, 1));
+		if (!practice_can_see(&acc, &item))
 			continue;
+		if (total == cap) {
+			more = true;
+			break;
+		}
 		if (total >= first && total < first + PRACTICE_SEARCH_PAGE) {
-			json_t *r = hit_json(a, &h, &acc);
-			const char *snip = nw ? h.text : shorten(a, h.text, 200);
-			json_object_set_new(r, "snippet", practice_snippet_parts(snip));
-			json_array_append_new(results, r);
+			int64_t id = db_col_int(st, 0);
+			buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)id);
+			lo = lo == 0 || id < lo ? id : lo;
+			hi = id > hi ? id : hi;
 		}
 		total++;
 	}
 	db_reset(st);
+	buf_putc(&ids, ']');
+	json_t *results = json_array();
+	/* Then the page's text and snippets, for those ids only. */
+	if (rc >= 0 && ids.len > 2) {
+		st = db_stmt(db, nw ? &Q_PAGE_WORDS : &Q_PAGE_ALL);
+		if (!st || bind_str(st, 1, nw ? buf_str(&match) : "") || bind_str(st, 2, buf_str(&ids)) ||
+		    db_bind_int(st, 3, lo) || db_bind_int(st, 4, hi)) {
+			rc = ERR_DB;
+		} else {
+			while ((rc = db_step(st)) == DB_ROW) {
+				struct hit h;
+				hit_read(st, a, &h);
+				struct practice_access acc = viewer_access(&v, h.network_id);
+				if (!practice_can_see(&acc, &h.item))
+					continue;
+				json_t *r = hit_json(a, &h, &acc);
+				const char *snip = nw ? h.text : shorten(a, h.text, 200);
+				json_object_set_new(r, "snippet", practice_snippet_parts(snip));
+				json_array_append_new(results, r);
+			}
+			db_reset(st);
+		}
+	}
+	buf_free(&ids);
+	buf_free(&match);
 	if (rc < 0) {
 		json_decref(results);
 		return rc;
 	}
+	rc = 0;
 	int64_t pages = (total + PRACTICE_SEARCH_PAGE - 1) / PRACTICE_SEARCH_PAGE;
-	*out = json_pack("{so sI sI sI sb}", "results", results, "total", (json_int_t)total, "page", (json_int_t)page,
-			 "pages", (json_int_t)pages, "empty", total == 0);
+	*out = json_pack("{so sI sI sI sb sb}", "results", results, "total", (json_int_t)total, "page", (json_int_t)page,
+			 "pages", (json_int_t)pages, "empty", total == 0, "more", more);
 	return 0;
 }
 
@@ -499,6 +567,18 @@ static int doc_one(struct db *db, struct arena *a, const char *kind, int64_t ite
 		hit_read(st, a, h);
 	db_reset(st);
 	return rc == DB_ROW ? 0 : rc < 0 ? rc : ERR_NOTFOUND;
+}
+
+int practice_item_facts(struct db *db, struct arena *a, const char *kind, int64_t item_id, int64_t *network_id,
+			struct practice_item *item)
+{
+	struct hit h;
+	int rc = doc_one(db, a, kind, item_id, &h);
+	if (rc)
+		return rc;
+	*network_id = h.network_id;
+	*item = h.item;
+	return 0;
 }
 
 int practice_public_item(struct db *db, struct arena *a, const struct user *u, const char *kind, int64_t item_id,
@@ -528,6 +608,10 @@ int practice_public_item(struct db *db, struct arena *a, const struct user *u, c
 		json_object_set_new(item, "text", json_string(h.text));
 	}
 	json_object_set_new(item, "can_unpublish", json_boolean(practice_can_unpublish(&acc, &h.item)));
+	json_object_set_new(item, "can_attach", json_boolean(practice_can_attach(&acc, &h.item)));
+	json_t *files = practice_attachments_of(db, kind, item_id);
+	json_object_set_new(item, "has_attachments", json_boolean(json_array_size(files) > 0));
+	json_object_set_new(item, "attachments", files);
 	*out = json_pack("{so}", "item", item);
 	return 0;
 }

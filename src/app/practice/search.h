@@ -33,6 +33,8 @@ struct db;
 /* The longest search text, in characters, and the most words used from it. */
 #define PRACTICE_SEARCH_MAX 200
 #define PRACTICE_SEARCH_WORDS 8
+/* A search counts visible results up to this many (then says "more"), past the page asked for. */
+#define PRACTICE_SEARCH_COUNT 200
 
 /* One item as the index holds it (strings borrowed from the caller). */
 struct practice_doc_in {
@@ -85,11 +87,16 @@ struct practice_access practice_viewer_in(const struct practice_viewer *v, int64
 /*
  * Search for u (NULL: anonymous): {results[{kind, title, url, network,
  * school, themes[], posted, snippet[{text, mark}], visibility}], total,
- * page, pages, query{…}}, newest first; only what practice_can_see allows.
+ * page, pages, more}, newest first (index order); only what
+ * practice_can_see allows; total stops at PRACTICE_SEARCH_COUNT (more: true).
  * ERR_INVALID with errors (from after to; no words in the text).
  */
 int practice_search(struct db *db, struct arena *a, const struct user *u, const struct practice_search_query *q,
 		    json_t *errors, json_t **out) WUR;
+
+/* The facts of item (kind, item_id) for the check, and its network: 0 or ERR_NOTFOUND. */
+int practice_item_facts(struct db *db, struct arena *a, const char *kind, int64_t item_id, int64_t *network_id,
+			struct practice_item *item) WUR;
 
 /*
  * One item as its public page shows it, for u (NULL: anonymous):
