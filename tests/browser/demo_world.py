@@ -164,6 +164,10 @@ def _fill(w):
         "body": "## The classroom action\n\nPupils explain an answer to a partner for **two minutes**."}
     ).split("?")[0].rsplit("/", 1)[1])
     c["staff"].post(NET + "/ideas/%d/widen" % w.idea)
+    # Thinking Thursday: a question to the network, with an answer from another school.
+    w.question = int(c["staff"].post(NET + "/questions", {
+        "question": "How do you keep retrieval quizzes short?", "details": "", "audience": "network"}
+    ).split("?")[0].split("#")[0].rsplit("/", 1)[1])
 
     # The programme (loaded by `tandem demo`): a course, a session, a TeachMeet and a certificate.
     w.course = one(w.db, "SELECT MIN(id) FROM course")
@@ -203,7 +207,10 @@ def pages(w, role):
               NET + "/programme/sessions/%d/teachmeet/draw" % w.teachmeet]
     if w.certificate:
         p.append("/certificates/" + w.certificate)
-    p += [NET + "/cases", NET + "/cases/1", NET + "/cases/1/edit", NET + "/cases/1/travelled", NET + "/tried"]
+    p += [NET + "/cases", NET + "/cases/1", NET + "/cases/1/edit", NET + "/cases/1/travelled", NET + "/tried",
+          NET + "/ideas/%d/travelled" % w.idea, NET + "/questions", NET + "/questions/%d" % w.question,
+          NET + "/practice/publishing", "/practice/search", "/practice/search?q=retrieval&kind=idea",
+          "/practice/digest", "/schools/%d/scrapbook" % WEETWOOD]
     p += [NET + "/impact", NET + "/impact?year=2012", NET + "/impact?from=2026-03-01&to=2026-01-31",
           NET + "/schools/%d/impact" % WEETWOOD]
     if role == "anonymous":
