@@ -245,3 +245,26 @@ def test_a_case_study_is_found_by_what_did_not_work_as_its_visibility_allows(w):
     assert titles(w.anon, q="capybara") == []
     location(w.p["ta_w"].post(url + "/narrow"))
     assert titles(w.p["teacher_i"], q="capybara") == []
+
+
+def test_a_brand_new_account_cannot_reach_a_school_s_practice_by_starting_a_network(w):
+    """The chain of allowed steps a newcomer has: make an account, start a network, ask a school
+    to join, then try to publish or find that school's practice. The school has not agreed, so
+    none of it works: publishing through either network is refused and search finds nothing."""
+    text = "Quokka cards for retrieval practice in science."
+    url = post_idea(w, "ta_w", text)
+    share(w, url, "ta_w", "lead_w")
+    idea = int(url.rsplit("/", 1)[1])
+    add_user(w.db, "new@n.test", "Nia Newcomer")
+    new = Person(w.server, "new@n.test")
+    theirs = create_network(new, "Newcomer Network")
+    location(new.post("/networks/%s/schools" % theirs, {"urn": WEETWOOD}))  # asked, not agreed
+    before = query(w.db, "SELECT * FROM practice_public ORDER BY 1")
+    for net in (theirs, w.net):
+        r = new.post("/networks/%s/practice/idea/%d/publish" % (net, idea))
+        assert r.status_code in (403, 404), (net, r.status_code)
+    assert query(w.db, "SELECT * FROM practice_public ORDER BY 1") == before
+    assert new.get("/networks/%s/ideas/%d" % (w.net, idea)).status_code in (403, 404)
+    assert text not in [r["title"] for r in search(new, q="quokka")["results"]]
+    assert search(new, q="quokka")["results"] == []
+    assert search(w.anon, q="quokka")["results"] == []
