@@ -6,92 +6,23 @@ anonymous as the network chooses, with results for facilitators only from
 three answers; the email that asks for it; certificates of attendance as
 PDF only for places marked present, a whole session's for facilitators, and
 the public check of a certificate's code."""
-import calendar
 import re
 import time
 
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DENIED, Person, add_user, ask_and_accept, create_network, location, one, query
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
+from support import DENIED, Person, location, one, query
+from support.twilight import DAY, END, HOUR, START, At, twilight, url
 
-HOUR = 3600
-DAY = 24 * HOUR
-T0 = calendar.timegm((2026, 10, 1, 9, 0, 0))     # Thursday 1 October 2026, 10:00 UK time
-START = calendar.timegm((2026, 10, 1, 15, 0, 0))  # 16:00 UK time
-END = START + 90 * 60
-
-EMAILS = [("coord", "coord@f.test", "Cora Coordinator", None, None),
-          ("staff_w", "staff@w.test", "Sid Staff", WEETWOOD, "staff"),
-          ("staff_w2", "staff2@w.test", "Sue Staff", WEETWOOD, "staff"),
-          ("gov_w", "gov@w.test", "Gil Governor", WEETWOOD, "governor"),
-          ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-          ("lead_i", "lead@i.test", "Ivy Lead", IRELAND_WOOD, "lead"),
-          ("staff_i2", "staff2@i.test", "Isla Staff", IRELAND_WOOD, "staff"),
-          ("lead_b", "lead@b.test", "Bo Lead", IVESON, "lead")]
 FEEDBACK = {"q_useful": "5", "q_learnt": "Routines need rehearsing.", "q_try": "Entry routine in Year 5.",
             "q_confidence": "4", "q_support": "Time with my mentor."}
 
 
-class World:
-    """Filled in by the fixture."""
-
-
-def people(server):
-    return {k: Person(server, e) for k, e, _, _, _ in EMAILS}
-
-
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("feedback") / "f.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    w.ids = {k: add_user(db, e, n, urn, role) for k, e, n, urn, role in EMAILS}
-    w.server = Server(db=db, env={"TANDEM_NOW": str(T0)})
-    try:
-        w.p = people(w.server)
-        w.net = create_network(w.p["coord"], "Aire Learning")
-        ask_and_accept(w.p["coord"], w.p["lead_w"], w.net, WEETWOOD)
-        ask_and_accept(w.p["coord"], w.p["lead_i"], w.net, IRELAND_WOOD)
-        loc = location(w.p["coord"].post("/networks/%s/programme/courses" % w.net, {
-            "title": "Behaviour that lasts", "theme": "behaviour", "audience": ["teachers"], "format": "twilight",
-            "lead_id": w.ids["staff_w"]}))
-        w.course = int(loc.split("/courses/")[1].split("?")[0])
-        loc = location(w.p["coord"].post("/networks/%s/programme/courses/%d/sessions" % (w.net, w.course), {
-            "day": "2026-10-01", "start": "16:00", "end": "17:30", "venue_urn": WEETWOOD, "capacity": 10,
-            "cpd_hours": "1.5"}))
-        w.sid = int(loc.rsplit("/", 1)[1])
-        for who in ("staff_w2", "staff_i2", "gov_w", "lead_w", "lead_i"):
-            location(w.p[who].post(url(w, "/book")))
-    except BaseException:
-        w.server.close()
-        raise
+    w = twilight(tmp_path_factory, "f", "Aire Learning")
     yield w
     assert w.server.close() == 0, "".join(w.server.log[-40:])
-
-
-def url(w, rest=""):
-    return "/networks/%s/programme/sessions/%d%s" % (w.net, w.sid, rest)
-
-
-class At:
-    """A server on the same database at instant t; closing it signs everyone in again on the main one."""
-
-    def __init__(self, w, t):
-        self.w, self.t = w, t
-
-    def __enter__(self):
-        self.s = Server(db=self.w.db, env={"TANDEM_NOW": str(self.t)})
-        self.p = people(self.s)
-        return self
-
-    def __exit__(self, *exc):
-        code = self.s.close()
-        self.w.p = people(self.w.server)
-        assert code == 0, "".join(self.s.log[-40:])
 
 
 def answers(w):
