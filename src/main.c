@@ -105,7 +105,7 @@ static const struct cli_command commands[] = {
 	{"copy-db", "", 0, 0, "copy all the data into a new database (SQLite to PostgreSQL, or back)",
 	 "Copies every table of --from into --to, both brought to the current schema first, in one\n"
 	 "transaction; --to must not hold data yet. Counts are compared table by table and the\n"
-	 "search indexes (directory, shared practice) are rebuilt on --to. The source is read in\n"
+	 "shared practice's search index is rebuilt on --to (the directory's is kept in memory). The source is read in\n"
 	 "a transaction that makes a running server's writes wait until the copy is done. Example:\n"
 	 "  tandem copy-db --from var/tandem.db --to postgres://tandem@db.example/tandem",
 	 copy_options, cmd_copy_db},
@@ -423,13 +423,13 @@ static int cmd_copy_db(struct cli *cli)
 		fprintf(stderr, "tandem copy-db: nothing was copied: %s\n", err);
 		goto out;
 	}
-	if (schools_search_rebuild(to) || practice_search_rebuild_index(to)) {
-		fprintf(stderr, "tandem copy-db: the data was copied but the search index could not be "
+	if (practice_search_rebuild_index(to)) {
+		fprintf(stderr, "tandem copy-db: the data was copied but the practice search index could not be "
 				"rebuilt: %s\n", db_errmsg(to));
 		goto out;
 	}
-	printf("Copied %lld rows in %d tables from %s to %s (every table's count checked); each "
-	       "search index was rebuilt.\n", (long long)rows, tables, from_shown, to_shown);
+	printf("Copied %lld rows in %d tables from %s to %s (every table's count checked); the "
+	       "practice search index was rebuilt.\n", (long long)rows, tables, from_shown, to_shown);
 	status = 0;
 out:
 	db_close(from);

@@ -74,19 +74,6 @@ DB_QUERY(Q_SCHOOL_UPSERT,
 	 "ofsted_rating = excluded.ofsted_rating, ofsted_date = excluded.ofsted_date, "
 	 "row_hash = excluded.row_hash, import_id = excluded.import_id, "
 	 "updated_at = excluded.updated_at");
-DB_QUERY_PG(Q_FTS_DELETE, "DELETE FROM school_fts WHERE rowid = ?",
-	    "DELETE FROM school_fts WHERE urn = ?");
-/* After the rows: index every school this run wrote, in one statement (far
- * faster than a row at a time in the middle of the table inserts). */
-DB_QUERY_PG(Q_FTS_FILL, "INSERT INTO school_fts (rowid, name, town) SELECT urn, name, town FROM school "
-		     "WHERE import_id = ?",
-	    "INSERT INTO school_fts (urn, words) SELECT urn, to_tsvector('simple', "
-	    "unaccent(coalesce(name, '') || ' ' || coalesce(town, ''))) FROM school WHERE import_id = ?");
-/* The whole search index again (schools_search_rebuild). */
-DB_QUERY(Q_FTS_CLEAR, "DELETE FROM school_fts");
-DB_QUERY_PG(Q_FTS_ALL, "INSERT INTO school_fts (rowid, name, town) SELECT urn, name, town FROM school",
-	    "INSERT INTO school_fts (urn, words) SELECT urn, to_tsvector('simple', "
-	    "unaccent(coalesce(name, '') || ' ' || coalesce(town, ''))) FROM school");
 DB_QUERY_PG(Q_LINK_UPSERT,
 	    "INSERT INTO school_link (urn, link_urn, link_name, link_type, link_date) VALUES (?, ?, ?, ?, ?) "
 	    "ON CONFLICT (urn, link_urn, link_type) DO UPDATE SET link_name = excluded.link_name, "
@@ -242,7 +229,7 @@ static uint64_t school_hash(const struct gias_school *s)
 }
 
 static int school_write(struct db *db, const struct gias_school *s, uint64_t hash, int64_t run_id,
-			const char *now, bool existed)
+			const char *now)
 {
 	struct db_stmt *st = db_stmt(db, &Q_SCHOOL_UPSERT);
 	if (!st)
@@ -304,37 +291,6 @@ static int school_write(struct db *db, const struct gias_school *s, uint64_t has
 	if (rc)
 		return ERR_DB;
 	rc = db_step(st);
-	if (rc < 0)
-		return rc;
-	/* Keep the search index in step (see sql/002_schools.sql): drop the old
-	 * entry now; fts_fill adds every written row back at the end. */
-	if (existed) {
-		st = db_stmt(db, &Q_FTS_DELETE);
-		if (!st || db_bind_int(st, 1, s->urn) || db_step(st) < 0)
-			return ERR_DB;
-	}
-	return 0;
-}
-
-int schools_search_rebuild(struct db *db)
-{
-	int rc = db_begin(db);
-	if (rc == 0)
-		rc = db_exec(db, &Q_FTS_CLEAR);
-	if (rc == 0)
-		rc = db_exec(db, &Q_FTS_ALL);
-	if (rc == 0)
-		rc = db_commit(db);
-	db_rollback(db);
-	return rc;
-}
-
-static int fts_fill(struct db *db, int64_t run_id)
-{
-	struct db_stmt *st = db_stmt(db, &Q_FTS_FILL);
-	if (!st || db_bind_int(st, 1, run_id))
-		return ERR_DB;
-	int rc = db_step(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -520,7 +476,7 @@ static int school_row(struct import_job *j, struct prev_map *prev, const struct 
 	} else {
 		rep->inserted++;
 	}
-	int rc = school_write(j->db, s, h, rep->run_id, j->started, e->urn != 0);
+	int rc = school_write(j->db, s, h, rep->run_id, j->started);
 	/* A URN repeated within the file counts once. */
 	e->urn = s->urn;
 	e->hash = h;
@@ -579,11 +535,6 @@ int schools_import_gias(struct db *db, const char *path, const char *name,
 		uint64_t done, total;
 		gias_progress(r, &done, &total);
 		progress(ctx, total ? total : done, total);
-	}
-	rc = fts_fill(db, rep->run_id);
-	if (rc) {
-		snprintf(err, errsz, "cannot index the school names: %s", db_errmsg(db));
-		goto abort;
 	}
 	rc = job_commit(&job);
 	if (!rc)

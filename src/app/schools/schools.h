@@ -51,12 +51,6 @@ int schools_import_gias(struct db *db, const char *path, const char *name,
 int schools_import_links(struct db *db, const char *path, const char *name,
 			 import_progress_fn progress, void *ctx, struct import_report *rep,
 			 char *err, size_t errsz) WUR;
-/*
- * Rebuild the directory's name search index from the school table, in one
- * transaction (after `tandem copy-db`, which copies data, not indexes).
- * Returns 0 or an error.
- */
-int schools_search_rebuild(struct db *db) WUR;
 /* Free what a report holds. */
 void import_report_free(struct import_report *rep);
 
