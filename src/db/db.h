@@ -242,6 +242,26 @@ int db_announce(struct db *db, const char *topic) WUR;
 uint64_t db_change_generation(struct db *db, const char *topic);
 
 /*
+ * The data generation (changes.c): one number, per process, that grows
+ * whenever any data may have changed, without anyone announcing anything —
+ * for results computed from many tables and kept in memory (a report).
+ * It moves when a write by this process commits (a statement that changed
+ * rows, at its transaction's commit or at once outside one; a rollback
+ * moves nothing) and whenever this process hears of a change from others:
+ * SQLite's data_version moved on db (another process such as the CLI, or
+ * another connection of this one); on PostgreSQL any notification
+ * (db_announce), a reconnection, or the server's write-ahead log position
+ * moving (any commit by anyone: another app server, psql). Read it (with
+ * db, this thread's connection, outside a transaction) BEFORE reading what
+ * is kept, and keep a result with the generation read before it was
+ * computed. Cost: SQLite, no round trip (shared memory); PostgreSQL, one
+ * small round trip. A commit on PostgreSQL whose log record is written just
+ * before the position is read but that becomes visible just after can go
+ * unnoticed: a cache must also expire by age.
+ */
+uint64_t db_data_generation(struct db *db);
+
+/*
  * Copy every row of from into to (either store to either store, e.g. SQLite
  * to PostgreSQL), both migrated to the same schema version, to holding no
  * data yet (rows migrations add, such as meta's, are replaced). Copies the

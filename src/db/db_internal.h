@@ -43,14 +43,28 @@ struct db {
 	size_t nused;           /* occupied slots, kept at most half of nslots */
 	unsigned announced;     /* topics db_announce'd in the open transaction (bit i: topic i, changes.c) */
 	int64_t data_version;   /* SQLite: PRAGMA data_version when changes were last looked for */
+	bool wrote;             /* rows changed in the open transaction: the data generation moves at its commit */
+	int64_t total_changes;  /* SQLite: sqlite3_total_changes64 when this connection's writes were last counted */
+	int64_t wal_position;   /* PostgreSQL: dbpg_wal_position when changes were last looked for */
 };
 
 /* Change topics a process can keep (changes.c). */
 #define DBI_TOPICS_MAX 16
 /* This process heard that topic (NULL: every topic) may have changed: move its generation on. */
 void dbi_changed(const char *topic);
-/* db's transaction committed: move on the generation of each topic it announced. */
+/*
+ * db's transaction committed: move on the generation of each topic it
+ * announced, and the data generation if it changed rows (dbi_wrote).
+ */
 void dbi_commit_announced(struct db *db);
+/*
+ * A statement on db changed rows: in_tx, inside a transaction (the data
+ * generation moves when it commits, nothing if it rolls back), else at once
+ * (the change is already committed).
+ */
+void dbi_wrote(struct db *db, bool in_tx);
+/* SQLite: count the rows db's statements changed since last asked (dbi_wrote); after a statement ends. */
+void dbi_sqlite_count_writes(struct db *db);
 
 /*
  * Map an SQLite result code (after a failed step or statement) to an enum
@@ -117,6 +131,13 @@ int dbpg_notify(struct db *db, const char *topic);
  * dbi_changed. No round trip once listening.
  */
 void dbpg_poll_changes(struct db *db);
+/*
+ * Where the server's write-ahead log is now (pg_current_wal_insert_lsn, one
+ * round trip): it moves with every commit on the server, by anyone, so an
+ * unchanged position means nothing was committed since (db_data_generation).
+ * -1 when it cannot be read.
+ */
+int64_t dbpg_wal_position(struct db *db);
 /* Run SQL holding several statements (a migration file) on the connection. */
 int dbpg_exec_script(struct db *db, const char *sql, char *err, size_t errsz);
 

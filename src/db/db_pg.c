@@ -312,6 +312,8 @@ static int pipeline_flush(struct db *db)
 		}
 		if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
 			pg->changes = atoi(PQcmdTuples(r));
+			if (pg->changes > 0) /* piped writes: for db_data_generation, as execute's */
+				dbi_wrote(db, pg->tx_open);
 			done++;
 		} else if (st == PGRES_PIPELINE_ABORTED) {
 			done++; /* skipped after an earlier failure, which rc has */
@@ -539,6 +541,8 @@ static int execute(struct db_stmt *st)
 		pg->changes = atoi(PQcmdTuples(r));
 		if (strncmp(cmd, "INSERT", 6) == 0 && pg->changes > 0)
 			pg->lastval_pending = true;
+		if (pg->changes > 0) /* for db_data_generation: now, or at the commit */
+			dbi_wrote(db, dbpg_in_transaction(db));
 	}
 	ps->res = r;
 	ps->row = -1;
@@ -911,4 +915,19 @@ void dbpg_poll_changes(struct db *db)
 		dbi_changed(n->extra);
 		PQfreemem(n);
 	}
+}
+
+int64_t dbpg_wal_position(struct db *db)
+{
+	struct dbpg_conn *pg = db->pg;
+	if (pipeline_flush(db) != 0 || ensure_connected(db) != 0)
+		return -1;
+	PGresult *r = PQexec(pg->conn, "SELECT pg_current_wal_insert_lsn()::text");
+	int64_t pos = -1;
+	unsigned hi, lo;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+	    sscanf(PQgetvalue(r, 0, 0), "%X/%X", &hi, &lo) == 2)
+		pos = (int64_t)(((uint64_t)hi << 32 | lo) & INT64_MAX);
+	PQclear(r);
+	return pos;
 }

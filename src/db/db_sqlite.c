@@ -408,6 +408,8 @@ void db_reset_all(struct db *db)
 		else if (st && st->stmt && sqlite3_stmt_busy(st->stmt))
 			sqlite3_reset(st->stmt);
 	}
+	if (!db->pg)
+		dbi_sqlite_count_writes(db);
 	if (db_in_transaction(db)) {
 		log_warn("db: %s: a transaction was left open; rolling it back", db->path);
 		db_rollback(db);
@@ -502,9 +504,25 @@ int db_step(struct db_stmt *st)
 	int rc = sqlite3_step(st->stmt);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
+	dbi_sqlite_count_writes(st->db); /* the statement has ended: what it changed is done */
 	if (rc == SQLITE_DONE)
 		return DB_DONE;
 	return dbi_error(st->db, rc, st->query->name);
+}
+
+void dbi_sqlite_count_writes(struct db *db)
+{
+	/*
+	 * Rows changed by INSERT, UPDATE and DELETE on this connection (triggers'
+	 * too), whatever statement did it; only read once a statement has ended,
+	 * so that outside a transaction the change is committed before anyone
+	 * sees the generation move.
+	 */
+	int64_t n = sqlite3_total_changes64(db->conn);
+	if (n != db->total_changes) {
+		db->total_changes = n;
+		dbi_wrote(db, !sqlite3_get_autocommit(db->conn));
+	}
 }
 
 void db_reset(struct db_stmt *st)
@@ -517,6 +535,7 @@ void db_reset(struct db_stmt *st)
 	}
 	sqlite3_reset(st->stmt);
 	sqlite3_clear_bindings(st->stmt);
+	dbi_sqlite_count_writes(st->db);
 }
 
 int db_exec(struct db *db, const struct db_query *q)
@@ -667,13 +686,18 @@ void db_rollback(struct db *db)
 		db->announced = 0;
 	if (db && db->pg) {
 		dbpg_rollback(db);
+		db->wrote = false;
 		return;
 	}
 	/* Autocommit mode means no transaction is open: nothing to undo. */
-	if (!db || sqlite3_get_autocommit(db->conn))
+	if (!db || sqlite3_get_autocommit(db->conn)) {
+		if (db)
+			db->wrote = false;
 		return;
+	}
 	int rc = db_exec(db, &q_rollback);
 	(void)rc; /* db_step has logged it; nothing more a caller could do */
+	db->wrote = false; /* what the transaction changed is undone: no change to count */
 }
 
 bool db_in_transaction(struct db *db)

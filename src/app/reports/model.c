@@ -120,16 +120,17 @@ DB_QUERY(Q_REP_PR_IDEAS,
 DB_QUERY(Q_REP_PR_ARTICLES,
 	 "SELECT COUNT(*) FROM practice_article WHERE network_id = ?1 AND visibility = 'network' AND "
 	 "created_at >= ?2 AND created_at < ?3");
-DB_QUERY(Q_REP_PR_TRY,
-	 "SELECT COUNT(*) FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id WHERE "
-	 "i.network_id = ?1 AND r.kind = 'try' AND r.created_at >= ?2 AND r.created_at < ?3");
-DB_QUERY(Q_REP_PR_TRIED,
-	 "SELECT COUNT(*) FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id WHERE "
-	 "i.network_id = ?1 AND r.kind = 'tried' AND r.created_at >= ?2 AND r.created_at < ?3");
-DB_QUERY(Q_REP_PR_TRAVELLED,
-	 "SELECT COUNT(DISTINCT i.id) FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id JOIN "
-	 "person p ON p.id = r.person_id WHERE i.network_id = ?1 AND r.kind IN ('try', 'tried') AND "
-	 "p.school_urn <> i.urn AND r.created_at >= ?2 AND r.created_at < ?3");
+/*
+ * The reactions to ideas in one pass ("I will try this", "we tried this", ideas
+ * taken up by another school), driven by the reactions' time index: the period
+ * holds a small part of all reactions, whereas a network's ideas are all of its
+ * years (CROSS JOIN keeps SQLite's join in that order; it is an inner join).
+ */
+DB_QUERY(Q_REP_PR_REACTIONS,
+	 "SELECT COUNT(CASE WHEN r.kind = 'try' THEN 1 END), COUNT(CASE WHEN r.kind = 'tried' THEN 1 END), "
+	 "COUNT(DISTINCT CASE WHEN r.kind IN ('try', 'tried') AND p.school_urn <> i.urn THEN i.id END) FROM "
+	 "practice_reaction r CROSS JOIN practice_idea i LEFT JOIN person p ON p.id = r.person_id WHERE "
+	 "i.id = r.idea_id AND i.network_id = ?1 AND r.created_at >= ?2 AND r.created_at < ?3");
 DB_QUERY(Q_REP_PR_CASES,
 	 "SELECT COUNT(*) FROM practice_case WHERE network_id = ?1 AND visibility = 'network' AND draft = 0 AND "
 	 "created_at >= ?2 AND created_at < ?3");
@@ -968,22 +969,25 @@ fail:
 }
 
 /*
- * The practice section's lines: a label and a count query over the period.
- * A new kind of shared practice adds a line here (and its DB_QUERY above).
+ * The practice section's lines: a label and a count over the period (column
+ * col of query q). A new kind of shared practice adds a line here (and its
+ * DB_QUERY above); lines of one query are next to each other, and it runs once.
  */
 static const struct {
 	const char *label;          /* what is counted */
-	const struct db_query *q;   /* SELECT COUNT(*) … ?1 network, ?2 from, ?3 to */
+	const struct db_query *q;   /* SELECT COUNT(*), … ?1 network, ?2 from, ?3 to */
+	int col;                    /* which of its counts, from 0 */
+	int ncols;                  /* how many counts it has */
 } practice_rows[] = {
-	{"Ideas shared with the network", &Q_REP_PR_IDEAS},
-	{"Articles shared with the network", &Q_REP_PR_ARTICLES},
-	{"\"I will try this\" on an idea", &Q_REP_PR_TRY},
-	{"\"We tried this\" on an idea", &Q_REP_PR_TRIED},
-	{"Ideas taken up by another school (practice that travelled)", &Q_REP_PR_TRAVELLED},
-	{"Case studies shared with the network", &Q_REP_PR_CASES},
-	{"Ideas, articles and case studies another school started trying (\"we tried this\")", &Q_REP_PR_TRYING},
-	{"Tries reported as having worked, or partly", &Q_REP_PR_WORKED},
-	{"Tries reported as not having worked", &Q_REP_PR_NOT},
+	{"Ideas shared with the network", &Q_REP_PR_IDEAS, 0, 1},
+	{"Articles shared with the network", &Q_REP_PR_ARTICLES, 0, 1},
+	{"\"I will try this\" on an idea", &Q_REP_PR_REACTIONS, 0, 3},
+	{"\"We tried this\" on an idea", &Q_REP_PR_REACTIONS, 1, 3},
+	{"Ideas taken up by another school (practice that travelled)", &Q_REP_PR_REACTIONS, 2, 3},
+	{"Case studies shared with the network", &Q_REP_PR_CASES, 0, 1},
+	{"Ideas, articles and case studies another school started trying (\"we tried this\")", &Q_REP_PR_TRYING, 0, 1},
+	{"Tries reported as having worked, or partly", &Q_REP_PR_WORKED, 0, 1},
+	{"Tries reported as not having worked", &Q_REP_PR_NOT, 0, 1},
 };
 
 /* Practice: what was shared and taken up. */
@@ -997,9 +1001,14 @@ static int section_practice(struct build *b, json_t *sections)
 	struct chart_bar bars[sizeof(practice_rows) / sizeof(practice_rows[0])];
 	size_t n = sizeof(practice_rows) / sizeof(practice_rows[0]);
 	int rc = 0;
+	const struct db_query *ran = NULL; /* the query counts holds */
+	int64_t counts[3] = {0};
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		int64_t v = 0;
-		rc = period_counts(b->db, practice_rows[i].q, b->network, b->from, b->to, &v, 1);
+		if (practice_rows[i].q != ran) {
+			ran = practice_rows[i].q;
+			rc = period_counts(b->db, ran, b->network, b->from, b->to, counts, practice_rows[i].ncols);
+		}
+		int64_t v = counts[practice_rows[i].col];
 		const char *cells[] = {practice_rows[i].label, rep_num(b->a, v)};
 		rep_table_row(t, cells, 2);
 		bars[i] = (struct chart_bar){practice_rows[i].label, (double)v};
@@ -1047,7 +1056,8 @@ int rep_network_report(struct db *db, struct arena *a, const struct rep_access *
 	enum rep_view view = rep_policy_network_view(acc);
 	if (view == REP_VIEW_NONE)
 		return rep_deny(acc);
-	struct build b = {.db = db, .a = a, .network = net->id, .from = p->from, .to = p->to < now ? p->to : now,
+	/* Up to now, this second included: what was written a moment ago (times are whole seconds) counts. */
+	struct build b = {.db = db, .a = a, .network = net->id, .from = p->from, .to = p->to < now + 1 ? p->to : now + 1,
 			  .full = view == REP_VIEW_FULL, .whole = whole, .headline = json_array()};
 	if (b.to < b.from)
 		b.to = b.from;

@@ -14,6 +14,8 @@
  */
 #include <string.h>
 
+#include "app/app.h"
+#include "app/keep.h"
 #include "app/networks/pages.h"
 #include "app/reports/rep.h"
 #include "app/reports/reports.h"
@@ -21,6 +23,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/str.h"
+#include "db/db.h"
 
 #define FORM ROUTE_OWN_ERRORS
 
@@ -146,18 +149,80 @@ static json_t *impact_model(struct rep_page *pg, json_t *report, const struct re
 	json_object_set_new(m, "form", json_pack("{s:s?, s:s?}", "from", req_str(pg->n.p.req, "from"), "to",
 						 req_str(pg->n.p.req, "to")));
 	if (report && p) {
-		const char *qs = period_query(pg, p);
-		size_t i, j;
-		json_t *s, *t;
-		json_array_foreach(json_object_get(report, "sections"), i, s)
-			json_array_foreach(json_object_get(s, "tables"), j, t)
-				json_object_set_new(t, "csv_url",
-						    json_sprintf("/networks/%s/impact.csv?table=%s&%s", slug,
-								 json_string_value(json_object_get(t, "key")), qs));
-		json_object_set_new(m, "xlsx_url", json_sprintf("/networks/%s/impact.xlsx?%s", slug, qs));
+		json_object_set_new(m, "xlsx_url", json_sprintf("/networks/%s/impact.xlsx?%s", slug, period_query(pg, p)));
 		json_object_set_new(m, "report", report);
 	}
 	return m;
+}
+
+/*
+ * Reports computed here are kept (keep.h) for REP_KEEP_TTL_US at most, and
+ * only while nothing has changed since (db_data_generation: any write by
+ * this process, any commit heard from another process or server): a write
+ * shows on the next page at once, and a report is never more than this old
+ * (the period's end is clipped to now, which moves on by itself).
+ */
+#define REP_KEEP_TTL_US 5000000
+/* Reports (page, JSON, exports) of the periods and viewers asked for lately. */
+static struct keep rep_kept = KEEP_INIT("impact reports", 32, REP_KEEP_TTL_US);
+
+void reports_shutdown(void)
+{
+	keep_clear(&rep_kept);
+}
+
+/* Give each table of report its CSV link for the period asked for. */
+static void add_csv_urls(struct rep_page *pg, const struct rep_period *p, json_t *report)
+{
+	const char *qs = period_query(pg, p);
+	size_t i, j;
+	json_t *s, *t;
+	json_array_foreach(json_object_get(report, "sections"), i, s)
+		json_array_foreach(json_object_get(s, "tables"), j, t)
+			json_object_set_new(t, "csv_url", json_sprintf("/networks/%s/impact.csv?table=%s&%s", pg->n.net.slug,
+								   json_string_value(json_object_get(t, "key")), qs));
+}
+
+/*
+ * The network's report for period p as this person may see it (whole: every
+ * row, for the exports; html: for the page, its sections already rendered
+ * as sections_html in place of sections), from the kept reports or computed
+ * and kept now. The key holds everything the report depends on: the
+ * network, the period as asked for, how much the person may see (the whole
+ * report, or the aggregates a lead or the public sees: never one for the
+ * other), whole and html. 0 with a new *report, or the model's error.
+ */
+static int kept_report(struct rep_page *pg, const struct rep_period *p, bool whole, bool html, json_t **report)
+{
+	struct arena *a = pg->n.p.a;
+	enum rep_view view = rep_policy_network_view(&pg->acc);
+	const char *key = arena_printf(a, "%lld|%s|%lld|%lld|%d|%s|%s|%s|%d|%d", (long long)pg->n.net.id, pg->n.net.slug,
+				       (long long)p->from, (long long)p->to, p->year, p->label, period_query(pg, p),
+				       view == REP_VIEW_FULL ? "full" : view == REP_VIEW_AGGREGATE ? "aggregate" : "none",
+				       whole, html);
+	uint64_t gen = db_data_generation(pg->n.p.db); /* before computing: a change while we do shows next time */
+	if ((*report = keep_get_json(&rep_kept, key, gen)))
+		return 0;
+	int rc = rep_network_report(pg->n.p.db, a, &pg->acc, &pg->n.net, p, clock_now(), whole, report);
+	if (rc)
+		return rc;
+	add_csv_urls(pg, p, *report);
+	if (html) {
+		struct buf out = BUF_INIT;
+		rc = app_render(pg->n.p.req, "reports/_sections", *report, &out);
+		if (rc) {
+			buf_free(&out);
+			json_decref(*report);
+			*report = NULL;
+			return rc;
+		}
+		json_object_del(*report, "sections");
+		/* Rendered from UTF-8 templates and UTF-8 data: no need to check it again. */
+		json_object_set_new(*report, "sections_html", json_stringn_nocheck(out.data ? out.data : "", out.len));
+		buf_free(&out);
+	}
+	keep_put_json(&rep_kept, key, gen, *report);
+	return 0;
 }
 
 /*
@@ -181,7 +246,7 @@ static int load_report(struct rep_page *pg, struct rep_period *p, bool whole, js
 		return -1;
 	}
 	json_decref(errors);
-	rc = rep_network_report(pg->n.p.db, pg->n.p.a, &pg->acc, &pg->n.net, p, clock_now(), whole, report);
+	rc = kept_report(pg, p, whole, !whole && !req_wants_json(pg->n.p.req), report);
 	if (rc) {
 		page_fail(&pg->n.p, rc, NULL);
 		return -1;

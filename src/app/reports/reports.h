@@ -25,4 +25,7 @@ extern const struct route reports_routes[];
  */
 int reports_demo(struct db *db, int64_t network_id);
 
+/* Forget the reports this process keeps (pages.c), at shutdown. */
+void reports_shutdown(void);
+
 #endif
