@@ -916,14 +916,19 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 		if (m.has_baseline && m.has_latest && m.has_target &&
 		    fabs(m.target - m.latest) < fabs(m.target - m.baseline))
 			toward++;
-		const char *unit = db_col_text(st, 2);
-		const char *cells[] = {b->full ? db_col_text(st, 0) : "", m.label, db_col_text(st, 3),
-				       m.has_baseline ? arena_printf(a, "%g %s", m.baseline, unit) : "not set",
-				       m.has_latest ? arena_printf(a, "%g %s", m.latest, unit) : "none yet",
-				       m.has_target ? arena_printf(a, "%g %s", m.target, unit) : "not set"};
-		rep_table_row(mt, b->full ? cells : cells + 1, b->full ? 6 : 5);
-		ms = arena_grow(a, ms, nm, &mcap, sizeof(*ms));
-		ms[nm++] = m;
+		if (!b->whole && nm == REP_PAGE_ROWS) /* one more than a page shows: only the count is needed now */
+			json_array_clear(json_object_get(mt, "rows"));
+		if (b->whole || nm < REP_PAGE_ROWS) {
+			const char *unit = db_col_text(st, 2);
+			const char *cells[] = {b->full ? db_col_text(st, 0) : "", m.label, db_col_text(st, 3),
+					       m.has_baseline ? arena_printf(a, "%g %s", m.baseline, unit) : "not set",
+					       m.has_latest ? arena_printf(a, "%g %s", m.latest, unit) : "none yet",
+					       m.has_target ? arena_printf(a, "%g %s", m.target, unit) : "not set"};
+			rep_table_row(mt, b->full ? cells : cells + 1, b->full ? 6 : 5);
+			ms = arena_grow(a, ms, nm, &mcap, sizeof(*ms));
+			ms[nm] = m;
+		}
+		nm++;
 	}
 	db_reset(st);
 	if (rc < 0) {
@@ -940,8 +945,7 @@ static int section_partnerships(struct build *b, json_t *sections, const struct 
 				ms, nm);
 		rep_add_chart(mt, &mb);
 		rep_add_table(s, mt);
-	} else { /* too many for a page: the spreadsheet has them */
-		json_array_clear(json_object_get(mt, "rows"));
+	} else { /* too many for a page: the spreadsheet has them (and the rows were cleared above) */
 		rep_add_table(s, mt);
 		json_object_set_new(mt, "empty", json_false());
 		json_object_set_new(mt, "note", json_sprintf("%zu measures: each with its baseline, latest value and "
