@@ -92,7 +92,9 @@ int practice_open(struct db *db, struct arena *a, const struct user *u, const ch
 	c->acc = (struct practice_access){.person_id = na.person_id, .school_urn = na.school_urn, .role = na.role,
 					  .is_admin = na.is_admin, .school_member = na.school_member,
 					  .coordinator = na.coordinator};
-	return practice_partners_in(db, a, c->acc.school_urn, net.id, &c->acc);
+	if ((rc = practice_partners_in(db, a, c->acc.school_urn, net.id, &c->acc)))
+		practice_close(c);
+	return rc;
 }
 
 int practice_widen_refusal(const struct practice_access *a, const struct practice_item *i, enum practice_vis to)
