@@ -336,6 +336,18 @@ def test_bad_widenings_are_refused_and_change_nothing(w):
             assert w.p[who].post(target + "/approve").status_code in (403, 404), (who, target)
     assert w.p["lead_w"].post(own + "/approve").status_code == 403
     assert rows(w.db) == asked
+    # A partner school's lead sees an item shared with the partner schools, but never approves its next step.
+    shared = post_idea(w, "Butterwort partners' item.")
+    widen_to_partners(w, shared)
+    location(w.p["ta_w"].post(shared + "/widen", {"to": "network"}))
+    asked = rows(w.db)
+    assert w.p["lead_i"].get(shared).status_code == 200
+    assert w.p["lead_i"].get(shared, json=True).json()["idea"]["can_decide"] is False
+    assert w.p["lead_i"].post(shared + "/approve").status_code == 403
+    assert w.p["lead_i"].post(shared + "/refuse").status_code == 403
+    assert w.p["teacher_i"].post(shared + "/narrow").status_code == 403
+    assert rows(w.db) == asked
+    assert w.p["teacher_l"].get(shared).status_code == 404
     location(w.p["lead2_w"].post(own + "/approve"))
     assert w.p["teacher_i"].get(own).status_code == 200
 
