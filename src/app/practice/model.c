@@ -128,7 +128,6 @@ void practice_vis_json(json_t *o, const struct practice_access *a, const struct 
 	bool network = practice_can_request_widening(a, i, PRACTICE_VIS_NETWORK);
 	json_object_set_new(o, "can_widen_partnership", json_boolean(partnership));
 	json_object_set_new(o, "can_widen_network", json_boolean(network));
-	json_object_set_new(o, "can_widen_choice", json_boolean(partnership && network));
 	json_object_set_new(o, "can_narrow_school", json_boolean(practice_can_narrow(a, i, PRACTICE_VIS_SCHOOL)));
 	json_object_set_new(o, "can_narrow_partnership",
 			    json_boolean(practice_can_narrow(a, i, PRACTICE_VIS_PARTNERSHIP)));
