@@ -6,7 +6,9 @@ build() loads the demo data (scripts/load-demo) on a fixed clock, starts the
 server and, over HTTP as the demo people would, makes: an active partnership
 between Weetwood and Adel with a measure, a risk, a meeting, a decision, an
 action, time, evidence and a reflection; a forming partnership between
-Lawnswood and Adel; an introduction from Weetwood to Lawnswood still waiting
+Lawnswood and Adel; shared practice with an article at the partnership
+level (seen by Weetwood and Adel) and an idea waiting for the partner
+schools; an introduction from Weetwood to Lawnswood still waiting
 for an answer; a pending network invitation; an API token and a calendar
 link. pages(world, role) lists the pages each role is shown."""
 import os
@@ -164,6 +166,13 @@ def _fill(w):
         "body": "## The classroom action\n\nPupils explain an answer to a partner for **two minutes**."}
     ).split("?")[0].rsplit("/", 1)[1])
     c["staff"].post(NET + "/ideas/%d/widen" % w.idea)
+    # The partnership step: the article shared with Weetwood's partner schools (Adel, in the active
+    # partnership above; the lead approved), and a second idea waiting for the lead to share it with them.
+    c["staff"].post(NET + "/articles/%d/widen" % w.article, {"to": "partnership"})
+    c["lead"].post(NET + "/articles/%d/approve" % w.article)
+    w.partner_idea = int(c["staff"].post(NET + "/ideas", {"text": "Reading buddies with our partner school's "
+                                                           "Year 6.", "theme": "maths"}).rsplit("/", 1)[1])
+    c["staff"].post(NET + "/ideas/%d/widen" % w.partner_idea, {"to": "partnership"})
     # Thinking Thursday: a question to the network, with an answer from another school.
     w.question = int(c["staff"].post(NET + "/questions", {
         "question": "How do you keep retrieval quizzes short?", "details": "", "audience": "network"}
@@ -193,7 +202,8 @@ def pages(w, role):
          "/partnerships/%d/agreement" % w.forming, "/calendar",
          "/admin", "/admin/audit", "/admin/outbox", "/admin/imports", "/admin/imports/%d" % w.import_run,
          "/admin/leads", NET + "/membership", NET + "/broker", NET + "/broker/capacity",
-         NET + "/ideas", NET + "/ideas/%d" % w.idea, NET + "/ideas/moderation",
+         NET + "/ideas", NET + "/ideas/%d" % w.idea, NET + "/ideas/%d" % w.partner_idea,
+         NET + "/ideas/moderation",
          NET + "/articles", NET + "/articles/%d" % w.article,
          NET + "/programme", NET + "/programme/courses/new", NET + "/programme/settings",
          "/me/learning", "/certificates/not-a-real-code"]

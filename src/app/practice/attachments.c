@@ -214,7 +214,7 @@ int practice_attach(struct db *db, struct arena *a, const struct user *u, int64_
 	if (rc)
 		return rc;
 	struct practice_access acc;
-	if ((rc = practice_viewer_access(db, u, item_network, &acc)))
+	if ((rc = practice_viewer_access(db, a, u, item_network, &acc)))
 		return rc;
 	if (item_network != network_id || !practice_can_see(&acc, &item))
 		return ERR_NOTFOUND;
@@ -329,7 +329,7 @@ int practice_download(struct db *db, struct arena *a, const struct user *u, int6
 	if ((rc = practice_item_facts(db, a, kind, item_id, &network_id, &item)))
 		return rc;
 	struct practice_access acc;
-	if ((rc = practice_viewer_access(db, u, network_id, &acc)))
+	if ((rc = practice_viewer_access(db, a, u, network_id, &acc)))
 		return rc;
 	if (!practice_can_see(&acc, &item)) {
 		memset(out, 0, sizeof(*out));

@@ -122,12 +122,10 @@ static json_t *theme_list(const char *text)
 static void case_read(struct db_stmt *st, struct arena *a, const struct practice_ctx *c, struct case_row *r)
 {
 	r->id = db_col_int(st, 0);
-	enum practice_vis vis = PRACTICE_VIS_SCHOOL;
-	if (practice_vis_parse(db_col_text(st, 4), &vis))
-		vis = PRACTICE_VIS_SCHOOL;
-	r->item = (struct practice_item){.author_id = db_col_int(st, 2), .urn = db_col_int(st, 1), .vis = vis,
-					 .widening_requested = strcmp(db_col_text(st, 5), "network") == 0};
 	r->draft = db_col_int(st, 7) != 0;
+	r->item = practice_item_of(db_col_int(st, 2), db_col_int(st, 1), db_col_text(st, 4), db_col_text(st, 5), false,
+				   r->draft);
+	enum practice_vis vis = r->item.vis;
 	int64_t t = 0;
 	char day[40] = "";
 	if (clock_parse_iso(db_col_text(st, 6), &t) == 0)
@@ -136,7 +134,7 @@ static void case_read(struct db_stmt *st, struct arena *a, const struct practice
 	r->json = json_pack("{sI sI ss ss ss ss ss ss sb sb sb}", "id", (json_int_t)r->id, "urn", (json_int_t)r->item.urn,
 			    "title", db_col_text(st, 3), "author", db_col_text(st, 8), "school", db_col_text(st, 9),
 			    "visibility", practice_vis_name(vis), "posted", day, "posted_at", arena_strdup(a, db_col_text(st, 6)),
-			    "draft", r->draft, "widening_requested", r->item.widening_requested, "is_network",
+			    "draft", r->draft, "widening_requested", practice_widening_asked(&r->item), "is_network",
 			    vis == PRACTICE_VIS_NETWORK);
 	json_object_set_new(r->json, "context", context_json(st, 10));
 	json_object_set_new(r->json, "challenge", json_string(db_col_text(st, 13)));
@@ -154,10 +152,12 @@ static void case_read(struct db_stmt *st, struct arena *a, const struct practice
 	json_object_set_new(r->json, "partnership_id", json_integer(db_col_int(st, 21)));
 	json_object_set_new(r->json, "can_edit", json_boolean(editable));
 	json_object_set_new(r->json, "can_widen",
-			    json_boolean(!r->draft && practice_can_request_widening(&c->acc, &r->item)));
-	json_object_set_new(r->json, "can_narrow", json_boolean(practice_can_narrow(&c->acc, &r->item)));
+			    json_boolean(practice_can_request_widening(&c->acc, &r->item, PRACTICE_VIS_NETWORK)));
+	json_object_set_new(r->json, "can_narrow",
+			    json_boolean(practice_can_narrow(&c->acc, &r->item, PRACTICE_VIS_SCHOOL)));
 	json_object_set_new(r->json, "can_decide", json_boolean(practice_can_decide_widening(&c->acc, &r->item)));
-	json_object_set_new(r->json, "can_try", json_boolean(!r->draft && practice_can_try(&c->acc, &r->item)));
+	json_object_set_new(r->json, "can_try", json_boolean(practice_can_try(&c->acc, &r->item)));
+	practice_vis_json(r->json, &c->acc, &r->item);
 	json_object_set_new(r->json, "kind", json_string("case"));
 	json_object_set_new(r->json, "url", json_sprintf("/networks/%s/cases/%lld", c->slug, (long long)r->id));
 }
@@ -449,7 +449,8 @@ static int insert_case(struct db *db, struct arena *a, const struct practice_ctx
 		*id = db_last_id(db);
 		rc = store_measures(db, *id, in->measures, in->n_measures);
 	}
-	if (!rc)
+	/* A draft is its author's alone: it joins the search index when they finish it. */
+	if (!rc && !draft)
 		rc = practice_index_put(db, &(struct practice_doc_in){
 			.kind = "case", .item_id = *id, .network_id = c->network_id, .urn = c->acc.school_urn,
 			.author_id = c->acc.person_id, .themes = themes, .title = nz(in->title),
@@ -519,10 +520,11 @@ int practice_case_update(struct db *db, struct arena *a, const struct practice_c
 	return rc;
 }
 
-/* Store visibility vis and the request (NULL: none) of case study id. */
+/* Store visibility vis and the level requested (vis itself: none) of case study id. */
 static int case_set_vis(struct db *db, const struct practice_ctx *c, int64_t id, enum practice_vis vis,
-			const char *requested)
+			enum practice_vis asked)
 {
+	const char *requested = asked > vis ? practice_vis_name(asked) : NULL;
 	struct db_stmt *st = db_stmt(db, &Q_CASE_SET_VIS);
 	if (!st || db_bind_text(st, 1, practice_vis_name(vis)) || db_bind_text(st, 2, requested ? requested : "") ||
 	    db_bind_int(st, 3, id) || db_bind_int(st, 4, c->network_id))
@@ -535,56 +537,51 @@ static int case_set_vis(struct db *db, const struct practice_ctx *c, int64_t id,
 }
 
 /* Load case study id's facts for a change (ERR_NOTFOUND when the person may not see it). */
-static int case_facts(struct db *db, const struct practice_ctx *c, int64_t id, struct practice_item *item, bool *draft)
+static int case_facts(struct db *db, const struct practice_ctx *c, int64_t id, struct practice_item *item)
 {
 	struct arena *a = arena_new();
 	struct case_row r;
 	int rc = load_case(db, a, c, id, &r);
 	if (!rc) {
 		*item = r.item;
-		*draft = r.draft;
 		json_decref(r.json);
 	}
 	arena_free(a);
 	return rc;
 }
 
-int practice_case_widen(struct db *db, const struct practice_ctx *c, int64_t id)
+int practice_case_widen(struct db *db, const struct practice_ctx *c, int64_t id, enum practice_vis to)
 {
 	struct practice_item item;
-	bool draft = false;
-	int rc = case_facts(db, c, id, &item, &draft);
+	int rc = case_facts(db, c, id, &item);
 	if (rc)
 		return rc;
-	if (!practice_can_request_widening(&c->acc, &item))
-		return item.author_id == c->acc.person_id ? ERR_CONFLICT : ERR_FORBIDDEN;
-	if (draft)
-		return ERR_INVALID;
-	return case_set_vis(db, c, id, PRACTICE_VIS_SCHOOL, "network");
+	if (!practice_can_request_widening(&c->acc, &item, to))
+		return practice_widen_refusal(&c->acc, &item, to);
+	return case_set_vis(db, c, id, item.vis, to);
 }
 
 int practice_case_decide(struct db *db, const struct practice_ctx *c, int64_t id, bool approve)
 {
 	struct practice_item item;
-	bool draft = false;
-	int rc = case_facts(db, c, id, &item, &draft);
+	int rc = case_facts(db, c, id, &item);
 	if (rc)
 		return rc;
 	if (!practice_can_decide_widening(&c->acc, &item))
 		return ERR_FORBIDDEN;
-	return case_set_vis(db, c, id, approve ? PRACTICE_VIS_NETWORK : PRACTICE_VIS_SCHOOL, NULL);
+	enum practice_vis vis = approve ? item.requested : item.vis;
+	return case_set_vis(db, c, id, vis, vis);
 }
 
-int practice_case_narrow(struct db *db, const struct practice_ctx *c, int64_t id)
+int practice_case_narrow(struct db *db, const struct practice_ctx *c, int64_t id, enum practice_vis to)
 {
 	struct practice_item item;
-	bool draft = false;
-	int rc = case_facts(db, c, id, &item, &draft);
+	int rc = case_facts(db, c, id, &item);
 	if (rc)
 		return rc;
-	if (!practice_can_narrow(&c->acc, &item))
-		return ERR_FORBIDDEN;
-	return case_set_vis(db, c, id, PRACTICE_VIS_SCHOOL, NULL);
+	if (!practice_can_narrow(&c->acc, &item, to))
+		return item.author_id == c->acc.person_id && to >= item.vis ? ERR_CONFLICT : ERR_FORBIDDEN;
+	return case_set_vis(db, c, id, to, to);
 }
 
 /* A number from the store without trailing zeros ("42", "3.5"), or "" for NULL (arena). */

@@ -86,12 +86,15 @@ int practice_case_add(struct db *db, struct arena *a, const struct practice_ctx 
 /* Change case study id (its author): a draft becomes a finished case study. ERR_INVALID with errors. */
 int practice_case_update(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id,
 			 const struct practice_case_in *in, json_t *errors) WUR;
-/* Ask for case study id to be seen by the network (the author; not a draft): ERR_CONFLICT when asked already. */
-int practice_case_widen(struct db *db, const struct practice_ctx *c, int64_t id) WUR;
-/* A lead of the school approves (approve) or refuses sharing case study id with the network. */
+/*
+ * Ask for case study id to be seen at level to (partnership or network;
+ * the author, not for a draft): the refusals of practice_widen_refusal.
+ */
+int practice_case_widen(struct db *db, const struct practice_ctx *c, int64_t id, enum practice_vis to) WUR;
+/* A lead of the school approves (approve: the level asked for) or refuses sharing case study id wider. */
 int practice_case_decide(struct db *db, const struct practice_ctx *c, int64_t id, bool approve) WUR;
-/* The author narrows case study id back to the school (and withdraws a request). */
-int practice_case_narrow(struct db *db, const struct practice_ctx *c, int64_t id) WUR;
+/* The author narrows case study id to level to (school or partnership) and withdraws a request. */
+int practice_case_narrow(struct db *db, const struct practice_ctx *c, int64_t id, enum practice_vis to) WUR;
 /*
  * Make a draft case study from closed partnership partnership_id, filled
  * from its purpose, measures (baseline, latest value, target) and

@@ -73,7 +73,7 @@ static int demo_case(struct db *db, struct arena *a, const char *slug, const cha
 			json_string_value(json_object_iter_value(json_object_iter(errors))));
 	json_decref(errors);
 	if (!rc)
-		rc = practice_case_widen(db, &c, *id);
+		rc = practice_case_widen(db, &c, *id, PRACTICE_VIS_NETWORK);
 	practice_close(&c);
 	if (rc || (rc = as(db, a, slug, lead, &c)))
 		return rc;

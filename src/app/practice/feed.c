@@ -37,6 +37,11 @@ DB_QUERY(Q_DIGEST_NETWORKS,
 	 "JOIN network_school ns ON ns.urn = p.school_urn "
 	 "UNION ALL SELECT o.person_id, r.network_id, CASE WHEN r.role = 'coordinator' THEN 2 ELSE 0 END "
 	 "FROM practice_digest o JOIN network_role r ON r.person_id = o.person_id");
+DB_QUERY(Q_DIGEST_PARTNERS,
+	 "SELECT DISTINCT o.person_id, ps.network_id, y.urn FROM practice_digest o JOIN person p ON p.id = o.person_id "
+	 "JOIN partnership_school x ON x.urn = p.school_urn JOIN partnership ps ON ps.id = x.partnership_id "
+	 "JOIN partnership_school y ON y.partnership_id = ps.id AND y.urn <> x.urn "
+	 "WHERE ps.state IN ('forming', 'active') ORDER BY o.person_id, ps.network_id, y.urn");
 DB_QUERY(Q_DIGEST_SENT, "UPDATE practice_digest SET last_sent_at = ? WHERE person_id = ?");
 
 /* The most items one email lists. */
@@ -155,6 +160,17 @@ struct reader_net {
 	int what;           /* 1 their school is a member, 2 they coordinate, 0 neither */
 };
 
+/* Every reader's partner schools, network by network: runs of urns (the facts of practice_access). */
+struct reader_partners {
+	size_t n;      /* runs below */
+	struct partner_run {
+		int64_t person_id;  /* person.id */
+		int64_t network_id; /* network.id */
+		size_t start, len;  /* their partner schools: urns[start … start + len) */
+	} *runs;               /* arena */
+	int64_t *urns;         /* arena */
+};
+
 /* Read who is due at now into *rs (arena array of *n). */
 static int readers_due(struct db *db, struct arena *a, int64_t now, struct reader **rs, size_t *n)
 {
@@ -205,12 +221,43 @@ static int reader_networks(struct db *db, struct arena *a, struct reader_net **o
 	return rc < 0 ? rc : 0;
 }
 
-/* The facts of reader r in network_id, from the networks of every reader. */
+/* Every reader's partner schools in each network, once for all (forming or active partnerships). */
+static int reader_partners(struct db *db, struct arena *a, struct reader_partners *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct db_stmt *st = db_stmt(db, &Q_DIGEST_PARTNERS);
+	if (!st)
+		return ERR_DB;
+	size_t cap = 0, ucap = 0, nu = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t person = db_col_int(st, 0), network = db_col_int(st, 1);
+		struct partner_run *last = out->n ? &out->runs[out->n - 1] : NULL;
+		if (!last || last->person_id != person || last->network_id != network) {
+			out->runs = arena_grow(a, out->runs, out->n, &cap, sizeof(*out->runs));
+			out->runs[out->n++] = (struct partner_run){.person_id = person, .network_id = network, .start = nu};
+			last = &out->runs[out->n - 1];
+		}
+		out->urns = arena_grow(a, out->urns, nu, &ucap, sizeof(*out->urns));
+		out->urns[nu++] = db_col_int(st, 2);
+		last->len++;
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The facts of reader r in network_id, from the networks and partner schools of every reader. */
 static struct practice_access reader_access(const struct reader *r, const struct reader_net *nets, size_t n,
-					    int64_t network_id)
+					    const struct reader_partners *ps, int64_t network_id)
 {
 	struct practice_access acc = {.person_id = r->id, .school_urn = r->u.school_urn, .role = r->u.role,
 				      .is_admin = r->u.is_admin};
+	for (size_t i = 0; i < ps->n; i++) {
+		if (ps->runs[i].person_id == r->id && ps->runs[i].network_id == network_id) {
+			acc.partner_urns = ps->urns + ps->runs[i].start;
+			acc.n_partners = ps->runs[i].len;
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (nets[i].person_id != r->id || nets[i].network_id != network_id)
 			continue;
@@ -224,7 +271,7 @@ static struct practice_access reader_access(const struct reader *r, const struct
 
 /* Write reader r's email of items into body; the number of items listed. */
 static int compose(const struct reader *r, const struct practice_listed *items, size_t n, const struct reader_net *nets,
-		   size_t nn, const char *base_url, struct buf *body)
+		   size_t nn, const struct reader_partners *ps, const char *base_url, struct buf *body)
 {
 	int listed = 0;
 	int64_t t = 0;
@@ -235,7 +282,7 @@ static int compose(const struct reader *r, const struct practice_listed *items, 
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(items[i].created_at, r->since) < 0)
 			continue;
-		struct practice_access acc = reader_access(r, nets, nn, items[i].network_id);
+		struct practice_access acc = reader_access(r, nets, nn, ps, items[i].network_id);
 		if (!practice_can_see(&acc, &items[i].item))
 			continue;
 		const json_t *j = items[i].json;
@@ -270,14 +317,16 @@ int practice_digest_run(struct db *db, const char *base_url, int64_t now, int *s
 	for (size_t i = 1; i < n; i++)
 		if (strcmp(rs[i].since, since) < 0)
 			since = rs[i].since;
-	if ((rc = reader_networks(db, a, &nets, &nn)) || (rc = practice_list_since(db, a, since, DIGEST_MAX, &items, &ni)))
+	struct reader_partners ps;
+	if ((rc = reader_networks(db, a, &nets, &nn)) || (rc = reader_partners(db, a, &ps)) ||
+	    (rc = practice_list_since(db, a, since, DIGEST_MAX, &items, &ni)))
 		goto out;
 	char now_iso[32];
 	clock_format_iso(now, now_iso, sizeof(now_iso));
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct buf body;
 		buf_init(&body);
-		if (compose(&rs[i], items, ni, nets, nn, base_url ? base_url : "", &body) > 0) {
+		if (compose(&rs[i], items, ni, nets, nn, &ps, base_url ? base_url : "", &body) > 0) {
 			rc = mail_queue(db, rs[i].email, "New shared practice this week", buf_str(&body));
 			if (!rc)
 				(*sent)++;

@@ -92,7 +92,61 @@ int practice_open(struct db *db, struct arena *a, const struct user *u, const ch
 	c->acc = (struct practice_access){.person_id = na.person_id, .school_urn = na.school_urn, .role = na.role,
 					  .is_admin = na.is_admin, .school_member = na.school_member,
 					  .coordinator = na.coordinator};
-	return 0;
+	if ((rc = practice_partners_in(db, a, c->acc.school_urn, net.id, &c->acc)))
+		practice_close(c);
+	return rc;
+}
+
+int practice_widen_refusal(const struct practice_access *a, const struct practice_item *i, enum practice_vis to)
+{
+	if (!i || i->author_id <= 0 || i->author_id != a->person_id)
+		return ERR_FORBIDDEN;
+	if (practice_widening_asked(i) || to <= i->vis)
+		return ERR_CONFLICT;
+	return ERR_INVALID;
+}
+
+/* What each level is called where a person chooses it, and who sees it. */
+static const char *const vis_labels[PRACTICE_VIS__MAX] = {"its school only", "its school and its partner schools",
+							   "the whole network", "everyone"};
+
+void practice_vis_json(json_t *o, const struct practice_access *a, const struct practice_item *i)
+{
+	enum practice_vis v = i->vis < PRACTICE_VIS__MAX ? i->vis : PRACTICE_VIS_SCHOOL;
+	json_object_set_new(o, "visibility", json_string(practice_vis_name(v)));
+	json_object_set_new(o, "visibility_label", json_string(vis_labels[v]));
+	json_object_set_new(o, "is_school_only", json_boolean(v == PRACTICE_VIS_SCHOOL));
+	json_object_set_new(o, "is_partnership", json_boolean(v == PRACTICE_VIS_PARTNERSHIP));
+	json_object_set_new(o, "is_public", json_boolean(v == PRACTICE_VIS_PUBLIC));
+	if (practice_widening_asked(i) && i->requested < PRACTICE_VIS__MAX) {
+		json_object_set_new(o, "requested", json_string(practice_vis_name(i->requested)));
+		json_object_set_new(o, "requested_label", json_string(i->requested == PRACTICE_VIS_PARTNERSHIP
+									    ? "the partner schools"
+									    : "the network"));
+	}
+	bool partnership = practice_can_request_widening(a, i, PRACTICE_VIS_PARTNERSHIP);
+	bool network = practice_can_request_widening(a, i, PRACTICE_VIS_NETWORK);
+	json_object_set_new(o, "can_widen_partnership", json_boolean(partnership));
+	json_object_set_new(o, "can_widen_network", json_boolean(network));
+	json_object_set_new(o, "can_narrow_school", json_boolean(practice_can_narrow(a, i, PRACTICE_VIS_SCHOOL)));
+	json_object_set_new(o, "can_narrow_partnership",
+			    json_boolean(practice_can_narrow(a, i, PRACTICE_VIS_PARTNERSHIP)));
+}
+
+const char *practice_change_refusal(int rc)
+{
+	if (rc == ERR_CONFLICT)
+		return "You have already asked for this to be shared more widely, or it is shared that widely "
+		       "already: wait for your lead's answer, or narrow it first to ask again.";
+	return "Nothing was changed. A draft case study must be finished first (check it, say what did not work and "
+	       "save it); sharing with partner schools needs a partnership of your school in this network that is "
+	       "forming or active.";
+}
+
+enum practice_vis practice_vis_param(const char *s, enum practice_vis dflt)
+{
+	enum practice_vis v = dflt;
+	return s && *s && practice_vis_parse(s, &v) == 0 ? v : dflt;
 }
 
 void practice_close(struct practice_ctx *c)
@@ -106,11 +160,9 @@ static void row_read_kind(struct db_stmt *st, struct arena *a, const struct prac
 			  struct idea_row *r)
 {
 	r->id = db_col_int(st, 0);
-	enum practice_vis vis = PRACTICE_VIS_SCHOOL;
-	if (practice_vis_parse(db_col_text(st, 4), &vis))
-		vis = PRACTICE_VIS_SCHOOL;
-	r->item = (struct practice_item){.author_id = db_col_int(st, 2), .urn = db_col_int(st, 1), .vis = vis,
-					 .widening_requested = strcmp(db_col_text(st, 5), "network") == 0};
+	r->item = practice_item_of(db_col_int(st, 2), db_col_int(st, 1), db_col_text(st, 4), db_col_text(st, 5), false,
+				   false);
+	enum practice_vis vis = r->item.vis;
 	r->created_at = arena_strdup(a, db_col_text(st, 6));
 	int64_t t = 0;
 	char day[40] = "";
@@ -120,11 +172,12 @@ static void row_read_kind(struct db_stmt *st, struct arena *a, const struct prac
 			    (json_int_t)r->item.urn, kind == PRACTICE_IDEA ? "text" : "title", db_col_text(st, 3), "theme", db_col_text(st, 7), "author",
 			    db_col_text(st, 8), "school", db_col_text(st, 9), "visibility", practice_vis_name(vis),
 			    "posted", day, "posted_at", r->created_at, "widening_requested",
-			    r->item.widening_requested, "is_network", vis == PRACTICE_VIS_NETWORK, "can_react",
+			    practice_widening_asked(&r->item), "is_network", vis == PRACTICE_VIS_NETWORK, "can_react",
 			    practice_can_react(&c->acc, &r->item), "can_widen",
-			    practice_can_request_widening(&c->acc, &r->item), "can_narrow",
-			    practice_can_narrow(&c->acc, &r->item), "can_decide",
+			    practice_can_request_widening(&c->acc, &r->item, PRACTICE_VIS_NETWORK), "can_narrow",
+			    practice_can_narrow(&c->acc, &r->item, PRACTICE_VIS_SCHOOL), "can_decide",
 			    practice_can_decide_widening(&c->acc, &r->item));
+	practice_vis_json(r->json, &c->acc, &r->item);
 	json_object_set_new(r->json, "url", json_sprintf("/networks/%s/%s/%lld", c->slug, kind == PRACTICE_IDEA ? "ideas" : "articles", (long long)r->id));
 	json_object_set_new(r->json, "kind", json_string(kind == PRACTICE_IDEA ? "idea" : "article"));
 	json_object_set_new(r->json, "can_try", json_boolean(practice_can_try(&c->acc, &r->item)));
@@ -356,10 +409,11 @@ int practice_react(struct db *db, struct arena *a, const struct practice_ctx *c,
 	return rc < 0 ? rc : 0;
 }
 
-/* Store the visibility vis and the request (NULL: none) of item id (kind). */
+/* Store the visibility vis and the level requested (vis itself: none) of item id (kind). */
 static int set_vis(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
-		   enum practice_vis vis, const char *requested)
+		   enum practice_vis vis, enum practice_vis asked)
 {
+	const char *requested = asked > vis ? practice_vis_name(asked) : NULL;
 	struct db_stmt *st = db_stmt(db, kind == PRACTICE_IDEA ? &Q_SET_VIS : &Q_ARTICLE_SET_VIS);
 	if (!st || db_bind_text(st, 1, practice_vis_name(vis)) || db_bind_text(st, 2, requested ? requested : "") ||
 	    db_bind_int(st, 3, id) || db_bind_int(st, 4, c->network_id))
@@ -386,15 +440,16 @@ static int load_facts(struct db *db, const struct practice_ctx *c, enum practice
 	return rc;
 }
 
-int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id)
+int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		   enum practice_vis to)
 {
 	struct practice_item item;
 	int rc = load_facts(db, c, kind, id, &item);
 	if (rc)
 		return rc;
-	if (!practice_can_request_widening(&c->acc, &item))
-		return item.author_id == c->acc.person_id ? ERR_CONFLICT : ERR_FORBIDDEN;
-	return set_vis(db, c, kind, id, PRACTICE_VIS_SCHOOL, "network");
+	if (!practice_can_request_widening(&c->acc, &item, to))
+		return practice_widen_refusal(&c->acc, &item, to);
+	return set_vis(db, c, kind, id, item.vis, to);
 }
 
 int practice_decide(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id, bool approve)
@@ -405,18 +460,20 @@ int practice_decide(struct db *db, const struct practice_ctx *c, enum practice_k
 		return rc;
 	if (!practice_can_decide_widening(&c->acc, &item))
 		return ERR_FORBIDDEN;
-	return set_vis(db, c, kind, id, approve ? PRACTICE_VIS_NETWORK : PRACTICE_VIS_SCHOOL, NULL);
+	enum practice_vis vis = approve ? item.requested : item.vis;
+	return set_vis(db, c, kind, id, vis, vis);
 }
 
-int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id)
+int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		    enum practice_vis to)
 {
 	struct practice_item item;
 	int rc = load_facts(db, c, kind, id, &item);
 	if (rc)
 		return rc;
-	if (!practice_can_narrow(&c->acc, &item))
-		return ERR_FORBIDDEN;
-	return set_vis(db, c, kind, id, PRACTICE_VIS_SCHOOL, NULL);
+	if (!practice_can_narrow(&c->acc, &item, to))
+		return item.author_id == c->acc.person_id && to >= item.vis ? ERR_CONFLICT : ERR_FORBIDDEN;
+	return set_vis(db, c, kind, id, to, to);
 }
 
 /* Append to out the items (kind) of the network that pass keep (the visibility check first). */

@@ -72,13 +72,42 @@ int practice_idea_add(struct db *db, struct arena *a, const struct practice_ctx 
 /* React to idea id with kind ("try", "tried", "thanks"): ERR_CONFLICT with errors when already said. */
 int practice_react(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, const char *kind,
 		   json_t *errors) WUR;
-/* The author asks for item id (kind) to be seen by the network (waits for the lead); ERR_CONFLICT when asked already. */
-int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id) WUR;
-/* A lead approves (approve) or refuses the widening of item id (kind). */
+/*
+ * The author asks for item id (kind) to be seen at level to (partnership
+ * or network; it waits for a lead of the school): the refusals are those
+ * of practice_widen_refusal.
+ */
+int practice_widen(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		   enum practice_vis to) WUR;
+/* A lead approves (approve: the level asked for) or refuses (it stays where it is) the widening of item id (kind). */
 int practice_decide(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
 		    bool approve) WUR;
-/* The author narrows item id (kind) back to the school (and withdraws any request). */
-int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id) WUR;
+/*
+ * The author narrows item id (kind) to level to (school or partnership),
+ * withdrawing any request; ERR_CONFLICT when it is not wider than that.
+ */
+int practice_narrow(struct db *db, const struct practice_ctx *c, enum practice_kind kind, int64_t id,
+		    enum practice_vis to) WUR;
+/*
+ * Why a could not ask for item i to be seen at level to:
+ * ERR_FORBIDDEN (not the author), ERR_CONFLICT (a widening is waiting, or
+ * it is that wide already), ERR_INVALID (a draft, or the partner schools
+ * when the school has no open partnership in the network).
+ */
+int practice_widen_refusal(const struct practice_access *a, const struct practice_item *i, enum practice_vis to);
+/*
+ * Add to an item's JSON what pages say about its visibility: visibility,
+ * visibility_label ("its school only", "its school and its partner
+ * schools", …), is_school_only, is_partnership, is_public, requested and
+ * requested_label ("the partner schools", "the network") while a widening
+ * waits, and the person's choices: can_widen_partnership,
+ * can_widen_network, can_narrow_school, can_narrow_partnership.
+ */
+void practice_vis_json(json_t *o, const struct practice_access *a, const struct practice_item *i);
+/* What to tell the person when a widening or narrowing is refused with rc (ERR_CONFLICT or ERR_INVALID). */
+const char *practice_change_refusal(int rc);
+/* A level from a form ("school", "partnership", "network"), or dflt when absent. */
+enum practice_vis practice_vis_param(const char *s, enum practice_vis dflt);
 /* Every article the person may see, newest first: {network, articles[], themes[], can_post, max, title_max}. */
 int practice_articles(struct db *db, struct arena *a, const struct practice_ctx *c, json_t **out) WUR;
 /* One article with body_html (the Markdown rendered safely): ERR_NOTFOUND when the person may not see it. */

@@ -191,8 +191,8 @@ static int handle_practice_react(struct request *req, struct response *res)
 static int changed(struct page *pg, struct practice_ctx *c, int rc, const char *back)
 {
 	practice_close(c);
-	if (rc == ERR_CONFLICT)
-		return page_fail(pg, rc, "You have already asked for this idea to be shared with the network.");
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID)
+		return page_fail(pg, rc, practice_change_refusal(rc));
 	if (rc)
 		return page_fail(pg, rc, NULL);
 	return page_redirect(pg, "%s", back);
@@ -217,8 +217,12 @@ static int change_vis(struct request *req, struct response *res, enum practice_k
 		return rc;
 	int64_t id = req_path_int(req, "id");
 	switch (what) {
-	case CHANGE_WIDEN: rc = practice_widen(pg.db, &c, kind, id); break;
-	case CHANGE_NARROW: rc = practice_narrow(pg.db, &c, kind, id); break;
+	case CHANGE_WIDEN:
+		rc = practice_widen(pg.db, &c, kind, id, practice_vis_param(req_str(req, "to"), PRACTICE_VIS_NETWORK));
+		break;
+	case CHANGE_NARROW:
+		rc = practice_narrow(pg.db, &c, kind, id, practice_vis_param(req_str(req, "to"), PRACTICE_VIS_SCHOOL));
+		break;
 	case CHANGE_APPROVE: rc = practice_decide(pg.db, &c, kind, id, true); break;
 	case CHANGE_REFUSE: rc = practice_decide(pg.db, &c, kind, id, false); break;
 	}
@@ -228,11 +232,28 @@ static int change_vis(struct request *req, struct response *res, enum practice_k
 	return changed(&pg, &c, rc, back);
 }
 
+/* POST …/widen parameters: how wide (the network when absent). */
+static const char *const widen_choices[] = {"partnership", "network", NULL};
+static const struct param_spec widen_params[] = {
+	PARAM(.name = "to", .type = PARAM_ENUM, .choices = widen_choices, .label = "Share with"),
+	PARAM_END,
+};
+
+/* POST …/narrow parameters: how narrow (the school when absent). */
+static const char *const narrow_choices[] = {"school", "partnership", NULL};
+static const struct param_spec narrow_params[] = {
+	PARAM(.name = "to", .type = PARAM_ENUM, .choices = narrow_choices, .label = "Keep it with"),
+	PARAM_END,
+};
+
 /*
  * POST /networks/{slug}/ideas/{id}/widen and /networks/{slug}/articles/{id}/widen
- * The author asks for the item to be seen by the whole network; it stays
- * with the school until a lead of the school approves. 409 when asked
- * already. 303 to the item.
+ * The author asks for the item to be seen by the partner schools (`to`
+ * partnership: schools in a forming or active partnership with theirs) or
+ * by the whole network (`to` network, the default; from the school or the
+ * partner schools); it stays where it is until a lead of the school
+ * approves. 409 when a request is waiting or it is that wide already; 400
+ * for the partner schools when the school has none. 303 to the item.
  */
 static int handle_practice_idea_widen(struct request *req, struct response *res)
 {
@@ -247,8 +268,9 @@ static int handle_practice_article_widen(struct request *req, struct response *r
 
 /*
  * POST /networks/{slug}/ideas/{id}/narrow and /networks/{slug}/articles/{id}/narrow
- * The author takes the item back to the school (and withdraws a request
- * still waiting). 303 to the item.
+ * The author takes the item back to the school (`to` school, the default)
+ * or to the partner schools (`to` partnership) and withdraws a request
+ * still waiting; 409 when it is not wider than that. 303 to the item.
  */
 static int handle_practice_idea_narrow(struct request *req, struct response *res)
 {
@@ -420,15 +442,15 @@ const struct route practice_routes[] = {
 	{HTTP_GET, "/networks/{slug}/ideas/moderation", handle_practice_moderation, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/ideas/{id:int}", handle_practice_idea, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/react", handle_practice_react, react_params, FORM, 0},
-	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/widen", handle_practice_idea_widen, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/narrow", handle_practice_idea_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/widen", handle_practice_idea_widen, widen_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/narrow", handle_practice_idea_narrow, narrow_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/approve", handle_practice_idea_approve, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/ideas/{id:int}/refuse", handle_practice_idea_refuse, NULL, 0, 0},
 	{HTTP_GET, "/networks/{slug}/articles", handle_practice_articles, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/articles", handle_practice_article_add, article_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/articles/{id:int}", handle_practice_article, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/articles/{id:int}/widen", handle_practice_article_widen, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/articles/{id:int}/narrow", handle_practice_article_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/widen", handle_practice_article_widen, widen_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/articles/{id:int}/narrow", handle_practice_article_narrow, narrow_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/articles/{id:int}/approve", handle_practice_article_approve, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/articles/{id:int}/refuse", handle_practice_article_refuse, NULL, 0, 0},
 	{0, NULL, NULL, NULL, 0, 0},

@@ -431,35 +431,52 @@ static int case_change(struct request *req, struct response *res, enum case_chan
 		return rc;
 	int64_t id = req_path_int(req, "id");
 	switch (what) {
-	case CASE_WIDEN: rc = practice_case_widen(pg.db, &c, id); break;
-	case CASE_NARROW: rc = practice_case_narrow(pg.db, &c, id); break;
+	case CASE_WIDEN:
+		rc = practice_case_widen(pg.db, &c, id, practice_vis_param(req_str(req, "to"), PRACTICE_VIS_NETWORK));
+		break;
+	case CASE_NARROW:
+		rc = practice_case_narrow(pg.db, &c, id, practice_vis_param(req_str(req, "to"), PRACTICE_VIS_SCHOOL));
+		break;
 	case CASE_APPROVE: rc = practice_case_decide(pg.db, &c, id, true); break;
 	case CASE_REFUSE: rc = practice_case_decide(pg.db, &c, id, false); break;
 	}
 	const char *slug = c.slug;
 	practice_close(&c);
-	if (rc == ERR_CONFLICT)
-		return page_fail(&pg, rc, "You have already asked for this case study to be shared with the network.");
-	if (rc == ERR_INVALID)
-		return page_fail(&pg, rc, "Finish the draft first: check it, say what did not work and save it, then "
-					  "ask to share it.");
+	if (rc == ERR_CONFLICT || rc == ERR_INVALID)
+		return page_fail(&pg, rc, practice_change_refusal(rc));
 	if (rc)
 		return page_fail(&pg, rc, NULL);
 	return page_redirect(&pg, "/networks/%s/cases/%lld", slug, (long long)id);
 }
 
+/* POST …/widen parameters: how wide (the network when absent). */
+static const char *const widen_choices[] = {"partnership", "network", NULL};
+static const struct param_spec widen_params[] = {
+	PARAM(.name = "to", .type = PARAM_ENUM, .choices = widen_choices, .label = "Share with"),
+	PARAM_END,
+};
+
+/* POST …/narrow parameters: how narrow (the school when absent). */
+static const char *const narrow_choices[] = {"school", "partnership", NULL};
+static const struct param_spec narrow_params[] = {
+	PARAM(.name = "to", .type = PARAM_ENUM, .choices = narrow_choices, .label = "Keep it with"),
+	PARAM_END,
+};
+
 /*
  * POST /networks/{slug}/cases/{id}/widen
- * The author asks for the case study to be seen by the whole network (not a
- * draft); it stays with the school until a lead of the school approves. 409
- * when asked already.
+ * The author asks for the case study (not a draft) to be seen by the
+ * partner schools (`to` partnership) or the whole network (`to` network,
+ * the default); it stays where it is until a lead of the school approves.
+ * 409 when a request is waiting or it is that wide already; 400 for a
+ * draft, or the partner schools when the school has none.
  */
 static int handle_case_widen(struct request *req, struct response *res)
 {
 	return case_change(req, res, CASE_WIDEN);
 }
 
-/* POST /networks/{slug}/cases/{id}/narrow: the author keeps it within the school again. */
+/* POST /networks/{slug}/cases/{id}/narrow: the author keeps it within the school (or the partner schools, `to`) again. */
 static int handle_case_narrow(struct request *req, struct response *res)
 {
 	return case_change(req, res, CASE_NARROW);
@@ -511,8 +528,8 @@ const struct route practice_case_routes[] = {
 	{HTTP_GET, "/networks/{slug}/cases/{id:int}", handle_case_show, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/cases/{id:int}", handle_case_update, case_params, FORM, 0},
 	{HTTP_GET, "/networks/{slug}/cases/{id:int}/edit", handle_case_edit, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/cases/{id:int}/widen", handle_case_widen, NULL, 0, 0},
-	{HTTP_POST, "/networks/{slug}/cases/{id:int}/narrow", handle_case_narrow, NULL, 0, 0},
+	{HTTP_POST, "/networks/{slug}/cases/{id:int}/widen", handle_case_widen, widen_params, 0, 0},
+	{HTTP_POST, "/networks/{slug}/cases/{id:int}/narrow", handle_case_narrow, narrow_params, 0, 0},
 	{HTTP_POST, "/networks/{slug}/cases/{id:int}/approve", handle_case_approve, NULL, 0, 0},
 	{HTTP_POST, "/networks/{slug}/cases/{id:int}/refuse", handle_case_refuse, NULL, 0, 0},
 	{HTTP_POST, "/partnerships/{id:int}/case-study", handle_case_from_partnership, NULL, 0, 0},

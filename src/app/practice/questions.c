@@ -266,9 +266,11 @@ int practice_answer_helpful(struct db *db, const struct practice_ctx *c, int64_t
 json_t *practice_current_question(struct db *db, const struct user *u, int64_t network_id, const char *slug)
 {
 	struct practice_access acc;
-	if (practice_viewer_access(db, u, network_id, &acc))
-		return NULL;
 	struct arena *a = arena_new();
+	if (practice_viewer_access(db, a, u, network_id, &acc)) {
+		arena_free(a);
+		return NULL;
+	}
 	struct practice_ctx c = {.network_id = network_id, .slug = slug, .acc = acc};
 	struct db_stmt *st = db_stmt(db, &Q_QUESTION_CURRENT);
 	json_t *out = NULL;

@@ -131,13 +131,9 @@ int practice_scrapbook(struct db *db, struct arena *a, const struct user *u, int
 		return ERR_DB;
 	json_t *articles = json_array();
 	while ((rc = db_step(st)) == DB_ROW) {
-		enum practice_vis vis = PRACTICE_VIS_SCHOOL;
-		if (practice_vis_parse(db_col_text(st, 3), &vis))
-			vis = PRACTICE_VIS_SCHOOL;
-		if (vis == PRACTICE_VIS_NETWORK && db_col_int(st, 5))
-			vis = PRACTICE_VIS_PUBLIC;
-		struct practice_item item = {.author_id = db_col_int(st, 2), .urn = urn, .vis = vis,
-					     .widening_requested = str_eq(db_col_text(st, 4), "network")};
+		struct practice_item item = practice_item_of(db_col_int(st, 2), urn, db_col_text(st, 3), db_col_text(st, 4),
+							     db_col_int(st, 5) != 0, false);
+		enum practice_vis vis = item.vis;
 		struct practice_access acc = practice_viewer_in(v, db_col_int(st, 1));
 		if (!practice_can_see(&acc, &item))
 			continue;

@@ -53,6 +53,12 @@ DB_QUERY(Q_MY_NETWORKS,
 	 "SELECT network_id, 1 FROM network_school WHERE urn = ?1 "
 	 "UNION ALL SELECT network_id, CASE WHEN role = 'coordinator' THEN 2 ELSE 0 END FROM network_role "
 	 "WHERE person_id = ?2");
+/* The schools in a forming or active partnership with school ?1, in network ?2 (0: every network). */
+DB_QUERY(Q_MY_PARTNERS,
+	 "SELECT DISTINCT p.network_id, y.urn FROM partnership_school x JOIN partnership p ON p.id = x.partnership_id "
+	 "JOIN partnership_school y ON y.partnership_id = p.id AND y.urn <> x.urn "
+	 "WHERE x.urn = ?1 AND p.state IN ('forming', 'active') AND (CAST(?2 AS BIGINT) = 0 OR p.network_id = ?2) "
+	 "ORDER BY p.network_id, y.urn");
 
 /* The columns every read of the index gives, in this order (see struct hit), then one text column. */
 #define DOC_COLS                                                                                           \
@@ -216,7 +222,7 @@ int practice_index_vis(struct db *db, const char *kind, int64_t item_id, const c
 	    db_bind_int(st, 4, item_id))
 		return ERR_DB;
 	int rc = run(st);
-	if (rc || !str_eq(vis, "school"))
+	if (rc || str_eq(vis, "network"))
 		return rc;
 	st = db_stmt(db, &Q_PUBLIC_DEL);
 	if (!st || bind_str(st, 1, kind) || db_bind_int(st, 2, item_id))
@@ -276,8 +282,50 @@ struct practice_viewer {
 		int64_t id;       /* network.id */
 		bool member;      /* the person's school is a member school */
 		bool coordinator; /* the person coordinates it */
+		int64_t *partners; /* the schools in an open partnership with the person's school here (arena) */
+		size_t n_partners; /* how many partners holds */
 	} *nets;              /* arena */
 };
+
+/* Append urn to the partners of network id in v (the network added when new). */
+static void viewer_partner(struct arena *a, struct practice_viewer *v, size_t *cap, int64_t id, int64_t urn)
+{
+	size_t k = 0;
+	while (k < v->n && v->nets[k].id != id)
+		k++;
+	if (k == v->n) {
+		v->nets = arena_grow(a, v->nets, v->n, cap, sizeof(*v->nets));
+		v->nets[v->n++] = (struct viewer_net){.id = id};
+	}
+	struct viewer_net *n = &v->nets[k];
+	int64_t *more = arena_alloc(a, (n->n_partners + 1) * sizeof(*more));
+	if (n->n_partners)
+		memcpy(more, n->partners, n->n_partners * sizeof(*more));
+	more[n->n_partners++] = urn;
+	n->partners = more;
+}
+
+int practice_partners_in(struct db *db, struct arena *a, int64_t urn, int64_t network_id, struct practice_access *acc)
+{
+	acc->partner_urns = NULL;
+	acc->n_partners = 0;
+	if (urn <= 0 || network_id <= 0)
+		return 0;
+	struct db_stmt *st = db_stmt(db, &Q_MY_PARTNERS);
+	if (!st || db_bind_int(st, 1, urn) || db_bind_int(st, 2, network_id))
+		return ERR_DB;
+	int64_t *urns = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		urns = arena_grow(a, urns, n, &cap, sizeof(*urns));
+		urns[n++] = db_col_int(st, 1);
+	}
+	db_reset(st);
+	acc->partner_urns = urns;
+	acc->n_partners = n;
+	return rc < 0 ? rc : 0;
+}
 
 /* Load the viewer's networks (nothing for anonymous visitors). */
 static int viewer_load(struct db *db, struct arena *a, const struct user *u, struct practice_viewer *v)
@@ -306,6 +354,14 @@ static int viewer_load(struct db *db, struct arena *a, const struct user *u, str
 			v->nets[k].coordinator = true;
 	}
 	db_reset(st);
+	if (rc < 0 || u->school_urn <= 0)
+		return rc < 0 ? rc : 0;
+	st = db_stmt(db, &Q_MY_PARTNERS);
+	if (!st || db_bind_int(st, 1, u->school_urn) || db_bind_int(st, 2, 0))
+		return ERR_DB;
+	while ((rc = db_step(st)) == DB_ROW)
+		viewer_partner(a, v, &cap, db_col_int(st, 0), db_col_int(st, 1));
+	db_reset(st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -321,6 +377,8 @@ static struct practice_access viewer_access(const struct practice_viewer *v, int
 		if (v->nets[k].id == network_id) {
 			acc.school_member = v->nets[k].member;
 			acc.coordinator = v->nets[k].coordinator;
+			acc.partner_urns = v->nets[k].partners;
+			acc.n_partners = v->nets[k].n_partners;
 		}
 	}
 	return acc;
@@ -337,13 +395,12 @@ struct practice_access practice_viewer_in(const struct practice_viewer *v, int64
 	return viewer_access(v, network_id);
 }
 
-int practice_viewer_access(struct db *db, const struct user *u, int64_t network_id, struct practice_access *out)
+int practice_viewer_access(struct db *db, struct arena *a, const struct user *u, int64_t network_id,
+			   struct practice_access *out)
 {
-	struct arena *a = arena_new();
 	struct practice_viewer v;
 	int rc = viewer_load(db, a, u, &v);
 	*out = viewer_access(&v, network_id);
-	arena_free(a);
 	return rc;
 }
 
@@ -367,13 +424,8 @@ static void hit_read(struct db_stmt *st, struct arena *a, struct hit *h)
 	h->item_id = db_col_int(st, 2);
 	h->network_id = db_col_int(st, 3);
 	h->kind = arena_strdup(a, db_col_text(st, 1));
-	enum practice_vis vis = PRACTICE_VIS_SCHOOL;
-	if (practice_vis_parse(db_col_text(st, 6), &vis) || vis == PRACTICE_VIS_PUBLIC)
-		vis = PRACTICE_VIS_SCHOOL;
-	if (vis == PRACTICE_VIS_NETWORK && db_col_int(st, 8))
-		vis = PRACTICE_VIS_PUBLIC;
-	h->item = (struct practice_item){.author_id = db_col_int(st, 5), .urn = db_col_int(st, 4), .vis = vis,
-					 .widening_requested = str_eq(db_col_text(st, 7), "network")};
+	h->item = practice_item_of(db_col_int(st, 5), db_col_int(st, 4), db_col_text(st, 6), db_col_text(st, 7),
+				   db_col_int(st, 8) != 0, false);
 	h->themes = arena_strdup(a, db_col_text(st, 9));
 	h->title = arena_strdup(a, db_col_text(st, 10));
 	h->created_at = arena_strdup(a, db_col_text(st, 11));
@@ -495,13 +547,8 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 	buf_putc(&ids, '[');
 	/* First the facts of every match, newest first: the check, the count and the page's ids. */
 	while ((rc = db_step(st)) == DB_ROW) {
-		enum practice_vis vis = PRACTICE_VIS_SCHOOL;
-		if (practice_vis_parse(db_col_text(st, 4), &vis) || vis == PRACTICE_VIS_PUBLIC)
-			vis = PRACTICE_VIS_SCHOOL;
-		if (vis == PRACTICE_VIS_NETWORK && db_col_int(st, 6))
-			vis = PRACTICE_VIS_PUBLIC;
-		struct practice_item item = {.author_id = db_col_int(st, 3), .urn = db_col_int(st, 2), .vis = vis,
-					     .widening_requested = str_eq(db_col_text(st, 5), "network")};
+		struct practice_item item = practice_item_of(db_col_int(st, 3), db_col_int(st, 2), db_col_text(st, 4),
+							     db_col_text(st, 5), db_col_int(st, 6) != 0, false);
 		struct practice_access acc = viewer_access(&v, db_col_int(st, 1));
 		if (!practice_can_see(&acc, &item))
 			continue;
@@ -620,7 +667,7 @@ int practice_publishing(struct db *db, struct arena *a, const struct user *u, in
 {
 	*out = NULL;
 	struct practice_access acc;
-	int rc = practice_viewer_access(db, u, network_id, &acc);
+	int rc = practice_viewer_access(db, a, u, network_id, &acc);
 	if (rc)
 		return rc;
 	if (!acc.coordinator)
@@ -659,7 +706,7 @@ static int change_open(struct db *db, struct arena *a, const struct user *u, int
 		return rc;
 	if (h->network_id != network_id)
 		return ERR_NOTFOUND;
-	if ((rc = practice_viewer_access(db, u, network_id, acc)))
+	if ((rc = practice_viewer_access(db, a, u, network_id, acc)))
 		return rc;
 	return practice_can_see(acc, &h->item) ? 0 : ERR_NOTFOUND;
 }

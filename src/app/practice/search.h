@@ -72,10 +72,17 @@ struct practice_search_query {
 
 /*
  * The facts the visibility check needs about u (NULL: nobody signed in) in
- * network network_id: school membership and coordination read from the
- * store. 0 or ERR_DB.
+ * network network_id: school membership, coordination and the partner
+ * schools read from the store (partner_urns in the arena). 0 or ERR_DB.
  */
-int practice_viewer_access(struct db *db, const struct user *u, int64_t network_id, struct practice_access *out) WUR;
+int practice_viewer_access(struct db *db, struct arena *a, const struct user *u, int64_t network_id,
+			   struct practice_access *out) WUR;
+/*
+ * Fill acc's partner schools: those in a partnership of network_id with
+ * school urn that is forming or active (arena; none for urn 0). 0 or ERR_DB.
+ */
+int practice_partners_in(struct db *db, struct arena *a, int64_t urn, int64_t network_id,
+			 struct practice_access *acc) WUR;
 
 /* The viewer's facts in every network at once, for lists over several networks (opaque). */
 struct practice_viewer;

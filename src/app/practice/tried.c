@@ -138,13 +138,10 @@ static int load_item(struct db *db, struct arena *a, const struct practice_ctx *
 		return ERR_DB;
 	int rc = db_step(st);
 	if (rc == DB_ROW) {
-		enum practice_vis vis = PRACTICE_VIS_SCHOOL;
-		if (practice_vis_parse(db_col_text(st, 2), &vis))
-			vis = PRACTICE_VIS_SCHOOL;
-		t->item = (struct practice_item){.urn = db_col_int(st, 0), .author_id = db_col_int(st, 1), .vis = vis,
-						 .widening_requested = strcmp(db_col_text(st, 3), "network") == 0};
-		t->title = arena_strdup(a, db_col_text(st, 4));
 		t->draft = db_col_int(st, 5) != 0;
+		t->item = practice_item_of(db_col_int(st, 1), db_col_int(st, 0), db_col_text(st, 2), db_col_text(st, 3),
+					   false, t->draft);
+		t->title = arena_strdup(a, db_col_text(st, 4));
 	}
 	db_reset(st);
 	if (rc != DB_ROW)
