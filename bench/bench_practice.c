@@ -12,7 +12,7 @@
  * and p50 / p99 of the thread's CPU time (the machine is shared: the wall
  * clock also counts the time other programs had the core). A store that
  * already holds the items is used again as it is.
- * usage: bench_practice DB SQL_DIR [ITEMS]   (prints a Markdown table; bench/run records it)
+ * usage: bench_practice DB SQL_DIR [ITEMS [CASE]]   (prints a Markdown table; bench/run records it)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,10 +141,11 @@ static int build_store(struct db *db, int items)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s DB SQL_DIR [ITEMS]\n", argv[0]);
+		fprintf(stderr, "usage: %s DB SQL_DIR [ITEMS [CASE]]\n", argv[0]);
 		return 2;
 	}
 	int items = argc > 3 ? atoi(argv[3]) : 50000;
+	int only = argc > 4 ? atoi(argv[4]) : 0; /* one case (1 …), to profile it */
 	struct db *db;
 	char err[512];
 	int applied = 0;
@@ -179,6 +180,8 @@ int main(int argc, char **argv)
 	printf("| search | seen | p50 | p99 | max | CPU p50 | CPU p99 |\n|---|---:|---:|---:|---:|---:|---:|\n");
 	int64_t lat[RUNS], cpu[RUNS];
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		if (only > 0 && c + 1 != (size_t)only)
+			continue;
 		json_int_t total = 0;
 		for (int r = 0; r < RUNS; r++) {
 			struct arena *a = arena_new();

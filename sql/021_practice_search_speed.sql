@@ -1,5 +1,5 @@
 -- SPDX-License-Identifier: AGPL-3.0-or-later
--- 021: shared practice search that stays fast on a large store (issue 14:
+-- 021: shared practice search (and a school's scrapbook) that stays fast on a large store (issue 14:
 -- 50,000 items, a search at most 5 ms; src/app/practice/search.c).
 --
 -- practice_doc_by_school serves a listing filtered by one school, newest
@@ -19,6 +19,10 @@
 -- SQL as before; the tags only narrow what FTS5 gives (search.c builds the
 -- same tags from the same text).
 CREATE INDEX practice_doc_by_school ON practice_doc(urn);
+
+-- A school's scrapbook of a term (src/app/practice/scrapbook.c) reads its
+-- articles of the term by this index, not every article of every school.
+CREATE INDEX practice_article_by_school ON practice_article(urn, created_at);
 
 DROP TABLE practice_fts;
 CREATE VIRTUAL TABLE practice_fts USING fts5(

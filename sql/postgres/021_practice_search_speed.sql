@@ -5,3 +5,7 @@
 -- (a tsvector with a GIN index) matches prefixes without merging lists and
 -- needs no change; the filters are checked in SQL.
 CREATE INDEX practice_doc_by_school ON practice_doc(urn, id);
+
+-- A school's scrapbook of a term (src/app/practice/scrapbook.c) reads its
+-- articles of the term by this index, not every article of every school.
+CREATE INDEX practice_article_by_school ON practice_article(urn, created_at);

@@ -7,8 +7,14 @@
  * FTS5 table in SQLite (unicode61, diacritics removed), a tsvector table in
  * PostgreSQL (the practice_words configuration: unaccent, then 'simple').
  * A search's words are letters and digits only, each matched as a prefix and
- * all required: `"word"*` for FTS5, `word:*` joined by `&` for to_tsquery,
- * so both stores find the same items. Results come newest first (not by a
+ * all required: `{title body} : "word"*` for FTS5, `word:*` joined by `&` for to_tsquery,
+ * so both stores find the same items (words in title and body only: FTS5's
+ * third column, tags, holds the kind, school and themes as words, "kidea
+ * u100007 tEarly tReading", and a search's kind, school and theme filters are
+ * added to its FTS5 query as tags so the walk steps over what they leave
+ * out; the filters are checked in SQL all the same, on both stores; FTS5's
+ * prefix indexes read a prefix like one word, newest first, see
+ * sql/021_practice_search_speed.sql). Results come newest first (not by a
  * relevance score, which the two stores compute differently): in index
  * order, the order items were written, which FTS5 walks backwards without
  * sorting, so a search stops once it has its page and has counted
@@ -519,7 +525,6 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 	}
 	buf_puts(&walk, buf_str(&match));
 	bool has_urn = q->urn > 0;
-	size_t words_len = walk.len;
 	if (!pg && (nw || !has_urn)) {
 		if (q->kind && *q->kind)
 			fts_tag(&walk, "k", q->kind, false);
@@ -535,11 +540,6 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 		buf_free(&walk);
 		buf_free(&match);
 		return ERR_DB;
-	}
-	/* The page's snippets mark the words only; in SQLite its walk steps over the rest by the tags too. */
-	if (nw && walk.len > words_len) {
-		buf_reset(&match);
-		buf_puts(&match, buf_str(&walk));
 	}
 	buf_free(&walk);
 	int page = q->page > 0 ? q->page : 1;
