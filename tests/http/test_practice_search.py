@@ -268,3 +268,28 @@ def test_a_brand_new_account_cannot_reach_a_school_s_practice_by_starting_a_netw
     assert text not in [r["title"] for r in search(new, q="quokka")["results"]]
     assert search(new, q="quokka")["results"] == []
     assert search(w.anon, q="quokka")["results"] == []
+
+
+def test_a_theme_filter_takes_the_whole_theme_name_whatever_its_words_and_signs(w):
+    # Last in the file: its items (Weetwood's, an article among them) would change other tests' lists.
+    from urllib.parse import quote
+    location(w.p["coord"].post("/networks/%s/themes" % w.net,
+                               {"themes": 'Reading\nOracy\nEarly reading\nTalk & "drama" time'}))
+    plain = "Axolotl notes: a reading log that pupils keep."
+    early = "Axolotl nursery: sharing picture books at home."
+    talk = "Axolotl news: a two-minute role play before writing."
+    post_idea(w, "ta_w", plain, theme="Reading")
+    post_idea(w, "ta_w", early, theme="Early reading")
+    post_idea(w, "ta_w", talk, theme='Talk & "drama" time')
+    post_article(w, "ta_w", "Axolotl stories in the early years", "Stories we read aloud.", theme="Early reading")
+    lead = w.p["lead_w"]
+    assert titles(lead, q="axolotl", theme="Reading") == [plain]
+    assert titles(lead, q="axolotl", theme=quote("Early reading")) == ["Axolotl stories in the early years", early]
+    assert titles(lead, q="axolotl", theme=quote('Talk & "drama" time')) == [talk]
+    assert titles(lead, q="axolotl", theme=quote("Talk")) == []
+    assert titles(lead, q="axolotl", theme=quote("reading Early")) == []
+    assert titles(lead, q="axolotl", kind="idea", theme=quote("Early reading")) == [early]
+    assert titles(lead, q="axolotl", kind="article", theme="Reading") == []
+    # With no words: the filters alone, newest first.
+    assert titles(lead, kind="article", theme=quote("Early reading")) == ["Axolotl stories in the early years"]
+    assert titles(lead, theme=quote('Talk & "drama" time')) == [talk]

@@ -34,6 +34,11 @@ DB_QUERY(Q_REACTIONS,
 	 "SELECT r.idea_id, r.kind, COUNT(*), SUM(CASE WHEN r.person_id = ? THEN 1 ELSE 0 END) "
 	 "FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id "
 	 "WHERE i.network_id = ? GROUP BY r.idea_id, r.kind");
+/* The same for one idea (its page). */
+DB_QUERY(Q_REACTIONS_ONE,
+	 "SELECT r.idea_id, r.kind, COUNT(*), SUM(CASE WHEN r.person_id = ? THEN 1 ELSE 0 END) "
+	 "FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id "
+	 "WHERE i.network_id = ? AND r.idea_id = ? GROUP BY r.idea_id, r.kind");
 DB_QUERY(Q_IDEA_ADD, "INSERT INTO practice_idea (network_id, urn, author_id, theme_id, body, visibility, created_at) "
 		     "VALUES (?, ?, ?, ?, ?, 'school', ?)");
 DB_QUERY(Q_REACT, "INSERT INTO practice_reaction (idea_id, person_id, kind, created_at) VALUES (?, ?, ?, ?)");
@@ -189,12 +194,16 @@ static void row_read(struct db_stmt *st, struct arena *a, const struct practice_
 	row_read_kind(st, a, c, PRACTICE_IDEA, r);
 }
 
-/* The reaction counts of every idea in the network, as {id: {kind: [count, mine]}} (new reference). */
-static int reactions(struct db *db, const struct practice_ctx *c, json_t **out)
+/*
+ * The reaction counts of every idea in the network (idea 0) or of one idea,
+ * as {id: {kind: [count, mine]}} (new reference).
+ */
+static int reactions(struct db *db, const struct practice_ctx *c, int64_t idea, json_t **out)
 {
 	*out = json_object();
-	struct db_stmt *st = db_stmt(db, &Q_REACTIONS);
-	if (!st || db_bind_int(st, 1, c->acc.person_id) || db_bind_int(st, 2, c->network_id))
+	struct db_stmt *st = db_stmt(db, idea > 0 ? &Q_REACTIONS_ONE : &Q_REACTIONS);
+	if (!st || db_bind_int(st, 1, c->acc.person_id) || db_bind_int(st, 2, c->network_id) ||
+	    (idea > 0 && db_bind_int(st, 3, idea)))
 		return ERR_DB;
 	int rc;
 	char key[32];
@@ -274,7 +283,7 @@ int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c,
 {
 	*out = NULL;
 	json_t *all = NULL;
-	int rc = reactions(db, c, &all);
+	int rc = reactions(db, c, 0, &all);
 	if (rc) {
 		json_decref(all);
 		return rc;
@@ -326,7 +335,7 @@ int practice_idea(struct db *db, struct arena *a, const struct practice_ctx *c, 
 	if (rc)
 		return rc;
 	json_t *all = NULL;
-	if ((rc = reactions(db, c, &all))) {
+	if ((rc = reactions(db, c, id, &all))) {
 		json_decref(all);
 		json_decref(r.json);
 		return rc;

@@ -7,8 +7,14 @@
  * FTS5 table in SQLite (unicode61, diacritics removed), a tsvector table in
  * PostgreSQL (the practice_words configuration: unaccent, then 'simple').
  * A search's words are letters and digits only, each matched as a prefix and
- * all required: `"word"*` for FTS5, `word:*` joined by `&` for to_tsquery,
- * so both stores find the same items. Results come newest first (not by a
+ * all required: `{title body} : "word"*` for FTS5, `word:*` joined by `&` for to_tsquery,
+ * so both stores find the same items (words in title and body only: FTS5's
+ * third column, tags, holds the kind, school and themes as words, "kidea
+ * u100007 tEarly tReading", and a search's kind, school and theme filters are
+ * added to its FTS5 query as tags so the walk steps over what they leave
+ * out; the filters are checked in SQL all the same, on both stores; FTS5's
+ * prefix indexes read a prefix like one word, newest first, see
+ * sql/021_practice_search_speed.sql). Results come newest first (not by a
  * relevance score, which the two stores compute differently): in index
  * order, the order items were written, which FTS5 walks backwards without
  * sorting, so a search stops once it has its page and has counted
@@ -38,11 +44,16 @@ DB_QUERY(Q_DOC_PUT,
 	 "body = excluded.body");
 DB_QUERY(Q_DOC_ID, "SELECT id FROM practice_doc WHERE kind = ? AND item_id = ?");
 DB_QUERY_PG(Q_FTS_DEL, "DELETE FROM practice_fts WHERE rowid = ?", "DELETE FROM practice_fts WHERE doc_id = ?");
-DB_QUERY_PG(Q_FTS_ADD, "INSERT INTO practice_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+/* The tags column of practice_fts: the item's kind, school and themes as words (sql/021_practice_search_speed.sql). */
+#define FTS_TAGS "'k' || kind || ' u' || urn || replace(replace(themes, ' ', ' t'), char(10), ' t')"
+DB_QUERY_PG(Q_FTS_ADD,
+	    "INSERT INTO practice_fts (rowid, title, body, tags) SELECT ?1, ?2, ?3, " FTS_TAGS
+	    " FROM practice_doc WHERE id = ?1",
 	    "INSERT INTO practice_fts (doc_id, words) VALUES (?1, to_tsvector('practice_words', "
 	    "CAST(?2 AS text) || ' ' || CAST(?3 AS text)))");
 DB_QUERY(Q_FTS_CLEAR, "DELETE FROM practice_fts");
-DB_QUERY_PG(Q_FTS_ALL, "INSERT INTO practice_fts (rowid, title, body) SELECT id, title, body FROM practice_doc",
+DB_QUERY_PG(Q_FTS_ALL, "INSERT INTO practice_fts (rowid, title, body, tags) SELECT id, title, body, " FTS_TAGS
+		       " FROM practice_doc",
 	    "INSERT INTO practice_fts (doc_id, words) SELECT id, to_tsvector('practice_words', title || ' ' || body) "
 	    "FROM practice_doc");
 DB_QUERY(Q_DOC_VIS, "UPDATE practice_doc SET visibility = ?1, requested = ?2 WHERE kind = ?3 AND item_id = ?4");
@@ -68,29 +79,41 @@ DB_QUERY(Q_MY_PARTNERS,
 #define DOC_JOINS                                                                                          \
 	"JOIN network n ON n.id = d.network_id LEFT JOIN school s ON s.urn = d.urn "                      \
 	"LEFT JOIN practice_public p ON p.kind = d.kind AND p.item_id = d.item_id "
+/* The filters ?2 … ?7 (the school's phase is looked up only when asked for). */
 #define FILTERS_SQLITE                                                                                     \
 	"AND (?2 = '' OR d.kind = ?2) AND (?3 = '' OR instr(d.themes, ?3) > 0) "                          \
-	"AND (?4 = '' OR s.phase_group = ?4) AND (?5 = 0 OR d.urn = ?5) AND (?6 = '' OR d.created_at >= ?6) " \
-	"AND (?7 = '' OR d.created_at <= ?7) "
+	"AND (?4 = '' OR EXISTS (SELECT 1 FROM school s WHERE s.urn = d.urn AND s.phase_group = ?4)) "     \
+	"AND (?5 = 0 OR d.urn = ?5) AND (?6 = '' OR d.created_at >= ?6) AND (?7 = '' OR d.created_at <= ?7) "
 #define FILTERS_PG                                                                                         \
 	"AND (CAST(?2 AS text) = '' OR d.kind = ?2) AND (CAST(?3 AS text) = '' OR strpos(d.themes, ?3) > 0) " \
-	"AND (CAST(?4 AS text) = '' OR s.phase_group = ?4) AND (CAST(?5 AS bigint) = 0 OR d.urn = ?5) "   \
+	"AND (CAST(?4 AS text) = '' OR EXISTS (SELECT 1 FROM school s WHERE s.urn = d.urn AND "            \
+	"s.phase_group = ?4)) AND (CAST(?5 AS bigint) = 0 OR d.urn = ?5) "                                   \
 	"AND (CAST(?6 AS text) = '' OR d.created_at >= ?6) AND (CAST(?7 AS text) = '' OR d.created_at <= ?7) "
 
-/* The facts of every match, for the check and the count (no text: cheap per row). */
+/* The facts of every match, for the check and the count (no text, no joins: cheap per row). */
 #define FACT_COLS                                                                                          \
 	"SELECT d.id, d.network_id, d.urn, COALESCE(d.author_id, 0), d.visibility, d.requested, "          \
-	"CASE WHEN p.item_id IS NULL THEN 0 ELSE 1 END "
-#define FACT_JOINS                                                                                         \
-	"LEFT JOIN school s ON s.urn = d.urn LEFT JOIN practice_public p ON p.kind = d.kind AND p.item_id = d.item_id "
+	"CASE WHEN EXISTS (SELECT 1 FROM practice_public p WHERE p.kind = d.kind AND p.item_id = d.item_id) " \
+	"THEN 1 ELSE 0 END "
+/*
+ * Matches of ?1, newest first. In SQLite ?1 is an FTS5 query that also
+ * holds the kind, school and theme filters as tags (the walk steps over
+ * what they leave out); the filters are checked again here all the same.
+ */
 DB_QUERY_PG(Q_SEARCH_WORDS,
-	    FACT_COLS "FROM practice_fts JOIN practice_doc d ON d.id = practice_fts.rowid " FACT_JOINS
+	    FACT_COLS "FROM practice_fts JOIN practice_doc d ON d.id = practice_fts.rowid "
 		      "WHERE practice_fts MATCH ?1 " FILTERS_SQLITE "ORDER BY practice_fts.rowid DESC",
-	    FACT_COLS "FROM practice_fts f JOIN practice_doc d ON d.id = f.doc_id " FACT_JOINS
+	    FACT_COLS "FROM practice_fts f JOIN practice_doc d ON d.id = f.doc_id "
 		      "WHERE f.words @@ to_tsquery('practice_words', ?1) " FILTERS_PG "ORDER BY d.id DESC");
+/* No words, one school: its items by practice_doc_by_school, newest first. */
+DB_QUERY_PG(Q_SEARCH_SCHOOL,
+	    FACT_COLS "FROM practice_doc d WHERE d.urn = ?5 AND ?1 = '' " FILTERS_SQLITE "ORDER BY d.id DESC",
+	    FACT_COLS "FROM practice_doc d WHERE d.urn = ?5 AND CAST(?1 AS text) = '' " FILTERS_PG
+		      "ORDER BY d.id DESC");
+/* No words: every item, newest first. */
 DB_QUERY_PG(Q_SEARCH_ALL,
-	    FACT_COLS "FROM practice_doc d " FACT_JOINS "WHERE ?1 = '' " FILTERS_SQLITE "ORDER BY d.id DESC",
-	    FACT_COLS "FROM practice_doc d " FACT_JOINS "WHERE CAST(?1 AS text) = '' " FILTERS_PG "ORDER BY d.id DESC");
+	    FACT_COLS "FROM practice_doc d WHERE ?1 = '' " FILTERS_SQLITE "ORDER BY d.id DESC",
+	    FACT_COLS "FROM practice_doc d WHERE CAST(?1 AS text) = '' " FILTERS_PG "ORDER BY d.id DESC");
 /* The page: the documents ?2 (a JSON array of ids) with their snippets, newest first. */
 DB_QUERY_PG(Q_PAGE_WORDS,
 	    DOC_COLS "snippet(practice_fts, 1, char(1), char(2), '…', 24) "
@@ -493,6 +516,25 @@ static json_t *hit_json(struct arena *a, const struct hit *h, const struct pract
 			 "visibility", practice_vis_name(h->item.vis), "is_public", h->item.vis == PRACTICE_VIS_PUBLIC);
 }
 
+/*
+ * Append to b (an FTS5 query) the phrase of tag s in column tags, after
+ * prefix: the same words as FTS_TAGS makes of it (a theme: a 't' before each
+ * of its words), with '"' doubled.
+ */
+static void fts_tag(struct buf *b, const char *prefix, const char *s, bool theme)
+{
+	buf_printf(b, "%stags : \"%s", b->len ? " AND " : "", prefix);
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_puts(b, "\"\"");
+		else if (theme && (*s == ' ' || *s == '\n'))
+			buf_puts(b, " t");
+		else
+			buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
 /* Bind the filters ?2 … ?7 of a search. */
 static int bind_filters(struct db_stmt *st, struct arena *a, const struct practice_search_query *q)
 {
@@ -522,20 +564,36 @@ int practice_search(struct db *db, struct arena *a, const struct user *u, const 
 	int rc = viewer_load(db, a, u, &v);
 	if (rc)
 		return rc;
-	struct buf match;
+	/* match: the words (the page's snippets); walk: what finds the matches (SQLite: with the filters as tags). */
+	struct buf match, walk;
 	buf_init(&match);
+	buf_init(&walk);
 	bool pg = db_is_postgres(db);
 	for (int i = 0; i < nw; i++) {
 		if (pg)
 			buf_printf(&match, "%s%s:*", i ? " & " : "", words[i]);
 		else
-			buf_printf(&match, "%s\"%s\"*", i ? " " : "", words[i]);
+			buf_printf(&match, "%s{title body} : \"%s\"*", i ? " AND " : "", words[i]);
 	}
-	struct db_stmt *st = db_stmt(db, nw ? &Q_SEARCH_WORDS : &Q_SEARCH_ALL);
-	if (!st || bind_str(st, 1, nw ? buf_str(&match) : "") || bind_filters(st, a, q)) {
+	buf_puts(&walk, buf_str(&match));
+	bool has_urn = q->urn > 0;
+	if (!pg && (nw || !has_urn)) {
+		if (q->kind && *q->kind)
+			fts_tag(&walk, "k", q->kind, false);
+		if (q->theme && *q->theme)
+			fts_tag(&walk, "t", q->theme, true);
+		if (has_urn)
+			fts_tag(&walk, "u", arena_printf(a, "%lld", (long long)q->urn), false);
+	}
+	const struct db_query *query = nw ? &Q_SEARCH_WORDS : has_urn ? &Q_SEARCH_SCHOOL
+						 : walk.len ? &Q_SEARCH_WORDS : &Q_SEARCH_ALL;
+	struct db_stmt *st = db_stmt(db, query);
+	if (!st || bind_str(st, 1, query == &Q_SEARCH_WORDS ? buf_str(&walk) : "") || bind_filters(st, a, q)) {
+		buf_free(&walk);
 		buf_free(&match);
 		return ERR_DB;
 	}
+	buf_free(&walk);
 	int page = q->page > 0 ? q->page : 1;
 	int64_t first = (int64_t)(page - 1) * PRACTICE_SEARCH_PAGE, total = 0;
 	int64_t cap = first + PRACTICE_SEARCH_PAGE > PRACTICE_SEARCH_COUNT ? first + PRACTICE_SEARCH_PAGE
