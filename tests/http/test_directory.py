@@ -304,3 +304,28 @@ def test_the_directory_follows_a_new_import(tmp_path):
         assert find(s, q="lawnswood")["results"][0]["urn"] == LAWNSWOOD
     finally:
         assert s.close() == 0
+
+
+def test_a_school_profile_follows_a_new_import(tmp_path):
+    with gzip.open(DEMO, "rb") as f:
+        lines = f.read().split(b"\r\n")
+    header = lines[0]
+    row = next(l for l in lines[1:] if l.startswith(b'%d,' % QUARRY_MOUNT))
+    assert b"Quarry Mount" in row
+    small = tmp_path / "edubasealldata20250501.csv"
+    small.write_bytes(header + b"\r\n" + row.replace(b"Quarry Mount", b"Quarry Hill", 1) + b"\r\n")
+    db = str(tmp_path / "p.db")
+    assert run_cli("import-gias", small.__fspath__(), db=db).returncode == 0
+    s = Server(db=db)
+    try:
+        for _ in range(2):  # the second answer comes from the server's memory
+            before = requests.get(s.url + f"/schools/{QUARRY_MOUNT}", headers=JSON).json()
+            assert before["school"]["name"].startswith("Quarry Hill")
+            assert not before.get("similar")
+        assert run_cli("import-gias", DEMO, db=db).returncode == 0
+        after = requests.get(s.url + f"/schools/{QUARRY_MOUNT}", headers=JSON).json()
+        assert after["school"]["name"].startswith("Quarry Mount")
+        assert len(after["similar"]) == 5
+        assert "Quarry Mount" in requests.get(s.url + f"/schools/{QUARRY_MOUNT}", headers=HTML).text
+    finally:
+        assert s.close() == 0

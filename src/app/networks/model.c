@@ -26,10 +26,22 @@ const char *const net_default_themes[] = {
 	NULL,
 };
 
-DB_QUERY(Q_NET_BY_SLUG,
-	 "SELECT id, slug, name, description, region, is_public FROM network WHERE slug = ?");
+/*
+ * A network by its slug, with what the person asking (?3, 0 for nobody) and
+ * their school (?2, 0 for none) are to it: member school, school asked to
+ * join, coordinator, steering group (one round trip for net_open).
+ */
+DB_QUERY(Q_NET_OPEN,
+	 "SELECT n.id, n.slug, n.name, n.description, n.region, n.is_public, "
+	 "EXISTS (SELECT 1 FROM network_school s WHERE s.network_id = n.id AND s.urn = ?2), "
+	 "EXISTS (SELECT 1 FROM school_invitation i WHERE i.network_id = n.id AND i.urn = ?2 "
+	 "AND i.decided_at IS NULL), "
+	 "EXISTS (SELECT 1 FROM network_role r WHERE r.network_id = n.id AND r.person_id = ?3 "
+	 "AND r.role = 'coordinator'), "
+	 "EXISTS (SELECT 1 FROM network_role r WHERE r.network_id = n.id AND r.person_id = ?3 "
+	 "AND r.role = 'steering') "
+	 "FROM network n WHERE n.slug = ?1");
 DB_QUERY(Q_NET_SLUG_TAKEN, "SELECT 1 FROM network WHERE slug = ?");
-DB_QUERY(Q_NET_ROLES_OF, "SELECT role FROM network_role WHERE network_id = ? AND person_id = ?");
 DB_QUERY(Q_NET_HAS_SCHOOL, "SELECT 1 FROM network_school WHERE network_id = ? AND urn = ?");
 DB_QUERY(Q_NET_INSERT,
 	 "INSERT INTO network (slug, name, description, region, is_public, created_by, created_at, "
@@ -272,8 +284,10 @@ int net_open(struct db *db, struct arena *a, const struct user *u, const char *s
 	net_access_none(u, acc);
 	if (!slug || !*slug || strlen(slug) > NET_SLUG_MAX)
 		return ERR_NOTFOUND;
-	struct db_stmt *st = db_stmt(db, &Q_NET_BY_SLUG);
-	if (!st || db_bind_text(st, 1, slug))
+	bool person = acc->person_id > 0, school = person && acc->school_urn > 0;
+	struct db_stmt *st = db_stmt(db, &Q_NET_OPEN);
+	if (!st || db_bind_text(st, 1, slug) || db_bind_int(st, 2, school ? acc->school_urn : 0) ||
+	    db_bind_int(st, 3, person ? acc->person_id : 0))
 		return ERR_DB;
 	int rc = db_step(st);
 	if (rc < 0)
@@ -286,28 +300,15 @@ int net_open(struct db *db, struct arena *a, const struct user *u, const char *s
 	net->description = arena_strdup(a, db_col_text(st, 3));
 	net->region = arena_strdup(a, db_col_text(st, 4));
 	net->is_public = db_col_int(st, 5) != 0;
-	db_reset(st);
-
 	acc->network_id = net->id;
 	acc->network_public = net->is_public;
-	if (acc->person_id > 0) {
-		acc->school_member = acc->school_urn > 0 && net_has_school(db, net->id, acc->school_urn);
-		acc->school_invited = acc->school_urn > 0 && !acc->school_member &&
-				      net_school_asked(db, net->id, acc->school_urn);
-		st = db_stmt(db, &Q_NET_ROLES_OF);
-		if (!st || db_bind_int(st, 1, net->id) || db_bind_int(st, 2, acc->person_id))
-			return ERR_DB;
-		while ((rc = db_step(st)) == DB_ROW) {
-			const char *r = db_col_text(st, 0);
-			if (str_eq(r, "coordinator"))
-				acc->coordinator = true;
-			else if (str_eq(r, "steering"))
-				acc->steering = true;
-		}
-		db_reset(st);
-		if (rc < 0)
-			return rc;
+	if (person) {
+		acc->school_member = school && db_col_int(st, 6) != 0;
+		acc->school_invited = school && !acc->school_member && db_col_int(st, 7) != 0;
+		acc->coordinator = db_col_int(st, 8) != 0;
+		acc->steering = db_col_int(st, 9) != 0;
 	}
+	db_reset(st);
 	return policy_network_see(acc) ? 0 : ERR_NOTFOUND;
 }
 

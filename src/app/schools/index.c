@@ -9,6 +9,8 @@
  * the index was checked at. Only when it moved does it ask the store for the
  * latest run id (one indexed query) and swap in a fresh index if that
  * changed. Queries in flight keep their own reference to the old one.
+ * schools_register_run gives other caches of register data (the profile
+ * cache, profile_cache.c) the same cheap check.
  */
 #include <math.h>
 #include <pthread.h>
@@ -41,6 +43,9 @@ static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct similar_index *index_current; /* guarded by index_lock */
 static int64_t index_run = -1;              /* the import run it was built from */
 static uint64_t index_gen;                  /* the change generation it was last checked at */
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t run_known = -1; /* guarded by run_lock: the latest import run when last asked */
+static uint64_t run_gen;       /* the change generation run_known was asked at */
 static pthread_mutex_t dir_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dir_index *dir_current; /* guarded by dir_lock */
 static int64_t dir_run = -1;          /* the import run it was built from */
@@ -211,6 +216,20 @@ static struct dir_index *directory_build(struct db *db)
 	return ix;
 }
 
+int64_t schools_register_run(struct db *db)
+{
+	uint64_t gen = db_change_generation(db, SCHOOLS_TOPIC);
+	pthread_mutex_lock(&run_lock);
+	int64_t run = run_known;
+	if (run < 0 || !gen || gen != run_gen) {
+		run = latest_run(db);
+		run_known = run;
+		run_gen = gen;
+	}
+	pthread_mutex_unlock(&run_lock);
+	return run;
+}
+
 struct dir_index *schools_directory(struct db *db)
 {
 	uint64_t gen = db_change_generation(db, SCHOOLS_TOPIC);
@@ -243,6 +262,11 @@ void schools_index_release(void)
 	index_gen = 0;
 	pthread_mutex_unlock(&index_lock);
 	schools_pages_release();
+	schools_profile_cache_release();
+	pthread_mutex_lock(&run_lock);
+	run_known = -1;
+	run_gen = 0;
+	pthread_mutex_unlock(&run_lock);
 	pthread_mutex_lock(&dir_lock);
 	dir_unref(dir_current);
 	dir_current = NULL;

@@ -22,6 +22,16 @@ struct similar_options;
  */
 int schools_profile(struct db *db, int64_t urn, json_t **out) WUR;
 /*
+ * What a school's profile page shows: its profile (schools_profile) and its
+ * five most similar schools by the default options (the "results" of
+ * schools_similar) in *similar, or *similar NULL and *reason the sentence to
+ * show instead (NULL when the store failed). From this process's memory
+ * after the first time, until a newer register import finishes
+ * (profile_cache.c): no round trip to the store then. *school and *similar
+ * are new references. Returns 0, ERR_NOTFOUND for an unknown URN, or an error.
+ */
+int schools_profile_page(struct db *db, int64_t urn, json_t **school, json_t **similar, const char **reason) WUR;
+/*
  * The similar schools of urn with the options: {school, results[{rank, urn,
  * name, …, score, km, explanation, characteristics}], options, meta}.
  * ERR_NOTFOUND (unknown URN) or ERR_INVALID with *reason a sentence to show

@@ -577,8 +577,9 @@ static int handle_schools_show(struct request *req, struct response *res)
 		return prc;
 	struct db *db = pg.db;
 	int64_t urn = req_path_int(req, "urn");
-	json_t *s;
-	int rc = schools_profile(db, urn, &s);
+	json_t *s, *similar;
+	const char *reason;
+	int rc = schools_profile_page(db, urn, &s, &similar, &reason);
 	if (rc == ERR_NOTFOUND)
 		return res_error(res, 404, arena_printf(req_arena(req),
 							 "There is no school with URN %lld in the register.",
@@ -587,17 +588,10 @@ static int handle_schools_show(struct request *req, struct response *res)
 		return rc;
 	json_t *model = json_pack("{s:O, s:s}", "school", s, "title", json_string_value(json_object_get(s, "name")));
 	json_decref(s);
-	struct similar_options opt;
-	similar_options_default(&opt);
-	opt.k = 5;
-	json_t *sim;
-	const char *reason;
-	if (schools_similar(db, urn, &opt, &sim, &reason) == 0) {
-		json_object_set(model, "similar", json_object_get(sim, "results"));
-		json_decref(sim);
-	} else {
+	if (similar)
+		json_object_set_new(model, "similar", similar);
+	else
 		json_object_set_new(model, "similar_reason", json_string(reason ? reason : ""));
-	}
 	/* A signed-in school lead in a network with this school may ask for an introduction. */
 	json_t *offers = partnerships_intro_offer(db, accounts_user(req), urn);
 	/* A school asked already is not asked again: the page links to that introduction. */

@@ -67,10 +67,20 @@ struct similar_index *schools_index(struct db *db);
  * Returns a reference (dir_unref it) or NULL if the store cannot be read.
  */
 struct dir_index *schools_directory(struct db *db);
+/*
+ * The id of the latest finished schools import, for caches of data that only
+ * an import changes: asked of the store only when the change generation of
+ * the "schools" topic has moved since the last call (as schools_index), so
+ * usually no round trip. 0: no import has finished (the register was written
+ * some other way, or the store did not answer): cache nothing then.
+ */
+int64_t schools_register_run(struct db *db);
 /* Drop the cached indexes and what pages made from them (at shutdown). */
 void schools_index_release(void);
 /* Drop what the pages made from the directory index (schools_index_release calls it). */
 void schools_pages_release(void);
+/* Drop the cached profiles (profile_cache.c; schools_index_release calls it). */
+void schools_profile_cache_release(void);
 
 struct cli;
 /* `tandem import-gias [--links] FILE` and `tandem similar URN …` (exit statuses). */
