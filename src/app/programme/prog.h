@@ -250,6 +250,12 @@ enum prog_booked {
 int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 	      const struct prog_course *c, const struct prog_session *s, int64_t person_id, bool wait,
 	      const char *base_url, int64_t now, json_t *errors, enum prog_booked *how) WUR;
+/*
+ * The colleagues a school's lead may book on a series: the people of the
+ * lead's school but the lead, as [{id, name, selected}] with chosen's
+ * selected (new array; empty for anyone else, or on a store error).
+ */
+json_t *prog_series_colleagues(struct db *db, const struct prog_access *acc, int64_t chosen);
 /* What booking a series did, session by session. */
 struct prog_series_booked {
 	int places;  /* sessions with a place now */

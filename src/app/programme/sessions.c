@@ -58,6 +58,9 @@ DB_QUERY(Q_PROG_COLLEAGUES,
 	 "SELECT p.id, p.name FROM person p WHERE p.school_urn = ? AND p.school_role <> 'none' AND p.id <> ? "
 	 "AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.session_id = ? AND b.person_id = p.id "
 	 "AND b.status IN ('booked', 'waiting', 'offered')) ORDER BY p.name, p.id");
+DB_QUERY(Q_PROG_SCHOOL_COLLEAGUES,
+	 "SELECT p.id, p.name FROM person p WHERE p.school_urn = ? AND p.school_role <> 'none' AND p.id <> ? "
+	 "ORDER BY p.name, p.id");
 DB_QUERY(Q_PROG_PROGRAMME,
 	 "SELECT c.id, c.title, t.name AS theme, c.format, c.outcomes, s.id AS session_id, s.starts_at, s.ends_at, "
 	 "s.booking_closes_at, s.venue_urn, sc.name AS venue_name, sc.town AS venue_town, "
@@ -578,6 +581,23 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 	}
 	*out = m;
 	return 0;
+}
+
+json_t *prog_series_colleagues(struct db *db, const struct prog_access *acc, int64_t chosen)
+{
+	json_t *list = json_array();
+	if (!prog_policy_book_colleague(acc, acc->school_urn))
+		return list;
+	struct db_stmt *st = db_stmt(db, &Q_PROG_SCHOOL_COLLEAGUES);
+	if (!st || db_bind_int(st, 1, acc->school_urn) || db_bind_int(st, 2, acc->person_id))
+		return list;
+	while (db_step(st) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", db_col_text(st, 1),
+						      "selected", id == chosen));
+	}
+	db_reset(st);
+	return list;
 }
 
 /* Find or make the array under key in obj. */
