@@ -83,17 +83,13 @@ const char *prog_page_base(const struct prog_page *pg)
 
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected)
 {
-	json_t *schools = prog_venues(db, &pg->acc), *out = json_array();
+	json_t *schools = prog_venues(db, &pg->acc);
 	size_t i;
 	json_t *r;
 	json_array_foreach(schools, i, r)
-	{
-		json_int_t urn = json_integer_value(json_object_get(r, "urn"));
-		json_array_append_new(out, json_pack("{s:I, s:O, s:b}", "urn", urn, "name", json_object_get(r, "name"),
-						     "selected", urn == selected));
-	}
-	json_decref(schools);
-	return out;
+		json_object_set_new_nocheck(r, "selected",
+					    json_boolean(json_integer_value(json_object_get(r, "urn")) == selected));
+	return schools;
 }
 
 /* ---- form options --------------------------------------------------------- */
