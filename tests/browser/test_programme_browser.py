@@ -218,3 +218,52 @@ def test_a_course_from_set_up_to_certificate(browser, db, axe_source):
         assert console_errors(b) == []
     finally:
         assert server.close() == 0, "".join(server.log[-40:])
+
+
+def test_a_lead_books_a_colleague_on_every_session_of_a_series(browser, db, axe_source):
+    b = browser
+    server = Server(db=db, env={"TANDEM_NOW": str(T0)})
+    try:
+        # The coordinator sets up a course booked as a series, with two sessions.
+        sign_in(b, server, "coordinator@tandem.example")
+        b.get(server.url + NET + "/programme/courses/new")
+        fill(b, "title", "Early reading in two parts")
+        Select(b.find_element(By.NAME, "theme")).select_by_index(1)
+        b.find_element(By.CSS_SELECTOR, "input[name=audience][value=teachers]").click()
+        fill(b, "format", "course")
+        b.find_element(By.CSS_SELECTOR, "input[name=series]").click()
+        submit(b, "/programme/courses")
+        course_url = b.current_url.split("?")[0]
+        for day in ("2025-10-09", "2025-10-16"):
+            b.get(course_url)
+            fill(b, "day", day, form="/sessions")
+            fill(b, "start", "16:00", form="/sessions")
+            fill(b, "end", "17:30", form="/sessions")
+            fill(b, "venue_urn", str(WEETWOOD), form="/sessions")
+            fill(b, "capacity", "5", form="/sessions")
+            submit(b, "/sessions")
+
+        # Weetwood's lead books the governor on both sessions from the course page.
+        sign_in(b, server, "lead.weetwood@tandem.example")
+        b.get(course_url)
+        Select(b.find_element(By.ID, "series-colleague")).select_by_visible_text("Gwen Governor")
+        submit(b, "/book", "Book them on every session")
+        assert "Gwen Governor is booked: a place on 2 session(s)" in b.find_element(By.TAG_NAME, "main").text
+        ics = one(db, "SELECT attachment FROM outbox WHERE to_addr = ? AND subject LIKE ? ORDER BY id DESC",
+                  "governor.weetwood@tandem.example", "Your places: Early reading in two parts%")
+        assert ics.count("BEGIN:VEVENT") == 2
+        assert one(db, "SELECT COUNT(*) FROM outbox WHERE to_addr = ? AND subject LIKE ?",
+                   "lead.weetwood@tandem.example", "Copy: Your places: Early reading in two parts%") == 1
+
+        # Asked again: refused by the field, the governor still chosen.
+        Select(b.find_element(By.ID, "series-colleague")).select_by_visible_text("Gwen Governor")
+        submit(b, "/book", "Book them on every session")
+        error = b.find_element(By.ID, "series-colleague-error").text
+        assert "They already have a place" in error
+        assert Select(b.find_element(By.ID, "series-colleague")).first_selected_option.text == "Gwen Governor"
+        # The refusal's own 409 is the browser's only complaint.
+        assert [e for e in console_errors(b) if "status of 409" not in e["message"]] == []
+        axe_clean(b, axe_source, "the course, a lead's colleague refused")
+        assert console_errors(b) == []
+    finally:
+        assert server.close() == 0, "".join(server.log[-40:])

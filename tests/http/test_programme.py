@@ -463,6 +463,45 @@ def test_who_sees_names_and_who_sees_counts(w):
         assert "Sue Staff" not in r.text and "Gil Governor" not in r.text
 
 
+def booked_names(page):
+    """The names in the session page's list of people booked (empty when it has none)."""
+    if 'id="attendees-title"' not in page:
+        return set()
+    part = page[page.index('id="attendees-title"'):]
+    part = part[:part.index("</section>")]
+    return set(re.findall(r"<li>([^<(]+?) \(", part))
+
+
+def test_the_session_page_lists_names_as_the_policy_says_and_shows_a_change_at_once(w):
+    # Facilitators and coordinators share one list kept in memory; everyone else has theirs built.
+    sid = new_session(w, capacity=5)
+    for who in ("staff_w2", "staff_i2"):
+        location(book(w, who, sid))
+    for _ in range(2):
+        assert booked_names(w.p["coord"].get(session_url(w, sid)).text) == {"Sue Staff", "Isla Staff"}
+    assert booked_names(w.p["staff_i"].get(session_url(w, sid)).text) == {"Sue Staff", "Isla Staff"}
+    location(book(w, "gov_w", sid))
+    everyone = {"Sue Staff", "Isla Staff", "Gil Governor"}
+    assert booked_names(w.p["coord"].get(session_url(w, sid)).text) == everyone
+    assert booked_names(w.p["staff_w"].get(session_url(w, sid)).text) == everyone
+    assert booked_names(w.p["staff_w2"].get(session_url(w, sid)).text) == {"Sue Staff"}
+    assert booked_names(w.p["lead_w"].get(session_url(w, sid)).text) == {"Sue Staff", "Gil Governor"}
+    assert booked_names(w.p["lead_i"].get(session_url(w, sid)).text) == {"Isla Staff"}
+    for who in ("anon", "lead_b"):
+        page = w.p[who].get(session_url(w, sid)).text
+        assert booked_names(page) == set() and "Isla Staff" not in page and "Gil Governor" not in page
+    # Each person's cancel buttons post their own token; a place cancelled leaves the list at once.
+    for who in ("coord", "staff_w"):
+        page = w.p[who].get(session_url(w, sid)).text
+        form = page[page.index('<form id="cancel-listed"'):]
+        assert 'action="%s"' % session_url(w, sid, "/cancel") in form[:form.index(">")]
+        assert 'value="%s"' % w.p[who].csrf() in form[:form.index("</form>")]
+        assert 'form="cancel-listed" name="person_id" value="%d"' % w.ids["staff_i2"] in page
+    location(w.p["staff_w"].post(session_url(w, sid, "/cancel"), {"person_id": w.ids["staff_i2"]}))
+    assert booked_names(w.p["coord"].get(session_url(w, sid)).text) == {"Sue Staff", "Gil Governor"}
+    assert 'id="cancel-listed"' not in w.p["staff_i2"].get(session_url(w, sid)).text
+
+
 def test_cancelling_after_the_start_and_booking_after_closing_are_refused(w):
     sid = new_session(w, day="2026-10-05", closes_day="2026-10-02", closes_time="12:00")
     location(book(w, "staff_w2", sid))

@@ -235,3 +235,105 @@ def test_the_programme_page_shows_a_booking_at_once_and_each_persons_own_places(
     mine = w.p["staff_i2"].get("/networks/%s/programme" % w.net).text
     assert mine.count('class="tag">booked') == 4          # the three of the series and the twilight
     assert "Your places this year" not in w.p["lead_w"].get("/networks/%s/programme" % w.net).text
+
+
+# A school's lead books a colleague on the whole series from the course page's form.
+
+def field_error(page):
+    """The message shown by the colleague field of the course page's series form."""
+    start = page.index('id="series-colleague-error">') + len('id="series-colleague-error">')
+    return page[start:page.index("</p>", start)]
+
+
+def chosen(page):
+    """The value of the option selected in the colleague field (None when none is)."""
+    select = page[page.index('id="series-colleague"'):]
+    select = select[:select.index("</select>")]
+    for opt in select.split("<option ")[1:]:
+        if " selected" in opt.split(">", 1)[0]:
+            return int(opt.split('value="', 1)[1].split('"', 1)[0])
+    return None
+
+
+def test_the_course_page_offers_a_lead_the_colleagues_of_their_own_school(w):
+    page = w.p["lead_w"].get(curl(w)).text
+    assert "Book a colleague on every session" in page
+    select = page[page.index('id="series-colleague"'):page.index("</select>")]
+    assert "Sid Staff" in select and "Sue Staff" in select and "Sam Staff" in select
+    assert "Wyn Lead" not in select and "Isla Staff" not in select
+    assert "Book a colleague on every session" not in w.p["staff_w2"].get(curl(w)).text
+    assert "Book a colleague on every session" not in w.p["lead_w"].get(curl(w, w.single)).text
+    c = w.p["lead_w"].get(curl(w), json=True).json()
+    assert c["can"]["book_colleague_series"] is True
+    assert [p["name"] for p in c["colleagues"]] == ["Sam Staff", "Sid Staff", "Sue Staff"]
+
+
+def test_a_full_session_refuses_the_colleague_by_the_field_and_keeps_them_chosen(w):
+    # The second session's two places are taken (one booked, one offered).
+    before, mail = places(w), one(w.db, "SELECT COUNT(*) FROM outbox")
+    r = w.p["lead_w"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_w"]})
+    assert r.status_code == 409
+    msg = field_error(r.text)
+    assert "8 October 2026" in msg and "full" in msg and "Nothing was booked" in msg
+    assert 'href="#series-colleague"' in r.text and chosen(r.text) == w.ids["staff_w"]
+    assert 'type="checkbox" name="wait" value="1">' in r.text       # the box was not ticked, and is not now
+    assert places(w) == before and one(w.db, "SELECT COUNT(*) FROM outbox") == mail
+    r = w.p["lead_w"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_w"]}, json=True)
+    assert r.status_code == 409 and "full" in r.json()["errors"]["session"]
+
+
+def test_a_lead_books_a_colleague_with_the_waiting_list_and_the_mail_goes_to_them(w):
+    loc = location(w.p["lead_w"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_w"], "wait": "1"}))
+    assert loc.endswith("?booked=2&waiting=1&for=%d" % w.ids["staff_w"])
+    page = w.p["lead_w"].get(loc).text
+    assert "Sid Staff is booked: a place on 2 session(s), and a place in line on 1 full session(s)" in page
+    mine = [(s, st) for s, p, st in places(w) if p == w.ids["staff_w"]]
+    assert mine == [(w.s1, "booked"), (w.s2, "waiting"), (w.s3, "booked")]
+    assert one(w.db, "SELECT booked_by FROM booking WHERE session_id = ? AND person_id = ?", w.s1,
+               w.ids["staff_w"]) == w.ids["lead_w"]
+    body = one(w.db, "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE ?", "staff@w.test",
+               "Your places:%")
+    assert "Wyn Lead, your school's lead, booked you on" in body and "waiting list, number" in body
+    name, _, text = attachment(w, "staff@w.test", "Your places:%")
+    assert name == "sessions.ics"
+    assert [e["DTSTART"] for e in ics_events(text)[1]] == ["20261001T150000Z", "20261015T150000Z"]
+    copy = one(w.db, "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE ?", "lead@w.test",
+               "Copy: Your places:%")
+    assert "This is a copy of the email sent to Sid Staff" in copy
+
+
+def test_a_colleague_who_holds_every_session_is_refused_by_the_field(w):
+    before = places(w)
+    r = w.p["lead_w"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_w"], "wait": "1"})
+    assert r.status_code == 409
+    assert "They already have a place" in field_error(r.text) and "every session" in field_error(r.text)
+    assert chosen(r.text) == w.ids["staff_w"] and 'type="checkbox" name="wait" value="1" checked>' in r.text
+    assert places(w) == before
+
+
+def test_a_colleague_at_another_school_is_refused_by_the_field(w):
+    before = places(w)
+    r = w.p["lead_w"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_i2"]})
+    assert r.status_code == 400
+    assert "only for colleagues at your own school" in field_error(r.text)
+    assert "Isla Staff" not in r.text
+    r = w.p["lead_w"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_i2"]}, json=True)
+    assert r.status_code == 400 and "own school" in r.json()["errors"]["person_id"]
+    # Nor may someone who is not a lead book anyone but themselves.
+    assert w.p["staff_w2"].post(curl(w, rest="/book"), {"person_id": w.ids["staff_w3"]}).status_code in DENIED
+    assert places(w) == before
+
+
+def test_once_a_session_has_closed_a_colleague_cannot_be_booked_on_the_series(w):
+    s = Server(db=w.db, env={"TANDEM_NOW": str(FIRST_START + 3600)})
+    try:
+        p = Person(s, "lead@w.test")
+        before = places(w)
+        r = p.post(curl(w, rest="/book"), {"person_id": w.ids["staff_w2"]})
+        assert r.status_code == 409
+        assert "closed" in field_error(r.text) and "1 October 2026" in field_error(r.text)
+        assert chosen(r.text) == w.ids["staff_w2"]
+        assert places(w) == before
+    finally:
+        assert s.close() == 0, "".join(s.log[-40:])
+    w.p = people(w.server)

@@ -257,6 +257,31 @@ static void a_public_network_shows_outsiders_the_programme_but_never_names(void 
 	assert_false(prog_policy_programme_read(&anon));
 }
 
+/*
+ * Those who see every name are exactly the course's facilitators and the
+ * coordinators, and for them every attendee's name and place is open (the
+ * session page shows them all one kept list).
+ */
+static void those_who_see_every_name_see_and_may_cancel_every_attendee(void **state)
+{
+	(void)state;
+	static const int64_t attendees[][2] = {{ATTENDEE, M1}, {40, M2}, {41, OUT}, {13, M1}, {16, M2}};
+	for (int w = 0; w < WHO__MAX; w++) {
+		for (int pub = 0; pub < 2; pub++) {
+			struct prog_access a = access_for((enum who)w, pub);
+			bool all = prog_policy_attendees_all(&a);
+			assert_int_equal(all, w == FACILITATOR || w == COURSE_LEAD || w == COORD);
+			for (size_t i = 0; all && i < sizeof(attendees) / sizeof(attendees[0]); i++) {
+				assert_true(prog_policy_attendee_name(&a, attendees[i][0], attendees[i][1]));
+				assert_true(prog_policy_booking_cancel(&a, attendees[i][0], attendees[i][1]));
+			}
+		}
+	}
+	struct prog_access f = access_for(FACILITATOR, false);
+	f.facilitator = false; /* the course asked about is not theirs */
+	assert_false(prog_policy_attendees_all(&f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +295,7 @@ int main(void)
 		cmocka_unit_test(a_lead_whose_school_left_the_network_loses_its_rights),
 		cmocka_unit_test(a_person_without_a_school_role_is_not_a_member),
 		cmocka_unit_test(a_public_network_shows_outsiders_the_programme_but_never_names),
+		cmocka_unit_test(those_who_see_every_name_see_and_may_cancel_every_attendee),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

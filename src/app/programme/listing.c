@@ -20,6 +20,12 @@
  * seconds. Places are only ever taken by booking, which counts them afresh
  * inside its own transaction, so a listing a moment old never lets anyone
  * book a place that is not there.
+ *
+ * A session page keeps its parts that are the same for everyone who sees
+ * them here too, under the same rules (pages_sessions.c): the people booked
+ * and waiting as rendered for those who see every name (policy.c), with its
+ * counts of places beside it, and the edit form's fields; and so does the
+ * list of member schools a session may be at (sessions.c).
  */
 #include "app/programme/prog.h"
 
@@ -30,8 +36,8 @@
 #include "core/clock.h"
 #include "core/util.h"
 
-/* Listings kept at once (network, year and filters), and how long one is used without a change seen here. */
-#define LISTING_SLOTS 64
+/* Listings and session parts kept at once (network, year and filters; session), and how long one is used without a change seen here. */
+#define LISTING_SLOTS 128
 #define LISTING_TTL_US 2000000
 
 /* One kept listing. */
@@ -41,6 +47,7 @@ struct listing_slot {
 	size_t len;         /* its bytes */
 	uint64_t gen;       /* the generation it was built in */
 	int64_t made_us;    /* when it was built (monotonic microseconds) */
+	int64_t nums[PROG_KEPT_NUMS]; /* figures kept with it (a session page's counts of places) */
 };
 
 static pthread_mutex_t listing_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -65,20 +72,33 @@ uint64_t prog_listing_generation(void)
 
 json_t *prog_listing_get(const char *key)
 {
+	return prog_kept_get(key, NULL);
+}
+
+void prog_listing_put(const char *key, const char *html, size_t len, uint64_t gen)
+{
+	prog_kept_put(key, html, len, NULL, gen);
+}
+
+json_t *prog_kept_get(const char *key, int64_t *nums)
+{
 	json_t *out = NULL;
 	int64_t now = clock_mono_us();
 	pthread_mutex_lock(&listing_lock);
 	for (size_t i = 0; i < LISTING_SLOTS && !out; i++) {
 		struct listing_slot *s = &listing_slots[i];
 		/* The markup was rendered from UTF-8 templates and UTF-8 data: no need to check it again. */
-		if (s->key && strcmp(s->key, key) == 0 && s->gen == listing_gen && now - s->made_us < LISTING_TTL_US)
+		if (s->key && strcmp(s->key, key) == 0 && s->gen == listing_gen && now - s->made_us < LISTING_TTL_US) {
 			out = json_stringn_nocheck(s->html, s->len);
+			if (out && nums)
+				memcpy(nums, s->nums, sizeof(s->nums));
+		}
 	}
 	pthread_mutex_unlock(&listing_lock);
 	return out;
 }
 
-void prog_listing_put(const char *key, const char *html, size_t len, uint64_t gen)
+void prog_kept_put(const char *key, const char *html, size_t len, const int64_t *nums, uint64_t gen)
 {
 	int64_t now = clock_mono_us();
 	pthread_mutex_lock(&listing_lock);
@@ -101,6 +121,10 @@ void prog_listing_put(const char *key, const char *html, size_t len, uint64_t ge
 		s->len = len;
 		s->gen = gen;
 		s->made_us = now;
+		if (nums)
+			memcpy(s->nums, nums, sizeof(s->nums));
+		else
+			memset(s->nums, 0, sizeof(s->nums));
 	}
 	pthread_mutex_unlock(&listing_lock);
 }

@@ -83,17 +83,13 @@ const char *prog_page_base(const struct prog_page *pg)
 
 json_t *prog_venue_options(struct db *db, const struct prog_page *pg, int64_t selected)
 {
-	json_t *schools = prog_venues(db, &pg->acc), *out = json_array();
+	json_t *schools = prog_venues(db, &pg->acc);
 	size_t i;
 	json_t *r;
 	json_array_foreach(schools, i, r)
-	{
-		json_int_t urn = json_integer_value(json_object_get(r, "urn"));
-		json_array_append_new(out, json_pack("{s:I, s:O, s:b}", "urn", urn, "name", json_object_get(r, "name"),
-						     "selected", urn == selected));
-	}
-	json_decref(schools);
-	return out;
+		json_object_set_new_nocheck(r, "selected",
+					    json_boolean(json_integer_value(json_object_get(r, "urn")) == selected));
+	return schools;
 }
 
 /* ---- form options --------------------------------------------------------- */
@@ -446,11 +442,12 @@ static const struct param_spec course_page_params[] = {
 	PARAM(.name = "created", .type = PARAM_BOOL, .label = "Created"),
 	PARAM(.name = "booked", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places booked"),
 	PARAM(.name = "waiting", .type = PARAM_INT, .min = 0, .max = 1000, .label = "Places in line"),
+	PARAM(.name = "for", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Colleague booked"),
 	PARAM_END,
 };
 
-/* The course page's model (new). */
-static json_t *course_model(struct prog_page *pg)
+/* The course page's model (new), with colleague chosen in the lead's series form. */
+static json_t *course_model_for(struct prog_page *pg, int64_t chosen)
 {
 	struct db *db = pg->n.p.db;
 	int64_t now = clock_now();
@@ -468,8 +465,18 @@ static json_t *course_model(struct prog_page *pg)
 	json_object_set_new(m, "facilitators", team);
 	json_object_set_new(m, "sessions", sessions);
 	bool book_series = pg->course.series && json_array_size(sessions) > 0 && prog_policy_book_self(&pg->acc);
-	json_object_set_new(m, "can", json_pack("{s:b, s:b, s:b}", "edit", edit, "sessions", sess, "book_series",
-						book_series));
+	/* A school's lead books colleagues on the whole series while a session is still to come. */
+	bool to_come = false;
+	json_array_foreach(sessions, i, f)
+		to_come = to_come || !json_is_true(json_object_get(f, "past"));
+	json_t *colleagues = pg->course.series && to_come ? prog_series_colleagues(db, &pg->acc, chosen) : json_array();
+	bool book_colleague = json_array_size(colleagues) > 0;
+	json_object_set_new(m, "can", json_pack("{s:b, s:b, s:b, s:b}", "edit", edit, "sessions", sess, "book_series",
+						book_series, "book_colleague_series", book_colleague));
+	if (book_colleague)
+		json_object_set_new(m, "colleagues", colleagues);
+	else
+		json_decref(colleagues);
 	if (edit) {
 		json_t *form = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "title", json_object_get(course, "title"),
 					 "theme", json_object_get(course, "theme"), "outcomes",
@@ -489,6 +496,12 @@ static json_t *course_model(struct prog_page *pg)
 	return m;
 }
 
+/* The course page's model (new). */
+static json_t *course_model(struct prog_page *pg)
+{
+	return course_model_for(pg, 0);
+}
+
 /*
  * GET /networks/{slug}/programme/courses/{id}
  * A course: its theme, audience, outcomes, format, facilitation team with
@@ -503,9 +516,18 @@ static int handle_prog_course(struct request *req, struct response *res)
 		return rc;
 	json_t *m = course_model(&pg);
 	json_object_set_new(m, "created", json_boolean(req_bool(req, "created")));
-	if (req_has(req, "booked"))
-		json_object_set_new(m, "series_booked", json_pack("{s:I, s:I}", "places", (json_int_t)req_int(req, "booked", 0),
-								  "waiting", (json_int_t)req_int(req, "waiting", 0)));
+	if (req_has(req, "booked")) {
+		json_t *done = json_pack("{s:I, s:I}", "places", (json_int_t)req_int(req, "booked", 0), "waiting",
+					 (json_int_t)req_int(req, "waiting", 0));
+		/* Booked for a colleague: their name, when they are one of the lead's colleagues. */
+		int64_t whom = req_int(req, "for", 0);
+		size_t i;
+		json_t *c;
+		json_array_foreach(json_object_get(m, "colleagues"), i, c)
+			if (whom && json_integer_value(json_object_get(c, "id")) == whom)
+				json_object_set(done, "colleague", json_object_get(c, "name"));
+		json_object_set_new(m, "series_booked", done);
+	}
 	res_view(res, 200, "programme/course", m);
 	return 0;
 }
@@ -563,11 +585,29 @@ static int handle_prog_series_book(struct request *req, struct response *res)
 	rc = json_object_size(errors) ? ERR_INVALID
 				      : prog_book_series(pg.n.p.db, pg.n.p.a, &pg.acc, &pg.course, req_int(req, "person_id", 0),
 							 req_bool(req, "wait"), prog_page_base(&pg), clock_now(), errors, &got);
+	int64_t whom = req_int(req, "person_id", 0);
+	bool colleague = whom > 0 && whom != pg.acc.person_id;
+	if (rc && colleague && !req_wants_json(req)) {
+		/* The lead's colleague form: every refusal by its one field, the colleague still chosen. */
+		const char *why = json_string_value(json_object_get(errors, "session"));
+		if (!why)
+			why = json_string_value(json_object_get(errors, "person_id"));
+		if (why) {
+			json_t *by_field = json_pack("{s:s}", "colleague", why);
+			json_decref(errors);
+			errors = by_field;
+		}
+		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? course_model_for(&pg, whom) : NULL;
+		return page_form_fail(&pg.n.p, rc, errors, "programme/course", m, "series-");
+	}
 	if (rc) {
 		json_t *m = rc == ERR_INVALID || rc == ERR_CONFLICT ? course_model(&pg) : NULL;
 		return page_form_fail(&pg.n.p, rc, errors, "programme/course", m, "series-");
 	}
 	json_decref(errors);
+	if (colleague)
+		return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld?booked=%d&waiting=%d&for=%lld",
+				     pg.n.net.slug, (long long)pg.course.id, got.places, got.waiting, (long long)whom);
 	return page_redirect(&pg.n.p, "/networks/%s/programme/courses/%lld?booked=%d&waiting=%d", pg.n.net.slug,
 			     (long long)pg.course.id, got.places, got.waiting);
 }

@@ -8,7 +8,9 @@
  * refused; more places are offered to the waiting list at once); booking
  * oneself or, for a school's lead, a colleague; joining and leaving the
  * waiting list; cancelling up to the start; and the offer links of the
- * waiting list's emails (/offers/{token}).
+ * waiting list's emails (/offers/{token}). For facilitators and
+ * coordinators, who see every name, the page's lists of people are kept
+ * rendered in memory (listing.c), the rest built for each request.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "app/app.h"
 #include "app/programme/pages.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -53,12 +56,86 @@ void prog_session_in_read(struct request *req, struct prog_session_in *in)
 	in->presenter_minutes = req_int(req, "presenter_minutes", 0);
 }
 
-/* The session page's model (new), or NULL with *rc. */
-static json_t *session_model(struct prog_page *pg, int *rc)
+/*
+ * The session's model for someone who sees every name, on the HTML page:
+ * the lists of people booked and waiting as markup (people_html) kept in
+ * memory (listing.c, under its rules: a change here drops it at once),
+ * which is the same for everyone who may see them all, or built, rendered
+ * and kept now. New object in *out.
+ */
+static int session_model_kept(struct prog_page *pg, int64_t now, json_t **out)
+{
+	struct db *db = pg->n.p.db;
+	struct arena *a = pg->n.p.a;
+	/* Until the start every place may be cancelled from the list; after it none. */
+	const char *key = arena_printf(a, "session|%lld|%d", (long long)pg->session.id, now < pg->session.starts);
+	int64_t nums[PROG_KEPT_NUMS] = {0};
+	json_t *html = prog_kept_get(key, nums);
+	if (html) {
+		int rc = prog_session_json_kept(db, a, &pg->acc, &pg->n.net, &pg->course, &pg->session, now, nums, out);
+		if (rc)
+			json_decref(html);
+		else
+			json_object_set_new(*out, "people_html", html);
+		return rc;
+	}
+	uint64_t gen = prog_listing_generation();
+	int rc = prog_session_json(db, a, &pg->acc, &pg->n.net, &pg->course, &pg->session, now, out);
+	if (rc)
+		return rc;
+	struct buf part = BUF_INIT;
+	if (app_render(pg->n.p.req, "programme/_session_people", *out, &part) == 0) {
+		json_t *sj = json_object_get(*out, "session");
+		nums[0] = json_integer_value(json_object_get(sj, "booked"));
+		nums[1] = json_integer_value(json_object_get(sj, "offered"));
+		nums[2] = json_integer_value(json_object_get(sj, "waiting"));
+		prog_kept_put(key, part.data ? part.data : "", part.len, nums, gen);
+		json_object_set_new(*out, "people_html", json_stringn_nocheck(part.data ? part.data : "", part.len));
+	}
+	buf_free(&part);
+	return 0;
+}
+
+/*
+ * The edit form's fields of the session as they stand (the same for every
+ * editor: the session's values and the member schools to choose from),
+ * rendered, from the kept part (listing.c's rules) or rendered and kept now;
+ * a new JSON string, or NULL (the page then renders them itself).
+ */
+static json_t *session_form_kept(struct prog_page *pg)
+{
+	const char *key = arena_printf(pg->n.p.a, "session-form|%lld", (long long)pg->session.id);
+	json_t *html = prog_kept_get(key, NULL);
+	if (html)
+		return html;
+	uint64_t gen = prog_listing_generation();
+	json_t *m = json_object();
+	json_object_set_new(m, "session_form", prog_session_form(pg->n.p.a, &pg->session));
+	json_object_set_new(m, "venues", prog_venue_options(pg->n.p.db, pg, pg->session.venue_urn));
+	struct buf part = BUF_INIT;
+	if (app_render(pg->n.p.req, "programme/_session_form", m, &part) == 0) {
+		prog_kept_put(key, part.data ? part.data : "", part.len, NULL, gen);
+		html = json_stringn_nocheck(part.data ? part.data : "", part.len);
+	}
+	buf_free(&part);
+	json_decref(m);
+	return html;
+}
+
+/*
+ * The session page's model (new), or NULL with *rc. With fresh (the page
+ * itself, not a refused form shown again), the HTML page's edit form may
+ * come from the kept part.
+ */
+static json_t *session_model_as(struct prog_page *pg, bool fresh, int *rc)
 {
 	json_t *sm = NULL;
 	struct db *db = pg->n.p.db;
-	*rc = prog_session_json(db, pg->n.p.a, &pg->acc, &pg->n.net, &pg->course, &pg->session, clock_now(), &sm);
+	int64_t now = clock_now();
+	if (!req_wants_json(pg->n.p.req) && prog_policy_attendees_all(&pg->acc))
+		*rc = session_model_kept(pg, now, &sm);
+	else
+		*rc = prog_session_json(db, pg->n.p.a, &pg->acc, &pg->n.net, &pg->course, &pg->session, now, &sm);
 	if (*rc)
 		return NULL;
 	json_t *m = prog_page_model(pg, arena_printf(pg->n.p.a, "%s: %s", pg->course.title,
@@ -66,10 +143,21 @@ static json_t *session_model(struct prog_page *pg, int *rc)
 	json_object_update(m, sm);
 	json_decref(sm);
 	if (prog_policy_session_edit(&pg->acc)) {
-		json_object_set_new(m, "session_form", prog_session_form(pg->n.p.a, &pg->session));
-		json_object_set_new(m, "venues", prog_venue_options(db, pg, pg->session.venue_urn));
+		json_t *form = fresh && !req_wants_json(pg->n.p.req) ? session_form_kept(pg) : NULL;
+		if (form) {
+			json_object_set_new(m, "session_form_html", form);
+		} else {
+			json_object_set_new(m, "session_form", prog_session_form(pg->n.p.a, &pg->session));
+			json_object_set_new(m, "venues", prog_venue_options(db, pg, pg->session.venue_urn));
+		}
 	}
 	return m;
+}
+
+/* The session page's model (new) for a refused form shown again, or NULL with *rc. */
+static json_t *session_model(struct prog_page *pg, int *rc)
+{
+	return session_model_as(pg, false, rc);
 }
 
 /*
@@ -85,7 +173,7 @@ int handle_prog_session(struct request *req, struct response *res)
 	int rc = prog_page_open_session(req, res, false, &pg);
 	if (rc)
 		return rc;
-	json_t *m = session_model(&pg, &rc);
+	json_t *m = session_model_as(&pg, true, &rc);
 	if (!m)
 		return page_fail(&pg.n.p, rc, NULL);
 	res_view(res, 200, "programme/session", m);

@@ -131,6 +131,11 @@ bool prog_policy_attendee_name(const struct prog_access *a, int64_t attendee, in
 	return a->coordinator || facilitates(a) || lead_of(a, urn);
 }
 
+bool prog_policy_attendees_all(const struct prog_access *a)
+{
+	return in_context(a) && (a->coordinator || facilitates(a));
+}
+
 bool prog_policy_online_link(const struct prog_access *a, bool has_place)
 {
 	if (!in_context(a))

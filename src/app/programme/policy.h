@@ -52,6 +52,14 @@ bool prog_policy_book_colleague(const struct prog_access *a, int64_t urn);
 bool prog_policy_booking_cancel(const struct prog_access *a, int64_t attendee, int64_t urn);
 /* See the name of attendee, a person at school urn booked or waiting for a session. */
 bool prog_policy_attendee_name(const struct prog_access *a, int64_t attendee, int64_t urn);
+/*
+ * See the name of everyone booked or waiting for the session asked about,
+ * and cancel any of their places (up to the start): its course's
+ * facilitators and the network's coordinators. Whenever this is true,
+ * prog_policy_attendee_name and prog_policy_booking_cancel are true for
+ * every attendee, so what they are shown is the same for all of them.
+ */
+bool prog_policy_attendees_all(const struct prog_access *a);
 /* See the joining link of an online session (has_place: the person holds a place on it). */
 bool prog_policy_online_link(const struct prog_access *a, bool has_place);
 /* Take the register and read the whole list of attendees. */

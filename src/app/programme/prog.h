@@ -195,6 +195,16 @@ json_t *prog_course_sessions(struct db *db, struct arena *a, const struct prog_a
 int prog_session_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 		      const struct prog_course *c, const struct prog_session *s, int64_t now, json_t **out) WUR;
 /*
+ * The same model for someone who sees every name (prog_policy_attendees_all;
+ * ERR_FORBIDDEN for anyone else) on the HTML page, whose lists of people
+ * booked and waiting are kept rendered apart: with no lists in it, the
+ * places counted from counts (booked, offered, waiting) and the person's own
+ * place read alone. New object in *out.
+ */
+int prog_session_json_kept(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+			   const struct prog_course *c, const struct prog_session *s, int64_t now,
+			   const int64_t *counts, json_t **out) WUR;
+/*
  * The annual programme of acc's network for the filter: {year, year_label,
  * themes: [{name, courses: [...with sessions]}], count}. New object in *out.
  */
@@ -220,6 +230,16 @@ uint64_t prog_listing_generation(void);
 json_t *prog_listing_get(const char *key);
 /* Keep html (len bytes) as key's listing, built in generation gen (dropped if something changed since). */
 void prog_listing_put(const char *key, const char *html, size_t len, uint64_t gen);
+/* How many figures a kept part holds beside its markup. */
+#define PROG_KEPT_NUMS 4
+/*
+ * The kept part for key (a listing or a session's people), fresh, as a new
+ * JSON string, with its figures copied to nums (PROG_KEPT_NUMS of them; may
+ * be NULL); NULL when none.
+ */
+json_t *prog_kept_get(const char *key, int64_t *nums);
+/* Keep html (len bytes) and nums (PROG_KEPT_NUMS figures, or NULL) as key's part, built in generation gen. */
+void prog_kept_put(const char *key, const char *html, size_t len, const int64_t *nums, uint64_t gen);
 /* Free every kept listing (at shutdown). */
 void prog_listing_release(void);
 
@@ -250,6 +270,12 @@ enum prog_booked {
 int prog_book(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
 	      const struct prog_course *c, const struct prog_session *s, int64_t person_id, bool wait,
 	      const char *base_url, int64_t now, json_t *errors, enum prog_booked *how) WUR;
+/*
+ * The colleagues a school's lead may book on a series: the people of the
+ * lead's school but the lead, as [{id, name, selected}] with chosen's
+ * selected (new array; empty for anyone else, or on a store error).
+ */
+json_t *prog_series_colleagues(struct db *db, const struct prog_access *acc, int64_t chosen);
 /* What booking a series did, session by session. */
 struct prog_series_booked {
 	int places;  /* sessions with a place now */

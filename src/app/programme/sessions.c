@@ -12,11 +12,13 @@
 #include "app/programme/prog.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/clock.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -54,10 +56,18 @@ DB_QUERY(Q_PROG_SESSION_PEOPLE,
 	 "SELECT b.id, b.person_id, p.name, b.urn, COALESCE(sc.name, 'URN ' || b.urn) AS school_name, b.status, "
 	 "b.offer_expires_at, b.attendance, b.feedback_given FROM booking b JOIN person p ON p.id = b.person_id LEFT JOIN school sc ON sc.urn = b.urn "
 	 "WHERE b.session_id = ? AND b.status IN ('booked', 'waiting', 'offered') ORDER BY b.id");
+DB_QUERY(Q_PROG_MY_PLACE,
+	 "SELECT b.status, b.offer_expires_at, b.attendance, b.feedback_given, "
+	 "(SELECT COUNT(*) FROM booking w WHERE w.session_id = b.session_id AND w.status = 'waiting' AND w.id <= b.id) "
+	 "AS position FROM booking b WHERE b.session_id = ?1 AND b.person_id = ?2 "
+	 "AND b.status IN ('booked', 'waiting', 'offered')");
 DB_QUERY(Q_PROG_COLLEAGUES,
 	 "SELECT p.id, p.name FROM person p WHERE p.school_urn = ? AND p.school_role <> 'none' AND p.id <> ? "
 	 "AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.session_id = ? AND b.person_id = p.id "
 	 "AND b.status IN ('booked', 'waiting', 'offered')) ORDER BY p.name, p.id");
+DB_QUERY(Q_PROG_SCHOOL_COLLEAGUES,
+	 "SELECT p.id, p.name FROM person p WHERE p.school_urn = ? AND p.school_role <> 'none' AND p.id <> ? "
+	 "ORDER BY p.name, p.id");
 DB_QUERY(Q_PROG_PROGRAMME,
 	 "SELECT c.id, c.title, t.name AS theme, c.format, c.outcomes, s.id AS session_id, s.starts_at, s.ends_at, "
 	 "s.booking_closes_at, s.venue_urn, sc.name AS venue_name, sc.town AS venue_town, "
@@ -453,13 +463,107 @@ static json_t *venue_json(struct db *db, int64_t urn)
 	return v;
 }
 
-int prog_session_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
-		      const struct prog_course *c, const struct prog_session *s, int64_t now, json_t **out)
+/* What the places on a session come to, for the parts of its page that depend on them. */
+struct session_people {
+	int64_t booked;  /* places booked */
+	int64_t offered; /* places offered to someone in line and held for them */
+	int64_t waiting; /* people in line */
+	json_t *mine;    /* the person's own place or place in line (new), NULL when none */
+	json_t *people;  /* those booked whose names the person may see (new), NULL when not listed here */
+	json_t *line;    /* those waiting whose names the person may see (new), NULL when not listed here */
+	json_t *schools; /* places by school (new), NULL when not listed here */
+};
+
+/* The person's own row of Q_PROG_SESSION_PEOPLE / Q_PROG_MY_PLACE (columns from col) as mine (new). */
+static json_t *mine_json(struct db_stmt *st, struct arena *a, int col, int64_t position)
 {
-	*out = NULL;
-	if (!prog_policy_programme_see(acc))
-		return ERR_NOTFOUND;
-	bool read = prog_policy_programme_read(acc);
+	const char *status = db_col_text(st, col);
+	json_t *mine = json_pack("{s:s, s:I, s:s?, s:b}", "status", status, "position", (json_int_t)position,
+				 "attendance", db_col_text(st, col + 2), "feedback_given", db_col_int(st, col + 3) != 0);
+	if (str_eq(status, "offered")) {
+		int64_t exp = 0;
+		if (clock_parse_iso(db_col_text(st, col + 1), &exp) == 0)
+			json_object_set_new(mine, "offer_until", json_string(prog_when(a, exp)));
+	}
+	return mine;
+}
+
+/* Who holds places on s, in order, into sp: the counts, and names only for those the policy allows. */
+static int people_scan(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		       int64_t now, struct session_people *sp)
+{
+	struct db_stmt *st = db_stmt(db, &Q_PROG_SESSION_PEOPLE);
+	if (!st || db_bind_int(st, 1, s->id))
+		return ERR_DB;
+	int64_t position = 0;
+	json_t *by_school = json_object();
+	sp->people = json_array();
+	sp->line = json_array();
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t pid = db_col_int(st, 1), urn = db_col_int(st, 3);
+		const char *status = db_col_text(st, 5);
+		bool is_waiting = str_eq(status, "waiting");
+		if (is_waiting)
+			position++;
+		else if (str_eq(status, "offered"))
+			sp->offered++;
+		else
+			sp->booked++;
+		if (is_waiting)
+			sp->waiting++;
+		else {
+			const char *school = db_col_text(st, 4);
+			json_int_t n = json_integer_value(json_object_get(by_school, school));
+			json_object_set_new(by_school, school, json_integer(n + 1));
+		}
+		if (pid == acc->person_id)
+			sp->mine = mine_json(st, a, 5, is_waiting ? position : 0);
+		if (prog_policy_attendee_name(acc, pid, urn)) {
+			json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:b}", "person_id", (json_int_t)pid, "name",
+					      db_col_text(st, 2), "school_name", db_col_text(st, 4), "status", status,
+					      "can_cancel", prog_policy_booking_cancel(acc, pid, urn) && now < s->starts);
+			if (is_waiting) {
+				json_object_set_new(p, "position", json_integer(position));
+				json_array_append_new(sp->line, p);
+			} else {
+				json_array_append_new(sp->people, p);
+			}
+		}
+	}
+	db_reset(st);
+	sp->schools = json_array();
+	if (rc >= 0 && prog_policy_programme_read(acc)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(by_school, k, v)
+			json_array_append_new(sp->schools, json_pack("{s:s, s:O}", "school_name", k, "places", v));
+	}
+	json_decref(by_school);
+	return rc < 0 ? rc : 0;
+}
+
+/* The person's own place or place in line on s (sp->mine), read alone. */
+static int my_place(struct db *db, struct arena *a, const struct prog_access *acc, const struct prog_session *s,
+		    struct session_people *sp)
+{
+	if (acc->person_id <= 0)
+		return 0;
+	struct db_stmt *st = db_stmt(db, &Q_PROG_MY_PLACE);
+	if (!st || db_bind_int(st, 1, s->id) || db_bind_int(st, 2, acc->person_id))
+		return ERR_DB;
+	int rc = db_step(st);
+	if (rc == DB_ROW)
+		sp->mine = mine_json(st, a, 0, str_eq(db_col_text(st, 0), "waiting") ? db_col_int(st, 4) : 0);
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The session page's model from sp (whose values it takes), as prog_session_json describes it. */
+static json_t *session_assemble(struct db *db, struct arena *a, const struct prog_access *acc,
+				const struct network *net, const struct prog_course *c, const struct prog_session *s,
+				int64_t now, struct session_people *sp)
+{
 	json_t *sj = json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:s}", "id", (json_int_t)s->id, "when",
 			       prog_span(a, s->starts, s->ends), "starts_at", prog_iso(a, s->starts), "ends_at",
 			       prog_iso(a, s->ends), "closes_when", prog_when(a, s->closes), "booking_open",
@@ -472,88 +576,37 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 							   str_eq(c->format, "learning_lunch")));
 	if (s->venue_urn)
 		json_object_set_new(sj, "venue", venue_json(db, s->venue_urn));
-
-	/* Who holds places, in order; names only for those the policy allows. */
-	struct db_stmt *st = db_stmt(db, &Q_PROG_SESSION_PEOPLE);
-	if (!st || db_bind_int(st, 1, s->id))
-		return ERR_DB;
-	int64_t booked = 0, waiting = 0, offered = 0, position = 0;
-	json_t *people = json_array(), *line = json_array(), *by_school = json_object(), *mine = NULL;
-	int rc;
-	while ((rc = db_step(st)) == DB_ROW) {
-		int64_t pid = db_col_int(st, 1), urn = db_col_int(st, 3);
-		const char *status = db_col_text(st, 5);
-		bool is_waiting = str_eq(status, "waiting");
-		if (is_waiting)
-			position++;
-		else if (str_eq(status, "offered"))
-			offered++;
-		else
-			booked++;
-		if (is_waiting)
-			waiting++;
-		else {
-			const char *school = db_col_text(st, 4);
-			json_int_t n = json_integer_value(json_object_get(by_school, school));
-			json_object_set_new(by_school, school, json_integer(n + 1));
-		}
-		if (pid == acc->person_id) {
-			mine = json_pack("{s:s, s:I, s:s?, s:b}", "status", status, "position",
-					 (json_int_t)(is_waiting ? position : 0), "attendance", db_col_text(st, 7),
-					 "feedback_given", db_col_int(st, 8) != 0);
-			if (str_eq(status, "offered")) {
-				int64_t exp = 0;
-				if (clock_parse_iso(db_col_text(st, 6), &exp) == 0)
-					json_object_set_new(mine, "offer_until", json_string(prog_when(a, exp)));
-			}
-		}
-		if (prog_policy_attendee_name(acc, pid, urn)) {
-			json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:b}", "person_id", (json_int_t)pid, "name",
-					      db_col_text(st, 2), "school_name", db_col_text(st, 4), "status", status,
-					      "can_cancel", prog_policy_booking_cancel(acc, pid, urn) && now < s->starts);
-			if (is_waiting) {
-				json_object_set_new(p, "position", json_integer(position));
-				json_array_append_new(line, p);
-			} else {
-				json_array_append_new(people, p);
-			}
-		}
-	}
-	db_reset(st);
-	if (rc < 0) {
-		json_decref(people);
-		json_decref(line);
-		json_decref(by_school);
-		json_decref(mine);
-		json_decref(sj);
-		return rc;
-	}
-	int64_t left = s->capacity - booked - offered;
-	json_object_set_new(sj, "booked", json_integer(booked));
-	json_object_set_new(sj, "offered", json_integer(offered));
-	json_object_set_new(sj, "waiting", json_integer(waiting));
+	int64_t left = s->capacity - sp->booked - sp->offered;
+	json_object_set_new(sj, "booked", json_integer(sp->booked));
+	json_object_set_new(sj, "offered", json_integer(sp->offered));
+	json_object_set_new(sj, "waiting", json_integer(sp->waiting));
 	json_object_set_new(sj, "places_left", json_integer(left > 0 ? left : 0));
 	json_object_set_new(sj, "places_text", json_string(places_text(a, left)));
 	json_object_set_new(sj, "full", json_boolean(left <= 0));
+	json_t *mine = sp->mine;
 	bool has_place = mine && str_eq(json_string_value(json_object_get(mine, "status")), "booked");
 	if (s->online_url && prog_policy_online_link(acc, has_place))
 		json_object_set_new(sj, "online_url", json_string(s->online_url));
 
-	json_t *schools = json_array();
-	if (read) {
-		const char *k;
-		json_t *v;
-		json_object_foreach(by_school, k, v)
-			json_array_append_new(schools, json_pack("{s:s, s:O}", "school_name", k, "places", v));
+	json_t *m = json_pack("{s:o, s:o}", "session", sj, "course", prog_course_json(db, net, c));
+	if (sp->people) {
+		bool cancel_listed = false;
+		size_t i;
+		json_t *p;
+		json_array_foreach(sp->people, i, p)
+			cancel_listed = cancel_listed || json_is_true(json_object_get(p, "can_cancel"));
+		json_object_set_new(m, "facilitators", prog_facilitators(db, acc, c->id));
+		json_object_set_new(m, "has_attendees", json_boolean(json_array_size(sp->people) > 0));
+		json_object_set_new(m, "has_waiting_list", json_boolean(json_array_size(sp->line) > 0));
+		json_object_set_new(m, "has_places_by_school", json_boolean(json_array_size(sp->schools) > 0));
+		json_object_set_new(m, "attendees", sp->people);
+		json_object_set_new(m, "waiting_list", sp->line);
+		json_object_set_new(m, "places_by_school", sp->schools);
+		json_object_set_new(m, "cancel_listed", json_boolean(cancel_listed));
+	} else {
+		/* The lists are kept rendered (prog_policy_attendees_all: every place may be cancelled until the start). */
+		json_object_set_new(m, "cancel_listed", json_boolean(now < s->starts && sp->booked + sp->offered > 0));
 	}
-	json_decref(by_school);
-
-	json_t *m = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "session", sj, "course",
-			      prog_course_json(db, net, c), "facilitators", prog_facilitators(db, acc, c->id),
-			      "attendees", people, "waiting_list", line, "has_attendees", json_array_size(people) > 0,
-			      "has_waiting_list", json_array_size(line) > 0);
-	json_object_set_new(m, "places_by_school", schools);
-	json_object_set_new(m, "has_places_by_school", json_boolean(json_array_size(schools) > 0));
 	if (mine)
 		json_object_set_new(m, "mine", mine);
 	bool can_book = prog_policy_book_self(acc) && !mine && now < s->closes;
@@ -569,15 +622,65 @@ int prog_session_json(struct db *db, struct arena *a, const struct prog_access *
 				has_place && now >= s->starts - 30 * 60 && now < s->ends);
 	json_object_set_new(m, "can", can);
 	if (prog_policy_book_colleague(acc, acc->school_urn) && now < s->closes) {
-		st = db_stmt(db, &Q_PROG_COLLEAGUES);
+		struct db_stmt *st = db_stmt(db, &Q_PROG_COLLEAGUES);
 		if (st && db_bind_int(st, 1, acc->school_urn) == 0 && db_bind_int(st, 2, acc->person_id) == 0 &&
 		    db_bind_int(st, 3, s->id) == 0) {
 			json_t *rows = db_rows_json(st);
 			json_object_set_new(m, "colleagues", rows ? rows : json_array());
 		}
 	}
-	*out = m;
+	return m;
+}
+
+int prog_session_json(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+		      const struct prog_course *c, const struct prog_session *s, int64_t now, json_t **out)
+{
+	*out = NULL;
+	if (!prog_policy_programme_see(acc))
+		return ERR_NOTFOUND;
+	struct session_people sp = {0};
+	int rc = people_scan(db, a, acc, s, now, &sp);
+	if (rc) {
+		json_decref(sp.people);
+		json_decref(sp.line);
+		json_decref(sp.schools);
+		json_decref(sp.mine);
+		return rc;
+	}
+	*out = session_assemble(db, a, acc, net, c, s, now, &sp);
 	return 0;
+}
+
+int prog_session_json_kept(struct db *db, struct arena *a, const struct prog_access *acc, const struct network *net,
+			   const struct prog_course *c, const struct prog_session *s, int64_t now,
+			   const int64_t *counts, json_t **out)
+{
+	*out = NULL;
+	if (!prog_policy_attendees_all(acc))
+		return ERR_FORBIDDEN;
+	struct session_people sp = {.booked = counts[0], .offered = counts[1], .waiting = counts[2]};
+	int rc = my_place(db, a, acc, s, &sp);
+	if (rc)
+		return rc;
+	*out = session_assemble(db, a, acc, net, c, s, now, &sp);
+	return 0;
+}
+
+json_t *prog_series_colleagues(struct db *db, const struct prog_access *acc, int64_t chosen)
+{
+	json_t *list = json_array();
+	if (!prog_policy_book_colleague(acc, acc->school_urn))
+		return list;
+	struct db_stmt *st = db_stmt(db, &Q_PROG_SCHOOL_COLLEAGUES);
+	if (!st || db_bind_int(st, 1, acc->school_urn) || db_bind_int(st, 2, acc->person_id))
+		return list;
+	while (db_step(st) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		json_array_append_new(list, json_pack("{s:I, s:s, s:b}", "id", (json_int_t)id, "name", db_col_text(st, 1),
+						      "selected", id == chosen));
+	}
+	db_reset(st);
+	return list;
 }
 
 /* Find or make the array under key in obj. */
@@ -738,13 +841,62 @@ json_t *prog_programme_mine(struct db *db, struct arena *a, const struct prog_ac
 	return list;
 }
 
+/* Kept venue lists: "urn" US "name" RS for each school (US, RS: the ASCII unit and record separators). */
+#define VENUE_US '\x1f'
+#define VENUE_RS '\x1e'
+
+/* The venue list kept as text (prog_venues), back as [{urn, name}] (new array; the text was checked UTF-8 when kept). */
+static json_t *venues_from_text(const char *p, const char *end)
+{
+	json_t *rows = json_array();
+	while (p < end) {
+		const char *us = memchr(p, VENUE_US, (size_t)(end - p));
+		const char *rs = us ? memchr(us, VENUE_RS, (size_t)(end - us)) : NULL;
+		if (!rs)
+			break;
+		json_t *r = json_object();
+		json_object_set_new_nocheck(r, "urn", json_integer(strtoll(p, NULL, 10)));
+		json_object_set_new_nocheck(r, "name", json_stringn_nocheck(us + 1, (size_t)(rs - us - 1)));
+		json_array_append_new(rows, r);
+		p = rs + 1;
+	}
+	return rows;
+}
+
 json_t *prog_venues(struct db *db, const struct prog_access *acc)
 {
 	if (!prog_policy_programme_read(acc))
 		return json_array();
+	/* The same for every member: kept in memory under listing.c's rules (a change here drops it). */
+	char key[48];
+	snprintf(key, sizeof(key), "venues|%lld", (long long)acc->network_id);
+	json_t *kept = prog_kept_get(key, NULL);
+	if (kept) {
+		const char *text = json_string_value(kept);
+		json_t *rows = venues_from_text(text, text + json_string_length(kept));
+		json_decref(kept);
+		return rows;
+	}
+	uint64_t gen = prog_listing_generation();
 	struct db_stmt *st = db_stmt(db, &Q_PROG_VENUES);
 	if (!st || db_bind_int(st, 1, acc->network_id))
 		return json_array();
-	json_t *rows = db_rows_json(st);
-	return rows ? rows : json_array();
+	json_t *rows = json_array();
+	struct buf text = BUF_INIT;
+	bool keep = true;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t urn = db_col_int(st, 0);
+		const char *name = db_col_text(st, 1);
+		json_t *r = json_pack("{s:I, s:s}", "urn", (json_int_t)urn, "name", name);
+		/* Kept only when every name is UTF-8 without a separator (the register has no control characters). */
+		keep = keep && r && !strchr(name, VENUE_US) && !strchr(name, VENUE_RS);
+		json_array_append_new(rows, r);
+		buf_printf(&text, "%lld%c%s%c", (long long)urn, VENUE_US, name, VENUE_RS);
+	}
+	db_reset(st);
+	if (rc >= 0 && keep)
+		prog_kept_put(key, text.data ? text.data : "", text.len, NULL, gen);
+	buf_free(&text);
+	return rows;
 }
