@@ -149,11 +149,12 @@ int main(int argc, char **argv)
 	double t1 = now_ms(), c1 = cpu_ms();
 
 	/* The same scored pairs, for greedy and LEMON (every gaining pair: scores as the broker scores them). */
-	double t2 = now_ms();
+	double t2 = now_ms(), cc0 = cpu_ms();
 	struct broker_pair *pairs;
 	size_t m;
 	if (broker_candidates(&net, &pairs, &m))
 		return 1;
+	double candidates_cpu_ms = cpu_ms() - cc0;
 	struct broker_edge *e = malloc((m ? m : 1) * sizeof(*e));
 	for (size_t k = 0; k < m; k++)
 		e[k] = (struct broker_edge){pairs[k].a, pairs[k].b, pairs[k].score};
@@ -170,13 +171,22 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		cap[i] = s[i].capacity;
 	struct broker_match_info info;
-	double t4 = now_ms();
+	double t4 = now_ms(), mc0 = cpu_ms();
 	if (broker_match_ex(n, cap, NULL, e, m, chosen, &info))
 		return 1;
-	double t5 = now_ms();
+	double t5 = now_ms(), match_cpu_ms = cpu_ms() - mc0;
 	int64_t match_total = 0;
 	for (size_t k = 0; k < m; k++)
 		match_total += chosen[k] ? e[k].w : 0;
+	/* The fast exact method alone (what broker_run uses first), with what it did. */
+	struct broker_flow_info finfo;
+	double f0 = cpu_ms();
+	if (broker_match_flow(n, cap, NULL, e, m, chosen, &finfo))
+		return 1;
+	double flow_cpu_ms = cpu_ms() - f0;
+	int64_t flow_total = 0;
+	for (size_t k = 0; k < m; k++)
+		flow_total += chosen[k] ? e[k].w : 0;
 	double ip_ms = -1;
 	int64_t ip_total = -1;
 	if (with_ip) {
@@ -220,12 +230,16 @@ int main(int argc, char **argv)
 	       "\"greedy_total\": %lld, \"greedy_covered\": %d, \"match_ms\": %.2f, \"match_total\": %lld, "
 	       "\"greedy_cover_settled\": %s, \"pricing_rounds\": %d, \"cuts\": %d, \"lp_integral\": %s, \"rounded\": %s, "
 	       "\"integer_programs\": %d, \"fixed_in\": %zu, \"lp_columns\": %zu, \"ip_ms\": %.2f, "
-	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld}\n",
+	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld, \"flow_settled\": %s, "
+	       "\"flow_cpu_ms\": %.2f, \"flow_total\": %lld, \"flow_rounds\": %d, \"flow_edges\": %zu, "
+	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f}\n",
 	       n, r.n_candidates, t1 - t0, c1 - c0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
 	       r.n_proposals, t3 - t2, (long long)gtotal, gcov, t5 - t4, (long long)match_total,
 	       info.greedy_cover ? "true" : "false", info.pricing_rounds, info.cuts, info.lp_integral ? "true" : "false", info.rounded ? "true" : "false",
 	       info.integer_programs, info.fixed_in, info.lp_columns, ip_ms, (long long)ip_total, plain_ms,
-	       (long long)plain_total);
+	       (long long)plain_total, finfo.settled ? "true" : "false", flow_cpu_ms, (long long)flow_total,
+	       finfo.flow_rounds, finfo.flow_edges, finfo.bound, (long long)finfo.rounded, finfo.survivors,
+	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms);
 	free(cap);
 	free(chosen);
 	broker_result_free(&r);
