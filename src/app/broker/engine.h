@@ -238,6 +238,7 @@ struct broker_flow_info {
 	size_t fixed;         /* edges every better solution must take, by the bound */
 	size_t survivors;     /* edges the bound could not rule out (nor fix), for the integer program */
 	bool integer_program; /* an integer program over the survivors was solved */
+	bool near;            /* broker_match_near: chosen is its improved rounding, within bound − improved of the optimum */
 };
 
 /*
@@ -250,6 +251,18 @@ struct broker_flow_info {
  * ERR_INVALID, or ERR_INTERNAL when the solver fails.
  */
 int broker_match_flow(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		      bool *chosen, struct broker_flow_info *info) WUR;
+
+/*
+ * The same without any integer program, for graphs too large for one
+ * (national sizes): chosen is the flow's rounding improved by swaps, and
+ * info->bound bounds every total, so info->improved / info->bound is a
+ * proven lower bound on how close to the optimum it is (info->settled when
+ * they meet: optimal). Coverage: every school the greedy cover reaches
+ * (when it misses one that could be covered, the coverage may fall short
+ * of the most possible). Returns 0 or ERR_INVALID.
+ */
+int broker_match_near(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
 		      bool *chosen, struct broker_flow_info *info) WUR;
 
 /*

@@ -12,15 +12,18 @@
  *    pair uv becomes the arcs uL→vR and vL→uR, each of weight w), because a
  *    fractional solution x gives the flow f(uL→vR) = f(vL→uR) = x_uv and a
  *    flow f gives x_uv = (f(uL→vR) + f(vL→uR)) / 2. That bipartite problem
- *    is a min-cost flow (source → vL → uR → sink; the first unit through a
- *    school that must be covered earns a bonus larger than every total, so
- *    coverage comes first), solved by successive shortest paths with
- *    Dijkstra on reduced costs, stopping each search when the sink is
- *    settled. It runs on each school's heaviest edges first; edges left out
- *    that the potentials say would pay are added and it runs again.
+ *    is a transportation problem (every unit of vL's capacity reaches the
+ *    sink through a pair, cost −w, and uR, or straight, cost 0; a school
+ *    that must be covered pays a bonus M for its first unit going straight
+ *    and earns it for the first unit into its right copy), solved one unit
+ *    at a time by a shortest-path search (Dijkstra on reduced costs) from
+ *    the unit's own school, stopped when the sink is settled. It runs on
+ *    each school's heaviest edges first; edges left out that the potentials
+ *    say would pay are added and it runs again.
  *
- * 2. The bound. From the flow's potentials d, each school gets a price
- *    π_v = (d(vL) + d(T) − d(vR)) / 2 (kept ≥ 0 for a school that need not
+ * 2. The bound. From the flow's potentials φ, each school gets a price
+ *    π_v = (max(0, φ(vL) − φ(T)) + max(0, φ(T) − φ(vR))) / 2, then each
+ *    price in turn moves to its best value with the others fixed (kept ≥ 0
  *    be covered). For ANY prices, and any b-matching x that covers the
  *    schools it must:
  *        total(x) = Σ_{e∈x} r_e + Σ_v π_v·deg_x(v) ≤ D + Σ_{e∈x} r_e,
@@ -32,11 +35,19 @@
  *
  * 3. The answer. The flow's half-integral solution is rounded to a
  *    b-matching (edges at 1, then halves heaviest first, then each school
- *    still to be covered, then any edge that fits), total t. When z < t + 1,
- *    t is optimal. Otherwise a better solution can use only the edges with
- *    z + min(r_e, 0) ≥ t + 1 — usually a few per cent of them — and GLPK's
- *    integer program over those edges alone settles it: the answer is the
- *    better of that and t.
+ *    still to be covered, then any edge that fits) and improved by swaps,
+ *    total t. When z < t + 1, t is optimal. Else an integer program over
+ *    the core (the flow's edges and those with r_e ≥ 0, about two a school)
+ *    usually finds the optimum; then every better solution must take each
+ *    edge with z − r_e < t + 1 and may use only the edges with
+ *    z + min(r_e, 0) − (what e pushes out at its ends) ≥ t + 1 — a few
+ *    hundred on a 300-school network — and GLPK's integer program over
+ *    those settles it: the answer is the better of that and t.
+ *
+ * broker_match_near stops before the integer programs, with no search
+ * settling more than FLOW_SEARCH nodes and one run of the flow: for
+ * national graphs, where its rounding is within a fraction of a per cent of
+ * the bound it also reports.
  *
  * It settles the score stage when the coverage stage needs no solver (the
  * greedy cover reaches every school that could be covered, or nothing needs
@@ -50,10 +61,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FLOW_SEARCH 2000     /* broker_match_near: a unit whose search settles more nodes stays unmatched */
 #define FLOW_ROUNDS 4        /* times the flow is run again with edges the potentials priced in */
 #define FLOW_INF INT64_MAX / 4 /* an unreached node's distance */
 
-/* The flow network: nodes 0 source, 1..n left copies, n+1..2n right copies, 2n+1 sink; arcs in pairs k, k^1. */
+/* The flow network: nodes 1..n left copies, n+1..2n right copies, 2n+1 sink (0 unused); arcs in pairs k, k^1. */
 struct net {
 	int nodes;          /* 2n + 2 */
 	int *head;          /* per node: its first arc, -1 for none */
@@ -71,10 +83,6 @@ struct net {
 	int heap_n;         /* entries in the heap */
 	int *touched;       /* nodes reached in this search */
 	int n_touched;      /* how many */
-	int *it;            /* per node: the next arc net_paths tries */
-	int *mark;          /* per node: the net_paths round that used it */
-	int stamp;          /* net_paths rounds so far */
-	int *stack;         /* net_paths' path */
 };
 
 /* Add an arc a→b with capacity c and cost w, and its reverse. Returns the forward arc. */
@@ -136,14 +144,16 @@ static void heap_pop(struct net *G, int *v, int64_t *d)
 }
 
 /*
- * One shortest-path search from the source on reduced costs, stopped when
- * the sink is settled; then every potential moves by min(distance, the
- * sink's), which keeps every residual arc's reduced cost ≥ 0. Returns the
- * real cost of the path to the sink, or FLOW_INF when there is none.
+ * One shortest-path search from node s on reduced costs, stopped when the
+ * sink is settled (or, with a limit, after that many nodes); then every
+ * potential moves by min(distance, the sink's), which keeps every residual
+ * arc's reduced cost ≥ 0. Returns the real cost of the path to the sink, or
+ * FLOW_INF when there is none (or the limit stopped it).
  */
-static int64_t net_search(struct net *G)
+static int64_t net_search(struct net *G, int s, int limit)
 {
-	int s = 0, t = G->nodes - 1;
+	int pops = 0;
+	int t = G->nodes - 1;
 	for (int i = 0; i < G->n_touched; i++) {
 		G->dist[G->touched[i]] = FLOW_INF;
 		G->done[G->touched[i]] = false;
@@ -162,7 +172,7 @@ static int64_t net_search(struct net *G)
 			continue;
 		G->done[v] = true;
 		reach = d;
-		if (v == t)
+		if (v == t || (limit && ++pops >= limit))
 			break;
 		for (int k = G->head[v]; k >= 0; k = G->next[k]) {
 			if (!G->capa[k])
@@ -180,9 +190,10 @@ static int64_t net_search(struct net *G)
 	}
 	bool found = G->done[t];
 	int64_t cap_d = found ? G->dist[t] : reach;
-	/* Unsettled nodes move by cap_d as well as the ones never reached: add cap_d to all, then correct the settled. */
-	for (int i = 0; i < G->nodes; i++)
-		G->phi[i] += cap_d;
+	/*
+	 * Every node moves by min(distance, cap_d); the same less the constant
+	 * cap_d (which changes no reduced cost) touches only the settled nodes.
+	 */
 	for (int i = 0; i < G->n_touched; i++) {
 		int v = G->touched[i];
 		if (G->done[v])
@@ -191,55 +202,6 @@ static int64_t net_search(struct net *G)
 	if (!found)
 		return FLOW_INF;
 	return G->phi[t] - G->phi[s];
-}
-
-/*
- * Push one unit along every path of zero reduced cost from the source to
- * the sink that a depth-first search finds, each school node used by one
- * path (a blocking set): all are shortest paths, as the search just found,
- * so this is successive shortest paths with fewer searches. Returns how
- * many units it pushed (at least one after a search that reached the sink).
- */
-static long net_paths(struct net *G)
-{
-	int s = 0, t = G->nodes - 1;
-	long pushed = 0;
-	G->stamp++;
-	for (int i = 0; i < G->nodes; i++)
-		G->it[i] = G->head[i];
-	for (;;) {
-		int sp = 0;
-		G->stack[sp++] = s;
-		while (sp > 0) {
-			int v = G->stack[sp - 1];
-			if (v == t)
-				break;
-			int k = G->it[v];
-			while (k >= 0 && !(G->capa[k] && G->mark[G->to[k]] != G->stamp &&
-					   G->cost[k] + G->phi[v] - G->phi[G->to[k]] == 0))
-				k = G->next[k];
-			G->it[v] = k;
-			if (k < 0) {
-				sp--; /* a dead end for this round: stays marked */
-				continue;
-			}
-			int u = G->to[k];
-			G->via[u] = k;
-			if (u != t)
-				G->mark[u] = G->stamp;
-			G->stack[sp++] = u;
-		}
-		if (sp == 0)
-			break;
-		for (int v = t; v != s;) {
-			int k = G->via[v];
-			G->capa[k]--;
-			G->capa[k ^ 1]++;
-			v = G->to[k ^ 1];
-		}
-		pushed++;
-	}
-	return pushed;
 }
 
 /* Edge indices sorted by weight, heaviest first (ties: lower index first). */
@@ -265,9 +227,24 @@ struct fm {
 	int *deg;                    /* scratch degree */
 	int64_t *half;               /* per edge: flow on its two arcs, 0..2 */
 	int64_t *loss2;              /* per vertex: 2 × what taking one more edge there costs the bound */
+	const size_t *adj_start;     /* per vertex: where its edges start in adj (n + 1 entries) */
+	const size_t *adj;           /* each vertex's edges, heaviest first */
+	int limit;                   /* broker_match_near: nodes a search settles at most (0: no limit) */
 };
 
-/* Run the flow over the edges marked in; fills half and pi2. Returns false when some school that must be covered is not. */
+/*
+ * The relaxation (the top of this file) as a transportation problem
+ * solved one school at a time (the Hungarian method's order): every unit of a school's capacity on
+ * the left must reach the sink, through a pair (cost −w) and the right copy
+ * of its partner, or straight (cost 0: left unused; M for the first unit of
+ * a school that must be covered, and the first unit into a right copy that
+ * must be covered earns −M). Each unit is one shortest-path search from its
+ * own school, stopped at the sink, which it reaches within the cost of going
+ * straight: the searches stay near the school, so this scales where a
+ * search from a common source (which meets every school with room) does
+ * not. Fills half (per edge: units on its two arcs) and pi2 (the prices);
+ * returns false when some school that must be covered is not.
+ */
 static bool fm_flow(struct fm *F, struct net *G)
 {
 	size_t n = F->n;
@@ -279,23 +256,12 @@ static bool fm_flow(struct fm *F, struct net *G)
 		G->dist[i] = FLOW_INF;
 		G->done[i] = false;
 	}
+	/* The bonus: above what any one alternating path can gain (the relaxation is only a start for the bound). */
 	int64_t bonus = 1;
 	for (size_t k = 0; k < F->m; k++)
-		if (F->in[k])
-			bonus += F->e[k].w;
+		if (F->in[k] && 4 * F->e[k].w + 1 > bonus)
+			bonus = 4 * F->e[k].w + 1;
 	int sink = G->nodes - 1;
-	for (size_t v = 0; v < n; v++) {
-		int c = F->cap[v], L = 1 + (int)v, R = 1 + (int)(n + v);
-		if (F->must[v] && c > 0) {
-			net_arc(G, 0, L, 1, -bonus);
-			net_arc(G, R, sink, 1, -bonus);
-			c--;
-		}
-		if (c > 0) {
-			net_arc(G, 0, L, c, 0);
-			net_arc(G, R, sink, c, 0);
-		}
-	}
 	for (size_t k = 0; k < F->m; k++) {
 		F->arc[k] = -1;
 		if (!F->in[k])
@@ -304,42 +270,63 @@ static bool fm_flow(struct fm *F, struct net *G)
 		F->arc[k] = net_arc(G, 1 + u, 1 + (int)n + v, 1, -F->e[k].w);
 		net_arc(G, 1 + v, 1 + (int)n + u, 1, -F->e[k].w);
 	}
-	/* Potentials: shortest distances in the first network, a DAG (source, lefts, rights, sink). */
-	for (int i = 0; i < G->nodes; i++)
-		G->phi[i] = i == 0 ? 0 : FLOW_INF;
-	for (int layer = 0; layer < 3; layer++)
-		for (int v = 0; v < G->nodes; v++) {
-			bool in_layer = layer == 0 ? v == 0 : layer == 1 ? v >= 1 && v <= (int)n : v > (int)n && v < sink;
-			if (!in_layer || G->phi[v] == FLOW_INF)
-				continue;
-			for (int k = G->head[v]; k >= 0; k = G->next[k])
-				if (G->capa[k] && G->phi[v] + G->cost[k] < G->phi[G->to[k]])
-					G->phi[G->to[k]] = G->phi[v] + G->cost[k];
+	for (size_t v = 0; v < n; v++) {
+		int c = F->cap[v], L = 1 + (int)v, R = 1 + (int)(n + v);
+		if (c <= 0)
+			continue;
+		int first = F->must[v] && !F->limit; /* near: no bonus, coverage is left to the rounding */
+		if (first) {
+			net_arc(G, L, sink, 1, bonus);
+			net_arc(G, R, sink, 1, -bonus);
 		}
-	int64_t top = 0;
+		if (c - first > 0) {
+			net_arc(G, L, sink, c - first, 0);
+			net_arc(G, R, sink, c - first, 0);
+		}
+	}
+	/* Potentials with every arc's reduced cost ≥ 0: rights 0, the sink −M − 1, each left its heaviest pair. */
 	for (int i = 0; i < G->nodes; i++)
-		if (G->phi[i] != FLOW_INF && G->phi[i] > top)
-			top = G->phi[i];
-	for (int i = 0; i < G->nodes; i++)
-		if (G->phi[i] == FLOW_INF)
-			G->phi[i] = top; /* unreachable: no residual arc leads in, any potential will do */
-	while (net_search(G) < 0)
-		net_paths(G);
-	/* Coverage: every must-cover school's bonus arcs carry their unit. */
+		G->phi[i] = 0;
+	G->phi[sink] = -bonus - 1;
+	for (size_t k = 0; k < F->m; k++)
+		if (F->in[k]) {
+			int ends[2] = {F->e[k].u, F->e[k].v};
+			for (int s = 0; s < 2; s++)
+				if (F->e[k].w > G->phi[1 + ends[s]])
+					G->phi[1 + ends[s]] = F->e[k].w;
+		}
+	for (size_t v = 0; v < n; v++)
+		for (int unit = 0; unit < F->cap[v]; unit++) {
+			if (net_search(G, 1 + (int)v, F->limit) >= FLOW_INF)
+				break;
+			for (int x = sink; x != 1 + (int)v;) {
+				int k = G->via[x];
+				G->capa[k]--;
+				G->capa[k ^ 1]++;
+				x = G->to[k ^ 1];
+			}
+		}
+	/* Coverage: each must-cover school's M arcs: the left one unused, the right one used. */
 	bool covered = true;
-	for (int k = G->head[0]; k >= 0; k = G->next[k])
-		if (G->cost[k] < 0 && G->capa[k])
-			covered = false;
-	for (int k = G->head[sink]; k >= 0; k = G->next[k])
-		if (G->cost[k ^ 1] < 0 && G->capa[k ^ 1])
-			covered = false;
+	for (size_t v = 0; v < n; v++) {
+		if (!F->must[v] || F->cap[v] <= 0)
+			continue;
+		for (int k = G->head[1 + v]; k >= 0; k = G->next[k])
+			if (G->to[k] == sink && G->cost[k] > 0 && !G->capa[k])
+				covered = false;
+		for (int k = G->head[1 + n + v]; k >= 0; k = G->next[k])
+			if (G->to[k] == sink && G->cost[k] < 0 && G->capa[k])
+				covered = false;
+	}
 	for (size_t k = 0; k < F->m; k++)
 		F->half[k] = F->arc[k] < 0 ? 0 : (G->capa[F->arc[k]] == 0) + (G->capa[F->arc[k] + 2] == 0);
-	/* Prices: d(x) = φ(x) − φ(source); each side's price max(0, d(vL)) and max(0, −d(vR)), 2π_v their sum. */
-	int64_t ds = G->phi[0];
+	/* Prices: yL_v = φ(vL) − φ(T), yR_v = φ(T) − φ(vR), each kept ≥ 0; 2π_v their sum. */
+	int64_t pt = G->phi[sink];
 	for (size_t v = 0; v < n; v++) {
-		int64_t l = G->phi[1 + v] - ds, r = ds - G->phi[1 + n + v];
-		F->pi2[v] = (l > 0 ? l : 0) + (r > 0 ? r : 0);
+		int64_t l = G->phi[1 + v] - pt, r = pt - G->phi[1 + n + v];
+		if (l > bonus / 2 || F->cap[v] <= 0)
+			l = 0; /* a price that carries the bonus says nothing about the weights */
+		F->pi2[v] = (l > 0 ? l : 0) + (r > 0 && r < bonus / 2 ? r : 0);
 	}
 	return covered;
 }
@@ -490,8 +477,8 @@ static int64_t fm_round(struct fm *F, bool *chosen)
 		if (F->deg[u] >= F->cap[u] && F->deg[v] >= F->cap[v])
 			continue;
 		size_t drop = m;
-		for (size_t q = 0; q < m; q++) {
-			size_t j = F->order[m - 1 - q]; /* lightest first */
+		for (size_t q = F->adj_start[x + 1]; q-- > F->adj_start[x];) {
+			size_t j = F->adj[q]; /* x's edges, lightest first */
 			if (!chosen[j] || (F->e[j].u != x && F->e[j].v != x))
 				continue;
 			int y = F->e[j].u == x ? F->e[j].v : F->e[j].u;
@@ -518,8 +505,7 @@ static int64_t fm_round(struct fm *F, bool *chosen)
 	return total;
 }
 
-/* The lightest of x's chosen edges (in sel, cnt of them) whose other end keeps its cover without it, other than
- * through avoid; m when none. */
+/* The lightest of x's chosen edges (in sel, cnt of them) whose other end keeps its cover without it; m when none. */
 static size_t fm_lightest(const struct fm *F, const size_t *sel, int cnt, int x)
 {
 	size_t best = F->m;
@@ -719,8 +705,9 @@ static int fm_program(const struct fm *F, const size_t *ks, size_t cnt, const in
 	return rc;
 }
 
-int broker_match_flow(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
-		      bool *chosen, struct broker_flow_info *info)
+/* broker_match_flow (exact) and broker_match_near (not exact: no integer program). */
+static int flow_solve(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		      bool *chosen, struct broker_flow_info *info, bool exact)
 {
 	struct broker_flow_info local;
 	if (!info)
@@ -769,12 +756,10 @@ int broker_match_flow(size_t n, const int *cap, const bool *covered, const struc
 	G.heap = malloc((size_t)(arcs + nodes) * sizeof(*G.heap));
 	G.heap_key = malloc((size_t)(arcs + nodes) * sizeof(*G.heap_key));
 	G.touched = malloc((size_t)nodes * sizeof(*G.touched));
-	G.it = malloc((size_t)nodes * sizeof(*G.it));
-	G.mark = calloc((size_t)nodes, sizeof(*G.mark));
-	G.stack = malloc((size_t)(nodes + 1) * sizeof(*G.stack));
+
 	if (!F.must || !F.order || !F.in || !F.arc || !F.pi2 || !F.deg || !F.half || !F.loss2 || !adj_start || !adj || !fill ||
 	    !buf || !best || !a2 || !G.head || !G.next || !G.to || !G.capa || !G.cost || !G.phi || !G.dist || !G.via ||
-	    !G.done || !G.heap || !G.heap_key || !G.touched || !G.it || !G.mark || !G.stack)
+	    !G.done || !G.heap || !G.heap_key || !G.touched)
 		abort();
 	int rc = 0;
 
@@ -793,6 +778,9 @@ int broker_match_flow(size_t n, const int *cap, const bool *covered, const struc
 		adj[fill[e[k].u]++] = k;
 		adj[fill[e[k].v]++] = k;
 	}
+	F.adj_start = adj_start;
+	F.adj = adj;
+	F.limit = exact ? 0 : FLOW_SEARCH;
 	/* The schools to cover: an edge, capacity, not covered already (as match.c's y columns). */
 	int n_must = 0;
 	for (size_t i = 0; i < n; i++)
@@ -811,8 +799,12 @@ int broker_match_flow(size_t n, const int *cap, const bool *covered, const struc
 		greedy += (F.must[u] && F.deg[u] == 1) + (F.must[v] && F.deg[v] == 1);
 		F.in[k] = true;
 	}
-	if (greedy < n_must)
-		goto out; /* not settled: the LP method decides the coverage */
+	if (greedy < n_must) {
+		if (exact)
+			goto out; /* not settled: the LP method decides the coverage */
+		for (size_t i = 0; i < n; i++)
+			F.must[i] = F.must[i] && F.deg[i] > 0; /* near: keep the greedy cover's coverage */
+	}
 
 	/* The first network: each vertex's 2·cap + 2 heaviest edges (and the greedy cover's). */
 	for (size_t i = 0; i < n; i++)
@@ -826,7 +818,7 @@ int broker_match_flow(size_t n, const int *cap, const bool *covered, const struc
 		for (size_t k = 0; k < m; k++)
 			if (!F.in[k] && fm_r2(&F, k) > 0)
 				buf[cnt++] = k;
-		if (!cnt || info->flow_rounds >= FLOW_ROUNDS)
+		if (!cnt || info->flow_rounds >= (exact ? FLOW_ROUNDS : 1))
 			break;
 		for (size_t i = 0; i < cnt; i++)
 			F.in[buf[i]] = true;
@@ -848,9 +840,10 @@ int broker_match_flow(size_t n, const int *cap, const bool *covered, const struc
 	t = fm_improve(&F, best, 20);
 	info->improved = t;
 	info->bound = (double)z2 / 2.0;
-	if (z2 < 2 * t + 2) {
+	if (z2 < 2 * t + 2 || !exact) {
 		memcpy(chosen, best, m * sizeof(*chosen));
-		info->settled = true;
+		info->settled = z2 < 2 * t + 2;
+		info->near = !exact;
 		goto out;
 	}
 	/*
@@ -930,7 +923,7 @@ int broker_match_flow(size_t n, const int *cap, const bool *covered, const struc
 	memcpy(chosen, best, m * sizeof(*chosen));
 	info->settled = true;
 out:
-	if (!info->settled)
+	if (!info->settled && !info->near)
 		memset(chosen, 0, m * sizeof(*chosen));
 	free(F.must);
 	free(F.order);
@@ -958,8 +951,18 @@ out:
 	free(G.heap);
 	free(G.heap_key);
 	free(G.touched);
-	free(G.it);
-	free(G.mark);
-	free(G.stack);
+
 	return rc;
+}
+
+int broker_match_flow(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		      bool *chosen, struct broker_flow_info *info)
+{
+	return flow_solve(n, cap, covered, e, m, chosen, info, true);
+}
+
+int broker_match_near(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		      bool *chosen, struct broker_flow_info *info)
+{
+	return flow_solve(n, cap, covered, e, m, chosen, info, false);
 }
