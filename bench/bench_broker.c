@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * bench_broker.c — the broker's speed and quality on synthetic networks
- * (not a test). usage: bench_broker N [SEED] [--edges FILE]
+ * (not a test). usage: bench_broker N [SEED] [--ip] [--edges FILE] [--national K]
  *
  * Makes a network of N schools with realistic strengths and needs: 12
  * themes of uneven popularity (reading, maths and SEND are asked for most),
@@ -16,7 +16,10 @@
  * times the first method, two integer programs over every pair
  * (broker_match_ip), and its total. With --edges it also writes the candidate graph
  * ("n m", then "cap" per vertex, then "u v w" per edge) for the LEMON
- * reference (bench_broker_lemon.cpp).
+ * reference (bench_broker_lemon.cpp). With --national K it builds the
+ * candidate graph a national deployment would broker instead (each
+ * school's K best partners within 30 km) and compares greedy with
+ * broker_match_near (see national()).
  */
 #include <math.h>
 #include <stdio.h>
@@ -267,7 +270,7 @@ static int national(const struct broker_net *net, int K, const char *edges_file)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_broker N [SEED] [--edges FILE]\n");
+		fprintf(stderr, "usage: bench_broker N [SEED] [--ip] [--edges FILE] [--national K]\n");
 		return 2;
 	}
 	size_t n = (size_t)strtoul(argv[1], NULL, 10);
@@ -399,14 +402,14 @@ int main(int argc, char **argv)
 	       "\"integer_programs\": %d, \"fixed_in\": %zu, \"lp_columns\": %zu, \"ip_ms\": %.2f, "
 	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld, \"flow_settled\": %s, "
 	       "\"flow_cpu_ms\": %.2f, \"flow_total\": %lld, \"flow_rounds\": %d, \"flow_edges\": %zu, "
-	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f}\n",
+	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f, \"flow_core\": %zu, \"flow_fixed\": %zu}\n",
 	       n, r.n_candidates, t1 - t0, c1 - c0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
 	       r.n_proposals, t3 - t2, (long long)gtotal, gcov, t5 - t4, (long long)match_total,
 	       info.greedy_cover ? "true" : "false", info.pricing_rounds, info.cuts, info.lp_integral ? "true" : "false", info.rounded ? "true" : "false",
 	       info.integer_programs, info.fixed_in, info.lp_columns, ip_ms, (long long)ip_total, plain_ms,
 	       (long long)plain_total, finfo.settled ? "true" : "false", flow_cpu_ms, (long long)flow_total,
 	       finfo.flow_rounds, finfo.flow_edges, finfo.bound, (long long)finfo.rounded, finfo.survivors,
-	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms);
+	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms, finfo.core, finfo.fixed);
 	free(cap);
 	free(chosen);
 	broker_result_free(&r);

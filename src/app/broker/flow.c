@@ -284,10 +284,17 @@ static bool fm_flow(struct fm *F, struct net *G)
 			net_arc(G, R, sink, c - first, 0);
 		}
 	}
-	/* Potentials with every arc's reduced cost ≥ 0: rights 0, the sink −M − 1, each left its heaviest pair. */
+	/*
+	 * Potentials with every arc's reduced cost ≥ 0: rights 0, each left its
+	 * heaviest pair, the sink 0 or −M when a bonus arc enters it (as high as
+	 * it can be: a search goes no farther than the cost of going straight).
+	 */
+	bool any_bonus = false;
+	for (size_t v = 0; v < n; v++)
+		any_bonus = any_bonus || (F->must[v] && !F->limit && F->cap[v] > 0);
 	for (int i = 0; i < G->nodes; i++)
 		G->phi[i] = 0;
-	G->phi[sink] = -bonus - 1;
+	G->phi[sink] = any_bonus ? -bonus : 0;
 	for (size_t k = 0; k < F->m; k++)
 		if (F->in[k]) {
 			int ends[2] = {F->e[k].u, F->e[k].v};

@@ -32,7 +32,10 @@
  * but on a 300-school network where most pairs share a theme (27,000 pairs)
  * GLPK's branch and bound takes 4–10 s.
  *
- * broker_match, the fast method, gives the same optimum with far less work:
+ * broker_match first asks broker_match_flow (flow.c), which settles the
+ * score stage whenever the greedy cover settles coverage; otherwise it uses
+ * broker_match_ex, the LP method below, which gives the same optimum with
+ * far less work than the integer programs:
  *  - stage 1 is settled without a solver when a greedy cover (heaviest edges
  *    first, each covering a school not yet covered) reaches every school
  *    that has a y: nothing can cover more;
