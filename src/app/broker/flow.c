@@ -24,8 +24,8 @@
  * 2. The bound. From the flow's potentials φ, each school gets a price
  *    π_v = (max(0, φ(vL) − φ(T)) + max(0, φ(T) − φ(vR))) / 2, then each
  *    price in turn moves to its best value with the others fixed (kept ≥ 0
- *    be covered). For ANY prices, and any b-matching x that covers the
- *    schools it must:
+ *    for a school that need not be covered). For ANY prices, and any
+ *    b-matching x that covers the schools it must:
  *        total(x) = Σ_{e∈x} r_e + Σ_v π_v·deg_x(v) ≤ D + Σ_{e∈x} r_e,
  *    with r_e = w_e − π_u − π_v and D = Σ_v (π_v ≥ 0 ? cap_v·π_v : π_v),
  *    since 1 ≤ deg ≤ cap where π_v < 0. So z = D + Σ_e max(r_e, 0) bounds
