@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * bench_broker.c — the broker's speed and quality on synthetic networks
- * (not a test). usage: bench_broker N [SEED] [--edges FILE]
+ * (not a test). usage: bench_broker N [SEED] [--ip] [--edges FILE] [--national K]
  *
  * Makes a network of N schools with realistic strengths and needs: 12
  * themes of uneven popularity (reading, maths and SEND are asked for most),
@@ -16,13 +16,17 @@
  * times the first method, two integer programs over every pair
  * (broker_match_ip), and its total. With --edges it also writes the candidate graph
  * ("n m", then "cap" per vertex, then "u v w" per edge) for the LEMON
- * reference (bench_broker_lemon.cpp).
+ * reference (bench_broker_lemon.cpp). With --national K it builds the
+ * candidate graph a national deployment would broker instead (each
+ * school's K best partners within 30 km) and compares greedy with
+ * broker_match_near (see national()).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdint.h>
 
 #include "app/broker/engine.h"
 
@@ -102,21 +106,185 @@ static int cmp_edge(const void *x, const void *y)
 	return (a->w < b->w) - (a->w > b->w);
 }
 
+/* A candidate pair for the national graphs, by key. */
+struct cand {
+	uint64_t key; /* smaller index << 32 | larger */
+	int64_t w;    /* its score */
+};
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	return (a->key > b->key) - (a->key < b->key);
+}
+
+static int cmp_school_lat(const void *x, const void *y, void *ctx)
+{
+	const struct broker_school *s = ctx;
+	double a = s[*(const int *)x].lat, b = s[*(const int *)y].lat;
+	return (a > b) - (a < b);
+}
+
+/* Total and schools covered of a choice. */
+static void tally(size_t n, const struct broker_edge *e, size_t m, const bool *chosen, int64_t *total, int *covered)
+{
+	int *deg = calloc(n, sizeof(*deg));
+	*total = 0;
+	for (size_t k = 0; k < m; k++)
+		if (chosen[k]) {
+			*total += e[k].w;
+			deg[e[k].u]++;
+			deg[e[k].v]++;
+		}
+	*covered = 0;
+	for (size_t i = 0; i < n; i++)
+		*covered += deg[i] > 0;
+	free(deg);
+}
+
+/*
+ * --national K: the candidate graph a national deployment would broker —
+ * each school's K best-scoring partners within BROKER_FAR_KM (a pair kept
+ * when either school lists the other) — then greedy, and broker_match_near
+ * (plain: every school counted as covered, the problem LEMON solves; and
+ * coverage first), CPU time each. Writes the graph for LEMON with --edges.
+ */
+static int national(const struct broker_net *net, int K, const char *edges_file)
+{
+	size_t n = net->n;
+	int *by_lat = malloc(n * sizeof(*by_lat));
+	for (size_t i = 0; i < n; i++)
+		by_lat[i] = (int)i;
+	qsort_r(by_lat, n, sizeof(*by_lat), cmp_school_lat, (void *)net->schools);
+	double lat_window = BROKER_FAR_KM / 111.0;
+	size_t cap_c = n * (size_t)K, nc = 0;
+	struct cand *c = malloc(cap_c * sizeof(*c));
+	struct cand *top = malloc((size_t)K * sizeof(*top));
+	size_t lo = 0;
+	for (size_t a = 0; a < n; a++) {
+		int i = by_lat[a];
+		const struct broker_school *si = &net->schools[i];
+		while (net->schools[by_lat[lo]].lat < si->lat - lat_window)
+			lo++;
+		int nt = 0;
+		for (size_t b = lo; b < n && net->schools[by_lat[b]].lat <= si->lat + lat_window; b++) {
+			int j = by_lat[b];
+			if (j == i)
+				continue;
+			struct broker_pair p;
+			if (!broker_pair_score(net, i, j, &p) || p.km > BROKER_FAR_KM)
+				continue;
+			/* Keep the K best (a small insertion list, best first). */
+			if (nt == K && p.score <= top[K - 1].w)
+				continue;
+			int at = nt < K ? nt++ : K - 1;
+			while (at > 0 && top[at - 1].w < p.score) {
+				top[at] = top[at - 1];
+				at--;
+			}
+			top[at] = (struct cand){((uint64_t)(uint32_t)p.a << 32) | (uint32_t)p.b, p.score};
+		}
+		for (int t = 0; t < nt; t++)
+			c[nc++] = top[t];
+	}
+	qsort(c, nc, sizeof(*c), cmp_cand);
+	size_t m = 0;
+	for (size_t k = 0; k < nc; k++)
+		if (m == 0 || c[m - 1].key != c[k].key)
+			c[m++] = c[k];
+	struct broker_edge *e = malloc((m ? m : 1) * sizeof(*e));
+	for (size_t k = 0; k < m; k++)
+		e[k] = (struct broker_edge){(int)(c[k].key >> 32), (int)(c[k].key & 0xffffffffu), c[k].w};
+	qsort(e, m, sizeof(*e), cmp_edge);
+	int *cap = malloc(n * sizeof(*cap));
+	bool *all = malloc(n * sizeof(*all)), *chosen = malloc((m ? m : 1) * sizeof(*chosen));
+	for (size_t i = 0; i < n; i++) {
+		cap[i] = net->schools[i].capacity;
+		all[i] = true;
+	}
+
+	double c0 = cpu_ms();
+	int64_t gtotal;
+	int gcov;
+	greedy(net, e, m, &gtotal, &gcov);
+	double greedy_cpu = cpu_ms() - c0;
+
+	struct broker_flow_info plain, cover;
+	int64_t ptotal, ctotal;
+	int pcov, ccov;
+	c0 = cpu_ms();
+	if (broker_match_near(n, cap, all, e, m, chosen, &plain))
+		return 1;
+	double plain_cpu = cpu_ms() - c0;
+	tally(n, e, m, chosen, &ptotal, &pcov);
+	c0 = cpu_ms();
+	if (broker_match_near(n, cap, NULL, e, m, chosen, &cover))
+		return 1;
+	double cover_cpu = cpu_ms() - c0;
+	tally(n, e, m, chosen, &ctotal, &ccov);
+
+	/* The plain greedy (by score only) for the plain comparison. */
+	int *room = malloc(n * sizeof(*room));
+	for (size_t i = 0; i < n; i++)
+		room[i] = cap[i];
+	int64_t pgreedy = 0;
+	c0 = cpu_ms();
+	for (size_t k = 0; k < m; k++)
+		if (room[e[k].u] && room[e[k].v]) {
+			room[e[k].u]--;
+			room[e[k].v]--;
+			pgreedy += e[k].w;
+		}
+	double pgreedy_cpu = cpu_ms() - c0;
+
+	if (edges_file) {
+		FILE *f = fopen(edges_file, "w");
+		if (!f)
+			return 1;
+		fprintf(f, "%zu %zu\n", n, m);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%d\n", cap[i]);
+		for (size_t k = 0; k < m; k++)
+			fprintf(f, "%d %d %lld\n", e[k].u, e[k].v, (long long)e[k].w);
+		fclose(f);
+	}
+	printf("{\"n\": %zu, \"k\": %d, \"candidates\": %zu, \"greedy_total\": %lld, \"greedy_covered\": %d, "
+	       "\"greedy_cpu_ms\": %.2f, \"plain_greedy_total\": %lld, \"plain_greedy_cpu_ms\": %.2f, "
+	       "\"plain_total\": %lld, \"plain_cpu_ms\": %.2f, \"plain_bound\": %.1f, \"plain_optimal\": %s, "
+	       "\"cover_total\": %lld, \"cover_covered\": %d, \"cover_cpu_ms\": %.2f, \"cover_bound\": %.1f, "
+	       "\"cover_optimal\": %s, \"could_cover\": %zu}\n",
+	       n, K, m, (long long)gtotal, gcov, greedy_cpu, (long long)pgreedy, pgreedy_cpu, (long long)ptotal, plain_cpu,
+	       plain.bound, plain.settled ? "true" : "false", (long long)ctotal, ccov, cover_cpu, cover.bound,
+	       cover.settled ? "true" : "false", n);
+	free(by_lat);
+	free(c);
+	free(top);
+	free(e);
+	free(cap);
+	free(all);
+	free(chosen);
+	free(room);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_broker N [SEED] [--edges FILE]\n");
+		fprintf(stderr, "usage: bench_broker N [SEED] [--ip] [--edges FILE] [--national K]\n");
 		return 2;
 	}
 	size_t n = (size_t)strtoul(argv[1], NULL, 10);
 	rng_state = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], NULL, 10) : 42;
 	const char *edges_file = NULL;
 	bool with_ip = false;
+	int national_k = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--edges") && i + 1 < argc)
 			edges_file = argv[i + 1];
 		if (!strcmp(argv[i], "--ip"))
 			with_ip = true;
+		if (!strcmp(argv[i], "--national") && i + 1 < argc)
+			national_k = atoi(argv[i + 1]);
 	}
 
 	struct broker_school *s = calloc(n, sizeof(*s));
@@ -139,6 +307,8 @@ int main(int argc, char **argv)
 					      .lon = -4.0 + (double)(town * 104729 % 500) / 100.0 + (rnd() % 100) / 1000.0};
 	}
 	struct broker_net net = {.themes = themes, .n_themes = THEMES, .schools = s, .n = n};
+	if (national_k > 0)
+		return national(&net, national_k, edges_file);
 
 	double t0 = now_ms(), c0 = cpu_ms();
 	struct broker_result r;
@@ -149,11 +319,12 @@ int main(int argc, char **argv)
 	double t1 = now_ms(), c1 = cpu_ms();
 
 	/* The same scored pairs, for greedy and LEMON (every gaining pair: scores as the broker scores them). */
-	double t2 = now_ms();
+	double t2 = now_ms(), cc0 = cpu_ms();
 	struct broker_pair *pairs;
 	size_t m;
 	if (broker_candidates(&net, &pairs, &m))
 		return 1;
+	double candidates_cpu_ms = cpu_ms() - cc0;
 	struct broker_edge *e = malloc((m ? m : 1) * sizeof(*e));
 	for (size_t k = 0; k < m; k++)
 		e[k] = (struct broker_edge){pairs[k].a, pairs[k].b, pairs[k].score};
@@ -170,13 +341,22 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		cap[i] = s[i].capacity;
 	struct broker_match_info info;
-	double t4 = now_ms();
+	double t4 = now_ms(), mc0 = cpu_ms();
 	if (broker_match_ex(n, cap, NULL, e, m, chosen, &info))
 		return 1;
-	double t5 = now_ms();
+	double t5 = now_ms(), match_cpu_ms = cpu_ms() - mc0;
 	int64_t match_total = 0;
 	for (size_t k = 0; k < m; k++)
 		match_total += chosen[k] ? e[k].w : 0;
+	/* The fast exact method alone (what broker_run uses first), with what it did. */
+	struct broker_flow_info finfo;
+	double f0 = cpu_ms();
+	if (broker_match_flow(n, cap, NULL, e, m, chosen, &finfo))
+		return 1;
+	double flow_cpu_ms = cpu_ms() - f0;
+	int64_t flow_total = 0;
+	for (size_t k = 0; k < m; k++)
+		flow_total += chosen[k] ? e[k].w : 0;
 	double ip_ms = -1;
 	int64_t ip_total = -1;
 	if (with_ip) {
@@ -220,12 +400,16 @@ int main(int argc, char **argv)
 	       "\"greedy_total\": %lld, \"greedy_covered\": %d, \"match_ms\": %.2f, \"match_total\": %lld, "
 	       "\"greedy_cover_settled\": %s, \"pricing_rounds\": %d, \"cuts\": %d, \"lp_integral\": %s, \"rounded\": %s, "
 	       "\"integer_programs\": %d, \"fixed_in\": %zu, \"lp_columns\": %zu, \"ip_ms\": %.2f, "
-	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld}\n",
+	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld, \"flow_settled\": %s, "
+	       "\"flow_cpu_ms\": %.2f, \"flow_total\": %lld, \"flow_rounds\": %d, \"flow_edges\": %zu, "
+	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f, \"flow_core\": %zu, \"flow_fixed\": %zu}\n",
 	       n, r.n_candidates, t1 - t0, c1 - c0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
 	       r.n_proposals, t3 - t2, (long long)gtotal, gcov, t5 - t4, (long long)match_total,
 	       info.greedy_cover ? "true" : "false", info.pricing_rounds, info.cuts, info.lp_integral ? "true" : "false", info.rounded ? "true" : "false",
 	       info.integer_programs, info.fixed_in, info.lp_columns, ip_ms, (long long)ip_total, plain_ms,
-	       (long long)plain_total);
+	       (long long)plain_total, finfo.settled ? "true" : "false", flow_cpu_ms, (long long)flow_total,
+	       finfo.flow_rounds, finfo.flow_edges, finfo.bound, (long long)finfo.rounded, finfo.survivors,
+	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms, finfo.core, finfo.fixed);
 	free(cap);
 	free(chosen);
 	broker_result_free(&r);

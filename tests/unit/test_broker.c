@@ -392,6 +392,123 @@ static void the_random_networks_take_every_path_of_the_fast_method(void **state)
 	assert_true(greedy > 0 && greedy < 120); /* coverage settled by the greedy cover, and by the LP */
 }
 
+/* ---- the flow method (flow.c) ---------------------------------------------- */
+
+static void the_flow_matching_equals_brute_force_whenever_it_settles(void **state)
+{
+	(void)state;
+	srand(20261207);
+	int settled = 0;
+	for (int round = 0; round < 400; round++) {
+		size_t n = 3 + (size_t)(rand() % 6); /* 3..8 schools */
+		int cap[16];
+		bool covered[16];
+		for (size_t i = 0; i < n; i++) {
+			cap[i] = rand() % 4;
+			covered[i] = rand() % 6 == 0;
+		}
+		struct broker_edge e[16];
+		size_t m = 0;
+		for (size_t u = 0; u < n && m < 14; u++)
+			for (size_t v = u + 1; v < n && m < 14; v++)
+				if (rand() % 2)
+					e[m++] = (struct broker_edge){(int)u, (int)v, 1 + rand() % 60};
+		bool chosen[16];
+		struct broker_flow_info info;
+		assert_int_equal(broker_match_flow(n, cap, covered, e, m, chosen, &info), 0);
+		if (!info.settled)
+			continue;
+		settled++;
+		int deg[16] = {0}, cov = 0;
+		int64_t total = 0;
+		for (size_t k = 0; k < m; k++)
+			if (chosen[k]) {
+				deg[e[k].u]++;
+				deg[e[k].v]++;
+				total += e[k].w;
+			}
+		for (size_t i = 0; i < n; i++) {
+			assert_true(deg[i] <= cap[i]);
+			if (deg[i] > 0 && !covered[i])
+				cov++;
+		}
+		int bcov;
+		int64_t btotal;
+		brute(n, cap, covered, e, m, &bcov, &btotal);
+		assert_int_equal(cov, bcov);
+		assert_int_equal(total, btotal);
+		assert_true(info.bound >= (double)btotal); /* the bound holds */
+	}
+	assert_true(settled > 200);
+}
+
+static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(void **state)
+{
+	(void)state;
+	srand(16);
+	static struct broker_edge e[BIG_EDGES];
+	static bool flow[BIG_EDGES], ip[BIG_EDGES];
+	int settled = 0, by_bound = 0, by_core = 0, by_program = 0, fixed = 0, unsettled = 0;
+	for (int round = 0; round < 150; round++) {
+		size_t n;
+		int cap[BIG];
+		bool covered[BIG];
+		size_t m = random_network(&n, cap, covered, e);
+		struct broker_flow_info info;
+		assert_int_equal(broker_match_flow(n, cap, covered, e, m, flow, &info), 0);
+		if (!info.settled) {
+			unsettled++;
+			continue;
+		}
+		settled++;
+		assert_int_equal(broker_match_ip(n, cap, covered, e, m, ip), 0);
+		int cf, ci;
+		int64_t tf, ti;
+		measure(n, covered, e, m, flow, cap, &cf, &tf);
+		measure(n, covered, e, m, ip, cap, &ci, &ti);
+		assert_int_equal(cf, ci);
+		assert_int_equal(tf, ti);
+		assert_true(info.bound >= (double)ti);
+		by_bound += m > 0 && !info.core;
+		by_core += info.core > 0;
+		by_program += info.integer_program;
+		fixed += info.fixed > 0;
+	}
+	assert_true(settled > 0);
+	assert_true(unsettled > 0); /* the greedy cover missed a school: the LP method decides */
+	assert_true(by_bound > 0);  /* the rounding met the bound */
+	assert_true(by_core > 0);   /* the small integer program over the core ran */
+	assert_true(by_program > 0);
+	assert_true(fixed > 0);
+}
+
+static void the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum(void **state)
+{
+	(void)state;
+	srand(17);
+	static struct broker_edge e[BIG_EDGES];
+	static bool near[BIG_EDGES], ip[BIG_EDGES];
+	for (int round = 0; round < 60; round++) {
+		size_t n;
+		int cap[BIG];
+		bool covered[BIG];
+		size_t m = random_network(&n, cap, covered, e);
+		for (size_t i = 0; i < n; i++)
+			covered[i] = true; /* the plain b-matching, as in the national bench */
+		struct broker_flow_info info;
+		assert_int_equal(broker_match_near(n, cap, covered, e, m, near, &info), 0);
+		assert_int_equal(broker_match_ip(n, cap, covered, e, m, ip), 0);
+		int cn, ci;
+		int64_t tn, ti;
+		measure(n, covered, e, m, near, cap, &cn, &tn); /* asserts every degree is within capacity */
+		measure(n, covered, e, m, ip, cap, &ci, &ti);
+		assert_true(tn <= ti);
+		assert_true(info.bound >= (double)ti);
+		if (info.settled)
+			assert_int_equal(tn, ti);
+	}
+}
+
 /* ---- sentences ------------------------------------------------------------ */
 
 static bool any_contains(json_t *arr, const char *needle)
@@ -505,6 +622,9 @@ int main(void)
 		cmocka_unit_test(the_matching_equals_brute_force_on_small_random_networks),
 		cmocka_unit_test(the_fast_matching_equals_the_integer_programs_on_random_networks),
 		cmocka_unit_test(the_random_networks_take_every_path_of_the_fast_method),
+		cmocka_unit_test(the_flow_matching_equals_brute_force_whenever_it_settles),
+		cmocka_unit_test(the_flow_matching_equals_the_integer_programs_and_takes_every_path),
+		cmocka_unit_test(the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum),
 		cmocka_unit_test(no_school_is_over_capacity_in_a_random_network_run),
 		cmocka_unit_test(the_explanation_names_the_themes_both_ways_and_says_two_way),
 		cmocka_unit_test(schools_far_apart_are_told_to_meet_online),

@@ -30,8 +30,10 @@
  * Choosing the set: see match.c — first as many schools as possible (every
  * school that has any possible partner, when the capacities allow it) get
  * at least one proposal, then the total score is as large as it can be.
- * Exact, on GLPK: linear programs over a few edges per school, priced and
- * fixed by reduced costs, integer programs only where the LP is fractional.
+ * Exact: the relaxation as a min-cost flow of our own bounds every total
+ * and rules out most pairs; GLPK's integer program settles the few left
+ * (flow.c); when coverage needs a solver, linear programs on GLPK priced
+ * and fixed by reduced costs (match.c).
  *
  * Memory: results are malloc'd and freed with broker_result_free; strings
  * are borrowed from the caller's struct broker_net and live as long as it.
@@ -44,6 +46,7 @@
 #include <stdint.h>
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "core/err.h"
 
@@ -196,10 +199,11 @@ struct broker_edge {
  * (of n) is in at most cap[i] chosen edges; first cover as many vertices not
  * already covered (covered[i], may be NULL) as possible, then make the total
  * weight as large as possible. chosen[k] says whether edge k is chosen.
- * Exact, and fast on dense networks: the linear relaxation over a few heavy
- * edges per school, edges priced in by their reduced costs, an integer
- * program only when that optimum is fractional (match.c explains why the
- * answer is still optimal over every edge). Returns 0, ERR_INVALID for a bad
+ * Exact, and fast on dense networks: broker_match_flow (flow.c), and when
+ * the coverage stage needs a solver broker_match_ex: the linear relaxation
+ * over a few heavy edges per school, edges priced in by their reduced
+ * costs, an integer program only when that optimum is fractional (match.c
+ * explains why the answer is still optimal over every edge). Returns 0, ERR_INVALID for a bad
  * edge or capacity, or ERR_INTERNAL when the solver fails.
  */
 int broker_match(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
@@ -221,6 +225,51 @@ struct broker_match_info {
 /* broker_match, also saying how it got there (info may be NULL; its seed_edges is read first). */
 int broker_match_ex(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
 		    bool *chosen, struct broker_match_info *info) WUR;
+
+/* What broker_match_flow did (for the unit tests and the bench). */
+struct broker_flow_info {
+	bool settled;         /* it found the optimum; false: the coverage stage needs the LP method (broker_match_ex) */
+	int flow_rounds;      /* times the min-cost flow ran (edges priced in between) */
+	size_t flow_edges;    /* edges in the flow network at the end */
+	double bound;         /* the bound on every total from the flow's prices */
+	int64_t rounded;      /* the total of the flow rounded to a b-matching (-1: it missed a school to cover) */
+	int64_t improved;     /* that (or the greedy cover) after swaps: the solution the bound prunes with */
+	size_t core;          /* edges in the first, small integer program (0: none needed) */
+	size_t fixed;         /* edges every better solution must take, by the bound */
+	size_t survivors;     /* edges the bound could not rule out (nor fix), for the integer program */
+	bool integer_program; /* an integer program over the survivors was solved */
+	bool near;            /* broker_match_near: chosen is its improved rounding, within bound − improved of the optimum */
+};
+
+/*
+ * The fast exact method (flow.c): the relaxation as a min-cost flow of our
+ * own, a bound from its prices, its rounding, and an integer program only
+ * over the edges the bound cannot rule out. Same arguments as broker_match;
+ * info must not be NULL. When the coverage stage needs a solver (the greedy
+ * cover misses a school that could be covered) it returns 0 with
+ * info->settled false and nothing chosen: use broker_match_ex. Returns 0,
+ * ERR_INVALID, or ERR_INTERNAL when the solver fails.
+ */
+int broker_match_flow(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		      bool *chosen, struct broker_flow_info *info) WUR;
+
+/*
+ * The same without any integer program, for graphs too large for one
+ * (national sizes): chosen is the flow's rounding improved by swaps, and
+ * info->bound bounds every total, so info->improved / info->bound is a
+ * proven lower bound on how close to the optimum it is (info->settled when
+ * they meet: optimal). Coverage: every school the greedy cover reaches
+ * (when it misses one that could be covered, the coverage may fall short
+ * of the most possible). Returns 0 or ERR_INVALID.
+ */
+int broker_match_near(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
+		      bool *chosen, struct broker_flow_info *info) WUR;
+
+/*
+ * GLPK keeps its state per thread but its error hook is global: every solve
+ * (match.c, flow.c) holds this lock.
+ */
+extern pthread_mutex_t broker_solver_lock;
 
 /*
  * The same b-matching as two integer programs over every edge (the first

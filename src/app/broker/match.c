@@ -32,7 +32,10 @@
  * but on a 300-school network where most pairs share a theme (27,000 pairs)
  * GLPK's branch and bound takes 4–10 s.
  *
- * broker_match, the fast method, gives the same optimum with far less work:
+ * broker_match first asks broker_match_flow (flow.c), which settles the
+ * score stage whenever the greedy cover settles coverage; otherwise it uses
+ * broker_match_ex, the LP method below, which gives the same optimum with
+ * far less work than the integer programs:
  *  - stage 1 is settled without a solver when a greedy cover (heaviest edges
  *    first, each covering a school not yet covered) reaches every school
  *    that has a y: nothing can cover more;
@@ -60,7 +63,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static pthread_mutex_t solver_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t broker_solver_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Solve the integer program in P (maximising); 0 or ERR_INTERNAL. */
 static int solve(glp_prob *P)
@@ -109,7 +112,7 @@ int broker_match_ip(size_t n, const int *cap, const bool *covered, const struct 
 	}
 
 	int rc = 0;
-	pthread_mutex_lock(&solver_lock);
+	pthread_mutex_lock(&broker_solver_lock);
 	glp_term_out(GLP_OFF);
 	glp_prob *P = glp_create_prob();
 	glp_set_obj_dir(P, GLP_MAX);
@@ -203,7 +206,7 @@ int broker_match_ip(size_t n, const int *cap, const bool *covered, const struct 
 out:
 	glp_delete_prob(P);
 	glp_free_env(); /* GLPK keeps an environment per thread: free it, the server's threads live long */
-	pthread_mutex_unlock(&solver_lock);
+	pthread_mutex_unlock(&broker_solver_lock);
 	free(cover_row);
 	free(ycol);
 	free(deg);
@@ -590,6 +593,10 @@ static int check_input(size_t n, const int *cap, const struct broker_edge *e, si
 int broker_match(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
 		 bool *chosen)
 {
+	struct broker_flow_info info;
+	int rc = broker_match_flow(n, cap, covered, e, m, chosen, &info);
+	if (rc || info.settled)
+		return rc;
 	return broker_match_ex(n, cap, covered, e, m, chosen, NULL);
 }
 
@@ -673,7 +680,7 @@ int broker_match_ex(size_t n, const int *cap, const bool *covered, const struct 
 			in_seed[adj[a]] = true;
 	}
 
-	pthread_mutex_lock(&solver_lock);
+	pthread_mutex_lock(&broker_solver_lock);
 	glp_term_out(GLP_OFF);
 	L.P = glp_create_prob();
 	glp_set_obj_dir(L.P, GLP_MAX);
@@ -742,7 +749,7 @@ int broker_match_ex(size_t n, const int *cap, const bool *covered, const struct 
 out:
 	glp_delete_prob(L.P);
 	glp_free_env();
-	pthread_mutex_unlock(&solver_lock);
+	pthread_mutex_unlock(&broker_solver_lock);
 	free(L.cap_row);
 	free(L.cover_row);
 	free(L.ycol);
