@@ -26,7 +26,7 @@
 #include <jansson.h>
 
 /* The most slots a keeper may have. */
-#define KEEP_SLOTS_MAX 64
+#define KEEP_SLOTS_MAX 128
 
 /* One kept result. */
 struct keep_slot {

@@ -26,48 +26,35 @@
  * and waiting as rendered for those who see every name (policy.c), with its
  * counts of places beside it, and the edit form's fields; and so does the
  * list of member schools a session may be at (sessions.c).
+ *
+ * The slots, their keys, ages and least-recently-used order are the
+ * keeper's (app/keep.h); what this file adds is the programme's own
+ * generation (moved by every programme write of this process, so the
+ * programme's parts go at once without waiting for a round trip) and a
+ * part's figures, kept in front of its markup.
  */
 #include "app/programme/prog.h"
 
-#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
+#include "app/keep.h"
 #include "core/util.h"
 
 /* Listings and session parts kept at once (network, year and filters; session), and how long one is used without a change seen here. */
-#define LISTING_SLOTS 128
-#define LISTING_TTL_US 2000000
-
-/* One kept listing. */
-struct listing_slot {
-	char *key;          /* what it is the listing of (malloc'd), NULL when the slot is free */
-	char *html;         /* the rendered listing (malloc'd) */
-	size_t len;         /* its bytes */
-	uint64_t gen;       /* the generation it was built in */
-	int64_t made_us;    /* when it was built (monotonic microseconds) */
-	int64_t nums[PROG_KEPT_NUMS]; /* figures kept with it (a session page's counts of places) */
-};
-
-static pthread_mutex_t listing_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t listing_gen = 1;
-static struct listing_slot listing_slots[LISTING_SLOTS];
-static size_t listing_next; /* the slot the next new key takes (round robin) */
+static struct keep kept = KEEP_INIT("programme listings and session parts", 128, 2000000);
+/* The programme's generation: moved by every change the programme's model makes in this process. */
+static atomic_uint_fast64_t listing_gen = 1;
 
 void prog_listing_changed(void)
 {
-	pthread_mutex_lock(&listing_lock);
-	listing_gen++;
-	pthread_mutex_unlock(&listing_lock);
+	atomic_fetch_add(&listing_gen, 1);
 }
 
 uint64_t prog_listing_generation(void)
 {
-	pthread_mutex_lock(&listing_lock);
-	uint64_t g = listing_gen;
-	pthread_mutex_unlock(&listing_lock);
-	return g;
+	return atomic_load(&listing_gen);
 }
 
 json_t *prog_listing_get(const char *key)
@@ -80,63 +67,44 @@ void prog_listing_put(const char *key, const char *html, size_t len, uint64_t ge
 	prog_kept_put(key, html, len, NULL, gen);
 }
 
+/* A kept part's bytes: its PROG_KEPT_NUMS figures, then its markup. */
+#define NUMS_BYTES (PROG_KEPT_NUMS * sizeof(int64_t))
+
 json_t *prog_kept_get(const char *key, int64_t *nums)
 {
+	size_t len = 0;
+	char *bytes = keep_get_bytes(&kept, key, atomic_load(&listing_gen), &len);
+	if (!bytes)
+		return NULL;
 	json_t *out = NULL;
-	int64_t now = clock_mono_us();
-	pthread_mutex_lock(&listing_lock);
-	for (size_t i = 0; i < LISTING_SLOTS && !out; i++) {
-		struct listing_slot *s = &listing_slots[i];
+	if (len >= NUMS_BYTES) {
 		/* The markup was rendered from UTF-8 templates and UTF-8 data: no need to check it again. */
-		if (s->key && strcmp(s->key, key) == 0 && s->gen == listing_gen && now - s->made_us < LISTING_TTL_US) {
-			out = json_stringn_nocheck(s->html, s->len);
-			if (out && nums)
-				memcpy(nums, s->nums, sizeof(s->nums));
-		}
+		out = json_stringn_nocheck(bytes + NUMS_BYTES, len - NUMS_BYTES);
+		if (out && nums)
+			memcpy(nums, bytes, NUMS_BYTES);
 	}
-	pthread_mutex_unlock(&listing_lock);
+	free(bytes);
 	return out;
 }
 
 void prog_kept_put(const char *key, const char *html, size_t len, const int64_t *nums, uint64_t gen)
 {
-	int64_t now = clock_mono_us();
-	pthread_mutex_lock(&listing_lock);
 	/* Built from data read before a change this process has made since: not worth keeping. */
-	if (gen == listing_gen) {
-		struct listing_slot *s = NULL;
-		for (size_t i = 0; i < LISTING_SLOTS && !s; i++)
-			if (listing_slots[i].key && strcmp(listing_slots[i].key, key) == 0)
-				s = &listing_slots[i];
-		if (!s) {
-			s = &listing_slots[listing_next];
-			listing_next = (listing_next + 1) % LISTING_SLOTS;
-			free(s->key);
-			s->key = xstrdup(key);
-		}
-		free(s->html);
-		s->html = xmalloc(len + 1);
-		memcpy(s->html, html, len);
-		s->html[len] = '\0';
-		s->len = len;
-		s->gen = gen;
-		s->made_us = now;
-		if (nums)
-			memcpy(s->nums, nums, sizeof(s->nums));
-		else
-			memset(s->nums, 0, sizeof(s->nums));
-	}
-	pthread_mutex_unlock(&listing_lock);
+	if (gen != atomic_load(&listing_gen))
+		return;
+	char *bytes = xmalloc(NUMS_BYTES + len);
+	if (nums)
+		memcpy(bytes, nums, NUMS_BYTES);
+	else
+		memset(bytes, 0, NUMS_BYTES);
+	if (len)
+		memcpy(bytes + NUMS_BYTES, html, len);
+	keep_put_bytes(&kept, key, gen, bytes, NUMS_BYTES + len);
+	free(bytes);
 }
 
 void prog_listing_release(void)
 {
-	pthread_mutex_lock(&listing_lock);
-	for (size_t i = 0; i < LISTING_SLOTS; i++) {
-		free(listing_slots[i].key);
-		free(listing_slots[i].html);
-		memset(&listing_slots[i], 0, sizeof(listing_slots[i]));
-	}
-	listing_gen++;
-	pthread_mutex_unlock(&listing_lock);
+	keep_clear(&kept);
+	atomic_fetch_add(&listing_gen, 1);
 }
