@@ -147,6 +147,7 @@ void app_close(struct app *app)
 	schools_index_release();
 	programme_shutdown();
 	reports_shutdown();
+	networks_shutdown();
 	if (app->db)
 		db_pool_close(app->db);
 	if (app->tmpl)

@@ -28,6 +28,9 @@ extern const struct route networks_routes[];
  */
 json_t *networks_export_person(struct db *db, int64_t person_id);
 
+/* Forget the network homes kept in memory (at shutdown). */
+void networks_shutdown(void);
+
 /* `tandem demo`: the demo network, its strengths and needs and demo accounts (exit status). */
 int networks_cli_demo(struct cli *cli);
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/keep.h"
 #include "app/networks/networks.h"
 #include "app/networks/pages.h"
 #include "app/practice/practice.h"
@@ -193,6 +194,86 @@ static int handle_networks_create(struct request *req, struct response *res)
 /* ---- a network's home page ---------------------------------------------- */
 
 /*
+ * What the home shows of the network is kept (keep.h) for HOME_KEEP_TTL_US at
+ * most, and only while nothing has changed since (db_data_generation: any
+ * write by this process, any commit heard from another process or server),
+ * so a write shows on the next page at once on the server that made it; a
+ * change made through another app server shows within the time to live.
+ */
+#define HOME_KEEP_TTL_US 5000000
+/* The network homes asked for lately, one per network and kind of viewer. */
+static struct keep home_kept = KEEP_INIT("network homes", 64, HOME_KEEP_TTL_US);
+
+void networks_shutdown(void)
+{
+	keep_clear(&home_kept);
+}
+
+/* The home's parts that come from the store: schools with their people, roles, themes, what's new, the question. */
+static int home_parts(struct net_page *pg, json_t **out)
+{
+	*out = NULL;
+	json_t *schools = NULL, *roles = NULL, *themes = NULL, *news = NULL;
+	int rc;
+	if ((rc = net_people(pg->p.db, &pg->acc, &schools)) || (rc = net_roles(pg->p.db, &pg->acc, &roles)) ||
+	    (rc = net_themes(pg->p.db, &pg->acc, &themes)) || (rc = net_whats_new(pg->p.db, &pg->acc, 12, &news))) {
+		json_decref(schools);
+		json_decref(roles);
+		json_decref(themes);
+		json_decref(news);
+		return rc;
+	}
+	json_t *m = json_object();
+	json_object_set_new(m, "has_schools", json_boolean(json_array_size(schools) > 0));
+	json_object_set_new(m, "school_count", json_integer((json_int_t)json_array_size(schools)));
+	json_object_set_new(m, "schools", schools);
+	json_object_set_new(m, "coordinators", json_incref(json_object_get(roles, "coordinators")));
+	json_object_set_new(m, "steering", json_incref(json_object_get(roles, "steering")));
+	json_decref(roles);
+	size_t i;
+	json_t *t;
+	json_array_foreach(themes, i, t)
+	{
+		struct buf b = BUF_INIT;
+		buf_printf(&b, "/networks/%s/strengths?theme=", pg->net.slug);
+		buf_put_urlencoded(&b, json_string_value(json_object_get(t, "name")));
+		json_object_set_new(t, "strengths_url", json_string(buf_str(&b)));
+		buf_free(&b);
+	}
+	json_object_set_new(m, "themes", themes);
+	json_object_set_new(m, "whats_new", news);
+	json_t *question = practice_current_question(pg->p.db, pg->p.u, pg->net.id, pg->net.slug);
+	if (question)
+		json_object_set_new(m, "current_question", question);
+	*out = m;
+	return 0;
+}
+
+/*
+ * The home's parts for this viewer, from the kept homes or read and kept
+ * now. The key holds everything they depend on: the network, and every fact
+ * about the viewer that decides what they may see (the person, whose own
+ * email shows and whose practice visibility is theirs; their school and
+ * role in it; administrator; member, invited, coordinator, steering), so
+ * one viewer's home is never shown to another who may see more or less.
+ */
+static int kept_home(struct net_page *pg, json_t **out)
+{
+	const struct net_access *acc = &pg->acc;
+	const char *key = arena_printf(pg->p.a, "%lld|%s|%lld|%lld|%d|%d|%d|%d|%d|%d|%d", (long long)pg->net.id,
+				       pg->net.slug, (long long)acc->person_id, (long long)acc->school_urn, (int)acc->role,
+				       acc->is_admin, acc->network_public, acc->school_member, acc->school_invited,
+				       acc->coordinator, acc->steering);
+	uint64_t gen = db_data_generation(pg->p.db); /* before reading: a change while we do shows next time */
+	if ((*out = keep_get_json(&home_kept, key, gen)))
+		return 0;
+	int rc = home_parts(pg, out);
+	if (rc == 0)
+		keep_put_json(&home_kept, key, gen, *out);
+	return rc;
+}
+
+/*
  * GET /networks/{slug}
  * The network's home: details, coordinators and steering group, themes,
  * member schools (a table with a map link for each) with their people, and
@@ -213,37 +294,12 @@ static int handle_network_home(struct request *req, struct response *res)
 		res_view(res, 200, "networks/public", m);
 		return 0;
 	}
-	json_t *schools = NULL, *roles = NULL, *themes = NULL, *news = NULL;
-	if ((rc = net_people(pg.p.db, &pg.acc, &schools)) || (rc = net_roles(pg.p.db, &pg.acc, &roles)) ||
-	    (rc = net_themes(pg.p.db, &pg.acc, &themes)) || (rc = net_whats_new(pg.p.db, &pg.acc, 12, &news))) {
-		json_decref(schools);
-		json_decref(roles);
-		json_decref(themes);
-		json_decref(news);
+	json_t *parts = NULL;
+	if ((rc = kept_home(&pg, &parts)))
 		return page_fail(&pg.p, rc, NULL);
-	}
 	json_t *m = net_page_model(&pg, NULL);
-	json_object_set_new(m, "has_schools", json_boolean(json_array_size(schools) > 0));
-	json_object_set_new(m, "school_count", json_integer((json_int_t)json_array_size(schools)));
-	json_object_set_new(m, "schools", schools);
-	json_object_set_new(m, "coordinators", json_incref(json_object_get(roles, "coordinators")));
-	json_object_set_new(m, "steering", json_incref(json_object_get(roles, "steering")));
-	json_decref(roles);
-	size_t i;
-	json_t *t;
-	json_array_foreach(themes, i, t)
-	{
-		struct buf b = BUF_INIT;
-		buf_printf(&b, "/networks/%s/strengths?theme=", pg.net.slug);
-		buf_put_urlencoded(&b, json_string_value(json_object_get(t, "name")));
-		json_object_set_new(t, "strengths_url", json_string(buf_str(&b)));
-		buf_free(&b);
-	}
-	json_object_set_new(m, "themes", themes);
-	json_object_set_new(m, "whats_new", news);
-	json_t *question = practice_current_question(pg.p.db, pg.p.u, pg.net.id, pg.net.slug);
-	if (question)
-		json_object_set_new(m, "current_question", question);
+	json_object_update(m, parts);
+	json_decref(parts);
 	json_object_set_new(m, "joined", json_boolean(req_bool(req, "joined")));
 	if (req_str(req, "lead_domain"))
 		json_object_set_new(m, "lead_domain", json_string(req_str(req, "lead_domain")));
