@@ -54,7 +54,7 @@ def w(tmp_path_factory):
         monday = (now - datetime.timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0)
         # Newest first: five this week (after Monday 00:00 UTC, never in the future), then a day apart.
         step = min(datetime.timedelta(minutes=1), (now - monday) / 12)
-        w.visible, w.hidden = [], []
+        w.visible, w.hidden, rows = [], [], []
         for k in range(140):
             when = now - step * (k + 1) if k < 7 else monday - datetime.timedelta(hours=k)
             if k % 7 in (1, 4):  # Weetwood's colleagues only: 40 of them
@@ -64,8 +64,10 @@ def w(tmp_path_factory):
                 urn = WEETWOOD if k % 5 else IRELAND_WOOD
                 vis, text = "network", "Shared idea %d from %d" % (k, urn)
                 w.visible.append((text, urn, when >= monday))
+            rows.append((net_id, urn, author[urn], theme, text, vis, stamp(when)))
+        for row in reversed(rows):  # oldest first, so ideas posted in the same second keep their order
             execute(db, "INSERT INTO practice_idea (network_id, urn, author_id, theme_id, body, visibility, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", net_id, urn, author[urn], theme, text, vis, stamp(when))
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", *row)
         w.hidden_id = one(db, "SELECT id FROM practice_idea WHERE body = 'Hidden idea 1'")
     except BaseException:
         w.server.close()
