@@ -3,9 +3,10 @@
  * model.c — shared practice's rules and all its SQL: the ideas of a
  * network, their reactions, widening to the network with the school lead's
  * approval, narrowing again, and the part of "download my data". Every idea
- * read goes through load_kind and practice_can_see (policy.c): the board
- * reads the network's ideas once and keeps those the person may see, so the
- * board, an idea's page, its JSON and the moderation list cannot disagree.
+ * read goes through load_kind and practice_can_see (policy.c): a page of the
+ * board walks the network's ideas newest first from its cursor and keeps the
+ * first 30 the person may see, so the board, an idea's page, its JSON and the
+ * moderation list cannot disagree.
  */
 #include "app/practice/model.h"
 #include "app/practice/practice.h"
@@ -29,12 +30,14 @@
 	"LEFT JOIN person p ON p.id = i.author_id LEFT JOIN school s ON s.urn = i.urn "
 
 DB_QUERY(Q_IDEAS, IDEA_COLUMNS "WHERE i.network_id = ? ORDER BY i.created_at DESC, i.id DESC");
+/* The board's older pages: the ideas posted before the one at (created_at, id), newest first. */
+DB_QUERY(Q_IDEAS_OLDER, IDEA_COLUMNS "WHERE i.network_id = ? AND (i.created_at, i.id) < (?, ?) "
+				     "ORDER BY i.created_at DESC, i.id DESC");
+/* The board's newer pages: the ideas posted after the one at (created_at, id), oldest first. */
+DB_QUERY(Q_IDEAS_NEWER, IDEA_COLUMNS "WHERE i.network_id = ? AND (i.created_at, i.id) > (?, ?) "
+				     "ORDER BY i.created_at ASC, i.id ASC");
 DB_QUERY(Q_IDEA, IDEA_COLUMNS "WHERE i.network_id = ? AND i.id = ?");
-DB_QUERY(Q_REACTIONS,
-	 "SELECT r.idea_id, r.kind, COUNT(*), SUM(CASE WHEN r.person_id = ? THEN 1 ELSE 0 END) "
-	 "FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id "
-	 "WHERE i.network_id = ? GROUP BY r.idea_id, r.kind");
-/* The same for one idea (its page). */
+/* The reaction counts of one idea (its page, or one idea on a page of the board). */
 DB_QUERY(Q_REACTIONS_ONE,
 	 "SELECT r.idea_id, r.kind, COUNT(*), SUM(CASE WHEN r.person_id = ? THEN 1 ELSE 0 END) "
 	 "FROM practice_reaction r JOIN practice_idea i ON i.id = r.idea_id "
@@ -194,16 +197,13 @@ static void row_read(struct db_stmt *st, struct arena *a, const struct practice_
 	row_read_kind(st, a, c, PRACTICE_IDEA, r);
 }
 
-/*
- * The reaction counts of every idea in the network (idea 0) or of one idea,
- * as {id: {kind: [count, mine]}} (new reference).
- */
+/* The reaction counts of one idea, as {id: {kind: [count, mine]}} (new reference). */
 static int reactions(struct db *db, const struct practice_ctx *c, int64_t idea, json_t **out)
 {
 	*out = json_object();
-	struct db_stmt *st = db_stmt(db, idea > 0 ? &Q_REACTIONS_ONE : &Q_REACTIONS);
+	struct db_stmt *st = db_stmt(db, &Q_REACTIONS_ONE);
 	if (!st || db_bind_int(st, 1, c->acc.person_id) || db_bind_int(st, 2, c->network_id) ||
-	    (idea > 0 && db_bind_int(st, 3, idea)))
+	    db_bind_int(st, 3, idea))
 		return ERR_DB;
 	int rc;
 	char key[32];
@@ -279,49 +279,157 @@ static const char *week_start(struct arena *a, int64_t t)
 	return net_now_iso(a, (days - since_monday) * 86400);
 }
 
-int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t urn, json_t **out)
+/* The board's link to the page of ideas at cursor (before or after idea id), numbered from `from`. */
+static json_t *board_link(const struct practice_ctx *c, int64_t urn, const char *cursor, int64_t id, int64_t from)
+{
+	char school[40] = "";
+	if (urn > 0)
+		snprintf(school, sizeof(school), "urn=%lld&", (long long)urn);
+	if (!cursor)
+		return urn > 0 ? json_sprintf("/networks/%s/ideas?urn=%lld", c->slug, (long long)urn)
+			       : json_sprintf("/networks/%s/ideas", c->slug);
+	return json_sprintf("/networks/%s/ideas?%s%s=%lld&from=%lld", c->slug, school, cursor, (long long)id,
+			    (long long)from);
+}
+
+/*
+ * Walk the ideas st gives (its cursor bound) and keep in page, in the order
+ * read, the first PRACTICE_BOARD_PAGE the person may see (of school urn when
+ * urn > 0), with their reaction counts: only those ideas' JSON and counts are
+ * built. *more: whether one more visible idea follows.
+ */
+static int board_walk(struct db *db, struct arena *a, const struct practice_ctx *c, struct db_stmt *st, int64_t urn,
+		      json_t *page, bool *more)
+{
+	*more = false;
+	int rc;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct practice_item item = practice_item_of(db_col_int(st, 2), db_col_int(st, 1), db_col_text(st, 4),
+							     db_col_text(st, 5), false, false);
+		if (!practice_can_see(&c->acc, &item) || (urn > 0 && item.urn != urn))
+			continue;
+		if (json_array_size(page) == PRACTICE_BOARD_PAGE) {
+			*more = true;
+			break;
+		}
+		struct idea_row r;
+		row_read(st, a, c, &r);
+		json_array_append_new(page, r.json);
+	}
+	db_reset(st);
+	if (rc < 0)
+		return rc;
+	for (size_t k = 0; k < json_array_size(page); k++) {
+		json_t *o = json_array_get(page, k);
+		struct idea_row r = {.id = json_integer_value(json_object_get(o, "id")), .json = o};
+		json_t *counts = NULL;
+		rc = reactions(db, c, r.id, &counts);
+		if (!rc)
+			add_reactions(&r, counts);
+		json_decref(counts);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Walk the board from the top (at NULL) or from idea at in direction q: see board_walk. */
+static int board_read(struct db *db, struct arena *a, const struct practice_ctx *c, const struct db_query *q,
+		      const struct idea_row *at, int64_t urn, json_t *page, bool *more)
+{
+	struct db_stmt *st = db_stmt(db, q);
+	if (!st || db_bind_int(st, 1, c->network_id) ||
+	    (at && (db_bind_text(st, 2, at->created_at) || db_bind_int(st, 3, at->id))))
+		return ERR_DB;
+	return board_walk(db, a, c, st, urn, page, more);
+}
+
+int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, const struct practice_board_at *at,
+		   json_t **out)
 {
 	*out = NULL;
-	json_t *all = NULL;
-	int rc = reactions(db, c, 0, &all);
-	if (rc) {
-		json_decref(all);
-		return rc;
+	int64_t urn = at->urn, from = at->from > 0 ? at->from : 1;
+	int64_t cursor = at->before > 0 ? at->before : at->after;
+	struct idea_row edge = {0};
+	int rc = 0;
+	if (cursor > 0) {
+		/* The cursor is an idea the person sees on this board; any other is a page that does not exist. */
+		rc = load_item(db, a, c, cursor, &edge);
+		json_decref(edge.json);
+		edge.json = NULL;
+		if (rc == ERR_NOTFOUND || (!rc && urn > 0 && edge.item.urn != urn))
+			return ERR_INVALID;
+		if (rc)
+			return rc;
 	}
-	struct db_stmt *st = db_stmt(db, &Q_IDEAS);
-	if (!st || db_bind_int(st, 1, c->network_id)) {
-		json_decref(all);
-		return ERR_DB;
+	json_t *page = json_array();
+	bool more = false, newer = false, older = false;
+	if (at->after > 0) {
+		rc = board_read(db, a, c, &Q_IDEAS_NEWER, &edge, urn, page, &more);
+		if (!rc && !more) {
+			/* Nothing newer than this page: it is the first page, full as a person expects. */
+			json_array_clear(page);
+			from = 1;
+			rc = board_read(db, a, c, &Q_IDEAS, NULL, urn, page, &older);
+		} else if (!rc) {
+			json_t *rev = json_array();
+			for (size_t k = json_array_size(page); k-- > 0;)
+				json_array_append(rev, json_array_get(page, k));
+			json_decref(page);
+			page = rev;
+			newer = older = true;
+			from = from > PRACTICE_BOARD_PAGE ? from : PRACTICE_BOARD_PAGE + 1;
+			from -= PRACTICE_BOARD_PAGE;
+		}
+	} else {
+		rc = board_read(db, a, c, cursor > 0 ? &Q_IDEAS_OLDER : &Q_IDEAS, cursor > 0 ? &edge : NULL, urn, page,
+				&older);
+		newer = cursor > 0;
+		if (!newer)
+			from = 1;
+	}
+	if (rc) {
+		json_decref(page);
+		return rc;
 	}
 	const char *monday = week_start(a, clock_now());
 	json_t *week = json_array(), *earlier = json_array();
 	const char *school = NULL;
-	while ((rc = db_step(st)) == DB_ROW) {
-		struct idea_row r;
-		row_read(st, a, c, &r);
-		if (!practice_can_see(&c->acc, &r.item) || (urn > 0 && r.item.urn != urn)) {
-			json_decref(r.json);
-			continue;
-		}
+	size_t n = json_array_size(page);
+	for (size_t k = 0; k < n; k++) {
+		json_t *o = json_array_get(page, k);
 		if (urn > 0 && !school)
-			school = arena_strdup(a, json_string_value(json_object_get(r.json, "school")));
-		add_reactions(&r, all);
-		json_array_append_new(strcmp(r.created_at, monday) >= 0 ? week : earlier, r.json);
+			school = arena_strdup(a, json_string_value(json_object_get(o, "school")));
+		const char *posted = json_string_value(json_object_get(o, "posted_at"));
+		json_array_append(posted && strcmp(posted, monday) >= 0 ? week : earlier, o);
 	}
-	db_reset(st);
-	json_decref(all);
-	if (rc < 0) {
-		json_decref(week);
-		json_decref(earlier);
-		return rc;
-	}
+	int64_t first = n ? json_integer_value(json_object_get(json_array_get(page, 0), "id")) : 0;
+	int64_t last = n ? json_integer_value(json_object_get(json_array_get(page, n - 1), "id")) : 0;
+	json_decref(page);
 	json_t *themes = net_theme_names(db, c->network_id);
 	*out = json_pack("{sO so so so sb sb sI sb}", "network", c->network, "ideas_this_week", week, "ideas_earlier",
 			 earlier, "themes", themes, "can_post", practice_can_post(&c->acc), "can_moderate",
 			 practice_can_moderate(&c->acc, c->acc.school_urn), "urn", (json_int_t)urn, "empty",
-			 json_array_size(week) + json_array_size(earlier) == 0);
+			 n == 0 && !newer);
 	json_object_set_new(*out, "max", json_integer(PRACTICE_IDEA_MAX));
 	json_object_set_new(*out, "has_earlier", json_boolean(json_array_size(earlier) > 0));
+	json_object_set_new(*out, "staffroom", json_boolean(urn > 0));
+	json_object_set_new(*out, "first_page", json_boolean(!newer));
+	json_object_set_new(*out, "show_week", json_boolean(!newer || json_array_size(week) > 0));
+	json_object_set_new(*out, "page_size", json_integer(PRACTICE_BOARD_PAGE));
+	json_object_set_new(*out, "from", json_integer(n ? from : 0));
+	json_object_set_new(*out, "to", json_integer(n ? from + (int64_t)n - 1 : 0));
+	json_object_set_new(*out, "shown", json_integer((json_int_t)n));
+	json_object_set_new(*out, "has_older", json_boolean(older));
+	json_object_set_new(*out, "has_newer", json_boolean(newer));
+	/* The total is known on the last page only: counting every idea the person sees would read them all. */
+	if (!older)
+		json_object_set_new(*out, "total", json_integer(n ? from + (int64_t)n - 1 : 0));
+	json_object_set_new(*out, "next", older ? board_link(c, urn, "before", last, from + (int64_t)n) : json_null());
+	json_object_set_new(*out, "before", older ? json_integer(last) : json_null());
+	json_object_set_new(*out, "prev", newer ? board_link(c, urn, "after", first, from) : json_null());
+	json_object_set_new(*out, "after", newer ? json_integer(first) : json_null());
+	json_object_set_new(*out, "newest", board_link(c, urn, NULL, 0, 1));
 	if (urn > 0)
 		json_object_set_new(*out, "school", json_string(school ? school : ""));
 	return 0;

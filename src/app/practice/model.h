@@ -53,13 +53,29 @@ int practice_open(struct db *db, struct arena *a, const struct user *u, const ch
 /* Release what practice_open holds. */
 void practice_close(struct practice_ctx *c);
 
+/* How many ideas a page of the board shows. */
+#define PRACTICE_BOARD_PAGE 30
+
+/* Which page of the board: the first (before and after 0), or next to one idea. */
+struct practice_board_at {
+	int64_t urn;    /* > 0: one school's ideas only (its staffroom) */
+	int64_t before; /* > 0: the ideas posted before this idea (older ones) */
+	int64_t after;  /* > 0: the ideas posted after this idea (newer ones) */
+	int64_t from;   /* the position of the page's first idea, for "31–60" (the links carry it) */
+};
+
 /*
- * The board: {network, ideas_this_week[], ideas_earlier[], themes[],
- * can_post, school?} — every idea the person may see, newest first, with
- * its reaction counts and what the person has said; urn > 0 keeps one
- * school's ideas (its staffroom).
+ * A page of the board: {network, ideas_this_week[], ideas_earlier[],
+ * themes[], can_post, school?, from, to, shown, total? (on the last page),
+ * has_older, has_newer, next, before, prev, after, newest, empty} — the
+ * next PRACTICE_BOARD_PAGE ideas the person may see, newest first (this
+ * week's first on the first page), with their reaction counts and what the
+ * person has said. next and prev are the links to the older and newer
+ * pages (null when none). ERR_INVALID when the idea before or after is not
+ * one the person sees on this board.
  */
-int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t urn, json_t **out) WUR;
+int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, const struct practice_board_at *at,
+		   json_t **out) WUR;
 /* One idea as the board shows it, with what the person may do: ERR_NOTFOUND when they may not see it. */
 int practice_idea(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out) WUR;
 /*

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * pages.c — shared practice's pages, each one URL in HTML and JSON: a
- * network's ideas board (this week's first; ?urn= for one school's
- * staffroom), one idea, posting, reacting, asking to widen an idea to the
+ * network's ideas board, 30 at a time (this week's first; ?urn= for one
+ * school's staffroom), one idea, posting, reacting, asking to widen an idea to the
  * network, the lead's approval and the author's narrowing, one-page
  * articles in safe Markdown, and the leads'
  * moderation list. No SQL: the model (model.c) does the work and asks the
@@ -26,12 +26,16 @@ static int open_network(struct request *req, struct response *res, struct page *
 }
 
 /* The board's model with its title, or NULL (the refusal already answered: *rc is what to return). */
-static json_t *board_model(struct page *pg, const struct practice_ctx *c, int64_t urn, int *rc)
+static json_t *board_model(struct page *pg, const struct practice_ctx *c, const struct practice_board_at *at,
+			   int *rc)
 {
 	json_t *m = NULL;
-	*rc = practice_board(pg->db, pg->a, c, urn, &m);
+	*rc = practice_board(pg->db, pg->a, c, at, &m);
 	if (*rc) {
-		*rc = page_fail(pg, *rc, NULL);
+		*rc = page_fail(pg, *rc, *rc == ERR_INVALID ? "That page of ideas does not exist (the idea it starts "
+							      "from is not one you can see on this board): start "
+							      "again from the newest ideas."
+							    : NULL);
 		return NULL;
 	}
 	const char *school = json_string_value(json_object_get(m, "school"));
@@ -43,14 +47,21 @@ static json_t *board_model(struct page *pg, const struct practice_ctx *c, int64_
 /* GET /networks/{slug}/ideas parameters. */
 static const struct param_spec board_params[] = {
 	PARAM(.name = "urn", .type = PARAM_INT, .min = 1, .max = 99999999, .label = "School"),
+	PARAM(.name = "before", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Older ideas"),
+	PARAM(.name = "after", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 2, .label = "Newer ideas"),
+	PARAM(.name = "from", .type = PARAM_INT, .min = 1, .max = INT64_MAX / 4, .label = "Position"),
 	PARAM_END,
 };
 
 /*
- * GET /networks/{slug}/ideas[?urn=N]
- * The ideas board: every idea the person may see, this week's first, with
- * reaction counts; `urn` keeps one school's ideas (its staffroom). People
- * of the network's member schools, coordinators, administrators.
+ * GET /networks/{slug}/ideas[?urn=N][&before=ID|&after=ID][&from=N]
+ * The ideas board, a page of 30 at a time: the newest ideas the person may
+ * see, this week's first, with reaction counts; `before` (`after`) the
+ * idea the older (newer) page follows, as the page's next (prev) link
+ * gives it; `urn` keeps one school's ideas (its staffroom). 400 for both
+ * cursors at once, or one that is not an idea the person sees on this
+ * board. People of the network's member schools, coordinators,
+ * administrators.
  */
 static int handle_practice_board(struct request *req, struct response *res)
 {
@@ -59,7 +70,13 @@ static int handle_practice_board(struct request *req, struct response *res)
 	int rc = open_network(req, res, &pg, &c);
 	if (rc)
 		return rc;
-	json_t *m = board_model(&pg, &c, req_int(req, "urn", 0), &rc);
+	if (req_has(req, "before") && req_has(req, "after")) {
+		practice_close(&c);
+		return page_fail(&pg, ERR_INVALID, "Ask for older ideas (before) or newer ideas (after), not both.");
+	}
+	struct practice_board_at at = {.urn = req_int(req, "urn", 0), .before = req_int(req, "before", 0),
+				       .after = req_int(req, "after", 0), .from = req_int(req, "from", 1)};
+	json_t *m = board_model(&pg, &c, &at, &rc);
 	practice_close(&c);
 	if (!m)
 		return rc;
@@ -97,7 +114,7 @@ static int handle_practice_idea_add(struct request *req, struct response *res)
 							  errors, &id);
 	if (rc == ERR_INVALID) {
 		int mrc;
-		json_t *m = board_model(&pg, &c, 0, &mrc);
+		json_t *m = board_model(&pg, &c, &(struct practice_board_at){0}, &mrc);
 		practice_close(&c);
 		if (!m) {
 			json_decref(errors);

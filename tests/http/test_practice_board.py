@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
+"""Shared practice (issue 14), the ideas board a page at a time, black-box:
+100 ideas a member of staff of another school may see (five of them this
+week) and 40 their colleagues' only, interleaved. The first page shows this
+week's ideas first and the newest earlier ones, 30 in all; "Older ideas" and
+"Newer ideas" links (in the page and as `next` and `prev` in the JSON) walk
+every visible idea once, newest first, to a last page that gives the total;
+a school's staffroom keeps its filter across pages; an idea the person may
+not see never shows, fills no place on a page and counts for nothing; a
+cursor that is not a number, not an idea, or an idea the person may not see
+is a clear 400; an empty board says what to do next."""
+import datetime
+import re
+
+import pytest
+
+from tandem_server import Server, run_cli
+from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
+from support import Person, add_user, ask_and_accept, create_network, execute, location, one, person_id
+
+
+class World:
+    """The server and people: filled in by the fixture."""
+
+
+def stamp(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.fixture(scope="module")
+def w(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("board") / "b.db")
+    r = run_cli("import-gias", "--db", db, DEMO)
+    assert r.returncode == 0, r.stderr
+    w = World()
+    w.db = db
+    people = [("coord", "coord@b.test", "Cora Coordinator", None, None),
+              ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
+              ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
+              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff")]
+    for _, email, name, urn, role in people:
+        add_user(db, email, name, urn, role)
+    w.server = Server(db=db)
+    try:
+        w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
+        w.net = create_network(w.p["coord"], "Board Network")
+        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading\nOracy"}))
+        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
+            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
+        net_id = one(db, "SELECT id FROM network WHERE slug = ?", w.net)
+        theme = one(db, "SELECT id FROM network_theme WHERE network_id = ? AND name = 'Reading'", net_id)
+        author = {WEETWOOD: person_id(db, "lead@w.test"), IRELAND_WOOD: person_id(db, "lead@i.test")}
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        monday = (now - datetime.timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0)
+        # Newest first: five this week (after Monday 00:00 UTC, never in the future), then a day apart.
+        step = min(datetime.timedelta(minutes=1), (now - monday) / 12)
+        w.visible, w.hidden, rows = [], [], []
+        for k in range(140):
+            when = now - step * (k + 1) if k < 7 else monday - datetime.timedelta(hours=k)
+            if k % 7 in (1, 4):  # Weetwood's colleagues only: 40 of them
+                urn, vis, text = WEETWOOD, "school", "Hidden idea %d" % k
+                w.hidden.append(text)
+            else:
+                urn = WEETWOOD if k % 5 else IRELAND_WOOD
+                vis, text = "network", "Shared idea %d from %d" % (k, urn)
+                w.visible.append((text, urn, when >= monday))
+            rows.append((net_id, urn, author[urn], theme, text, vis, stamp(when)))
+        for row in reversed(rows):  # oldest first, so ideas posted in the same second keep their order
+            execute(db, "INSERT INTO practice_idea (network_id, urn, author_id, theme_id, body, visibility, "
+                    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", *row)
+        w.hidden_id = one(db, "SELECT id FROM practice_idea WHERE body = 'Hidden idea 1'")
+    except BaseException:
+        w.server.close()
+        raise
+    yield w
+    assert w.server.close() == 0, "".join(w.server.log[-40:])
+
+
+def board(w, who, path=None):
+    r = w.p[who].get(path or "/networks/%s/ideas" % w.net, json=True)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def texts(j):
+    return [i["text"] for i in j["ideas_this_week"] + j["ideas_earlier"]]
+
+
+def test_the_first_page_shows_this_weeks_ideas_first_then_the_newest_earlier_ones(w):
+    j = board(w, "teacher_i")
+    assert len(w.visible) == 100 and sum(1 for _, _, week in w.visible if week) == 5
+    assert [i["text"] for i in j["ideas_this_week"]] == [t for t, _, week in w.visible if week]
+    assert texts(j) == [t for t, _, _ in w.visible[:30]]
+    assert (j["from"], j["to"], j["has_older"], j["has_newer"]) == (1, 30, True, False)
+    assert j["prev"] is None and "total" not in j
+    assert j["next"] == "/networks/%s/ideas?before=%d&from=31" % (w.net, j["before"])
+    html = w.p["teacher_i"].get("/networks/%s/ideas" % w.net).text
+    assert "Ideas 1–30, newest first." in html
+    assert html.index("This week") < html.index("Earlier")
+    assert 'rel="next">Older ideas</a>' in html and "Newer ideas" not in html
+    assert "Hidden idea" not in html
+
+
+def test_older_links_walk_every_visible_idea_once_to_a_last_page_with_the_total(w):
+    j, seen, pages = board(w, "teacher_i"), [], 0
+    while True:
+        pages += 1
+        seen += texts(j)
+        assert not any(t.startswith("Hidden") for t in texts(j))
+        if not j["next"]:
+            break
+        assert len(texts(j)) == 30, "a page before the last is full"
+        j = board(w, "teacher_i", j["next"])
+    assert pages == 4
+    assert seen == [t for t, _, _ in w.visible]
+    assert (j["from"], j["to"], j["total"], j["has_older"], j["has_newer"]) == (91, 100, 100, False, True)
+    html = w.p["teacher_i"].get(j["prev"]).text
+    assert "Ideas 61–90" in html
+
+
+def test_newer_links_go_back_to_the_same_pages_and_to_a_full_first_page(w):
+    first = board(w, "teacher_i")
+    second = board(w, "teacher_i", first["next"])
+    third = board(w, "teacher_i", second["next"])
+    back = board(w, "teacher_i", third["prev"])
+    assert texts(back) == texts(second) and (back["from"], back["to"]) == (31, 60)
+    top = board(w, "teacher_i", back["prev"])
+    assert texts(top) == texts(first) and top["prev"] is None and top["from"] == 1
+    html = w.p["teacher_i"].get(second["next"]).text
+    assert 'rel="prev">Newer ideas</a>' in html and 'rel="next">Older ideas</a>' in html
+    assert "The newest ideas" in html
+
+
+def test_a_schools_staffroom_keeps_its_filter_across_pages(w):
+    path = "/networks/%s/ideas?urn=%d" % (w.net, WEETWOOD)
+    j, seen = board(w, "teacher_i", path), []
+    while True:
+        seen += texts(j)
+        assert all(i["urn"] == WEETWOOD for i in j["ideas_this_week"] + j["ideas_earlier"])
+        if not j["next"]:
+            break
+        assert "urn=%d" % WEETWOOD in j["next"]
+        j = board(w, "teacher_i", j["next"])
+    assert seen == [t for t, urn, _ in w.visible if urn == WEETWOOD]
+    assert j["total"] == len(seen) == 80
+    assert "urn=%d" % WEETWOOD in j["prev"]
+    html = w.p["teacher_i"].get(path).text
+    assert re.search(r'href="[^"]*urn=%d&amp;before=\d+&amp;from=31"' % WEETWOOD, html)
+
+
+def test_colleagues_see_their_schools_ideas_on_the_pages_too(w):
+    j, seen = board(w, "lead_w"), []
+    while True:
+        seen += texts(j)
+        if not j["next"]:
+            break
+        j = board(w, "lead_w", j["next"])
+    assert len(seen) == 140 and set(w.hidden) <= set(seen)
+    assert j["total"] == 140
+
+
+@pytest.mark.parametrize("query,words", [
+    ("before=abc", "Older ideas"),
+    ("before=0", "Older ideas"),
+    ("after=-3", "Newer ideas"),
+    ("from=x&before=5", "Position"),
+    ("before=99999999", "start again from the newest ideas"),
+    ("before=5&after=6", "not both"),
+])
+def test_a_bad_cursor_is_a_clear_400(w, query, words):
+    r = w.p["teacher_i"].get("/networks/%s/ideas?%s" % (w.net, query))
+    assert r.status_code == 400, r.text
+    assert words in r.text
+    r = w.p["teacher_i"].get("/networks/%s/ideas?%s" % (w.net, query), json=True)
+    assert r.status_code == 400 and words in r.text
+
+
+def test_an_idea_the_person_may_not_see_is_no_cursor_for_them(w):
+    for cursor in ("before", "after"):
+        r = w.p["teacher_i"].get("/networks/%s/ideas?%s=%d" % (w.net, cursor, w.hidden_id))
+        assert r.status_code == 400 and "start again from the newest ideas" in r.text
+        assert "Hidden idea" not in r.text
+    assert w.p["lead_w"].get("/networks/%s/ideas?before=%d" % (w.net, w.hidden_id)).status_code == 200
+
+
+def test_an_empty_board_says_what_to_do_next(w):
+    j = board(w, "teacher_i", "/networks/%s/ideas?urn=%d" % (w.net, IVESON))
+    assert j["empty"] is True and texts(j) == [] and j["next"] is None and j["prev"] is None
+    html = w.p["teacher_i"].get("/networks/%s/ideas?urn=%d" % (w.net, IVESON)).text
+    assert "No ideas here yet" in html and "See every idea on the network" in html
+    net = create_network(w.p["coord"], "Quiet Network")
+    ask_and_accept(w.p["coord"], w.p["lead_i"], net, IRELAND_WOOD)
+    html = w.p["teacher_i"].get("/networks/%s/ideas" % net).text
+    assert "No ideas here yet" in html and "Be the first" in html and "Older ideas" not in html
