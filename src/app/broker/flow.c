@@ -19,7 +19,8 @@
  *    at a time by a shortest-path search (Dijkstra on reduced costs) from
  *    the unit's own school, stopped when the sink is settled. It runs on
  *    each school's heaviest edges first; edges left out that the potentials
- *    say would pay are added and it runs again.
+ *    say would pay are then priced into the flow it has (fm_flow_add), not
+ *    from scratch.
  *
  * 2. The bound. From the flow's potentials φ, each school gets a price
  *    π_v = (max(0, φ(vL) − φ(T)) + max(0, φ(T) − φ(vR))) / 2, then each
@@ -144,16 +145,15 @@ static void heap_pop(struct net *G, int *v, int64_t *d)
 }
 
 /*
- * One shortest-path search from node s on reduced costs, stopped when the
- * sink is settled (or, with a limit, after that many nodes); then every
+ * One shortest-path search from node s on reduced costs, stopped when node
+ * t is settled (or, with a limit, after that many nodes); then every
  * potential moves by min(distance, the sink's), which keeps every residual
  * arc's reduced cost ≥ 0. Returns the real cost of the path to the sink, or
  * FLOW_INF when there is none (or the limit stopped it).
  */
-static int64_t net_search(struct net *G, int s, int limit)
+static int64_t net_search(struct net *G, int s, int t, int limit)
 {
 	int pops = 0;
-	int t = G->nodes - 1;
 	for (int i = 0; i < G->n_touched; i++) {
 		G->dist[G->touched[i]] = FLOW_INF;
 		G->done[G->touched[i]] = false;
@@ -230,6 +230,7 @@ struct fm {
 	const size_t *adj_start;     /* per vertex: where its edges start in adj (n + 1 entries) */
 	const size_t *adj;           /* each vertex's edges, heaviest first */
 	int limit;                   /* broker_match_near: nodes a search settles at most (0: no limit) */
+	int64_t bonus;               /* the coverage bonus M of the flow network */
 };
 
 /*
@@ -245,6 +246,8 @@ struct fm {
  * not. Fills half (per edge: units on its two arcs) and pi2 (the prices);
  * returns false when some school that must be covered is not.
  */
+static bool fm_read(struct fm *F, const struct net *G);
+
 static bool fm_flow(struct fm *F, struct net *G)
 {
 	size_t n = F->n;
@@ -304,7 +307,7 @@ static bool fm_flow(struct fm *F, struct net *G)
 		}
 	for (size_t v = 0; v < n; v++)
 		for (int unit = 0; unit < F->cap[v]; unit++) {
-			if (net_search(G, 1 + (int)v, F->limit) >= FLOW_INF)
+			if (net_search(G, 1 + (int)v, sink, F->limit) >= FLOW_INF)
 				break;
 			for (int x = sink; x != 1 + (int)v;) {
 				int k = G->via[x];
@@ -313,7 +316,20 @@ static bool fm_flow(struct fm *F, struct net *G)
 				x = G->to[k ^ 1];
 			}
 		}
-	/* Coverage: each must-cover school's M arcs: the left one unused, the right one used. */
+	F->bonus = bonus;
+	return fm_read(F, G);
+}
+
+/*
+ * Read the flow: whether every school that must be covered is (its M arcs:
+ * the left one unused, the right one used), half (per edge: units on its
+ * two arcs) and pi2 (the prices).
+ */
+static bool fm_read(struct fm *F, const struct net *G)
+{
+	size_t n = F->n;
+	int sink = G->nodes - 1;
+	int64_t bonus = F->bonus;
 	bool covered = true;
 	for (size_t v = 0; v < n; v++) {
 		if (!F->must[v] || F->cap[v] <= 0)
@@ -338,6 +354,40 @@ static bool fm_flow(struct fm *F, struct net *G)
 	return covered;
 }
 
+/*
+ * Price edge k into the flow network without starting again: each of its
+ * two arcs goes in; one whose reduced cost is negative (it would pay to
+ * use) is saturated, which leaves a unit too many at its right end and one
+ * too few at its left end, and the shortest path on reduced costs from the
+ * one to the other carries that unit back (at worst along the new arc's own
+ * reverse, which cancels it). Reduced costs stay ≥ 0 on every residual arc
+ * and the supplies are met again, so the flow is optimal for the larger
+ * network, as a run from scratch would be.
+ */
+static void fm_flow_add(struct fm *F, struct net *G, size_t k)
+{
+	int n = (int)F->n, u = F->e[k].u, v = F->e[k].v;
+	for (int s = 0; s < 2; s++) {
+		/* One arc at a time: the search needs every other residual arc's reduced cost ≥ 0. */
+		int a = s ? net_arc(G, 1 + v, 1 + n + u, 1, -F->e[k].w) : net_arc(G, 1 + u, 1 + n + v, 1, -F->e[k].w);
+		int from = G->to[a ^ 1], to = G->to[a];
+		if (!s)
+			F->arc[k] = a;
+		if (G->cost[a] + G->phi[from] - G->phi[to] >= 0)
+			continue;
+		G->capa[a] = 0;
+		G->capa[a ^ 1] = 1;
+		if (net_search(G, to, from, 0) >= FLOW_INF)
+			abort(); /* cannot happen: the new arc's reverse leads back */
+		for (int x = from; x != to;) {
+			int j = G->via[x];
+			G->capa[j]--;
+			G->capa[j ^ 1]++;
+			x = G->to[j ^ 1];
+		}
+	}
+}
+
 /* 2r_e: twice the reduced weight of edge k under the prices. */
 static int64_t fm_r2(const struct fm *F, size_t k)
 {
@@ -358,10 +408,41 @@ static int64_t fm_bound2(const struct fm *F)
 	return z2;
 }
 
-static int cmp_desc64(const void *x, const void *y)
+/*
+ * The value at place c (from 0) of a[0..d) sorted descending, c < d: a
+ * quickselect (Hoare's), which reorders a. Linear on average, where the
+ * sort it replaces was the price descent's largest cost.
+ */
+static int64_t select_desc(int64_t *a, size_t d, size_t c)
 {
-	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-	return (a < b) - (a > b);
+	size_t lo = 0, hi = d - 1;
+	while (lo < hi) {
+		int64_t x = a[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] > x)
+				i++;
+			while (a[j] < x)
+				j--;
+			if (i <= j) {
+				int64_t t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		/* Now a[lo..j] ≥ x ≥ a[i..hi], and a[j+1..i-1] == x. */
+		if (c <= j)
+			hi = j;
+		else if (c >= i)
+			lo = i;
+		else
+			return a[c];
+	}
+	return a[c];
 }
 
 /*
@@ -385,15 +466,22 @@ static void fm_descend(struct fm *F, const size_t *adj_start, const size_t *adj,
 				int u = F->e[k].u == (int)v ? F->e[k].v : F->e[k].u;
 				a[i] = 2 * F->e[k].w - F->pi2[u];
 			}
-			qsort(a, d, sizeof(*a), cmp_desc64);
+			int64_t top = INT64_MIN, second = INT64_MIN; /* a's two largest */
+			for (size_t i = 0; i < d; i++)
+				if (a[i] > top) {
+					second = top;
+					top = a[i];
+				} else if (a[i] > second)
+					second = a[i];
 			size_t c = (size_t)F->cap[v];
+			int64_t ac = c < d ? select_desc(a, d, c) : 0;
 			int64_t p;
-			if (c < d && a[c] >= 0)
-				p = a[c];
+			if (c < d && ac >= 0)
+				p = ac;
 			else if (!F->must[v])
 				p = 0;
 			else
-				p = d >= 2 ? (a[1] < 0 ? a[1] : 0) : (a[0] < 0 ? a[0] : 0);
+				p = d >= 2 ? (second < 0 ? second : 0) : (top < 0 ? top : 0);
 			F->pi2[v] = p;
 		}
 		int64_t z = fm_bound2(F);
@@ -817,18 +905,34 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	for (size_t i = 0; i < n; i++)
 		for (size_t a = adj_start[i]; a < adj_start[i + 1] && a - adj_start[i] < 2 * (size_t)cap[i] + 2; a++)
 			F.in[adj[a]] = true;
+	/*
+	 * The first run from scratch; later rounds price the new edges into the
+	 * flow they have (fm_flow_add), unless one is heavy enough to need a
+	 * larger bonus (it cannot be: each school's heaviest edge is in).
+	 */
+	bool ok = fm_flow(&F, &G);
 	for (;;) {
 		info->flow_rounds++;
-		if (!fm_flow(&F, &G))
+		if (!ok)
 			goto out; /* cannot happen with the greedy cover's edges in; the LP method then decides */
 		size_t cnt = 0;
+		bool heavy = false;
 		for (size_t k = 0; k < m; k++)
-			if (!F.in[k] && fm_r2(&F, k) > 0)
+			if (!F.in[k] && fm_r2(&F, k) > 0) {
 				buf[cnt++] = k;
+				heavy = heavy || 4 * e[k].w + 1 > F.bonus;
+			}
 		if (!cnt || info->flow_rounds >= (exact ? FLOW_ROUNDS : 1))
 			break;
 		for (size_t i = 0; i < cnt; i++)
 			F.in[buf[i]] = true;
+		if (heavy) {
+			ok = fm_flow(&F, &G);
+			continue;
+		}
+		for (size_t i = 0; i < cnt; i++)
+			fm_flow_add(&F, &G, buf[i]);
+		ok = fm_read(&F, &G);
 	}
 	for (size_t k = 0; k < m; k++)
 		info->flow_edges += F.in[k];
