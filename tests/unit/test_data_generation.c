@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
+#include "scratch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,18 +39,11 @@ DB_QUERY(q_gen_insert_returning, "INSERT INTO t (v) VALUES (?) RETURNING id");
 DB_QUERY(q_gen_update_none, "UPDATE t SET v = v + 1 WHERE v < 0");
 DB_QUERY(q_gen_count, "SELECT COUNT(*) FROM t");
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tandem-test-gen-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!scratch_dir(f->dir, sizeof(f->dir), "gen"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/gen.db", f->dir);
 	if (db_open(&f->db, f->path, err, sizeof(err)) != 0 || db_exec(f->db, &q_gen_create) != 0) {
@@ -64,7 +58,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	db_close(f->db);
-	nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

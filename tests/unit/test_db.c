@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
+#include "scratch.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,19 +32,12 @@ struct fixture {
 	struct db *db;  /* open on path */
 };
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tandem-test-db-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!scratch_dir(f->dir, sizeof(f->dir), "db"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/sub/test.db", f->dir);
 	if (db_open(&f->db, f->path, err, sizeof(err)) != 0) {
@@ -58,7 +52,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	db_close(f->db);
-	nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
+#include "scratch.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,8 +115,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tandem-test-jobs-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!scratch_dir(f->dir, sizeof(f->dir), "jobs"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/jobs.db", f->dir);
 	if (db_pool_open(&f->pool, f->path, err, sizeof(err))) {
@@ -133,17 +133,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	db_pool_close(f->pool);
-	nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -12,7 +12,8 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
+#include "scratch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,20 +31,13 @@ struct fixture {
 	struct db *b;  /* the second's */
 };
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[512], sql[1024];
 	const char *src = getenv("TANDEM_SOURCE_DIR");
 	snprintf(sql, sizeof(sql), "%s/sql", src ? src : ".");
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tandem-test-lease-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!scratch_dir(f->dir, sizeof(f->dir), "lease"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/test.db", f->dir);
 	if (db_open(&f->a, f->path, err, sizeof(err)) || db_migrate(f->a, sql, NULL, err, sizeof(err)) ||
@@ -60,7 +54,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	db_close(f->a);
 	db_close(f->b);
-	nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

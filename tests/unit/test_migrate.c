@@ -11,7 +11,8 @@
 
 #include <cmocka.h>
 
-#include <ftw.h>
+#include "scratch.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,19 +29,12 @@ struct fixture {
 	char err[512];  /* db_migrate's message */
 };
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb, (void)flag, (void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tandem-test-migrate-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!scratch_dir(f->dir, sizeof(f->dir), "migrate"))
 		return -1;
 	snprintf(f->sql, sizeof(f->sql), "%s/sql", f->dir);
 	snprintf(f->path, sizeof(f->path), "%s/var/test.db", f->dir);
@@ -58,7 +52,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	db_close(f->db);
-	nftw(f->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }
