@@ -231,6 +231,35 @@ static void brute(size_t n, const int *cap, const bool *covered, const struct br
 	}
 }
 
+/*
+ * Check the edges chosen: no school over its capacity, and the same coverage
+ * and total as the brute-force reference (equal, not close). Returns the
+ * reference's total.
+ */
+static int64_t assert_same_as_brute(size_t n, const int *cap, const bool *covered, const struct broker_edge *e,
+				    size_t m, const bool *chosen)
+{
+	int deg[16] = {0}, cov = 0;
+	int64_t total = 0;
+	for (size_t k = 0; k < m; k++)
+		if (chosen[k]) {
+			deg[e[k].u]++;
+			deg[e[k].v]++;
+			total += e[k].w;
+		}
+	for (size_t i = 0; i < n; i++) {
+		assert_true(deg[i] <= cap[i]);
+		if (deg[i] > 0 && !covered[i])
+			cov++;
+	}
+	int bcov;
+	int64_t btotal;
+	brute(n, cap, covered, e, m, &bcov, &btotal);
+	assert_int_equal(cov, bcov);
+	assert_int_equal(total, btotal);
+	return btotal;
+}
+
 static void the_matching_equals_brute_force_on_small_random_networks(void **state)
 {
 	(void)state;
@@ -251,24 +280,7 @@ static void the_matching_equals_brute_force_on_small_random_networks(void **stat
 					e[m++] = (struct broker_edge){(int)u, (int)v, 1 + rand() % 60};
 		bool chosen[16];
 		assert_int_equal(broker_match(n, cap, covered, e, m, chosen), 0);
-		int deg[16] = {0}, cov = 0;
-		int64_t total = 0;
-		for (size_t k = 0; k < m; k++)
-			if (chosen[k]) {
-				deg[e[k].u]++;
-				deg[e[k].v]++;
-				total += e[k].w;
-			}
-		for (size_t i = 0; i < n; i++) {
-			assert_true(deg[i] <= cap[i]);
-			if (deg[i] > 0 && !covered[i])
-				cov++;
-		}
-		int bcov;
-		int64_t btotal;
-		brute(n, cap, covered, e, m, &bcov, &btotal);
-		assert_int_equal(cov, bcov);
-		assert_int_equal(total, btotal);
+		assert_same_as_brute(n, cap, covered, e, m, chosen);
 	}
 }
 
@@ -419,24 +431,7 @@ static void the_flow_matching_equals_brute_force_whenever_it_settles(void **stat
 		if (!info.settled)
 			continue;
 		settled++;
-		int deg[16] = {0}, cov = 0;
-		int64_t total = 0;
-		for (size_t k = 0; k < m; k++)
-			if (chosen[k]) {
-				deg[e[k].u]++;
-				deg[e[k].v]++;
-				total += e[k].w;
-			}
-		for (size_t i = 0; i < n; i++) {
-			assert_true(deg[i] <= cap[i]);
-			if (deg[i] > 0 && !covered[i])
-				cov++;
-		}
-		int bcov;
-		int64_t btotal;
-		brute(n, cap, covered, e, m, &bcov, &btotal);
-		assert_int_equal(cov, bcov);
-		assert_int_equal(total, btotal);
+		int64_t btotal = assert_same_as_brute(n, cap, covered, e, m, chosen);
 		assert_true(info.bound >= (double)btotal); /* the bound holds */
 	}
 	assert_true(settled > 200);
