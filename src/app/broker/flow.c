@@ -729,8 +729,8 @@ static int64_t fm_improve(struct fm *F, bool *chosen, int passes)
 /*
  * broker_match_near's flow network. The same transportation problem as
  * fm_flow's, without the coverage bonus, stored for graphs far larger than
- * the caches: each node's arcs side by side (from, to, reverse, capacity,
- * cost in one record), and the schools numbered in breadth-first order over
+ * the caches: each node's arcs side by side (to, capacity, cost in one
+ * record of 16 bytes), and the schools numbered in breadth-first order over
  * the edges, so that a search, which stays near its school, reads a few
  * neighbouring stretches of memory, and the next school's search the same
  * ones. With fm_flow's linked arc lists (four arrays, each arc anywhere in
@@ -740,7 +740,6 @@ static int64_t fm_improve(struct fm *F, bool *chosen, int passes)
  */
 struct near_arc {
 	int to;       /* where it goes */
-	int rev;      /* its reverse arc */
 	int capa;     /* residual capacity */
 	int64_t cost; /* cost (the negative of a profit) */
 };
@@ -749,6 +748,7 @@ struct near_arc {
 struct near_net {
 	int *start;           /* per node (2n + 2 entries): where its arcs start in arc */
 	struct near_arc *arc; /* every node's arcs, side by side */
+	int *rev;             /* per arc: its reverse (apart: only an augmenting path reads it) */
 	int *place;           /* per school: its place in the breadth-first order */
 	int *school;          /* per place: the school */
 	int *edge_arc;        /* per edge: its arcs from u's left (2k) and from v's left (2k + 1), -1 when not in */
@@ -872,8 +872,10 @@ static void near_build(const struct fm *F, struct net *G, struct near_net *N)
 		for (int s = 0; s < 2; s++) {
 			int a = 2 * ends[s], b = 2 * ends[!s] + 1;
 			int ka = fill[a]++, kb = fill[b]++;
-			N->arc[ka] = (struct near_arc){b, kb, 1, -F->e[k].w};
-			N->arc[kb] = (struct near_arc){a, ka, 0, F->e[k].w};
+			N->arc[ka] = (struct near_arc){b, 1, -F->e[k].w};
+			N->arc[kb] = (struct near_arc){a, 0, F->e[k].w};
+			N->rev[ka] = kb;
+			N->rev[kb] = ka;
 			N->edge_arc[2 * k + (size_t)s] = ka;
 		}
 	}
@@ -883,8 +885,10 @@ static void near_build(const struct fm *F, struct net *G, struct near_net *N)
 			continue;
 		for (int s = 0; s < 2; s++) {
 			int a = 2 * p + s, ka = fill[a]++, kb = fill[sink]++;
-			N->arc[ka] = (struct near_arc){sink, kb, c, 0};
-			N->arc[kb] = (struct near_arc){a, ka, 0, 0};
+			N->arc[ka] = (struct near_arc){sink, c, 0};
+			N->arc[kb] = (struct near_arc){a, 0, 0};
+			N->rev[ka] = kb;
+			N->rev[kb] = ka;
 		}
 	}
 	for (int i = 0; i < nodes; i++) {
@@ -923,10 +927,10 @@ static void near_flow(struct fm *F, struct net *G, struct near_net *N)
 			if (!near_search(G, N, 2 * p, sink, F->limit))
 				break;
 			for (int x = sink; x != 2 * p;) {
-				struct near_arc *a = &N->arc[G->via[x]];
-				a->capa--;
-				N->arc[a->rev].capa++;
-				x = N->arc[a->rev].to;
+				int k = G->via[x];
+				N->arc[k].capa--;
+				N->arc[N->rev[k]].capa++;
+				x = N->arc[N->rev[k]].to;
 			}
 		}
 	for (size_t k = 0; k < F->m; k++) {
@@ -1150,10 +1154,11 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	else {
 		N.start = malloc((size_t)(nodes + 1) * sizeof(*N.start));
 		N.arc = malloc((size_t)arcs * sizeof(*N.arc));
+		N.rev = malloc((size_t)arcs * sizeof(*N.rev));
 		N.place = malloc(nn * sizeof(*N.place));
 		N.school = malloc(nn * sizeof(*N.school));
 		N.edge_arc = malloc(2 * m * sizeof(*N.edge_arc));
-		if (!N.start || !N.arc || !N.place || !N.school || !N.edge_arc)
+		if (!N.start || !N.arc || !N.rev || !N.place || !N.school || !N.edge_arc)
 			abort();
 		near_flow(&F, &G, &N);
 	}
@@ -1284,6 +1289,7 @@ out:
 		memset(chosen, 0, m * sizeof(*chosen));
 	free(N.start);
 	free(N.arc);
+	free(N.rev);
 	free(N.place);
 	free(N.school);
 	free(N.edge_arc);
