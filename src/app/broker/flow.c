@@ -758,7 +758,10 @@ struct near_net {
  * The shortest-path search of net_search over a near_net (G holds the
  * potentials, distances and heap): from node s until node t is settled or
  * limit nodes are, then every settled node's potential moves by its
- * distance less the sink's. Returns whether t was reached.
+ * distance less the sink's. A node reached no nearer than t already is goes
+ * on no heap: every node has an arc to the sink, so t is reached at once and
+ * most of the nodes a search reaches are past it (five pushes a settled node
+ * before this, most never popped). Returns whether t was reached.
  */
 static bool near_search(struct net *G, const struct near_net *N, int s, int t, int limit)
 {
@@ -790,7 +793,8 @@ static bool near_search(struct net *G, const struct near_net *N, int s, int t, i
 				continue;
 			int u = a->to;
 			int64_t nd = d + a->cost + pv - G->phi[u];
-			if (nd < G->dist[u]) {
+			/* Not as near as the sink already is: settled after it, if ever, so never pushed. */
+			if (nd < G->dist[u] && nd < G->dist[t]) {
 				if (G->dist[u] == FLOW_INF)
 					G->touched[G->n_touched++] = u;
 				G->dist[u] = nd;
