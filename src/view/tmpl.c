@@ -266,6 +266,32 @@ void html_escape(struct buf *out, const char *s, size_t n)
 	buf_append(out, s + run, n - run);
 }
 
+void tmpl_pick(struct buf *out, const char *html, size_t n, bool (*pick)(void *arg, const char *tag, size_t taglen),
+	       void *arg)
+{
+	static const char open[] = "<!--pick:", close[] = "-->", or[] = "<!--or-->", end[] = "<!--end-->";
+	const char *p = html, *stop = html + n;
+	for (;;) {
+		const char *at = memmem(p, (size_t)(stop - p), open, sizeof(open) - 1);
+		const char *tag = at ? at + sizeof(open) - 1 : NULL;
+		const char *tag_end = tag ? memmem(tag, (size_t)(stop - tag), close, sizeof(close) - 1) : NULL;
+		const char *a = tag_end ? tag_end + sizeof(close) - 1 : NULL;
+		const char *mid = a ? memmem(a, (size_t)(stop - a), or, sizeof(or) - 1) : NULL;
+		const char *b = mid ? mid + sizeof(or) - 1 : NULL;
+		const char *fin = b ? memmem(b, (size_t)(stop - b), end, sizeof(end) - 1) : NULL;
+		if (!fin) {
+			buf_append(out, p, (size_t)(stop - p));
+			return;
+		}
+		buf_append(out, p, (size_t)(at - p));
+		if (pick(arg, tag, (size_t)(tag_end - tag)))
+			buf_append(out, a, (size_t)(mid - a));
+		else
+			buf_append(out, b, (size_t)(fin - b));
+		p = fin + sizeof(end) - 1;
+	}
+}
+
 static void put_indent(struct render *r)
 {
 	if (r->bol && r->indent.len)

@@ -64,6 +64,19 @@ int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx, struc
 /* Append s[0..n) with & < > " ' escaped as HTML entities. */
 void html_escape(struct buf *out, const char *s, size_t n);
 
+/*
+ * Markup rendered once for many readers and kept (app/keep.h) may differ
+ * from one reader to another in a few places (a button, or "you said
+ * this"). Its template writes both versions of each such place between
+ * markers: "<!--pick:TAG-->" A "<!--or-->" B "<!--end-->", TAG naming the
+ * place. Escaped text never holds a marker (it has no '<'), so only the
+ * template's are read. Append html[0..n) to out with each place as A when
+ * pick(arg, tag, taglen) is true, else as B. A marker left open copies the
+ * rest as it is.
+ */
+void tmpl_pick(struct buf *out, const char *html, size_t n, bool (*pick)(void *arg, const char *tag, size_t taglen),
+	       void *arg);
+
 /* Deepest nesting of partials, parents and block overrides in one render. */
 #define TMPL_MAX_DEPTH 64
 /* Default limits of one render: template nodes visited, bytes of output. */

@@ -37,7 +37,10 @@ def w(tmp_path_factory):
     people = [("coord", "coord@b.test", "Cora Coordinator", None, None),
               ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
               ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff")]
+              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
+              ("staff_w", "staff@w.test", "Sal Staff", WEETWOOD, "staff"),
+              ("staff2_w", "staff2@w.test", "Sol Staff", WEETWOOD, "staff"),
+              ("mover", "mover@i.test", "Mo Mover", IRELAND_WOOD, "staff")]
     for _, email, name, urn, role in people:
         add_user(db, email, name, urn, role)
     w.server = Server(db=db)
@@ -238,3 +241,38 @@ def test_a_new_idea_shows_on_a_kept_board_page_at_once(w):
     location(w.p["teacher_i"].post(path, {"text": "Exit tickets on sticky notes.", "theme": "Reading"}))
     html = w.p["teacher_i"].get(path).text
     assert "Exit tickets on sticky notes." in html and "No ideas here yet" not in html
+
+
+def test_colleagues_with_the_same_view_each_see_their_own_reactions_marked(w):
+    text, path = w.visible[3][0], "/networks/%s/ideas" % w.net
+    for who in ("staff_w", "staff2_w"):  # the same view: one kept page serves both
+        assert "(you said this)" not in reaction_line(w.p[who].get(path).text, text, "Tried it")[1]
+    html = w.p["staff_w"].get(path).text
+    before = int(reaction_line(html, text, "Tried it")[0])
+    idea = re.search(r'<button type="submit" form="idea-react" formaction="([^"]+)" name="kind" value="tried">',
+                     html[html.index(text):]).group(1)
+    location(w.p["staff_w"].post(idea, {"kind": "tried"}))
+    for _ in range(2):
+        count, rest = reaction_line(w.p["staff2_w"].get(path).text, text, "Tried it")
+        assert int(count) == before + 1 and "(you said this)" not in rest and 'value="tried"' in rest
+        count, rest = reaction_line(w.p["staff_w"].get(path).text, text, "Tried it")
+        assert int(count) == before + 1 and "(you said this)" in rest and 'value="tried"' not in rest
+
+
+def test_an_idea_a_person_wrote_at_their_old_school_is_on_their_board_only(w):
+    # Mo wrote an idea at Weetwood, kept within Weetwood, and is now at Ireland Wood, like Ted.
+    net = create_network(w.p["coord"], "Movers Network")
+    location(w.p["coord"].post("/networks/%s/themes" % net, {"themes": "Reading"}))
+    for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
+        ask_and_accept(w.p["coord"], w.p[lead], net, urn)
+    net_id = one(w.db, "SELECT id FROM network WHERE slug = ?", net)
+    theme = one(w.db, "SELECT id FROM network_theme WHERE network_id = ?", net_id)
+    execute(w.db, "INSERT INTO practice_idea (network_id, urn, author_id, theme_id, body, visibility, created_at) "
+            "VALUES (?, ?, ?, ?, 'Written at Weetwood before the move.', 'school', ?)", net_id, WEETWOOD,
+            person_id(w.db, "mover@i.test"), theme, stamp(datetime.datetime.now(datetime.timezone.utc)))
+    path = "/networks/%s/ideas" % net
+    for _ in range(2):
+        assert "Written at Weetwood before the move." not in w.p["teacher_i"].get(path).text
+        assert "Written at Weetwood before the move." in w.p["mover"].get(path).text
+        assert "Written at Weetwood before the move." in w.p["lead_w"].get(path).text
+        assert "Written at Weetwood before the move." not in w.p["teacher_i"].get(path).text

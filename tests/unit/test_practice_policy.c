@@ -129,6 +129,25 @@ static void test_a_school_only_item_is_seen_by_its_school_the_author_and_admins_
 	check_row("see school item", practice_can_see, &school_item, e);
 }
 
+static void test_deciding_for_everyone_with_the_same_facts_counts_no_ones_authorship(void **state)
+{
+	(void)state;
+	/* The author, moved to another member school: sees their old school's item as its author only. */
+	struct practice_access moved = access_for(THE_AUTHOR);
+	moved.school_urn = M2;
+	assert_true(practice_can_see(&moved, &school_item));
+	moved.scope_only = true;
+	assert_false(practice_can_see(&moved, &school_item));
+	assert_false(practice_can_see(&moved, &draft_item));
+	/* Everything else they see, they see for the facts alone. */
+	assert_true(practice_can_see(&moved, &network_item));
+	assert_true(practice_can_see(&moved, &public_item));
+	struct practice_access colleague = access_for(COLLEAGUE);
+	colleague.scope_only = true;
+	assert_true(practice_can_see(&colleague, &school_item));
+	assert_true(practice_can_see(&colleague, &partnership_item));
+}
+
 static void test_a_school_only_item_waiting_for_approval_is_still_school_only(void **state)
 {
 	(void)state;
@@ -489,6 +508,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_school_only_item_is_seen_by_its_school_the_author_and_admins_only),
+		cmocka_unit_test(test_deciding_for_everyone_with_the_same_facts_counts_no_ones_authorship),
 		cmocka_unit_test(test_a_school_only_item_waiting_for_approval_is_still_school_only),
 		cmocka_unit_test(test_a_network_item_is_seen_by_every_member_school_and_coordinators_but_not_outsiders),
 		cmocka_unit_test(test_reacting_follows_the_visibility_check),

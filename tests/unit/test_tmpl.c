@@ -86,6 +86,39 @@ static void html_escape_of_nothing_appends_nothing(void **state)
 	buf_free(&b);
 }
 
+/* tmpl_pick's chooser for the tests: the tags listed in arg (a NULL-ended list) are picked. */
+static bool pick_listed(void *arg, const char *tag, size_t len)
+{
+	for (const char *const *t = arg; *t; t++)
+		if (strlen(*t) == len && memcmp(*t, tag, len) == 0)
+			return true;
+	return false;
+}
+
+static void pick_keeps_the_first_version_of_each_place_picked_and_the_second_otherwise(void **state)
+{
+	const char *html = "<ul><li>Try: 3<!--pick:7-try--> (you said this)<!--or--> <button>Try</button><!--end--></li>"
+			   "<li>Thanks: 1<!--pick:7-thanks--> (you said this)<!--or--> <button>Thanks</button><!--end--></li></ul>";
+	const char *const mine[] = {"7-thanks", NULL};
+	struct buf b = BUF_INIT;
+	tmpl_pick(&b, html, strlen(html), pick_listed, (void *)mine);
+	assert_string_equal(buf_str(&b), "<ul><li>Try: 3 <button>Try</button></li><li>Thanks: 1 (you said this)</li></ul>");
+	buf_free(&b);
+}
+
+static void pick_copies_escaped_text_and_a_marker_left_open_as_they_are(void **state)
+{
+	const char *const none[] = {NULL};
+	struct buf b = BUF_INIT;
+	const char *text = "&lt;!--pick:1--&gt;A&lt;!--or--&gt;B&lt;!--end--&gt; <!--pick:2-->A<!--or-->B";
+	tmpl_pick(&b, text, strlen(text), pick_listed, (void *)none);
+	assert_string_equal(buf_str(&b), text);
+	buf_reset(&b);
+	tmpl_pick(&b, "", 0, pick_listed, (void *)none);
+	assert_string_equal(buf_str(&b), "");
+	buf_free(&b);
+}
+
 static void interpolation_escapes_a_single_quote(void **state)
 {
 	assert_renders("<a title='{{t}}'>", "{\"t\": \"' onmouseover='x\"}",
@@ -531,6 +564,8 @@ int main(void)
 		cmocka_unit_test(output_beyond_the_limit_stops_the_render),
 		cmocka_unit_test(walk_raw_reports_every_raw_tag_with_its_line),
 		cmocka_unit_test(two_threads_render_the_same_set_at_once),
+		cmocka_unit_test(pick_keeps_the_first_version_of_each_place_picked_and_the_second_otherwise),
+		cmocka_unit_test(pick_copies_escaped_text_and_a_marker_left_open_as_they_are),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

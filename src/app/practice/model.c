@@ -37,6 +37,12 @@ DB_QUERY(Q_IDEAS_OLDER, IDEA_COLUMNS "WHERE i.network_id = ? AND (i.created_at, 
 DB_QUERY(Q_IDEAS_NEWER, IDEA_COLUMNS "WHERE i.network_id = ? AND (i.created_at, i.id) > (?, ?) "
 				     "ORDER BY i.created_at ASC, i.id ASC");
 DB_QUERY(Q_IDEA, IDEA_COLUMNS "WHERE i.network_id = ? AND i.id = ?");
+/* One idea of the network by the person at a school other than the one given (-1: any school). */
+DB_QUERY(Q_AUTHORED_ELSEWHERE,
+	 "SELECT 1 FROM practice_idea WHERE author_id = ? AND network_id = ? AND urn <> ? LIMIT 1");
+/* The person's reactions to the ideas with ids in a range (a page of the board). */
+DB_QUERY(Q_REACTIONS_MINE,
+	 "SELECT idea_id, kind FROM practice_reaction WHERE person_id = ? AND idea_id BETWEEN ? AND ?");
 /* The reaction counts of one idea (its page, or one idea on a page of the board). */
 DB_QUERY(Q_REACTIONS_ONE,
 	 "SELECT r.idea_id, r.kind, COUNT(*), SUM(CASE WHEN r.person_id = ? THEN 1 ELSE 0 END) "
@@ -433,6 +439,41 @@ int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c,
 	if (urn > 0)
 		json_object_set_new(*out, "school", json_string(school ? school : ""));
 	return 0;
+}
+
+int practice_authored_elsewhere(struct db *db, const struct practice_ctx *c, bool *out)
+{
+	*out = false;
+	if (c->acc.person_id <= 0)
+		return 0;
+	/* Colleagues see their own school's ideas: an idea written there adds nothing as its author. */
+	int64_t own = c->acc.school_urn > 0 && c->acc.role != SCHOOL_ROLE_NONE ? c->acc.school_urn : -1;
+	struct db_stmt *st = db_stmt(db, &Q_AUTHORED_ELSEWHERE);
+	if (!st || db_bind_int(st, 1, c->acc.person_id) || db_bind_int(st, 2, c->network_id) ||
+	    db_bind_int(st, 3, own))
+		return ERR_DB;
+	int rc = db_step(st);
+	*out = rc == DB_ROW;
+	db_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int practice_reactions_mine(struct db *db, const struct practice_ctx *c, int64_t lo, int64_t hi, json_t **out)
+{
+	*out = json_object();
+	if (c->acc.person_id <= 0 || lo > hi)
+		return 0;
+	struct db_stmt *st = db_stmt(db, &Q_REACTIONS_MINE);
+	if (!st || db_bind_int(st, 1, c->acc.person_id) || db_bind_int(st, 2, lo) || db_bind_int(st, 3, hi))
+		return ERR_DB;
+	int rc;
+	char key[64];
+	while ((rc = db_step(st)) == DB_ROW) {
+		snprintf(key, sizeof(key), "%lld-%s", (long long)db_col_int(st, 0), db_col_text(st, 1));
+		json_object_set_new(*out, key, json_true());
+	}
+	db_reset(st);
+	return rc < 0 ? rc : 0;
 }
 
 int practice_idea(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out)

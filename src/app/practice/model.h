@@ -76,6 +76,17 @@ struct practice_board_at {
  */
 int practice_board(struct db *db, struct arena *a, const struct practice_ctx *c, const struct practice_board_at *at,
 		   json_t **out) WUR;
+/*
+ * Whether the person wrote an idea of this network at a school other than
+ * their own now (or has no school): they see it as its author, so a board
+ * page kept for everyone with their view is not theirs (pages.c). 0 or ERR_DB.
+ */
+int practice_authored_elsewhere(struct db *db, const struct practice_ctx *c, bool *out) WUR;
+/*
+ * The person's reactions to the ideas with ids lo..hi, as {"ID-kind": true}
+ * (new reference, empty for nobody signed in). 0 or ERR_DB.
+ */
+int practice_reactions_mine(struct db *db, const struct practice_ctx *c, int64_t lo, int64_t hi, json_t **out) WUR;
 /* One idea as the board shows it, with what the person may do: ERR_NOTFOUND when they may not see it. */
 int practice_idea(struct db *db, struct arena *a, const struct practice_ctx *c, int64_t id, json_t **out) WUR;
 /*

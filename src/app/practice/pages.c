@@ -10,6 +10,9 @@
  */
 #include "app/practice/practice.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "app/app.h"
 #include "app/keep.h"
 #include "app/page.h"
@@ -18,6 +21,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "db/db.h"
+#include "view/tmpl.h"
 
 /* Open the page and the network: 0, or the answer already set (rc returned by the handler). */
 static int open_network(struct request *req, struct response *res, struct page *pg, struct practice_ctx *c)
@@ -57,13 +61,22 @@ static json_t *board_model(struct page *pg, const struct practice_ctx *c, const 
  * that took it. What is kept is the page's model with its ideas rendered
  * (practice/_board_ideas) in place of the ideas themselves: reading 30
  * ideas, their counts and rendering them is most of what the page costs
- * (bench/RESULTS.md, "Shared practice"). The rendered ideas hold no CSRF
- * token (their buttons submit the page's one reaction form, rendered
- * afresh every time), but they do hold the person's own reactions and what
- * only they may see (their own ideas), so the key names the person.
+ * (bench/RESULTS.md, "Shared practice").
+ *
+ * One kept page serves everyone with the same view: the same school and
+ * role in it, administrator or not, member school or not, coordinator or
+ * not, and the same partner schools (the facts practice_can_see decides
+ * on). Nothing personal is in it: the ideas are chosen with
+ * practice_access.scope_only (no one's authorship counts), each reaction
+ * is rendered both as "you said this" and as its button (tmpl_pick chooses
+ * per request from the person's own reactions), and the buttons submit
+ * the page's one reaction form, rendered afresh with the person's CSRF
+ * token. A person who wrote an idea of the network at another school than
+ * their own now sees it as its author: their page is their own (the key
+ * then names them).
  */
 #define BOARD_KEEP_TTL_US 5000000
-/* Board pages asked for lately, one per person, page and week. */
+/* Board pages asked for lately, one per view, page and week. */
 static struct keep board_kept = KEEP_INIT("ideas board pages", 128, BOARD_KEEP_TTL_US);
 
 void practice_shutdown(void)
@@ -71,42 +84,107 @@ void practice_shutdown(void)
 	keep_clear(&board_kept);
 }
 
+/* tmpl_pick's chooser: "you said this" for the reactions ("ID-kind") in mine (a JSON object). */
+static bool pick_mine(void *mine, const char *tag, size_t len)
+{
+	char key[64];
+	if (len >= sizeof(key))
+		return false;
+	memcpy(key, tag, len);
+	key[len] = '\0';
+	return json_object_get(mine, key) != NULL;
+}
+
 /*
- * The board's model for HTML, from the kept pages or built, rendered and
- * kept now; NULL with *rc as board_model. The key holds everything the page
- * depends on: the network, the page asked for, the week it falls in (this
- * week's ideas come first), and every fact about the person that decides
- * what they see (the person, their school and role in it, administrator,
- * member school, coordinator, and their school's partner schools).
+ * The kept page of the board for the view of c and at, or built, rendered
+ * and kept now; NULL with *rc as board_model. own: the page is the
+ * person's alone (see above).
  */
-static json_t *kept_board(struct page *pg, const struct practice_ctx *c, const struct practice_board_at *at, int *rc)
+static json_t *kept_board_page(struct page *pg, const struct practice_ctx *c, const struct practice_board_at *at,
+			       bool own, int *rc)
 {
 	const struct practice_access *acc = &c->acc;
 	struct buf key = BUF_INIT;
 	buf_printf(&key, "%lld|%s|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%d|%d|%d|%d|", (long long)c->network_id, c->slug,
 		   (long long)at->urn, (long long)at->before, (long long)at->after,
 		   (long long)(at->before > 0 || at->after > 0 ? at->from : 1),
-		   (long long)(clock_now() / 86400 + 3) / 7, (long long)acc->person_id, (long long)acc->school_urn,
-		   (int)acc->role, acc->is_admin, acc->school_member, acc->coordinator);
+		   (long long)(clock_now() / 86400 + 3) / 7, (long long)(own ? acc->person_id : 0),
+		   (long long)acc->school_urn, (int)acc->role, acc->is_admin, acc->school_member, acc->coordinator);
 	for (size_t k = 0; k < acc->n_partners; k++)
 		buf_printf(&key, "%lld,", (long long)acc->partner_urns[k]);
 	uint64_t gen = db_data_generation(pg->db); /* before reading: a change while we do shows next time */
 	json_t *m = keep_get_json(&board_kept, buf_str(&key), gen);
-	if (!m && (m = board_model(pg, c, at, rc))) {
-		struct buf html = BUF_INIT;
-		if ((*rc = app_render(pg->req, "practice/_board_ideas", m, &html)) == 0) {
-			json_object_del(m, "ideas_this_week");
-			json_object_del(m, "ideas_earlier");
-			json_object_set_new(m, "ideas_html", json_stringn_nocheck(html.data ? html.data : "", html.len));
-			keep_put_json(&board_kept, buf_str(&key), gen, m);
-		} else {
-			json_decref(m);
-			m = NULL;
-			*rc = page_fail(pg, *rc, NULL);
+	if (!m) {
+		struct practice_ctx view = *c;
+		view.acc.scope_only = !own;
+		if ((m = board_model(pg, &view, at, rc))) {
+			/* The page's ideas run from lo to hi: the person's own reactions are read in that range. */
+			int64_t lo = INT64_MAX, hi = 0;
+			const char *parts[] = {"ideas_this_week", "ideas_earlier"};
+			for (size_t p = 0; p < 2; p++) {
+				size_t i;
+				json_t *o;
+				json_array_foreach(json_object_get(m, parts[p]), i, o)
+				{
+					int64_t id = json_integer_value(json_object_get(o, "id"));
+					lo = id < lo ? id : lo;
+					hi = id > hi ? id : hi;
+				}
+			}
+			json_object_set_new(m, "pick", json_true());
+			struct buf html = BUF_INIT;
+			if ((*rc = app_render(pg->req, "practice/_board_ideas", m, &html)) == 0) {
+				json_object_del(m, "ideas_this_week");
+				json_object_del(m, "ideas_earlier");
+				json_object_del(m, "pick");
+				json_object_set_new(m, "ideas_html",
+						    json_stringn_nocheck(html.data ? html.data : "", html.len));
+				json_object_set_new(m, "ids_lo", json_integer(lo));
+				json_object_set_new(m, "ids_hi", json_integer(hi));
+				keep_put_json(&board_kept, buf_str(&key), gen, m);
+			} else {
+				json_decref(m);
+				m = NULL;
+				*rc = page_fail(pg, *rc, NULL);
+			}
+			buf_free(&html);
 		}
-		buf_free(&html);
 	}
 	buf_free(&key);
+	return m;
+}
+
+/*
+ * The board's model for HTML: the kept page for the person's view (above),
+ * with each reaction chosen for the person from their own reactions; NULL
+ * with *rc as board_model.
+ */
+static json_t *kept_board(struct page *pg, const struct practice_ctx *c, const struct practice_board_at *at, int *rc)
+{
+	bool own = false;
+	if ((*rc = practice_authored_elsewhere(pg->db, c, &own))) {
+		*rc = page_fail(pg, *rc, NULL);
+		return NULL;
+	}
+	json_t *m = kept_board_page(pg, c, at, own, rc), *mine = NULL;
+	if (!m)
+		return NULL;
+	if ((*rc = practice_reactions_mine(pg->db, c, json_integer_value(json_object_get(m, "ids_lo")),
+					   json_integer_value(json_object_get(m, "ids_hi")), &mine))) {
+		json_decref(m);
+		json_decref(mine);
+		*rc = page_fail(pg, *rc, NULL);
+		return NULL;
+	}
+	const char *html = json_string_value(json_object_get(m, "ideas_html"));
+	struct buf out = BUF_INIT;
+	tmpl_pick(&out, html ? html : "", html ? json_string_length(json_object_get(m, "ideas_html")) : 0, pick_mine,
+		  mine);
+	json_object_set_new(m, "ideas_html", json_stringn_nocheck(out.data ? out.data : "", out.len));
+	json_object_del(m, "ids_lo");
+	json_object_del(m, "ids_hi");
+	buf_free(&out);
+	json_decref(mine);
 	return m;
 }
 

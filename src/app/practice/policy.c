@@ -104,7 +104,7 @@ static bool colleague(const struct practice_access *a, int64_t urn)
 /* The person wrote the item. */
 static bool author(const struct practice_access *a, const struct practice_item *i)
 {
-	return signed_in(a) && i && i->author_id > 0 && i->author_id == a->person_id;
+	return signed_in(a) && !a->scope_only && i && i->author_id > 0 && i->author_id == a->person_id;
 }
 
 /* A person of a member school in an open partnership with school urn. */

@@ -46,6 +46,13 @@ struct practice_access {
 	 */
 	const int64_t *partner_urns;
 	size_t n_partners; /* how many partner_urns holds */
+	/*
+	 * Decide for everyone with these facts, not for this person: being an
+	 * item's author counts for nothing (a board page kept for every
+	 * colleague with the same view; pages.c). Its caller must know the
+	 * person sees nothing more as an author (practice_authored_elsewhere).
+	 */
+	bool scope_only;
 };
 
 /* The facts about one item (an idea, article, case study or question). */
