@@ -31,8 +31,8 @@
  * school that has any possible partner, when the capacities allow it) get
  * at least one proposal, then the total score is as large as it can be.
  * Exact: the relaxation as a min-cost flow of our own bounds every total
- * and rules out most pairs; GLPK's integer program settles the few left
- * (flow.c); when coverage needs a solver, linear programs on GLPK priced
+ * and rules out most pairs for any solution near the bound; GLPK's integer
+ * program over the few left settles it (flow.c); when coverage needs a solver, linear programs on GLPK priced
  * and fixed by reduced costs (match.c).
  *
  * Memory: results are malloc'd and freed with broker_result_free; strings
@@ -255,17 +255,18 @@ struct broker_flow_info {
 	double bound;         /* the bound on every total from the flow's prices */
 	int64_t rounded;      /* the total of the flow rounded to a b-matching (-1: it missed a school to cover) */
 	int64_t improved;     /* that (or the greedy cover) after swaps: the solution the bound prunes with */
-	size_t core;          /* edges in the first, small integer program (0: none needed) */
-	size_t fixed;         /* edges every better solution must take, by the bound */
-	size_t survivors;     /* edges the bound could not rule out (nor fix), for the integer program */
+	size_t fixed;         /* last integer program: edges every solution above its floor must take, by the bound */
+	size_t survivors;     /* last integer program: edges the bound could not rule out (nor fix) */
 	bool integer_program; /* an integer program over the survivors was solved */
+	int programs;         /* integer programs solved: floors tried under the bound (flow.c) */
 	bool near;            /* broker_match_near: chosen is its improved rounding, within bound − improved of the optimum */
 };
 
 /*
  * The fast exact method (flow.c): the relaxation as a min-cost flow of our
- * own, a bound from its prices, its rounding, and an integer program only
- * over the edges the bound cannot rule out. Same arguments as broker_match;
+ * own, a bound from its prices, its rounding, and integer programs only
+ * over the edges the bound cannot rule out for a solution above a floor
+ * just under the bound (the floor lowered until the optimum is proven). Same arguments as broker_match;
  * info must not be NULL. When the coverage stage needs a solver (the greedy
  * cover misses a school that could be covered) it returns 0 with
  * info->settled false and nothing chosen: use broker_match_ex. Returns 0,
