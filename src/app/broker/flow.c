@@ -182,7 +182,8 @@ static int64_t net_search(struct net *G, int s, int t, int limit)
 				continue;
 			int u = G->to[k];
 			int64_t nd = d + G->cost[k] + G->phi[v] - G->phi[u];
-			if (nd < G->dist[u]) {
+			/* Unlimited, a node no nearer than t would not be settled before it: not worth a push. */
+			if (nd < G->dist[u] && (limit || nd < G->dist[t])) {
 				if (G->dist[u] == FLOW_INF)
 					G->touched[G->n_touched++] = u;
 				G->dist[u] = nd;
