@@ -148,6 +148,7 @@ void app_close(struct app *app)
 	programme_shutdown();
 	reports_shutdown();
 	networks_shutdown();
+	practice_shutdown();
 	if (app->db)
 		db_pool_close(app->db);
 	if (app->tmpl)

@@ -10,7 +10,8 @@ import sys
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
 from tandem_server import ROOT  # noqa: E402
@@ -20,6 +21,7 @@ AXE = os.path.join(ROOT, "node_modules", "axe-core", "axe.min.js")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": True}
 DESKTOP = {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False}
+DEMO_PASSWORD = "aire-valley-demo"  # every demo account's (`tandem demo`)
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +94,35 @@ def axe_violations(b, source):
         "  return v.id + ': ' + v.help + ' — ' + v.nodes.map(function (n) { return n.html.slice(0, 160); }).join(' | ');"
         "})); }, function (e) { done(['axe failed: ' + e]); });", AXE_TAGS)
     return found
+
+
+def sign_in(b, server, email, password=DEMO_PASSWORD):
+    """Sign in as email from the sign-in page (a fresh browser session first)."""
+    b.delete_all_cookies()
+    b.get(server.url + "/sign-in")
+    b.find_element(By.NAME, "email").send_keys(email)
+    b.find_element(By.NAME, "password").send_keys(password)
+    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert "Sign out" in b.find_element(By.TAG_NAME, "header").text
+
+
+def submit(b, action_suffix, text=None):
+    """Press the submit button (with text, when given) of the form whose action ends with action_suffix."""
+    buttons = b.find_elements(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix)
+    if text:
+        buttons = [x for x in buttons if x.text.strip().startswith(text)]
+    assert buttons, (action_suffix, text)
+    click_and_wait(b, buttons[0])
+
+
+def fill(b, name, value, form=None):
+    """Type value into the field called name (of the form whose action ends with form, when given)."""
+    scope = b.find_element(By.CSS_SELECTOR, "form[action$='%s']" % form) if form else b
+    el = scope.find_element(By.NAME, name)
+    if el.tag_name == "select":
+        Select(el).select_by_value(value)
+    elif el.get_attribute("type") in ("date", "time"):
+        b.execute_script("arguments[0].value = arguments[1]", el, value)
+    else:
+        el.clear()
+        el.send_keys(value)

@@ -15,10 +15,9 @@ import pytest
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
-from conftest import click_and_wait, console_errors, screenshot  # noqa: E402
+from conftest import click_and_wait, console_errors, screenshot, sign_in  # noqa: E402
 from tandem_server import BIN, ROOT, Server  # noqa: E402
 
-PASSWORD = "aire-valley-demo"
 WEETWOOD, ADEL = 107897, 107892
 T0 = calendar.timegm((2026, 12, 6, 10, 0, 0))
 PHONE = {"width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": True}
@@ -32,15 +31,6 @@ def db(tmp_path_factory):
     subprocess.run(["sh", os.path.join(ROOT, "scripts", "load-demo"), BIN, path], cwd=ROOT, env=env,
                    check=True, stdout=subprocess.DEVNULL)
     return path
-
-
-def sign_in(b, server, email):
-    b.delete_all_cookies()
-    b.get(server.url + "/sign-in")
-    b.find_element(By.NAME, "email").send_keys(email)
-    b.find_element(By.NAME, "password").send_keys(PASSWORD)
-    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    assert "Sign out" in b.find_element(By.TAG_NAME, "header").text
 
 
 def network_box(b):

@@ -20,9 +20,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
-from conftest import click_and_wait, console_errors, screenshot  # noqa: E402
+from conftest import click_and_wait, console_errors, fill, screenshot, sign_in, submit  # noqa: E402
 from tandem_server import BIN, ROOT, Server  # noqa: E402
-PASSWORD = "aire-valley-demo"
+
 SLUG = "aire-valley-learning-partnership"
 WEETWOOD, ADEL = 107897, 107892
 T0 = calendar.timegm((2025, 10, 1, 9, 0, 0))  # a Wednesday in the autumn term
@@ -38,38 +38,12 @@ def db(tmp_path_factory):
     return path
 
 
-def sign_in(b, server, email):
-    b.delete_all_cookies()
-    b.get(server.url + "/sign-in")
-    b.find_element(By.NAME, "email").send_keys(email)
-    b.find_element(By.NAME, "password").send_keys(PASSWORD)
-    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    assert "Sign out" in b.find_element(By.TAG_NAME, "header").text
-
-
-def submit(b, action_suffix):
-    """Press the submit button of the form whose action ends with action_suffix; wait for the next page."""
-    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix))
-
-
 def open_record(b, kind):
     """Press the running page's "Record…" button of kind (a <details>, no JavaScript needed)."""
     details = b.find_element(By.ID, "record-" + kind)
     assert details.get_attribute("open") is None, "the %s form should start folded" % kind
     details.find_element(By.TAG_NAME, "summary").click()
     assert details.get_attribute("open") is not None
-
-
-def fill(b, name, value, form=None):
-    scope = b.find_element(By.CSS_SELECTOR, "form[action$='%s']" % form) if form else b
-    el = scope.find_element(By.NAME, name)
-    if el.tag_name == "select":
-        Select(el).select_by_value(value)
-    elif el.get_attribute("type") in ("date", "time"):
-        b.execute_script("arguments[0].value = arguments[1]", el, value)
-    else:
-        el.clear()
-        el.send_keys(value)
 
 
 def test_two_similar_schools_become_partners_and_the_coordinator_sees_when_it_fades(browser, db):

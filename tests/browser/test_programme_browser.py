@@ -21,10 +21,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "http"))
-from conftest import click_and_wait, console_errors, screenshot  # noqa: E402
+from conftest import click_and_wait, console_errors, fill, screenshot, sign_in, submit  # noqa: E402
 from tandem_server import BIN, ROOT, Server  # noqa: E402
 
-PASSWORD = "aire-valley-demo"
 NET = "/networks/aire-valley-learning-partnership"
 WEETWOOD = 107897
 T0 = calendar.timegm((2025, 10, 1, 9, 0, 0))        # Wednesday 1 October 2025, 10:00 UK time
@@ -56,36 +55,6 @@ def one(db, sql, *args):
     with sqlite3.connect(db) as c:
         row = c.execute(sql, args).fetchone()
     return row[0] if row else None
-
-
-def sign_in(b, server, email):
-    b.delete_all_cookies()
-    b.get(server.url + "/sign-in")
-    b.find_element(By.NAME, "email").send_keys(email)
-    b.find_element(By.NAME, "password").send_keys(PASSWORD)
-    click_and_wait(b, b.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    assert "Sign out" in b.find_element(By.TAG_NAME, "header").text
-
-
-def submit(b, action_suffix, text=None):
-    """Press the submit button (with text, when given) of the form whose action ends with action_suffix."""
-    buttons = b.find_elements(By.CSS_SELECTOR, "form[action$='%s'] button[type=submit]" % action_suffix)
-    if text:
-        buttons = [x for x in buttons if x.text.strip().startswith(text)]
-    assert buttons, (action_suffix, text)
-    click_and_wait(b, buttons[0])
-
-
-def fill(b, name, value, form=None):
-    scope = b.find_element(By.CSS_SELECTOR, "form[action$='%s']" % form) if form else b
-    el = scope.find_element(By.NAME, name)
-    if el.tag_name == "select":
-        Select(el).select_by_value(value)
-    elif el.get_attribute("type") in ("date", "time"):
-        b.execute_script("arguments[0].value = arguments[1]", el, value)
-    else:
-        el.clear()
-        el.send_keys(value)
 
 
 def axe_clean(b, source, what):

@@ -192,3 +192,49 @@ def test_an_empty_board_says_what_to_do_next(w):
     ask_and_accept(w.p["coord"], w.p["lead_i"], net, IRELAND_WOOD)
     html = w.p["teacher_i"].get("/networks/%s/ideas" % net).text
     assert "No ideas here yet" in html and "Be the first" in html and "Older ideas" not in html
+
+
+def reaction_line(html, text, label):
+    """The reaction line `label` of the idea whose text is `text`, as the board's HTML shows it."""
+    card = html[html.index(text):]
+    card = card[:card.index("</article>")]
+    return re.search(r"<li>%s: (\d+)(.*?)</li>" % re.escape(label), card, re.S).groups()
+
+
+def test_a_kept_board_page_shows_a_reaction_at_once_and_marks_it_for_its_author_only(w):
+    text = w.visible[2][0]
+    path = "/networks/%s/ideas" % w.net
+    before = int(reaction_line(w.p["lead_w"].get(path).text, text, "Thanks")[0])
+    html = w.p["teacher_i"].get(path).text  # read (and kept) before the reaction
+    count, rest = reaction_line(html, text, "Thanks")
+    assert int(count) == before and "(you said this)" not in rest
+    # The button submits the page's one reaction form, which carries the token; the ideas carry none.
+    button = re.search(r'<button type="submit" form="idea-react" formaction="([^"]+)" name="kind" '
+                       r'value="thanks">Thanks</button>', rest)
+    assert button and html.count('name="csrf"') == 3  # the reaction form, sharing an idea, signing out
+    location(w.p["teacher_i"].post(button.group(1), {"kind": "thanks"}))
+    count, rest = reaction_line(w.p["teacher_i"].get(path).text, text, "Thanks")
+    assert int(count) == before + 1 and "(you said this)" in rest
+    count, rest = reaction_line(w.p["lead_w"].get(path).text, text, "Thanks")
+    assert int(count) == before + 1 and "(you said this)" not in rest and 'value="thanks"' in rest
+
+
+def test_a_kept_board_page_is_never_another_persons(w):
+    # The same address read in turn by a colleague (who sees the school's own ideas) and an outsider.
+    for path in ("/networks/%s/ideas" % w.net, "/networks/%s/ideas?urn=%d" % (w.net, WEETWOOD)):
+        for _ in range(2):
+            colleague = w.p["lead_w"].get(path).text
+            outsider = w.p["teacher_i"].get(path).text
+            assert "Hidden idea" in colleague and "Hidden idea" not in outsider
+            assert "Ted Teacher" not in colleague and "Ted Teacher" in outsider.split("<main", 1)[0]
+
+
+def test_a_new_idea_shows_on_a_kept_board_page_at_once(w):
+    net = create_network(w.p["coord"], "Busy Network")
+    location(w.p["coord"].post("/networks/%s/themes" % net, {"themes": "Reading"}))
+    ask_and_accept(w.p["coord"], w.p["lead_i"], net, IRELAND_WOOD)
+    path = "/networks/%s/ideas" % net
+    assert "No ideas here yet" in w.p["teacher_i"].get(path).text
+    location(w.p["teacher_i"].post(path, {"text": "Exit tickets on sticky notes.", "theme": "Reading"}))
+    html = w.p["teacher_i"].get(path).text
+    assert "Exit tickets on sticky notes." in html and "No ideas here yet" not in html

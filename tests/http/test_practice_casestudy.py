@@ -309,6 +309,19 @@ def test_a_closed_partnership_becomes_a_draft_case_study_in_one_click(w):
     location(w.p["lead_w"].post(url + "/widen"))
 
 
+def test_what_the_close_form_says_did_not_work_lands_under_what_did_not_work(w):
+    pid = closed_partnership(w, state="active")
+    location(w.p["lead_w"].post("/partnerships/%d/close" % pid, {
+        "worked": "Year 5 and Year 6 reading together.", "confirm": "yes",
+        "did_not_work": "Sessions after school: too few came. Next time, in the school day."}))
+    loc = location(w.p["lead_w"].post("/partnerships/%d/case-study" % pid))
+    case = w.p["lead_w"].get(loc[:-len("/edit")], json=True).json()["case"]
+    assert case["did_not_work"] == ("Lunchtime sessions clashed with clubs\n\n"
+                                    "Sessions after school: too few came. Next time, in the school day.")
+    assert "Pupils choosing books together\n\nYear 5 and Year 6 reading together." in case["what_we_did"]
+    assert case["differently"] == ""
+
+
 def test_an_open_partnership_does_not_become_a_case_study(w):
     pid = closed_partnership(w, state="active")
     before = rows(w.db)

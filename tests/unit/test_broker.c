@@ -504,6 +504,39 @@ static void the_near_matching_keeps_capacities_and_stays_between_its_bound_and_t
 	}
 }
 
+/*
+ * The near matching's relaxation runs over every edge, so its bound is the
+ * relaxation's optimum; on a bipartite network that is the optimum itself
+ * (the b-matching polytope of a bipartite graph is integral).
+ */
+static void the_near_matchings_bound_is_the_optimum_on_bipartite_networks(void **state)
+{
+	(void)state;
+	srand(23);
+	static struct broker_edge e[BIG_EDGES];
+	static bool near[BIG_EDGES], ip[BIG_EDGES];
+	for (int round = 0; round < 40; round++) {
+		size_t n;
+		int cap[BIG];
+		bool covered[BIG];
+		size_t all = random_network(&n, cap, covered, e), m = 0;
+		for (size_t k = 0; k < all; k++)
+			if ((e[k].u + e[k].v) % 2)
+				e[m++] = e[k]; /* even schools on one side, odd on the other */
+		for (size_t i = 0; i < n; i++)
+			covered[i] = true;
+		struct broker_flow_info info;
+		assert_int_equal(broker_match_near(n, cap, covered, e, m, near, &info), 0);
+		assert_int_equal(broker_match_ip(n, cap, covered, e, m, ip), 0);
+		int cn, ci;
+		int64_t tn, ti;
+		measure(n, covered, e, m, near, cap, &cn, &tn); /* asserts every degree is within capacity */
+		measure(n, covered, e, m, ip, cap, &ci, &ti);
+		assert_true(tn <= ti);
+		assert_true(info.bound == (double)ti);
+	}
+}
+
 /* ---- sentences ------------------------------------------------------------ */
 
 static bool any_contains(json_t *arr, const char *needle)
@@ -670,6 +703,7 @@ int main(void)
 		cmocka_unit_test(the_flow_matching_equals_brute_force_whenever_it_settles),
 		cmocka_unit_test(the_flow_matching_equals_the_integer_programs_and_takes_every_path),
 		cmocka_unit_test(the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum),
+		cmocka_unit_test(the_near_matchings_bound_is_the_optimum_on_bipartite_networks),
 		cmocka_unit_test(no_school_is_over_capacity_in_a_random_network_run),
 		cmocka_unit_test(the_explanation_names_the_themes_both_ways_and_says_two_way),
 		cmocka_unit_test(schools_far_apart_are_told_to_meet_online),

@@ -11,6 +11,7 @@
 
 #include "app/mail/mail.h"
 #include "app/networks/net.h"
+#include "app/partnerships/closing.h"
 #include "app/partnerships/ps.h"
 #include "core/arena.h"
 #include "core/clock.h"
@@ -489,7 +490,7 @@ int ps_close(struct db *db, struct arena *a, const struct ps_access *acc, const 
 		if (!in->confirmed)
 			json_object_set_new(errors, "confirm",
 					    json_string("Tick the box to confirm that closing cannot be undone."));
-		refl = arena_printf(a, "What worked:\n%s\n\nWhat did not work:\n%s", worked, not);
+		refl = ps_closing_join(a, worked, not);
 	}
 	if (!json_object_size(errors) && utf8_len(refl, strlen(refl)) > PS_NOTES_MAX)
 		json_object_set_new(errors, in->worked || in->did_not_work ? "worked" : "reflection",

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app/networks/net.h"
+#include "app/partnerships/closing.h"
 #include "app/partnerships/policy.h"
 #include "app/partnerships/ps.h"
 #include "core/arena.h"
@@ -593,7 +594,7 @@ static const char *num_text(struct arena *a, struct db_stmt *st, int col)
 }
 
 /*
- * The partnership's purpose, reflections and measures as a case study's
+ * The partnership's purpose, reflections (the closing one too) and measures as a case study's
  * fields (in, arena), and its theme lines as it holds them (*theme_lines).
  */
 static int from_partnership(struct db *db, struct arena *a, int64_t pid, struct practice_case_in *in,
@@ -628,7 +629,16 @@ static int from_partnership(struct db *db, struct arena *a, int64_t pid, struct 
 	const char *licence = db_col_text(st, 5);
 	in->licence = strcmp(licence, "cc_by_nc_sa") == 0 ? "cc_by_nc_sa" : strcmp(licence, "partners_only") == 0 ? "members"
 														  : "cc_by";
-	in->differently = arena_strdup(a, db_col_text(st, 8));
+	/*
+	 * The closing reflection, as the close form writes it, splits into what
+	 * worked and what did not (added to the reflections' below); written as
+	 * one text (from a script), it is what the schools would do differently.
+	 */
+	const char *closing_worked = NULL, *closing_not = NULL;
+	if (!ps_closing_split(a, db_col_text(st, 8), &closing_worked, &closing_not))
+		in->differently = arena_strdup(a, db_col_text(st, 8));
+	else
+		in->differently = "";
 	db_reset(st);
 
 	st = db_stmt(db, &Q_CASE_PS_SCHOOLS);
@@ -660,6 +670,10 @@ static int from_partnership(struct db *db, struct arena *a, int64_t pid, struct 
 	}
 	if (st)
 		db_reset(st);
+	if (closing_worked)
+		buf_printf(&worked, "%s%s", worked.len ? "\n\n" : "", closing_worked);
+	if (closing_not)
+		buf_printf(&notw, "%s%s", notw.len ? "\n\n" : "", closing_not);
 	if (worked.len)
 		buf_printf(&did, "\n\nWhat worked: %s", buf_str(&worked));
 	in->what_we_did = arena_strdup(a, buf_str(&did));

@@ -10,9 +10,14 @@
  */
 #include "app/practice/practice.h"
 
+#include "app/app.h"
+#include "app/keep.h"
 #include "app/page.h"
 #include "app/practice/model.h"
 #include "core/arena.h"
+#include "core/buf.h"
+#include "core/clock.h"
+#include "db/db.h"
 
 /* Open the page and the network: 0, or the answer already set (rc returned by the handler). */
 static int open_network(struct request *req, struct response *res, struct page *pg, struct practice_ctx *c)
@@ -41,6 +46,67 @@ static json_t *board_model(struct page *pg, const struct practice_ctx *c, const 
 	const char *school = json_string_value(json_object_get(m, "school"));
 	json_object_set_new(m, "title", school && *school ? json_sprintf("Ideas from %s", school)
 							   : json_sprintf("Ideas: %s", c->name));
+	return m;
+}
+
+/*
+ * A page of the board as HTML is kept (keep.h) for BOARD_KEEP_TTL_US at
+ * most, and only while nothing has changed since (db_data_generation: any
+ * write by this process, any commit heard from another process or server),
+ * so a new idea or reaction shows on the next page at once on the server
+ * that took it. What is kept is the page's model with its ideas rendered
+ * (practice/_board_ideas) in place of the ideas themselves: reading 30
+ * ideas, their counts and rendering them is most of what the page costs
+ * (bench/RESULTS.md, "Shared practice"). The rendered ideas hold no CSRF
+ * token (their buttons submit the page's one reaction form, rendered
+ * afresh every time), but they do hold the person's own reactions and what
+ * only they may see (their own ideas), so the key names the person.
+ */
+#define BOARD_KEEP_TTL_US 5000000
+/* Board pages asked for lately, one per person, page and week. */
+static struct keep board_kept = KEEP_INIT("ideas board pages", 128, BOARD_KEEP_TTL_US);
+
+void practice_shutdown(void)
+{
+	keep_clear(&board_kept);
+}
+
+/*
+ * The board's model for HTML, from the kept pages or built, rendered and
+ * kept now; NULL with *rc as board_model. The key holds everything the page
+ * depends on: the network, the page asked for, the week it falls in (this
+ * week's ideas come first), and every fact about the person that decides
+ * what they see (the person, their school and role in it, administrator,
+ * member school, coordinator, and their school's partner schools).
+ */
+static json_t *kept_board(struct page *pg, const struct practice_ctx *c, const struct practice_board_at *at, int *rc)
+{
+	const struct practice_access *acc = &c->acc;
+	struct buf key = BUF_INIT;
+	buf_printf(&key, "%lld|%s|%lld|%lld|%lld|%lld|%lld|%lld|%lld|%d|%d|%d|%d|", (long long)c->network_id, c->slug,
+		   (long long)at->urn, (long long)at->before, (long long)at->after,
+		   (long long)(at->before > 0 || at->after > 0 ? at->from : 1),
+		   (long long)(clock_now() / 86400 + 3) / 7, (long long)acc->person_id, (long long)acc->school_urn,
+		   (int)acc->role, acc->is_admin, acc->school_member, acc->coordinator);
+	for (size_t k = 0; k < acc->n_partners; k++)
+		buf_printf(&key, "%lld,", (long long)acc->partner_urns[k]);
+	uint64_t gen = db_data_generation(pg->db); /* before reading: a change while we do shows next time */
+	json_t *m = keep_get_json(&board_kept, buf_str(&key), gen);
+	if (!m && (m = board_model(pg, c, at, rc))) {
+		struct buf html = BUF_INIT;
+		if ((*rc = app_render(pg->req, "practice/_board_ideas", m, &html)) == 0) {
+			json_object_del(m, "ideas_this_week");
+			json_object_del(m, "ideas_earlier");
+			json_object_set_new(m, "ideas_html", json_stringn_nocheck(html.data ? html.data : "", html.len));
+			keep_put_json(&board_kept, buf_str(&key), gen, m);
+		} else {
+			json_decref(m);
+			m = NULL;
+			*rc = page_fail(pg, *rc, NULL);
+		}
+		buf_free(&html);
+	}
+	buf_free(&key);
 	return m;
 }
 
@@ -76,7 +142,7 @@ static int handle_practice_board(struct request *req, struct response *res)
 	}
 	struct practice_board_at at = {.urn = req_int(req, "urn", 0), .before = req_int(req, "before", 0),
 				       .after = req_int(req, "after", 0), .from = req_int(req, "from", 1)};
-	json_t *m = board_model(&pg, &c, &at, &rc);
+	json_t *m = req_wants_json(req) ? board_model(&pg, &c, &at, &rc) : kept_board(&pg, &c, &at, &rc);
 	practice_close(&c);
 	if (!m)
 		return rc;

@@ -19,6 +19,8 @@ struct user;
 
 /* Route table for /networks/{slug}/ideas…. */
 extern const struct route practice_routes[];
+/* Forget the board pages kept in memory (at shutdown, so leak checkers stay quiet). */
+void practice_shutdown(void);
 
 /* Route table for search, public items and publishing (pages_search.c). */
 extern const struct route practice_search_routes[];
