@@ -19,7 +19,9 @@
  * reference (bench_broker_lemon.cpp). With --national K it builds the
  * candidate graph a national deployment would broker instead (each
  * school's K best partners within 30 km) and compares greedy with
- * broker_match_near (see national()).
+ * broker_match_near (see national()). With --runs K it only runs broker_run
+ * K times and prints the median, smallest and largest CPU time (for
+ * profiling the whole run alone).
  */
 #include <math.h>
 #include <stdio.h>
@@ -267,17 +269,47 @@ static int national(const struct broker_net *net, int K, const char *edges_file)
 	return 0;
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* --runs K: broker_run alone, K times; the median, smallest and largest CPU time. */
+static int repeat(const struct broker_net *net, int runs)
+{
+	double *cpu = malloc((size_t)runs * sizeof(*cpu));
+	int64_t total = 0;
+	for (int i = 0; i < runs; i++) {
+		struct broker_result r;
+		double c0 = cpu_ms();
+		if (broker_run(net, &r)) {
+			fprintf(stderr, "bench_broker: the broker failed\n");
+			return 1;
+		}
+		cpu[i] = cpu_ms() - c0;
+		total = r.total;
+		broker_result_free(&r);
+	}
+	qsort(cpu, (size_t)runs, sizeof(*cpu), cmp_double);
+	printf("{\"n\": %zu, \"runs\": %d, \"total\": %lld, \"broker_cpu_ms\": %.2f, \"min_cpu_ms\": %.2f, "
+	       "\"max_cpu_ms\": %.2f}\n",
+	       net->n, runs, (long long)total, cpu[runs / 2], cpu[0], cpu[runs - 1]);
+	free(cpu);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench_broker N [SEED] [--ip] [--edges FILE] [--national K]\n");
+		fprintf(stderr, "usage: bench_broker N [SEED] [--ip] [--edges FILE] [--national K] [--runs K]\n");
 		return 2;
 	}
 	size_t n = (size_t)strtoul(argv[1], NULL, 10);
 	rng_state = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], NULL, 10) : 42;
 	const char *edges_file = NULL;
 	bool with_ip = false;
-	int national_k = 0;
+	int national_k = 0, runs = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--edges") && i + 1 < argc)
 			edges_file = argv[i + 1];
@@ -285,6 +317,8 @@ int main(int argc, char **argv)
 			with_ip = true;
 		if (!strcmp(argv[i], "--national") && i + 1 < argc)
 			national_k = atoi(argv[i + 1]);
+		if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+			runs = atoi(argv[i + 1]);
 	}
 
 	struct broker_school *s = calloc(n, sizeof(*s));
@@ -309,6 +343,8 @@ int main(int argc, char **argv)
 	struct broker_net net = {.themes = themes, .n_themes = THEMES, .schools = s, .n = n};
 	if (national_k > 0)
 		return national(&net, national_k, edges_file);
+	if (runs > 0)
+		return repeat(&net, runs);
 
 	double t0 = now_ms(), c0 = cpu_ms();
 	struct broker_result r;
@@ -402,14 +438,14 @@ int main(int argc, char **argv)
 	       "\"integer_programs\": %d, \"fixed_in\": %zu, \"lp_columns\": %zu, \"ip_ms\": %.2f, "
 	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld, \"flow_settled\": %s, "
 	       "\"flow_cpu_ms\": %.2f, \"flow_total\": %lld, \"flow_rounds\": %d, \"flow_edges\": %zu, "
-	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f, \"flow_core\": %zu, \"flow_fixed\": %zu}\n",
+	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f, \"flow_fixed\": %zu, \"flow_programs\": %d}\n",
 	       n, r.n_candidates, t1 - t0, c1 - c0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
 	       r.n_proposals, t3 - t2, (long long)gtotal, gcov, t5 - t4, (long long)match_total,
 	       info.greedy_cover ? "true" : "false", info.pricing_rounds, info.cuts, info.lp_integral ? "true" : "false", info.rounded ? "true" : "false",
 	       info.integer_programs, info.fixed_in, info.lp_columns, ip_ms, (long long)ip_total, plain_ms,
 	       (long long)plain_total, finfo.settled ? "true" : "false", flow_cpu_ms, (long long)flow_total,
 	       finfo.flow_rounds, finfo.flow_edges, finfo.bound, (long long)finfo.rounded, finfo.survivors,
-	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms, finfo.core, finfo.fixed);
+	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms, finfo.fixed, finfo.programs);
 	free(cap);
 	free(chosen);
 	broker_result_free(&r);

@@ -443,7 +443,7 @@ static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(v
 	srand(16);
 	static struct broker_edge e[BIG_EDGES];
 	static bool flow[BIG_EDGES], ip[BIG_EDGES];
-	int settled = 0, by_bound = 0, by_core = 0, by_program = 0, fixed = 0, unsettled = 0;
+	int settled = 0, by_bound = 0, by_floors = 0, by_program = 0, fixed = 0, unsettled = 0;
 	for (int round = 0; round < 150; round++) {
 		size_t n;
 		int cap[BIG];
@@ -464,15 +464,15 @@ static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(v
 		assert_int_equal(cf, ci);
 		assert_int_equal(tf, ti);
 		assert_true(info.bound >= (double)ti);
-		by_bound += m > 0 && !info.core;
-		by_core += info.core > 0;
+		by_bound += m > 0 && !info.programs;
+		by_floors += info.programs > 1;
 		by_program += info.integer_program;
 		fixed += info.fixed > 0;
 	}
 	assert_true(settled > 0);
 	assert_true(unsettled > 0); /* the greedy cover missed a school: the LP method decides */
 	assert_true(by_bound > 0);  /* the rounding met the bound */
-	assert_true(by_core > 0);   /* the small integer program over the core ran */
+	assert_true(by_floors > 0); /* the first floor under the bound was too high: a second program */
 	assert_true(by_program > 0);
 	assert_true(fixed > 0);
 }
@@ -632,6 +632,55 @@ static void a_need_someone_is_strong_in_makes_no_group(void **state)
 	broker_result_free(&r);
 }
 
+static void the_scorer_gives_every_pair_exactly_the_score_broker_pair_score_gives(void **state)
+{
+	(void)state;
+	srand(23);
+	enum { N = 40 };
+	static struct broker_need needs[N][4];
+	static struct broker_strength strengths[N][3];
+	static int off[N][1];
+	struct broker_school s[N];
+	for (int i = 0; i < N; i++) {
+		size_t nn = (size_t)(rand() % 5), ns = (size_t)(rand() % 4);
+		for (size_t k = 0; k < nn; k++) /* repeated themes too: their priorities add up */
+			needs[i][k] = (struct broker_need){rand() % THEMES, 1 + rand() % 3};
+		for (size_t k = 0; k < ns; k++)
+			strengths[i][k] = (struct broker_strength){rand() % THEMES, rand() % 2 == 0};
+		off[i][0] = rand() % THEMES;
+		s[i] = school(100 + i, needs[i], nn, strengths[i], ns);
+		s[i].off = off[i];
+		s[i].n_off = (size_t)(rand() % 3 == 0);
+		s[i].has_location = rand() % 4 != 0;
+		s[i].lat = 50.0 + (rand() % 1000) / 100.0;
+		s[i].lon = -5.0 + (rand() % 1000) / 100.0;
+	}
+	struct broker_net net = net_of(s, N);
+	struct broker_scorer sc;
+	broker_scorer_init(&sc, &net);
+	int possible = 0;
+	for (int i = 0; i < N; i++)
+		for (int j = 0; j < N; j++) {
+			if (i == j)
+				continue;
+			struct broker_pair a, b;
+			bool pa = broker_pair_score(&net, i, j, &a), pb = broker_scorer_pair(&sc, i, j, &b);
+			assert_int_equal(pa, pb);
+			if (!pa)
+				continue;
+			possible++;
+			assert_int_equal(a.a, b.a);
+			assert_int_equal(a.b, b.b);
+			assert_int_equal(a.gain_ab, b.gain_ab);
+			assert_int_equal(a.gain_ba, b.gain_ba);
+			assert_int_equal(a.reciprocal, b.reciprocal);
+			assert_true(a.km == b.km); /* the same arithmetic: equal to the last bit */
+			assert_int_equal(a.score, b.score);
+		}
+	assert_true(possible > 0);
+	broker_scorer_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +690,7 @@ int main(void)
 		cmocka_unit_test(a_theme_the_school_is_not_looking_for_gives_nothing),
 		cmocka_unit_test(a_two_way_pair_scores_above_a_one_way_pair_with_the_same_total),
 		cmocka_unit_test(a_pair_where_neither_gains_is_not_possible),
+		cmocka_unit_test(the_scorer_gives_every_pair_exactly_the_score_broker_pair_score_gives),
 		cmocka_unit_test(a_school_is_never_proposed_with_itself),
 		cmocka_unit_test(a_barred_pair_is_never_proposed_and_the_school_is_told_why),
 		cmocka_unit_test(every_school_with_a_possible_partner_gets_a_proposal_before_the_total_grows),

@@ -31,8 +31,8 @@
  * school that has any possible partner, when the capacities allow it) get
  * at least one proposal, then the total score is as large as it can be.
  * Exact: the relaxation as a min-cost flow of our own bounds every total
- * and rules out most pairs; GLPK's integer program settles the few left
- * (flow.c); when coverage needs a solver, linear programs on GLPK priced
+ * and rules out most pairs for any solution near the bound; GLPK's integer
+ * program over the few left settles it (flow.c); when coverage needs a solver, linear programs on GLPK priced
  * and fixed by reduced costs (match.c).
  *
  * Memory: results are malloc'd and freed with broker_result_free; strings
@@ -178,6 +178,27 @@ int broker_gain(const struct broker_school *a, const struct broker_school *b);
  */
 bool broker_pair_score(const struct broker_net *net, int i, int j, struct broker_pair *out);
 /*
+ * Per-school tables for scoring many pairs of one network (score.c): what
+ * each school offers in each theme, its needs by theme with their
+ * priorities summed, its location as a unit vector. broker_scorer_pair
+ * gives exactly what broker_pair_score gives, several times faster.
+ */
+struct broker_scorer {
+	const struct broker_net *net; /* the network (borrowed) */
+	unsigned char *offer;         /* n × n_themes: 0 nothing, 2 a strength, 3 one with evidence of impact */
+	int *need_start;              /* per school: where its needs start in need_theme (n + 1 entries) */
+	int *need_theme;              /* each school's needs' themes, each once, themes it is not looking for left out */
+	int *need_w;                  /* the summed priority of each of those */
+	double *unit;                 /* n × 3: its location as a unit vector (when it has one) */
+};
+
+/* Build sc's tables for net (which must outlive sc). Aborts when out of memory. */
+void broker_scorer_init(struct broker_scorer *sc, const struct broker_net *net);
+/* The same as broker_pair_score(sc->net, i, j, out), from the tables. */
+bool broker_scorer_pair(const struct broker_scorer *sc, int i, int j, struct broker_pair *out);
+/* Free sc's tables. */
+void broker_scorer_free(struct broker_scorer *sc);
+/*
  * The pair explained in sentences, as a new array of strings: what each
  * school gains and in which themes, whether it is two-way, how similar the
  * schools are and how far apart (far: meet online).
@@ -234,17 +255,18 @@ struct broker_flow_info {
 	double bound;         /* the bound on every total from the flow's prices */
 	int64_t rounded;      /* the total of the flow rounded to a b-matching (-1: it missed a school to cover) */
 	int64_t improved;     /* that (or the greedy cover) after swaps: the solution the bound prunes with */
-	size_t core;          /* edges in the first, small integer program (0: none needed) */
-	size_t fixed;         /* edges every better solution must take, by the bound */
-	size_t survivors;     /* edges the bound could not rule out (nor fix), for the integer program */
+	size_t fixed;         /* last integer program: edges every solution above its floor must take, by the bound */
+	size_t survivors;     /* last integer program: edges the bound could not rule out (nor fix) */
 	bool integer_program; /* an integer program over the survivors was solved */
+	int programs;         /* integer programs solved: floors tried under the bound (flow.c) */
 	bool near;            /* broker_match_near: chosen is its improved rounding, within bound − improved of the optimum */
 };
 
 /*
  * The fast exact method (flow.c): the relaxation as a min-cost flow of our
- * own, a bound from its prices, its rounding, and an integer program only
- * over the edges the bound cannot rule out. Same arguments as broker_match;
+ * own, a bound from its prices, its rounding, and integer programs only
+ * over the edges the bound cannot rule out for a solution above a floor
+ * just under the bound (the floor lowered until the optimum is proven). Same arguments as broker_match;
  * info must not be NULL. When the coverage stage needs a solver (the greedy
  * cover misses a school that could be covered) it returns 0 with
  * info->settled false and nothing chosen: use broker_match_ex. Returns 0,

@@ -63,69 +63,103 @@ void broker_result_free(struct broker_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Every pair (a < b) in which one school has a need the other has a strength in, as sorted unique keys. */
-static uint64_t *gaining_pairs(const struct broker_net *net, size_t *count)
+static int cmp_int(const void *x, const void *y)
 {
-	size_t nt = net->n_themes;
-	/* Schools with a strength in each theme: counting sort into one array. */
+	int a = *(const int *)x, b = *(const int *)y;
+	return (a > b) - (a < b);
+}
+
+/* Schools by theme, from per-school theme lists (counting sort): start has n_themes + 1 entries. */
+static void by_theme(size_t n, size_t nt, const int *list_start, const int *list, size_t **start_out, int **who_out)
+{
 	size_t *start = calloc(nt + 1, sizeof(*start));
-	if (!start)
+	size_t total = (size_t)list_start[n];
+	int *who = malloc((total ? total : 1) * sizeof(*who));
+	size_t *fill = malloc((nt ? nt : 1) * sizeof(*fill));
+	if (!start || !who || !fill)
 		abort();
-	for (size_t i = 0; i < net->n; i++) {
-		const struct broker_school *s = &net->schools[i];
-		for (size_t k = 0; k < s->n_strengths; k++)
-			start[s->strengths[k].theme + 1]++;
-	}
+	for (size_t q = 0; q < total; q++)
+		start[list[q] + 1]++;
 	for (size_t t = 0; t < nt; t++)
 		start[t + 1] += start[t];
-	int *holders = malloc((start[nt] ? start[nt] : 1) * sizeof(*holders));
-	size_t *fill = malloc((nt ? nt : 1) * sizeof(*fill));
-	if (!holders || !fill)
-		abort();
 	memcpy(fill, start, nt * sizeof(*fill));
-	for (size_t i = 0; i < net->n; i++) {
-		const struct broker_school *s = &net->schools[i];
-		for (size_t k = 0; k < s->n_strengths; k++)
-			holders[fill[s->strengths[k].theme]++] = (int)i;
-	}
-	size_t cap = 1024, n = 0;
-	uint64_t *keys = malloc(cap * sizeof(*keys));
-	int *seen = malloc((net->n ? net->n : 1) * sizeof(*seen));
-	if (!keys || !seen)
+	for (size_t i = 0; i < n; i++)
+		for (int q = list_start[i]; q < list_start[i + 1]; q++)
+			who[fill[list[q]]++] = (int)i;
+	free(fill);
+	*start_out = start;
+	*who_out = who;
+}
+
+/*
+ * Every pair (a < b) in which one school has a need (that it is looking
+ * for) the other has a strength in, as keys in ascending order: for each
+ * school a, the schools b > a that hold a strength in one of its needs'
+ * themes or need one of its strengths' themes, each once, sorted.
+ */
+static uint64_t *gaining_pairs(const struct broker_net *net, const struct broker_scorer *sc, size_t *count)
+{
+	size_t n = net->n, nt = net->n_themes;
+	/* Each school's strength themes as a list, like the scorer's need themes. */
+	int *str_start = calloc(n + 1, sizeof(*str_start));
+	if (!str_start)
 		abort();
-	for (size_t i = 0; i < net->n; i++)
+	for (size_t i = 0; i < n; i++)
+		str_start[i + 1] = str_start[i] + (int)net->schools[i].n_strengths;
+	int *str_theme = calloc(str_start[n] ? (size_t)str_start[n] : 1, sizeof(*str_theme));
+	if (!str_theme)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < net->schools[i].n_strengths; k++)
+			str_theme[str_start[i] + (int)k] = net->schools[i].strengths[k].theme;
+	size_t *hold_start, *need_start;
+	int *holders, *needers;
+	by_theme(n, nt, str_start, str_theme, &hold_start, &holders);
+	by_theme(n, nt, sc->need_start, sc->need_theme, &need_start, &needers);
+	size_t cap = 1024, m = 0;
+	uint64_t *keys = malloc(cap * sizeof(*keys));
+	int *seen = malloc((n ? n : 1) * sizeof(*seen)), *js = malloc((n ? n : 1) * sizeof(*js));
+	if (!keys || !seen || !js)
+		abort();
+	for (size_t i = 0; i < n; i++)
 		seen[i] = -1;
-	for (size_t i = 0; i < net->n; i++) {
-		const struct broker_school *s = &net->schools[i];
-		for (size_t k = 0; k < s->n_needs; k++) {
-			int t = s->needs[k].theme;
-			if (broker_theme_off(s, t))
-				continue;
-			for (size_t h = start[t]; h < start[t + 1]; h++) {
-				int j = holders[h];
-				if ((size_t)j == i || seen[j] == (int)i)
-					continue;
-				seen[j] = (int)i;
-				if (n == cap) {
-					cap *= 2;
-					keys = realloc(keys, cap * sizeof(*keys));
-					if (!keys)
-						abort();
+	for (size_t i = 0; i < n; i++) {
+		size_t nj = 0;
+		for (int side = 0; side < 2; side++) {
+			const int *ls = side ? str_start : sc->need_start, *lt = side ? str_theme : sc->need_theme;
+			const size_t *st = side ? need_start : hold_start;
+			const int *who = side ? needers : holders;
+			for (int q = ls[i]; q < ls[i + 1]; q++) {
+				int t = lt[q];
+				for (size_t h = st[t]; h < st[t + 1]; h++) {
+					int j = who[h];
+					if ((size_t)j <= i || seen[j] == (int)i)
+						continue;
+					seen[j] = (int)i;
+					js[nj++] = j;
 				}
-				keys[n++] = pair_key((int)i, j);
 			}
 		}
+		qsort(js, nj, sizeof(*js), cmp_int);
+		if (m + nj > cap) {
+			while (m + nj > cap)
+				cap *= 2;
+			keys = realloc(keys, cap * sizeof(*keys));
+			if (!keys)
+				abort();
+		}
+		for (size_t q = 0; q < nj; q++)
+			keys[m++] = pair_key((int)i, js[q]);
 	}
-	qsort(keys, n, sizeof(*keys), cmp_u64);
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || keys[u - 1] != keys[i])
-			keys[u++] = keys[i];
-	free(start);
+	free(str_start);
+	free(str_theme);
+	free(hold_start);
 	free(holders);
-	free(fill);
+	free(need_start);
+	free(needers);
 	free(seen);
-	*count = u;
+	free(js);
+	*count = m;
 	return keys;
 }
 
@@ -170,8 +204,10 @@ static void candidates(const struct broker_net *net, const int *cap, bool *any_p
 		bars[k].why = net->bars[k].why;
 	}
 	qsort(bars, net->n_bars, sizeof(*bars), cmp_bar);
+	struct broker_scorer sc;
+	broker_scorer_init(&sc, net);
 	size_t n_keys = 0;
-	uint64_t *keys = gaining_pairs(net, &n_keys);
+	uint64_t *keys = gaining_pairs(net, &sc, &n_keys);
 	struct broker_pair *pairs = malloc((n_keys ? n_keys : 1) * sizeof(*pairs));
 	if (!pairs)
 		abort();
@@ -179,7 +215,7 @@ static void candidates(const struct broker_net *net, const int *cap, bool *any_p
 	for (size_t k = 0; k < n_keys; k++) {
 		int a = (int)(keys[k] >> 32), b = (int)(keys[k] & 0xffffffffu);
 		struct broker_pair p;
-		if (a == b || !broker_pair_score(net, a, b, &p))
+		if (a == b || !broker_scorer_pair(&sc, a, b, &p))
 			continue;
 		if (any_pair)
 			any_pair[a] = any_pair[b] = true;
@@ -194,6 +230,7 @@ static void candidates(const struct broker_net *net, const int *cap, bool *any_p
 	}
 	free(keys);
 	free(bars);
+	broker_scorer_free(&sc);
 	*out = pairs;
 	*count = m;
 }

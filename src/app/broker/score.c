@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/schools/similar.h"
@@ -42,18 +43,14 @@ int broker_gain(const struct broker_school *a, const struct broker_school *b)
 	return g;
 }
 
-bool broker_pair_score(const struct broker_net *net, int i, int j, struct broker_pair *out)
+/*
+ * The rest of a pair's score once out has its schools, gains, similarity
+ * and distance: one formula for broker_pair_score and broker_scorer_pair,
+ * so both give the same score to the last bit.
+ */
+static bool finish_score(struct broker_pair *out)
 {
-	int a = i < j ? i : j, b = i < j ? j : i;
-	const struct broker_school *sa = &net->schools[a], *sb = &net->schools[b];
-	memset(out, 0, sizeof(*out));
-	out->a = a;
-	out->b = b;
-	out->gain_ab = broker_gain(sa, sb);
-	out->gain_ba = broker_gain(sb, sa);
 	out->reciprocal = out->gain_ab > 0 && out->gain_ba > 0;
-	out->similar = net->similar ? net->similar(net->similar_ctx, sa->urn, sb->urn) : -1.0;
-	out->km = sa->has_location && sb->has_location ? similar_km(sa->lat, sa->lon, sb->lat, sb->lon) : -1.0;
 	double ga = out->gain_ab, gb = out->gain_ba;
 	if (ga + gb <= 0)
 		return false;
@@ -67,6 +64,103 @@ bool broker_pair_score(const struct broker_net *net, int i, int j, struct broker
 	if (out->score < 1)
 		out->score = 1;
 	return true;
+}
+
+bool broker_pair_score(const struct broker_net *net, int i, int j, struct broker_pair *out)
+{
+	int a = i < j ? i : j, b = i < j ? j : i;
+	const struct broker_school *sa = &net->schools[a], *sb = &net->schools[b];
+	memset(out, 0, sizeof(*out));
+	out->a = a;
+	out->b = b;
+	out->gain_ab = broker_gain(sa, sb);
+	out->gain_ba = broker_gain(sb, sa);
+	out->similar = net->similar ? net->similar(net->similar_ctx, sa->urn, sb->urn) : -1.0;
+	out->km = sa->has_location && sb->has_location ? similar_km(sa->lat, sa->lon, sb->lat, sb->lon) : -1.0;
+	return finish_score(out);
+}
+
+void broker_scorer_init(struct broker_scorer *sc, const struct broker_net *net)
+{
+	size_t n = net->n, nt = net->n_themes;
+	memset(sc, 0, sizeof(*sc));
+	sc->net = net;
+	sc->offer = calloc(n * nt > 0 ? n * nt : 1, sizeof(*sc->offer));
+	sc->need_start = calloc(n + 1, sizeof(*sc->need_start));
+	sc->unit = malloc((n ? n : 1) * 3 * sizeof(*sc->unit));
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += net->schools[i].n_needs;
+	sc->need_theme = malloc((total ? total : 1) * sizeof(*sc->need_theme));
+	sc->need_w = malloc((total ? total : 1) * sizeof(*sc->need_w));
+	if (!sc->offer || !sc->need_start || !sc->unit || !sc->need_theme || !sc->need_w)
+		abort();
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct broker_school *s = &net->schools[i];
+		unsigned char *o = sc->offer + i * nt;
+		for (size_t k = 0; k < s->n_strengths; k++) {
+			int t = s->strengths[k].theme;
+			o[t] = s->strengths[k].evidence ? 3 : (o[t] ? o[t] : 2);
+		}
+		/* Its needs by theme, each theme once with its priorities summed (what broker_gain adds up). */
+		sc->need_start[i] = (int)at;
+		for (size_t k = 0; k < s->n_needs; k++) {
+			int t = s->needs[k].theme;
+			if (broker_theme_off(s, t))
+				continue;
+			size_t q = (size_t)sc->need_start[i];
+			while (q < at && sc->need_theme[q] != t)
+				q++;
+			if (q == at) {
+				sc->need_theme[at] = t;
+				sc->need_w[at++] = 0;
+			}
+			sc->need_w[q] += (int)s->needs[k].priority;
+		}
+		if (s->has_location)
+			similar_unit(s->lat, s->lon, sc->unit + 3 * i);
+	}
+	sc->need_start[n] = (int)at;
+}
+
+/* What school a gains from school b, from the tables: the same as broker_gain. */
+static int scorer_gain(const struct broker_scorer *sc, int a, int b)
+{
+	const unsigned char *o = sc->offer + (size_t)b * sc->net->n_themes;
+	int g = 0;
+	for (int q = sc->need_start[a]; q < sc->need_start[a + 1]; q++)
+		g += sc->need_w[q] * o[sc->need_theme[q]];
+	return g;
+}
+
+bool broker_scorer_pair(const struct broker_scorer *sc, int i, int j, struct broker_pair *out)
+{
+	const struct broker_net *net = sc->net;
+	int a = i < j ? i : j, b = i < j ? j : i;
+	const struct broker_school *sa = &net->schools[a], *sb = &net->schools[b];
+	memset(out, 0, sizeof(*out));
+	out->a = a;
+	out->b = b;
+	out->gain_ab = scorer_gain(sc, a, b);
+	out->gain_ba = scorer_gain(sc, b, a);
+	if (out->gain_ab + out->gain_ba <= 0)
+		return false; /* as finish_score would say, without asking for the similarity */
+	out->similar = net->similar ? net->similar(net->similar_ctx, sa->urn, sb->urn) : -1.0;
+	out->km = sa->has_location && sb->has_location
+			  ? similar_units_km(sc->unit + 3 * (size_t)a, sc->unit + 3 * (size_t)b)
+			  : -1.0;
+	return finish_score(out);
+}
+
+void broker_scorer_free(struct broker_scorer *sc)
+{
+	free(sc->offer);
+	free(sc->need_start);
+	free(sc->need_theme);
+	free(sc->need_w);
+	free(sc->unit);
+	memset(sc, 0, sizeof(*sc));
 }
 
 static const char *priority_word(enum broker_priority p)

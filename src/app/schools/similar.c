@@ -153,13 +153,23 @@ static double km_chord2_bound(double km)
 	return c * c * (1.0 + 1e-9) + 1e-18;
 }
 
+void similar_unit(double lat, double lon, double xyz[3])
+{
+	unit_vector(lat, lon, &xyz[0], &xyz[1], &xyz[2]);
+}
+
+double similar_units_km(const double a[3], const double b[3])
+{
+	double dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+	return chord2_km(dx * dx + dy * dy + dz * dz);
+}
+
 double similar_km(double lat1, double lon1, double lat2, double lon2)
 {
-	double x1, y1, z1, x2, y2, z2;
-	unit_vector(lat1, lon1, &x1, &y1, &z1);
-	unit_vector(lat2, lon2, &x2, &y2, &z2);
-	double dx = x1 - x2, dy = y1 - y2, dz = z1 - z2;
-	return chord2_km(dx * dx + dy * dy + dz * dz);
+	double a[3], b[3];
+	similar_unit(lat1, lon1, a);
+	similar_unit(lat2, lon2, b);
+	return similar_units_km(a, b);
 }
 
 /* The largest b with sqrt(b) <= d: any d² above it ranks strictly after d. */

@@ -263,6 +263,10 @@ void similar_families_free(struct similar_families *f);
 
 /* Great-circle km between two WGS84 points (the haversine used by the engine). */
 double similar_km(double lat1, double lon1, double lat2, double lon2);
+/* A WGS84 point as a unit vector, for many distances from one point (similar_units_km). */
+void similar_unit(double lat, double lon, double xyz[3]);
+/* The km between two points given as similar_unit vectors: the same value as similar_km. */
+double similar_units_km(const double a[3], const double b[3]);
 
 /* Short English names for display and logs ("primary", "% FSM"); never NULL. */
 const char *similar_group_name(enum similar_group g);
