@@ -64,9 +64,8 @@ int net_page_open(struct request *req, struct response *res, enum net_need need,
 	return 0;
 }
 
-json_t *net_page_model(const struct net_page *pg, const char *title)
+json_t *net_nav_can(const struct net_access *acc)
 {
-	const struct net_access *acc = &pg->acc;
 	/* The impact report's own policy decides whether its link is shown (reports/policy.c). */
 	const struct rep_access rep = {.person_id = acc->person_id, .school_urn = acc->school_urn, .role = acc->role,
 				       .is_admin = acc->is_admin, .network_id = acc->network_id,
@@ -77,8 +76,14 @@ json_t *net_page_model(const struct net_page *pg, const char *title)
 				policy_schools_manage(acc), "steering", policy_steering_manage(acc), "profile",
 				policy_profile_edit(acc, acc->school_urn, acc->school_member), "impact",
 				acc->person_id && rep_policy_network_view(&rep) != REP_VIEW_NONE);
+	return can;
+}
+
+json_t *net_page_model(const struct net_page *pg, const char *title)
+{
+	const struct net_access *acc = &pg->acc;
 	json_t *m = json_pack("{s:s, s:o, s:o}", "title", title ? title : pg->net.name, "network",
-			      net_json(&pg->net), "can", can);
+			      net_json(&pg->net), "can", net_nav_can(acc));
 	if (pg->p.u)
 		json_object_set_new(m, "me", json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "id", (json_int_t)pg->p.u->id,
 						       "name", pg->p.u->name ? pg->p.u->name : "", "school_urn",

@@ -40,6 +40,13 @@ enum net_need {
  * 404; a public network's private pages are a 403 to outsiders.
  */
 int net_page_open(struct request *req, struct response *res, enum net_need need, struct net_page *pg) WUR;
+/*
+ * What the network's menu (templates/networks/_nav) shows the person with
+ * these facts: {read, edit, themes, schools, steering, profile, impact}
+ * (new reference). Every page with the menu sets it as `can`, so the menu
+ * is the same on every one of them.
+ */
+json_t *net_nav_can(const struct net_access *acc);
 /* A page model with {title, network, can{…}} for pg (new reference). */
 json_t *net_page_model(const struct net_page *pg, const char *title);
 

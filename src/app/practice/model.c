@@ -103,6 +103,7 @@ int practice_open(struct db *db, struct arena *a, const struct user *u, const ch
 	c->slug = net.slug;
 	c->name = net.name;
 	c->network = net_json(&net);
+	c->nacc = na;
 	c->acc = (struct practice_access){.person_id = na.person_id, .school_urn = na.school_urn, .role = na.role,
 					  .is_admin = na.is_admin, .school_member = na.school_member,
 					  .coordinator = na.coordinator};

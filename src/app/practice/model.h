@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "app/accounts/accounts.h"
+#include "app/networks/policy.h"
 #include "app/practice/policy.h"
 #include "core/err.h"
 
@@ -45,6 +46,7 @@ struct practice_ctx {
 	const char *name;           /* its name */
 	json_t *network;            /* net_json of it (owned by the context; practice_close) */
 	struct practice_access acc; /* the person's facts */
+	struct net_access nacc;     /* the person's place in the network as its own pages see it (their menu) */
 };
 
 /* Open the network at slug for u: ERR_NOTFOUND when there is none or u may not read it. */

@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "app/keep.h"
+#include "app/networks/pages.h"
 #include "app/page.h"
 #include "app/practice/model.h"
 #include "core/arena.h"
@@ -221,6 +222,8 @@ static int handle_practice_board(struct request *req, struct response *res)
 	struct practice_board_at at = {.urn = req_int(req, "urn", 0), .before = req_int(req, "before", 0),
 				       .after = req_int(req, "after", 0), .from = req_int(req, "from", 1)};
 	json_t *m = req_wants_json(req) ? board_model(&pg, &c, &at, &rc) : kept_board(&pg, &c, &at, &rc);
+	if (m)
+		json_object_set_new(m, "can", net_nav_can(&c.nacc)); /* never kept: the menu is the person's */
 	practice_close(&c);
 	if (!m)
 		return rc;
@@ -259,6 +262,8 @@ static int handle_practice_idea_add(struct request *req, struct response *res)
 	if (rc == ERR_INVALID) {
 		int mrc;
 		json_t *m = board_model(&pg, &c, &(struct practice_board_at){0}, &mrc);
+		if (m)
+			json_object_set_new(m, "can", net_nav_can(&c.nacc));
 		practice_close(&c);
 		if (!m) {
 			json_decref(errors);
@@ -482,6 +487,7 @@ static json_t *articles_model(struct page *pg, const struct practice_ctx *c, int
 		return NULL;
 	}
 	json_object_set_new(m, "title", json_sprintf("Good Ideas Scrapbook: %s", c->name));
+	json_object_set_new(m, "can", net_nav_can(&c->nacc));
 	return m;
 }
 

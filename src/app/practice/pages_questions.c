@@ -7,6 +7,7 @@
  */
 #include "app/practice/practice.h"
 
+#include "app/networks/pages.h"
 #include "app/page.h"
 #include "app/practice/model.h"
 #include "app/practice/questions.h"
@@ -31,6 +32,7 @@ static json_t *list_model(struct page *pg, const struct practice_ctx *c, int *rc
 		return NULL;
 	}
 	json_object_set_new(m, "title", json_sprintf("Thinking Thursday: %s", c->name));
+	json_object_set_new(m, "can", net_nav_can(&c->nacc));
 	return m;
 }
 
