@@ -278,14 +278,14 @@ def test_an_idea_a_person_wrote_at_their_old_school_is_on_their_board_only(w):
         assert "Written at Weetwood before the move." not in w.p["teacher_i"].get(path).text
 
 
-def test_the_networks_menu_is_the_same_on_its_practice_pages_as_on_its_home(w):
+def test_the_networks_menu_is_the_same_on_its_practice_programme_and_broker_pages_as_on_its_home(w):
     def menu(who, path):
         html = w.p[who].get(path).text
         nav = html[html.index('<nav class="subnav" aria-label="Network">'):]
         return re.findall(r'<a href="([^"]+)">', nav[:nav.index("</nav>")])
     for who in ("coord", "lead_w", "teacher_i"):
         home = menu(who, "/networks/%s" % w.net)
-        for page in ("ideas", "articles", "cases", "questions"):
+        for page in ("ideas", "articles", "cases", "questions", "programme") + (("broker",) if who == "coord" else ()):
             assert menu(who, "/networks/%s/%s" % (w.net, page)) == home, (who, page)
     assert "/networks/%s/broker" % w.net in menu("coord", "/networks/%s/ideas" % w.net)
     assert "/networks/%s/broker" % w.net not in menu("teacher_i", "/networks/%s/ideas" % w.net)

@@ -106,6 +106,7 @@ static void ctx_fill(struct broker_ctx *c, const struct network *net, const stru
 	c->acc = (struct broker_access){.person_id = na->person_id, .school_urn = na->school_urn, .role = na->role,
 					.is_admin = na->is_admin, .network_id = net->id,
 					.school_member = na->school_member, .coordinator = na->coordinator};
+	c->nacc = *na;
 	c->year = broker_year_of(clock_now());
 }
 

@@ -21,6 +21,7 @@
 
 #include "app/accounts/accounts.h"
 #include "app/broker/policy.h"
+#include "app/networks/policy.h"
 #include "core/err.h"
 
 struct arena;
@@ -32,6 +33,7 @@ struct broker_ctx {
 	const char *slug;          /* its URL segment */
 	const char *name;          /* its name */
 	struct broker_access acc;  /* the person's facts */
+	struct net_access nacc;    /* the person's place in the network as its own pages see it (their menu) */
 	int year;                  /* the academic year now: 2026 is 2026-27 */
 };
 

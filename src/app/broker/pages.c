@@ -9,6 +9,7 @@
 
 #include "app/broker/engine.h"
 #include "app/broker/model.h"
+#include "app/networks/pages.h"
 #include "app/page.h"
 #include "core/arena.h"
 
@@ -33,6 +34,7 @@ static json_t *review_model(struct page *pg, const struct broker_ctx *c, int *rc
 		return NULL;
 	}
 	json_object_set_new(m, "title", json_sprintf("Broker: %s", c->name));
+	json_object_set_new(m, "menu", net_nav_can(&c->nacc));
 	return m;
 }
 

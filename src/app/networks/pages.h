@@ -43,11 +43,12 @@ int net_page_open(struct request *req, struct response *res, enum net_need need,
 /*
  * What the network's menu (templates/networks/_nav) shows the person with
  * these facts: {read, edit, themes, schools, steering, profile, impact}
- * (new reference). Every page with the menu sets it as `can`, so the menu
- * is the same on every one of them.
+ * (new reference). Every page with the menu sets it as `menu`, so the menu
+ * is the same on every one of them (the network's own pages have it as
+ * `can` too, for their own buttons).
  */
 json_t *net_nav_can(const struct net_access *acc);
-/* A page model with {title, network, can{…}} for pg (new reference). */
+/* A page model with {title, network, can{…}, menu{…}} for pg (new reference). */
 json_t *net_page_model(const struct net_page *pg, const char *title);
 
 /* pages_school.c */

@@ -223,7 +223,7 @@ static int handle_practice_board(struct request *req, struct response *res)
 				       .after = req_int(req, "after", 0), .from = req_int(req, "from", 1)};
 	json_t *m = req_wants_json(req) ? board_model(&pg, &c, &at, &rc) : kept_board(&pg, &c, &at, &rc);
 	if (m)
-		json_object_set_new(m, "can", net_nav_can(&c.nacc)); /* never kept: the menu is the person's */
+		json_object_set_new(m, "menu", net_nav_can(&c.nacc)); /* never kept: the menu is the person's */
 	practice_close(&c);
 	if (!m)
 		return rc;
@@ -263,7 +263,7 @@ static int handle_practice_idea_add(struct request *req, struct response *res)
 		int mrc;
 		json_t *m = board_model(&pg, &c, &(struct practice_board_at){0}, &mrc);
 		if (m)
-			json_object_set_new(m, "can", net_nav_can(&c.nacc));
+			json_object_set_new(m, "menu", net_nav_can(&c.nacc));
 		practice_close(&c);
 		if (!m) {
 			json_decref(errors);
@@ -487,7 +487,7 @@ static json_t *articles_model(struct page *pg, const struct practice_ctx *c, int
 		return NULL;
 	}
 	json_object_set_new(m, "title", json_sprintf("Good Ideas Scrapbook: %s", c->name));
-	json_object_set_new(m, "can", net_nav_can(&c->nacc));
+	json_object_set_new(m, "menu", net_nav_can(&c->nacc));
 	return m;
 }
 

@@ -194,7 +194,7 @@ static json_t *cases_model(struct page *pg, const struct practice_ctx *c, int *r
 	}
 	json_object_set_new(m, "title", json_sprintf("Case studies: %s", c->name));
 	json_object_set_new(m, "action", json_sprintf("/networks/%s/cases", c->slug));
-	json_object_set_new(m, "can", net_nav_can(&c->nacc));
+	json_object_set_new(m, "menu", net_nav_can(&c->nacc));
 	return m;
 }
 

@@ -32,7 +32,7 @@ static json_t *list_model(struct page *pg, const struct practice_ctx *c, int *rc
 		return NULL;
 	}
 	json_object_set_new(m, "title", json_sprintf("Thinking Thursday: %s", c->name));
-	json_object_set_new(m, "can", net_nav_can(&c->nacc));
+	json_object_set_new(m, "menu", net_nav_can(&c->nacc));
 	return m;
 }
 

@@ -73,6 +73,7 @@ json_t *prog_page_model(const struct prog_page *pg, const char *title)
 			      net_json(&pg->n.net), "signed_in", pg->n.p.u != NULL, "member",
 			      prog_policy_programme_read(&pg->acc));
 	json_object_set_new(m, "programme_url", json_sprintf("/networks/%s/programme", pg->n.net.slug));
+	json_object_set_new(m, "menu", net_nav_can(&pg->n.acc));
 	return m;
 }
 
