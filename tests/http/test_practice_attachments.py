@@ -12,9 +12,8 @@ import zipfile
 
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
-from support import Person, add_user, ask_and_accept, create_network, location, one, query
+from support import location, one, query
+from support.cast import practice_world
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF\x00" + b"\x00" * 40
@@ -34,33 +33,12 @@ def office(main):
     return b.getvalue()
 
 
-class World:
-    """The server and people: filled in by the fixture."""
-
-
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("practice_attachments") / "a.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    people = [("coord", "coord@a.test", "Cora Coordinator", None, None),
-              ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-              ("ta_w", "ta@w.test", "Tia Assistant", WEETWOOD, "staff"),
-              ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
-              ("lead_v", "lead@v.test", "Viv Outsider", IVESON, "lead")]
-    for _, email, name, urn, role in people:
-        add_user(db, email, name, urn, role)
-    w.server = Server(db=db)
+    w = practice_world(str(tmp_path_factory.mktemp("practice_attachments")),
+                       ["coord", "lead_w", "ta_w", "lead_i", "teacher_i", "lead_v"],
+                       network="Attachment Network", themes="Reading\nOracy")
     try:
-        w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
-        w.anon = Person(w.server)
-        w.net = create_network(w.p["coord"], "Attachment Network")
-        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading\nOracy"}))
-        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
-            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
         w.url = location(w.p["ta_w"].post("/networks/%s/articles" % w.net, {
             "title": "Our phonics mats", "body": "Mats on every table.", "theme": "Reading"}))
         w.id = int(w.url.rsplit("/", 1)[1])

@@ -14,13 +14,9 @@ import re
 
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
-from support import Person, add_user, ask_and_accept, create_network, execute, location, one, person_id
-
-
-class World:
-    """The server and people: filled in by the fixture."""
+from support import IRELAND_WOOD, IVESON, WEETWOOD
+from support import ask_and_accept, create_network, execute, location, one, person_id
+from support.cast import practice_world
 
 
 def stamp(t):
@@ -29,27 +25,13 @@ def stamp(t):
 
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("board") / "b.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    people = [("coord", "coord@b.test", "Cora Coordinator", None, None),
-              ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-              ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
-              ("staff_w", "staff@w.test", "Sal Staff", WEETWOOD, "staff"),
-              ("staff2_w", "staff2@w.test", "Sol Staff", WEETWOOD, "staff"),
-              ("mover", "mover@i.test", "Mo Mover", IRELAND_WOOD, "staff")]
-    for _, email, name, urn, role in people:
-        add_user(db, email, name, urn, role)
-    w.server = Server(db=db)
+    w = practice_world(str(tmp_path_factory.mktemp("board")), ["coord", "lead_w", "lead_i", "teacher_i"],
+                       extra=[("staff_w", "staff@w.test", "Sal Staff", WEETWOOD, "staff"),
+                              ("staff2_w", "staff2@w.test", "Sol Staff", WEETWOOD, "staff"),
+                              ("mover", "mover@i.test", "Mo Mover", IRELAND_WOOD, "staff")],
+                       network="Board Network")
+    db = w.db
     try:
-        w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
-        w.net = create_network(w.p["coord"], "Board Network")
-        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading\nOracy"}))
-        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
-            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
         net_id = one(db, "SELECT id FROM network WHERE slug = ?", w.net)
         theme = one(db, "SELECT id FROM network_theme WHERE network_id = ? AND name = 'Reading'", net_id)
         author = {WEETWOOD: person_id(db, "lead@w.test"), IRELAND_WOOD: person_id(db, "lead@i.test")}

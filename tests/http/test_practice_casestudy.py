@@ -14,50 +14,18 @@ import re
 
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
-from support import Person, add_user, ask_and_accept, create_network, execute, location, one, query
+from tandem_server import Server
+from support import IRELAND_WOOD, WEETWOOD
+from support import Person, execute, location, one, query
+from support.cast import practice_world
 
 WEEKS = 4
 
 
-class World:
-    """The server and people: filled in by the fixture."""
-
-
-PEOPLE = [("coord", "coord@c.test", "Cora Coordinator", None, None),
-          ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-          ("lead2_w", "lead2@w.test", "Wen Deputy", WEETWOOD, "lead"),
-          ("ta_w", "ta@w.test", "Tia Assistant", WEETWOOD, "staff"),
-          ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-          ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
-          ("lead_v", "lead@v.test", "Viv Outsider", IVESON, "lead")]
-
-
-def people(server):
-    return {k: Person(server, e) for k, e, _, _, _ in PEOPLE}
-
-
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("cases") / "c.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    w.ids = {}
-    for key, email, name, urn, role in PEOPLE:
-        w.ids[key] = add_user(db, email, name, urn, role)
-    w.server = Server(db=db)
-    try:
-        w.p = people(w.server)
-        w.net = create_network(w.p["coord"], "Case Network")
-        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading\nOracy"}))
-        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
-            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
-    except BaseException:
-        w.server.close()
-        raise
+    w = practice_world(str(tmp_path_factory.mktemp("cases")),
+                       ["coord", "lead_w", "lead2_w", "ta_w", "lead_i", "teacher_i", "lead_v"], network="Case Network")
     yield w
     assert w.server.close() == 0, "".join(w.server.log[-40:])
 
@@ -397,12 +365,12 @@ class Later:
 
     def __enter__(self):
         self.s = Server(db=self.w.db, env={"TANDEM_CLOCK_OFFSET": str(self.days * 86400)})
-        self.p = people(self.s)
+        self.p = self.w.people(self.s)
         return self
 
     def __exit__(self, *exc):
         code = self.s.close()
-        self.w.p = people(self.w.server)
+        self.w.p = self.w.people(self.w.server)
         assert code == 0, "".join(self.s.log[-40:])
 
 

@@ -9,42 +9,21 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
-from support import Person, add_user, ask_and_accept, create_network, location, one, query
+from tandem_server import Server
+from support import location, one, query
+from support.cast import practice_world
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SUBJECT = "New shared practice this week"
 QUIET = {"TANDEM_DIGEST_INTERVAL": "0"}  # the main server leaves the email job to the tests
 
 
-class World:
-    """The server and people: filled in by the fixture."""
-
-
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("practice_feeds") / "f.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    people = [("coord", "coord@f.test", "Cora Coordinator", None, None),
-              ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-              ("ta_w", "ta@w.test", "Tia Assistant", WEETWOOD, "staff"),
-              ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
-              ("lead_v", "lead@v.test", "Viv Outsider", IVESON, "lead")]
-    for _, email, name, urn, role in people:
-        add_user(db, email, name, urn, role)
-    w.server = Server(db=db, env=QUIET)
+    w = practice_world(str(tmp_path_factory.mktemp("practice_feeds")),
+                       ["coord", "lead_w", "ta_w", "lead_i", "teacher_i", "lead_v"],
+                       network="Feed Network", themes="Reading & Writing\nOracy", env=QUIET)
     try:
-        w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
-        w.anon = Person(w.server)
-        w.net = create_network(w.p["coord"], "Feed Network")
-        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading & Writing\nOracy"}))
-        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
-            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
         w.school_only = "Staffroom secret: biscuits on Fridays."
         location(w.p["ta_w"].post("/networks/%s/ideas" % w.net, {"text": w.school_only, "theme": "Oracy"}))
         w.network_only = "Talk tokens: each pupil spends three in a discussion."

@@ -14,7 +14,6 @@ alone sees. Bad input: widening without a lead's approval, a lead approving
 their own item, a partner school's lead approving, asking for the partner
 schools when the school has none, narrowing to where it is already, a level
 Tandem does not know — each refused with a clear 4xx and nothing changed."""
-import re
 import time
 
 import pytest

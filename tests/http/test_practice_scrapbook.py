@@ -9,41 +9,20 @@ import calendar
 
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
-from support import Person, add_user, ask_and_accept, create_network, location, one
+from support import IRELAND_WOOD, WEETWOOD
+from support import location, one
+from support.cast import practice_world
 
 NOW = calendar.timegm((2026, 10, 15, 12, 0, 0))  # in the autumn term of 2026
 
 
-class World:
-    """The server and people: filled in by the fixture."""
-
-
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("practice_scrapbook") / "b.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    people = [("coord", "coord@b.test", "Cora Coordinator", None, None),
-              ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-              ("ta_w", "ta@w.test", "Tia Assistant", WEETWOOD, "staff"),
-              ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
-              ("lead_v", "lead@v.test", "Viv Outsider", IVESON, "lead")]
-    for _, email, name, urn, role in people:
-        add_user(db, email, name, urn, role)
-    w.server = Server(db=db, env={"TANDEM_NOW": str(NOW)})
+    w = practice_world(str(tmp_path_factory.mktemp("practice_scrapbook")),
+                       ["coord", "lead_w", "ta_w", "lead_i", "teacher_i", "lead_v"],
+                       network="Scrapbook Network", themes="Reading\nOracy")
     try:
-        w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
-        w.anon = Person(w.server)
-        w.net = create_network(w.p["coord"], "Scrapbook Network")
-        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading\nOracy"}))
-        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
-            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
-        w.school = one(db, "SELECT name FROM school WHERE urn = %d" % WEETWOOD)
+        w.school = one(w.db, "SELECT name FROM school WHERE urn = %d" % WEETWOOD)
         w.urls = {}
         for key, title in (("school", "Our staffroom reading list"), ("network", "Talk partners that work"),
                            ("public", "A newspaper in a week")):

@@ -11,41 +11,16 @@ run on SQLite and on PostgreSQL (tests/run and pgrun.py), so both stores
 give the same results."""
 import pytest
 
-from tandem_server import Server, run_cli
-from support import DEMO, IRELAND_WOOD, IVESON, WEETWOOD
-from support import Person, add_user, ask_and_accept, create_network, location, one, query
-
-
-class World:
-    """The server and people: filled in by the fixture."""
+from support import IRELAND_WOOD, WEETWOOD
+from support import Person, add_user, create_network, location, one, query
+from support.cast import practice_world
 
 
 @pytest.fixture(scope="module")
 def w(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("practice_search") / "s.db")
-    r = run_cli("import-gias", "--db", db, DEMO)
-    assert r.returncode == 0, r.stderr
-    w = World()
-    w.db = db
-    people = [("coord", "coord@s.test", "Cora Coordinator", None, None),
-              ("lead_w", "lead@w.test", "Wyn Lead", WEETWOOD, "lead"),
-              ("ta_w", "ta@w.test", "Tia Assistant", WEETWOOD, "staff"),
-              ("lead_i", "lead@i.test", "Ira Lead", IRELAND_WOOD, "lead"),
-              ("teacher_i", "teacher@i.test", "Ted Teacher", IRELAND_WOOD, "staff"),
-              ("lead_v", "lead@v.test", "Viv Outsider", IVESON, "lead")]
-    for _, email, name, urn, role in people:
-        add_user(db, email, name, urn, role)
-    w.server = Server(db=db)
-    try:
-        w.p = {k: Person(w.server, e) for k, e, _, _, _ in people}
-        w.anon = Person(w.server)
-        w.net = create_network(w.p["coord"], "Search Network")
-        location(w.p["coord"].post("/networks/%s/themes" % w.net, {"themes": "Reading\nOracy"}))
-        for urn, lead in ((WEETWOOD, "lead_w"), (IRELAND_WOOD, "lead_i")):
-            ask_and_accept(w.p["coord"], w.p[lead], w.net, urn)
-    except BaseException:
-        w.server.close()
-        raise
+    w = practice_world(str(tmp_path_factory.mktemp("practice_search")),
+                       ["coord", "lead_w", "ta_w", "lead_i", "teacher_i", "lead_v"],
+                       network="Search Network", themes="Reading\nOracy")
     yield w
     assert w.server.close() == 0, "".join(w.server.log[-40:])
 
