@@ -217,7 +217,7 @@ def test_a_lead_books_a_colleague_on_every_session_of_a_series(browser, db, axe_
         b.get(course_url)
         Select(b.find_element(By.ID, "series-colleague")).select_by_visible_text("Gwen Governor")
         submit(b, "/book", "Book them on every session")
-        assert "Gwen Governor is booked: a place on 2 session(s)" in b.find_element(By.TAG_NAME, "main").text
+        assert "Gwen Governor is booked: a place on 2 sessions" in b.find_element(By.TAG_NAME, "main").text
         ics = one(db, "SELECT attachment FROM outbox WHERE to_addr = ? AND subject LIKE ? ORDER BY id DESC",
                   "governor.weetwood@tandem.example", "Your places: Early reading in two parts%")
         assert ics.count("BEGIN:VEVENT") == 2

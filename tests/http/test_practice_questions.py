@@ -141,3 +141,15 @@ def test_only_staff_and_leads_of_member_schools_ask(w):
                               {"question": "May I?", "audience": "network"}).status_code == 404
     assert rows(w.db) == before
     assert Person(w.server).get("/networks/%s/questions" % w.net).status_code in (302, 303)
+
+
+def test_answers_are_counted_in_words_a_person_would_write(w):
+    q = "How do you end a lesson in two minutes?"
+    url = ask(w, "lead_i", q)
+    for n, words in ((0, "0 answers"), (1, "1 answer ·"), (2, "2 answers")):
+        if n:
+            location(w.p["teacher_i" if n == 1 else "ta_w"].post(url + "/answers", {"text": "An answer %d." % n}))
+        home = w.p["ta_w"].get("/networks/%s" % w.net).text
+        listing = w.p["ta_w"].get("/networks/%s/questions" % w.net).text
+        line = listing[listing.index(q):]
+        assert words in home and words in line[:line.index("</li>")] and "answer(s)" not in home + listing

@@ -234,6 +234,7 @@ json_t *outbox_page(struct db *db, const char *status, int64_t offset, int64_t l
 		json_object_set_new(row, "is_queued", json_boolean(str_eq(s, "queued")));
 		json_object_set_new(row, "is_sent", json_boolean(str_eq(s, "sent")));
 		json_object_set_new(row, "is_failed", json_boolean(str_eq(s, "failed")));
+		json_object_set_new(row, "attempts_one", json_boolean(json_integer_value(json_object_get(row, "attempts")) == 1));
 	}
 	return json_pack("{s:o, s:I}", "messages", rows, "total", (json_int_t)total);
 }

@@ -79,6 +79,7 @@ static void row_read(struct db_stmt *st, const struct practice_ctx *c, struct qu
 			    (json_int_t)db_col_int(st, 9), "helpful", (json_int_t)db_col_int(st, 10), "can_answer",
 			    practice_can_answer(&c->acc, &r->item));
 	json_object_set_new(r->json, "url", json_sprintf("/networks/%s/questions/%lld", c->slug, (long long)r->id));
+	json_object_set_new(r->json, "answers_one", json_boolean(db_col_int(st, 9) == 1)); /* "1 answer", "2 answers" */
 }
 
 /* Load question id: 0, ERR_NOTFOUND when there is none or the person may not see it. */

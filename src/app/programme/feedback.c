@@ -257,8 +257,8 @@ int prog_feedback_results(struct db *db, struct arena *a, const struct prog_acce
 		return rc;
 	}
 	bool shown = n >= FEEDBACK_MIN;
-	*out = json_pack("{s:I, s:b, s:i, s:o}", "answers", (json_int_t)n, "shown", shown, "minimum", FEEDBACK_MIN,
-			 "questions", shown ? qs : json_array());
+	*out = json_pack("{s:I, s:b, s:b, s:i, s:o}", "answers", (json_int_t)n, "answers_one", n == 1, "shown", shown,
+			 "minimum", FEEDBACK_MIN, "questions", shown ? qs : json_array());
 	if (!shown)
 		json_decref(qs);
 	return 0;

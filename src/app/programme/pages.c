@@ -518,8 +518,9 @@ static int handle_prog_course(struct request *req, struct response *res)
 	json_t *m = course_model(&pg);
 	json_object_set_new(m, "created", json_boolean(req_bool(req, "created")));
 	if (req_has(req, "booked")) {
-		json_t *done = json_pack("{s:I, s:I}", "places", (json_int_t)req_int(req, "booked", 0), "waiting",
-					 (json_int_t)req_int(req, "waiting", 0));
+		int64_t places = req_int(req, "booked", 0), waiting = req_int(req, "waiting", 0);
+		json_t *done = json_pack("{s:I, s:b, s:I, s:b}", "places", (json_int_t)places, "places_one", places == 1,
+					 "waiting", (json_int_t)waiting, "waiting_one", waiting == 1);
 		/* Booked for a colleague: their name, when they are one of the lead's colleagues. */
 		int64_t whom = req_int(req, "for", 0);
 		size_t i;

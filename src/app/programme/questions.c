@@ -165,6 +165,7 @@ int prog_questions_json(struct db *db, struct arena *a, const struct prog_access
 				      "key", q->key, "kind", q->scale ? "scale" : "text", "scale", q->scale, "level",
 				      q->level, "level_label", prog_question_level_label(q->level), "text", q->text,
 				      "retired", q->retired, "answers", (json_int_t)count_of(counts, q->number));
+		json_object_set_new(j, "answers_one", json_boolean(count_of(counts, q->number) == 1));
 		if (q->retired) {
 			json_array_append_new(retired, j);
 			continue;
