@@ -51,7 +51,7 @@
  * broker_match_near, for national graphs (tens of thousands of schools),
  * stops before the integer programs and solves the relaxation once over
  * every edge (no pricing rounds: its bound is the relaxation's optimum), on
- * a network of its own laid out for the caches (near_flow: each node's arcs
+ * a network of its own laid out for the caches (flow_near: each node's arcs
  * side by side, schools in breadth-first order), no search settling more
  * than FLOW_SEARCH nodes; then the same price descent, rounding and swaps.
  * On the bench's national graphs its total is within 0.1% of the optimum
@@ -61,11 +61,14 @@
  * greedy cover reaches every school that could be covered, or nothing needs
  * covering); otherwise it says so and broker_match uses the LP method of
  * match.c. The unit tests hold it to brute force and to the integer programs.
+ *
+ * Files: this one holds the flow, the prices, the rounding and the steps
+ * above; flow_near.c broker_match_near's network for national graphs;
+ * flow_ip.c the integer programs on GLPK; flow_int.h what they share.
  */
 #include "app/broker/engine.h"
+#include "app/broker/flow_int.h"
 
-#include <glpk.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,28 +80,7 @@
  */
 #define FLOW_SEARCH 20000
 #define FLOW_ROUNDS 4        /* times the flow is run again with edges the potentials priced in */
-#define FLOW_INF INT64_MAX / 4 /* an unreached node's distance */
 #define FLOW_GUESS 10000     /* the first guess of the gap between the bound and the optimum: bound / this */
-
-/* The flow network: nodes 1..n left copies, n+1..2n right copies, 2n+1 sink (0 unused); arcs in pairs k, k^1. */
-struct net {
-	int nodes;          /* 2n + 2 */
-	int *head;          /* per node: its first arc, -1 for none */
-	int *next;          /* per arc: the node's next arc */
-	int *to;            /* per arc: where it goes */
-	int *capa;          /* per arc: residual capacity */
-	int64_t *cost;      /* per arc: cost (the negative of a profit) */
-	int arcs;           /* arcs added */
-	int64_t *phi;       /* per node: potential */
-	int64_t *dist;      /* per node: this search's distance (reduced) */
-	int *via;           /* per node: the arc it was reached by */
-	bool *done;         /* per node: settled in this search */
-	int *heap;          /* binary heap of (node) by heap_key, lazy */
-	int64_t *heap_key;  /* the key each heap slot was pushed with */
-	int heap_n;         /* entries in the heap */
-	int *touched;       /* nodes reached in this search */
-	int n_touched;      /* how many */
-};
 
 /* Add an arc a→b with capacity c and cost w, and its reverse. Returns the forward arc. */
 static int net_arc(struct net *G, int a, int b, int c, int64_t w)
@@ -119,7 +101,7 @@ static int net_arc(struct net *G, int a, int b, int c, int64_t w)
 }
 
 /* Push node v with key d onto the heap. */
-static void heap_push(struct net *G, int v, int64_t d)
+void flow_heap_push(struct net *G, int v, int64_t d)
 {
 	int i = G->heap_n++;
 	while (i > 0) {
@@ -135,7 +117,7 @@ static void heap_push(struct net *G, int v, int64_t d)
 }
 
 /* Pop the smallest entry into *v, *d. */
-static void heap_pop(struct net *G, int *v, int64_t *d)
+void flow_heap_pop(struct net *G, int *v, int64_t *d)
 {
 	*v = G->heap[0];
 	*d = G->heap_key[0];
@@ -176,12 +158,12 @@ static int64_t net_search(struct net *G, int s, int t, int limit)
 	G->heap_n = 0;
 	G->dist[s] = 0;
 	G->touched[G->n_touched++] = s;
-	heap_push(G, s, 0);
+	flow_heap_push(G, s, 0);
 	int64_t reach = 0; /* the largest settled distance */
 	while (G->heap_n) {
 		int v;
 		int64_t d;
-		heap_pop(G, &v, &d);
+		flow_heap_pop(G, &v, &d);
 		if (G->done[v] || d > G->dist[v])
 			continue;
 		G->done[v] = true;
@@ -199,7 +181,7 @@ static int64_t net_search(struct net *G, int s, int t, int limit)
 					G->touched[G->n_touched++] = u;
 				G->dist[u] = nd;
 				G->via[u] = k;
-				heap_push(G, u, nd);
+				flow_heap_push(G, u, nd);
 			}
 		}
 	}
@@ -287,25 +269,6 @@ static int cmp_larger(const void *x, const void *y, void *ctx)
 		return a[i] > a[j] ? -1 : 1;
 	return (i > j) - (i < j);
 }
-
-/* Everything one call works with. */
-struct fm {
-	size_t n, m;                 /* vertices, edges */
-	const int *cap;              /* capacities */
-	const struct broker_edge *e; /* edges */
-	bool *must;                  /* per vertex: must be covered (degree ≥ 1) */
-	size_t *order;               /* edges heaviest first */
-	bool *in;                    /* per edge: in the flow network */
-	int *arc;                    /* per edge: its first arc (uL→vR; +2 is vL→uR), -1 when not in */
-	int64_t *pi2;                /* per vertex: 2π */
-	int *deg;                    /* scratch degree */
-	int64_t *half;               /* per edge: flow on its two arcs, 0..2 */
-	int64_t *loss2;              /* per vertex: 2 × what taking one more edge there costs the bound */
-	const size_t *adj_start;     /* per vertex: where its edges start in adj (n + 1 entries) */
-	const size_t *adj;           /* each vertex's edges, heaviest first */
-	int limit;                   /* broker_match_near: nodes a search settles at most (0: no limit) */
-	int64_t bonus;               /* the coverage bonus M of the flow network */
-};
 
 /*
  * The relaxation (the top of this file) as a transportation problem
@@ -463,7 +426,7 @@ static void fm_flow_add(struct fm *F, struct net *G, size_t k)
 }
 
 /* 2r_e: twice the reduced weight of edge k under the prices. */
-static int64_t fm_r2(const struct fm *F, size_t k)
+int64_t flow_r2(const struct fm *F, size_t k)
 {
 	return 2 * F->e[k].w - F->pi2[F->e[k].u] - F->pi2[F->e[k].v];
 }
@@ -475,7 +438,7 @@ static int64_t fm_bound2(const struct fm *F)
 	for (size_t v = 0; v < F->n; v++)
 		z2 += F->pi2[v] >= 0 ? (int64_t)F->cap[v] * F->pi2[v] : F->pi2[v];
 	for (size_t k = 0; k < F->m; k++) {
-		int64_t r = fm_r2(F, k);
+		int64_t r = flow_r2(F, k);
 		if (r > 0)
 			z2 += r;
 	}
@@ -584,7 +547,7 @@ static void fm_losses(struct fm *F, const size_t *adj_start, const size_t *adj, 
 	for (size_t v = 0; v < F->n; v++) {
 		size_t p = 0;
 		for (size_t i = adj_start[v]; i < adj_start[v + 1]; i++) {
-			int64_t r = fm_r2(F, adj[i]);
+			int64_t r = flow_r2(F, adj[i]);
 			if (r > 0)
 				a[p++] = r;
 		}
@@ -598,9 +561,9 @@ static void fm_losses(struct fm *F, const size_t *adj_start, const size_t *adj, 
 }
 
 /* Whether edge k could be in a solution totalling t + 1 or more (z2: the doubled bound). */
-static bool fm_could(const struct fm *F, size_t k, int64_t z2, int64_t t)
+bool flow_could(const struct fm *F, size_t k, int64_t z2, int64_t t)
 {
-	int64_t r = fm_r2(F, k);
+	int64_t r = flow_r2(F, k);
 	if (r > 0)
 		return z2 >= 2 * t + 2;
 	return z2 + r - F->loss2[F->e[k].u] - F->loss2[F->e[k].v] >= 2 * t + 2;
@@ -796,517 +759,6 @@ static int64_t fm_improve(struct fm *F, bool *chosen, int passes)
 	return total;
 }
 
-/* A solution for GLPK to start from: the program's columns and the solution by edge. */
-struct fm_start {
-	const size_t *ks;      /* the program's columns: column j is edge ks[j - 1] */
-	size_t cnt;            /* how many */
-	const bool *incumbent; /* per edge: the solution (every edge of it among ks) */
-	bool given;            /* it was given to GLPK */
-	double *x;             /* scratch: its column values (1-based) */
-};
-
-/* GLPK's callback: at the first chance, hand it the solution to start from. */
-static void fm_give(glp_tree *T, void *info)
-{
-	struct fm_start *S = info;
-	if (glp_ios_reason(T) != GLP_IHEUR || S->given)
-		return;
-	S->given = true;
-	for (size_t j = 0; j < S->cnt; j++)
-		S->x[j + 1] = S->incumbent[S->ks[j]] ? 1.0 : 0.0;
-	glp_ios_heur_sol(T, S->x);
-}
-
-/*
- * broker_match_near's flow network. The same transportation problem as
- * fm_flow's, without the coverage bonus, stored for graphs far larger than
- * the caches: each node's arcs side by side (to, capacity, cost in one
- * record of 16 bytes), and the schools numbered in breadth-first order over
- * the edges, so that a search, which stays near its school, reads a few
- * neighbouring stretches of memory, and the next school's search the same
- * ones. With fm_flow's linked arc lists (four arrays, each arc anywhere in
- * them) every arc a search looked at cost a miss in the cache once the
- * network outgrew it, about 120 ns at 25,000 schools against 35 ns at
- * 5,000: five times the schools took 22 to 35 times as long.
- */
-struct near_arc {
-	int to;       /* where it goes */
-	int capa;     /* residual capacity */
-	int64_t cost; /* cost (the negative of a profit) */
-};
-
-/* Node numbers: school at place p of the order has left 2p, right 2p + 1; the sink 2n. */
-struct near_net {
-	int *start;           /* per node (2n + 2 entries): where its arcs start in arc */
-	struct near_arc *arc; /* every node's arcs, side by side */
-	int *rev;             /* per arc: its reverse (apart: only an augmenting path reads it) */
-	int *place;           /* per school: its place in the breadth-first order */
-	int *school;          /* per place: the school */
-	int *edge_arc;        /* per edge: its arcs from u's left (2k) and from v's left (2k + 1), -1 when not in */
-};
-
-/*
- * The shortest-path search of net_search over a near_net (G holds the
- * potentials, distances and heap): from node s until node t is settled or
- * limit nodes are, then every settled node's potential moves by its
- * distance less the sink's. A node reached no nearer than t already is goes
- * on no heap: every node has an arc to the sink, so t is reached at once and
- * most of the nodes a search reaches are past it (five pushes a settled node
- * before this, most never popped). Returns whether t was reached.
- */
-static bool near_search(struct net *G, const struct near_net *N, int s, int t, int limit)
-{
-	int pops = 0;
-	for (int i = 0; i < G->n_touched; i++) {
-		G->dist[G->touched[i]] = FLOW_INF;
-		G->done[G->touched[i]] = false;
-	}
-	G->n_touched = 0;
-	G->heap_n = 0;
-	G->dist[s] = 0;
-	G->touched[G->n_touched++] = s;
-	heap_push(G, s, 0);
-	int64_t reach = 0;
-	while (G->heap_n) {
-		int v;
-		int64_t d;
-		heap_pop(G, &v, &d);
-		if (G->done[v] || d > G->dist[v])
-			continue;
-		G->done[v] = true;
-		reach = d;
-		if (v == t || ++pops >= limit)
-			break;
-		int64_t pv = G->phi[v];
-		for (int k = N->start[v]; k < N->start[v + 1]; k++) {
-			const struct near_arc *a = &N->arc[k];
-			if (!a->capa)
-				continue;
-			int u = a->to;
-			int64_t nd = d + a->cost + pv - G->phi[u];
-			/* Not as near as the sink already is: settled after it, if ever, so never pushed. */
-			if (nd < G->dist[u] && nd < G->dist[t]) {
-				if (G->dist[u] == FLOW_INF)
-					G->touched[G->n_touched++] = u;
-				G->dist[u] = nd;
-				G->via[u] = k;
-				heap_push(G, u, nd);
-			}
-		}
-	}
-	bool found = G->done[t];
-	int64_t cap_d = found ? G->dist[t] : reach;
-	for (int i = 0; i < G->n_touched; i++) {
-		int v = G->touched[i];
-		if (G->done[v])
-			G->phi[v] += G->dist[v] - cap_d;
-	}
-	return found;
-}
-
-/*
- * Build the near_net of the edges in F->in: number the schools breadth
- * first (over every edge, from each school not yet numbered in index
- * order), then lay out each node's arcs: a left node's to its partners'
- * right nodes and to the sink, a right node's reverses and its arc to the
- * sink, the sink's reverses. Potentials as fm_flow's: each left its heaviest
- * pair, rights and the sink 0.
- */
-static void near_build(const struct fm *F, struct net *G, struct near_net *N)
-{
-	int n = (int)F->n, sink = 2 * n, nodes = 2 * n + 1;
-	/* Breadth-first order: the queue is N->school itself. */
-	for (int v = 0; v < n; v++)
-		N->place[v] = -1;
-	int placed = 0;
-	for (int r = 0; r < n; r++) {
-		if (N->place[r] >= 0)
-			continue;
-		N->place[r] = placed;
-		N->school[placed++] = r;
-		for (int q = placed - 1; q < placed; q++) {
-			int x = N->school[q];
-			for (size_t a = F->adj_start[x]; a < F->adj_start[x + 1]; a++) {
-				size_t k = F->adj[a];
-				int y = F->e[k].u == x ? F->e[k].v : F->e[k].u;
-				if (N->place[y] < 0) {
-					N->place[y] = placed;
-					N->school[placed++] = y;
-				}
-			}
-		}
-	}
-	/* Arcs per node, then where each node's arcs start. */
-	for (int i = 0; i <= nodes; i++)
-		N->start[i] = 0;
-	for (size_t k = 0; k < F->m; k++) {
-		if (!F->in[k])
-			continue;
-		int pu = N->place[F->e[k].u], pv = N->place[F->e[k].v];
-		N->start[2 * pu + 1]++; /* uL→vR */
-		N->start[2 * pv + 1 + 1]++; /* its reverse at vR */
-		N->start[2 * pv + 1]++; /* vL→uR */
-		N->start[2 * pu + 1 + 1]++;
-	}
-	for (int p = 0; p < n; p++)
-		if (F->cap[N->school[p]] > 0) {
-			N->start[2 * p + 1]++;     /* left → sink */
-			N->start[2 * p + 1 + 1]++; /* right → sink */
-			N->start[sink + 1] += 2;   /* their reverses */
-		}
-	for (int i = 0; i < nodes; i++)
-		N->start[i + 1] += N->start[i];
-	int *fill = G->touched; /* scratch: nodes entries */
-	for (int i = 0; i < nodes; i++)
-		fill[i] = N->start[i];
-	for (size_t k = 0; k < F->m; k++) {
-		N->edge_arc[2 * k] = N->edge_arc[2 * k + 1] = -1;
-		if (!F->in[k])
-			continue;
-		int ends[2] = {N->place[F->e[k].u], N->place[F->e[k].v]};
-		for (int s = 0; s < 2; s++) {
-			int a = 2 * ends[s], b = 2 * ends[!s] + 1;
-			int ka = fill[a]++, kb = fill[b]++;
-			N->arc[ka] = (struct near_arc){b, 1, -F->e[k].w};
-			N->arc[kb] = (struct near_arc){a, 0, F->e[k].w};
-			N->rev[ka] = kb;
-			N->rev[kb] = ka;
-			N->edge_arc[2 * k + (size_t)s] = ka;
-		}
-	}
-	for (int p = 0; p < n; p++) {
-		int c = F->cap[N->school[p]];
-		if (c <= 0)
-			continue;
-		for (int s = 0; s < 2; s++) {
-			int a = 2 * p + s, ka = fill[a]++, kb = fill[sink]++;
-			N->arc[ka] = (struct near_arc){sink, c, 0};
-			N->arc[kb] = (struct near_arc){a, 0, 0};
-			N->rev[ka] = kb;
-			N->rev[kb] = ka;
-		}
-	}
-	for (int i = 0; i < nodes; i++) {
-		G->phi[i] = 0;
-		G->dist[i] = FLOW_INF;
-		G->done[i] = false;
-	}
-	G->n_touched = 0;
-	for (size_t k = 0; k < F->m; k++)
-		if (F->in[k]) {
-			int ends[2] = {N->place[F->e[k].u], N->place[F->e[k].v]};
-			for (int s = 0; s < 2; s++)
-				if (F->e[k].w > G->phi[2 * ends[s]])
-					G->phi[2 * ends[s]] = F->e[k].w;
-		}
-}
-
-/*
- * broker_match_near's relaxation: fm_flow's transportation problem over
- * every edge (F->in all set: no pricing rounds, so the flow is the
- * relaxation's optimum over the whole graph, where the first network's
- * heaviest edges alone fell 1.9% short of the optimum at 25,000 schools),
- * without the coverage bonus (the rounding sees to coverage), one unit at a
- * time from each school in the breadth-first order, each search settling at
- * most F->limit nodes (a unit whose search stops there stays unused: the
- * prices still give a valid bound). Allocates N's arrays (near_free frees
- * them). Fills half and pi2 as fm_read does; returns true (every school
- * counts as covered here: the rounding sees to coverage).
- */
-static bool near_flow(struct fm *F, struct net *G, struct near_net *N)
-{
-	int n = (int)F->n, sink = 2 * n;
-	size_t nodes = 2 * F->n + 1, arcs = 4 * F->m + 4 * F->n, nn = F->n ? F->n : 1;
-	N->start = malloc((nodes + 1) * sizeof(*N->start));
-	N->arc = malloc(arcs * sizeof(*N->arc));
-	N->rev = malloc(arcs * sizeof(*N->rev));
-	N->place = malloc(nn * sizeof(*N->place));
-	N->school = malloc(nn * sizeof(*N->school));
-	N->edge_arc = malloc(2 * F->m * sizeof(*N->edge_arc));
-	if (!N->start || !N->arc || !N->rev || !N->place || !N->school || !N->edge_arc)
-		abort();
-	for (size_t k = 0; k < F->m; k++)
-		F->in[k] = true;
-	near_build(F, G, N);
-	for (int p = 0; p < n; p++)
-		for (int unit = 0; unit < F->cap[N->school[p]]; unit++) {
-			if (!near_search(G, N, 2 * p, sink, F->limit))
-				break;
-			for (int x = sink; x != 2 * p;) {
-				int k = G->via[x];
-				N->arc[k].capa--;
-				N->arc[N->rev[k]].capa++;
-				x = N->arc[N->rev[k]].to;
-			}
-		}
-	for (size_t k = 0; k < F->m; k++) {
-		int a = N->edge_arc[2 * k], b = N->edge_arc[2 * k + 1];
-		F->half[k] = a < 0 ? 0 : (N->arc[a].capa == 0) + (N->arc[b].capa == 0);
-	}
-	/* Prices: yL_v = φ(vL) − φ(T), yR_v = φ(T) − φ(vR), each kept ≥ 0; 2π_v their sum. */
-	for (int p = 0; p < n; p++) {
-		int v = N->school[p];
-		int64_t l = G->phi[2 * p] - G->phi[sink], r = G->phi[sink] - G->phi[2 * p + 1];
-		F->pi2[v] = F->cap[v] > 0 ? (l > 0 ? l : 0) + (r > 0 ? r : 0) : 0;
-	}
-	/*
-	 * A school with no capacity adds nothing to the bound whatever its
-	 * price: the least price that leaves none of its edges a positive
-	 * reduced weight (the flow's potentials say nothing of it).
-	 */
-	for (size_t v = 0; v < F->n; v++) {
-		if (F->cap[v] > 0)
-			continue;
-		for (size_t a = F->adj_start[v]; a < F->adj_start[v + 1]; a++) {
-			size_t k = F->adj[a];
-			int u = F->e[k].u == (int)v ? F->e[k].v : F->e[k].u;
-			if (2 * F->e[k].w - F->pi2[u] > F->pi2[v])
-				F->pi2[v] = 2 * F->e[k].w - F->pi2[u];
-		}
-	}
-	return true;
-}
-
-/* Free what near_flow allocated in N (nothing when it did not run). */
-static void near_free(struct near_net *N)
-{
-	free(N->start);
-	free(N->arc);
-	free(N->rev);
-	free(N->place);
-	free(N->school);
-	free(N->edge_arc);
-}
-
-/*
- * A starting basis for the simplex from the relaxation's solution (F->half):
- * its half edges basic, its whole edges at their bounds, the rows of the
- * schools on half edges at their bounds, the other rows basic. When the
- * half edges make odd cycles (the relaxation's usual fractional part) this
- * is a basis, and an optimal or nearly optimal one: the simplex then takes
- * a few iterations where from GLPK's own start it took hundreds. Returns
- * whether the counts make a basis (else GLPK's start is used).
- */
-static bool fm_basis(const struct fm *F, glp_prob *P, const size_t *ks, size_t cnt, const int *row, const int *rcap,
-		     const bool *rmust)
-{
-	size_t n = F->n;
-	int64_t *deg2 = calloc(n ? n : 1, sizeof(*deg2));
-	bool *on_half = calloc(n ? n : 1, sizeof(*on_half));
-	if (!deg2 || !on_half)
-		abort();
-	int basic = 0, rows = glp_get_num_rows(P);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct broker_edge *ed = &F->e[ks[i]];
-		int64_t h = F->half[ks[i]];
-		deg2[ed->u] += h;
-		deg2[ed->v] += h;
-		int st = h == 2 ? GLP_NU : h == 1 ? GLP_BS : GLP_NL;
-		basic += h == 1;
-		if (h == 1)
-			on_half[ed->u] = on_half[ed->v] = true;
-		glp_set_col_stat(P, (int)i + 1, st);
-	}
-	for (size_t v = 0; v < n; v++) {
-		if (!row[v])
-			continue;
-		int st = GLP_BS;
-		if (on_half[v]) {
-			if (rmust[v] && rcap[v] == 1)
-				st = GLP_NS;
-			else if (deg2[v] == 2 * (int64_t)rcap[v])
-				st = GLP_NU;
-			else if (rmust[v] && deg2[v] == 2)
-				st = GLP_NL;
-		}
-		basic += st == GLP_BS;
-		glp_set_row_stat(P, row[v], st);
-	}
-	free(deg2);
-	free(on_half);
-	return basic == rows;
-}
-
-/*
- * The integer program over the edges ks[0..cnt): capacities rcap, coverage
- * of the schools rmust says must be covered, largest total. incumbent (NULL
- * for none): a solution among those edges, given to GLPK to prune with.
- * Fills chosen and *total when it has a solution; *total = -1 when it has
- * none. 0 or ERR_INTERNAL.
- */
-static int fm_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, const bool *rmust,
-		      const bool *incumbent, bool *chosen, int64_t *total)
-{
-	size_t n = F->n;
-	int *row = calloc(n ? n : 1, sizeof(*row));
-	int *ia = malloc((2 * cnt + 1) * sizeof(*ia)), *ja = malloc((2 * cnt + 1) * sizeof(*ja));
-	double *ar = malloc((2 * cnt + 1) * sizeof(*ar));
-	if (!row || !ia || !ja || !ar)
-		abort();
-	int rc = 0, rows = 0, nz = 0;
-	*total = -1;
-	for (size_t v = 0; v < n; v++)
-		if (rmust[v])
-			row[v] = ++rows; /* a must-cover school needs its row even without an edge: then no solution */
-	for (size_t i = 0; i < cnt; i++) {
-		int ends[2] = {F->e[ks[i]].u, F->e[ks[i]].v};
-		for (int s = 0; s < 2; s++) {
-			if (!row[ends[s]])
-				row[ends[s]] = ++rows;
-			nz++;
-			ia[nz] = row[ends[s]];
-			ja[nz] = (int)i + 1;
-			ar[nz] = 1.0;
-		}
-	}
-	pthread_mutex_lock(&broker_solver_lock);
-	glp_term_out(GLP_OFF);
-	glp_prob *P = glp_create_prob();
-	glp_set_obj_dir(P, GLP_MAX);
-	if (rows)
-		glp_add_rows(P, rows);
-	for (size_t v = 0; v < n; v++)
-		if (row[v]) {
-			if (rmust[v])
-				glp_set_row_bnds(P, row[v], rcap[v] > 1 ? GLP_DB : GLP_FX, 1.0, (double)rcap[v]);
-			else
-				glp_set_row_bnds(P, row[v], GLP_UP, 0.0, (double)rcap[v]);
-		}
-	if (cnt) {
-		glp_add_cols(P, (int)cnt);
-		for (size_t i = 0; i < cnt; i++) {
-			glp_set_col_kind(P, (int)i + 1, GLP_BV);
-			glp_set_obj_coef(P, (int)i + 1, (double)F->e[ks[i]].w);
-		}
-		glp_load_matrix(P, nz, ia, ja, ar);
-	}
-	/*
-	 * The LP relaxation by the simplex first, then branch and bound
-	 * without GLPK's presolver: on these programs (a few hundred edges,
-	 * every row a school's capacity) the presolver's hidden covering
-	 * inequalities cost more than they save (seed 3 of the bench:
-	 * 103 ms a whole run with it, 70 ms without). The simplex starts
-	 * from fm_basis's basis when it is one (on the bench's 300-school
-	 * networks it is for most programs, and the simplex iterations of
-	 * the whole solve fall by a quarter to a half: seed 1 1,390 -> 814,
-	 * seed 3 1,065 -> 713, seed 4 498 -> 215), else from GLPK's
-	 * standard basis as before.
-	 */
-	struct fm_start S = {.ks = ks, .cnt = cnt, .incumbent = incumbent};
-	S.x = malloc((cnt + 1) * sizeof(*S.x));
-	if (!S.x)
-		abort();
-	int grc = GLP_ENOPFS;
-	if (cnt) {
-		glp_smcp sm;
-		glp_init_smcp(&sm);
-		sm.msg_lev = GLP_MSG_OFF;
-		int src = 1;
-		if (fm_basis(F, P, ks, cnt, row, rcap, rmust))
-			src = glp_simplex(P, &sm);
-		if (src != 0) { /* not a basis after all (singular): GLPK's own start, as before */
-			glp_std_basis(P);
-			src = glp_simplex(P, &sm);
-		}
-		if (src == 0 && glp_get_status(P) == GLP_OPT) {
-			glp_iocp parm;
-			glp_init_iocp(&parm);
-			parm.msg_lev = GLP_MSG_OFF;
-			parm.presolve = GLP_OFF;
-			parm.mip_gap = 0.0;
-			if (incumbent) {
-				parm.cb_func = fm_give;
-				parm.cb_info = &S;
-			}
-			grc = glp_intopt(P, &parm);
-		} else if (src != 0 || glp_get_status(P) != GLP_NOFEAS)
-			grc = GLP_EFAIL; /* the solver failed: ERR_INTERNAL below */
-	}
-	if (grc == 0 && glp_mip_status(P) == GLP_OPT) {
-		memset(chosen, 0, F->m * sizeof(*chosen));
-		int64_t t = 0;
-		for (size_t i = 0; i < cnt; i++)
-			if (glp_mip_col_val(P, (int)i + 1) > 0.5) {
-				chosen[ks[i]] = true;
-				t += F->e[ks[i]].w;
-			}
-		*total = t;
-	} else if (!(grc == GLP_ENOPFS || (grc == 0 && glp_mip_status(P) == GLP_NOFEAS)))
-		rc = ERR_INTERNAL;
-	glp_delete_prob(P);
-	glp_free_env();
-	pthread_mutex_unlock(&broker_solver_lock);
-	free(S.x);
-	free(row);
-	free(ia);
-	free(ja);
-	free(ar);
-	return rc;
-}
-
-/*
- * Look among the solutions totalling tg + 1 or more (z2: the doubled
- * bound): each takes every edge with z − r_e < tg + 1 (leaving one out
- * costs the bound r_e) and only edges fm_could allows, so the integer
- * program over those, with the capacity the fixed edges leave, finds the
- * best of them or shows there is none. With an incumbent (a solution
- * totalling tg) nothing is fixed and its edges join the program, so GLPK
- * starts from it: proving that nothing beats it is then mostly pruning.
- * *found: the best the program found (with the fixed edges; chosen holds
- * it), whatever its total, or -1 for none. F->in and F->deg are scratch.
- * 0 or ERR_INTERNAL.
- */
-static int fm_above(struct fm *F, int64_t z2, int64_t tg, const bool *incumbent, size_t *buf, bool *chosen,
-		    int64_t *found, struct broker_flow_info *info)
-{
-	size_t n = F->n, m = F->m, nn = n ? n : 1;
-	const struct broker_edge *e = F->e;
-	const int *cap = F->cap;
-	*found = -1;
-	memset(F->deg, 0, nn * sizeof(*F->deg));
-	int64_t fixed_total = 0;
-	size_t fixed = 0;
-	for (size_t k = 0; k < m; k++) {
-		int64_t r = fm_r2(F, k);
-		F->in[k] = r > 0 && z2 - r < 2 * tg + 2 && !incumbent; /* fixed in */
-		if (!F->in[k])
-			continue;
-		fixed++;
-		fixed_total += e[k].w;
-		if (++F->deg[e[k].u] > cap[e[k].u] || ++F->deg[e[k].v] > cap[e[k].v])
-			return 0; /* the fixed edges alone break a capacity: no such solution */
-	}
-	size_t cnt = 0;
-	for (size_t k = 0; k < m; k++) {
-		int u = e[k].u, v = e[k].v;
-		if ((!F->in[k] && F->deg[u] < cap[u] && F->deg[v] < cap[v] && fm_could(F, k, z2, tg)) ||
-		    (incumbent && incumbent[k]))
-			buf[cnt++] = k;
-	}
-	info->fixed = fixed;
-	info->survivors = cnt;
-	info->integer_program = true;
-	info->programs++;
-	int *rcap = malloc(nn * sizeof(*rcap));
-	bool *rmust = malloc(nn * sizeof(*rmust));
-	if (!rcap || !rmust)
-		abort();
-	for (size_t v = 0; v < n; v++) {
-		rcap[v] = cap[v] - F->deg[v];
-		rmust[v] = F->must[v] && !F->deg[v];
-	}
-	int64_t ip_total;
-	int rc = fm_program(F, buf, cnt, rcap, rmust, incumbent, chosen, &ip_total);
-	free(rcap);
-	free(rmust);
-	if (rc || ip_total < 0)
-		return rc;
-	for (size_t k = 0; k < m; k++)
-		chosen[k] = chosen[k] || F->in[k];
-	*found = ip_total + fixed_total;
-	return 0;
-}
-
 /* broker_match_flow (exact) and broker_match_near (not exact: no integer program). */
 static int flow_solve(size_t n, const int *cap, const bool *covered, const struct broker_edge *e, size_t m,
 		      bool *chosen, struct broker_flow_info *info, bool exact)
@@ -1346,7 +798,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	int64_t *a2 = malloc(m * sizeof(*a2));
 	int nodes = 2 * (int)n + 2, arcs = 2 * (4 * (int)n + 2 * (int)m);
 	struct net G = {0};
-	struct near_net N = {0}; /* broker_match_near's network (near_flow allocates it) */
+	struct near_net N = {0}; /* broker_match_near's network (flow_near allocates it) */
 	G.head = malloc((size_t)nodes * sizeof(*G.head));
 	G.next = malloc((size_t)arcs * sizeof(*G.next));
 	G.to = malloc((size_t)arcs * sizeof(*G.to));
@@ -1417,7 +869,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	 * flow they have (fm_flow_add), unless one is heavy enough to need a
 	 * larger bonus (it cannot be: each school's heaviest edge is in).
 	 */
-	bool ok = exact ? fm_flow(&F, &G) : near_flow(&F, &G, &N);
+	bool ok = exact ? fm_flow(&F, &G) : flow_near(&F, &G, &N);
 	for (;;) {
 		info->flow_rounds++;
 		if (!ok)
@@ -1425,7 +877,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 		size_t cnt = 0;
 		bool heavy = false;
 		for (size_t k = 0; k < m; k++)
-			if (!F.in[k] && fm_r2(&F, k) > 0) {
+			if (!F.in[k] && flow_r2(&F, k) > 0) {
 				buf[cnt++] = k;
 				heavy = heavy || 4 * e[k].w + 1 > F.bonus;
 			}
@@ -1444,7 +896,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 		 * round 14–17 ms -> 9–10 ms). a2 is free until the price descent.
 		 */
 		for (size_t i = 0; i < cnt; i++)
-			a2[buf[i]] = fm_r2(&F, buf[i]);
+			a2[buf[i]] = flow_r2(&F, buf[i]);
 		qsort_r(buf, cnt, sizeof(*buf), cmp_larger, a2);
 		for (size_t i = 0; i < cnt; i++)
 			fm_flow_add(&F, &G, buf[i]);
@@ -1476,7 +928,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	/*
 	 * Settle it from above: guess that the optimum is within g of the bound
 	 * (first z / FLOW_GUESS) and look only among the solutions totalling
-	 * more than tg = ⌊z⌋ − g (fm_above: the integer program over the few
+	 * more than tg = ⌊z⌋ − g (flow_above: the integer program over the few
 	 * edges such a solution may use, a few hundred). Finding one there, the
 	 * best found is the optimum. Finding none proves the optimum is at most
 	 * tg: when the program still raised t, the next try proves t optimal
@@ -1498,7 +950,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 			bool last = tg <= t;
 			if (last)
 				tg = t;
-			if ((rc = fm_above(&F, z2, tg, last ? best : NULL, buf, chosen, &found, info)))
+			if ((rc = flow_above(&F, z2, tg, last ? best : NULL, buf, chosen, &found, info)))
 				goto out;
 			bool better = found > t;
 			if (better) {
@@ -1517,7 +969,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 out:
 	if (!info->settled && !info->near)
 		memset(chosen, 0, m * sizeof(*chosen));
-	near_free(&N);
+	flow_near_free(&N);
 	free(F.must);
 	free(F.order);
 	free(F.in);
