@@ -82,8 +82,9 @@ json_t *net_nav_can(const struct net_access *acc)
 json_t *net_page_model(const struct net_page *pg, const char *title)
 {
 	const struct net_access *acc = &pg->acc;
-	json_t *m = json_pack("{s:s, s:o, s:o, s:o}", "title", title ? title : pg->net.name, "network",
-			      net_json(&pg->net), "can", net_nav_can(acc), "menu", net_nav_can(acc));
+	json_t *can = net_nav_can(acc); /* the page's own buttons and the menu read the same facts */
+	json_t *m = json_pack("{s:s, s:o, s:O, s:o}", "title", title ? title : pg->net.name, "network",
+			      net_json(&pg->net), "can", can, "menu", can);
 	if (pg->p.u)
 		json_object_set_new(m, "me", json_pack("{s:I, s:s, s:I, s:s, s:b, s:b}", "id", (json_int_t)pg->p.u->id,
 						       "name", pg->p.u->name ? pg->p.u->name : "", "school_urn",
