@@ -438,14 +438,16 @@ int main(int argc, char **argv)
 	       "\"integer_programs\": %d, \"fixed_in\": %zu, \"lp_columns\": %zu, \"ip_ms\": %.2f, "
 	       "\"ip_total\": %lld, \"plain_ms\": %.2f, \"plain_total\": %lld, \"flow_settled\": %s, "
 	       "\"flow_cpu_ms\": %.2f, \"flow_total\": %lld, \"flow_rounds\": %d, \"flow_edges\": %zu, "
-	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f, \"flow_fixed\": %zu, \"flow_programs\": %d}\n",
+	       "\"flow_bound\": %.1f, \"flow_rounded\": %lld, \"flow_survivors\": %zu, \"flow_ip\": %s, \"candidates_cpu_ms\": %.2f, \"match_cpu_ms\": %.2f, \"flow_fixed\": %zu, \"flow_programs\": %d, "
+	       "\"flow_nodes\": %ld, \"flow_solver_programs\": %d}\n",
 	       n, r.n_candidates, t1 - t0, c1 - c0, (long long)r.total, r.with_proposal, r.could_have, r.reciprocal,
 	       r.n_proposals, t3 - t2, (long long)gtotal, gcov, t5 - t4, (long long)match_total,
 	       info.greedy_cover ? "true" : "false", info.pricing_rounds, info.cuts, info.lp_integral ? "true" : "false", info.rounded ? "true" : "false",
 	       info.integer_programs, info.fixed_in, info.lp_columns, ip_ms, (long long)ip_total, plain_ms,
 	       (long long)plain_total, finfo.settled ? "true" : "false", flow_cpu_ms, (long long)flow_total,
 	       finfo.flow_rounds, finfo.flow_edges, finfo.bound, (long long)finfo.rounded, finfo.survivors,
-	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms, finfo.fixed, finfo.programs);
+	       finfo.integer_program ? "true" : "false", candidates_cpu_ms, match_cpu_ms, finfo.fixed, finfo.programs,
+	       finfo.nodes, finfo.solver_programs);
 	free(cap);
 	free(chosen);
 	broker_result_free(&r);

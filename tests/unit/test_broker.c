@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "app/broker/engine.h"
+#include "app/broker/flow_int.h"
 
 enum { READING, MATHS, SEND, BEHAVIOUR, ORACY, THEMES };
 static const char *const theme_names[THEMES] = {"Reading", "Maths", "SEND", "Behaviour", "Oracy"};
@@ -443,7 +444,7 @@ static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(v
 	srand(16);
 	static struct broker_edge e[BIG_EDGES];
 	static bool flow[BIG_EDGES], ip[BIG_EDGES];
-	int settled = 0, by_bound = 0, by_floors = 0, by_program = 0, fixed = 0, unsettled = 0;
+	int settled = 0, by_bound = 0, by_floors = 0, by_program = 0, fixed = 0, unsettled = 0, branched = 0;
 	for (int round = 0; round < 150; round++) {
 		size_t n;
 		int cap[BIG];
@@ -468,6 +469,8 @@ static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(v
 		by_floors += info.programs > 1;
 		by_program += info.integer_program;
 		fixed += info.fixed > 0;
+		branched += info.nodes > info.programs; /* a program needed more than its root */
+		assert_int_equal(info.solver_programs, 0); /* our branch and bound never gave up */
 	}
 	assert_true(settled > 0);
 	assert_true(unsettled > 0); /* the greedy cover missed a school: the LP method decides */
@@ -475,6 +478,98 @@ static void the_flow_matching_equals_the_integer_programs_and_takes_every_path(v
 	assert_true(by_floors > 0); /* the first floor under the bound was too high: a second program */
 	assert_true(by_program > 0);
 	assert_true(fixed > 0);
+	assert_true(branched > 0);
+}
+
+/* ---- the integer programs' two solvers (flow_bb.c, flow_ip.c) -------------- */
+
+/*
+ * The best total of a program by brute force: every subset of the m columns
+ * within the capacities rcap covering every school rmust names; -1 for none.
+ */
+static int64_t program_brute(size_t n, const int *rcap, const bool *rmust, const struct broker_edge *e, size_t m)
+{
+	int64_t best = -1;
+	for (unsigned long mask = 0; mask < (1UL << m); mask++) {
+		int deg[16] = {0};
+		int64_t t = 0;
+		for (size_t k = 0; k < m; k++)
+			if (mask & (1UL << k)) {
+				deg[e[k].u]++;
+				deg[e[k].v]++;
+				t += e[k].w;
+			}
+		bool ok = true;
+		for (size_t v = 0; v < n && ok; v++)
+			ok = deg[v] <= rcap[v] && (!rmust[v] || deg[v] > 0);
+		if (ok && t > best)
+			best = t;
+	}
+	return best;
+}
+
+static void our_branch_and_bound_and_glpk_find_every_small_programs_optimum(void **state)
+{
+	(void)state;
+	srand(20261208);
+	int above = 0, none = 0, gave_up = 0, searched = 0;
+	for (int round = 0; round < 600; round++) {
+		size_t n = 3 + (size_t)(rand() % 6);
+		int rcap[16];
+		bool rmust[16];
+		for (size_t v = 0; v < n; v++)
+			rcap[v] = 1 + rand() % 3;
+		struct broker_edge e[16];
+		size_t m = 0, ks[16];
+		for (size_t u = 0; u < n && m < 13; u++)
+			for (size_t v = u + 1; v < n && m < 13; v++)
+				if (rand() % 3) {
+					ks[m] = m;
+					e[m++] = (struct broker_edge){(int)u, (int)v, 1 + rand() % 40};
+				}
+		for (size_t v = 0; v < n; v++)
+			rmust[v] = rand() % 3 == 0;
+		int64_t half[16] = {0};
+		struct fm F = {.n = n, .m = m, .e = e, .half = half};
+		int64_t opt = program_brute(n, rcap, rmust, e, m);
+		/* GLPK: the program's best, whatever it is. */
+		bool chosen[16];
+		int64_t total;
+		assert_int_equal(flow_program(&F, ks, m, rcap, rmust, chosen, &total), 0);
+		assert_int_equal(total, opt);
+		/* Ours: the best above a floor (below the optimum, at it, or with nothing to find), or none. */
+		int64_t floor = opt < 0 ? -1 : opt - (rand() % 3) * (1 + rand() % 20);
+		long nodes;
+		assert_int_equal(flow_bb(&F, ks, m, rcap, rmust, floor, 50000, chosen, &total, &nodes), 0);
+		searched += nodes > 1;
+		if (opt > floor) {
+			assert_int_equal(total, opt);
+			int deg[16] = {0};
+			int64_t t = 0;
+			for (size_t k = 0; k < m; k++)
+				if (chosen[k]) {
+					deg[e[k].u]++;
+					deg[e[k].v]++;
+					t += e[k].w;
+				}
+			assert_int_equal(t, opt);
+			for (size_t v = 0; v < n; v++) {
+				assert_true(deg[v] <= rcap[v]);
+				assert_true(!rmust[v] || deg[v] > 0);
+			}
+			above++;
+		} else {
+			assert_int_equal(total, -1);
+			none++;
+		}
+		/* Out of nodes it says so, and says nothing else. */
+		if (flow_bb(&F, ks, m, rcap, rmust, -1, 1, chosen, &total, &nodes) == 1)
+			gave_up++;
+	}
+	assert_true(above > 100);
+	assert_true(none > 100);
+	assert_true(searched > 50); /* programs that needed branching */
+	assert_true(gave_up > 10);
 }
 
 static void the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum(void **state)
@@ -702,6 +797,7 @@ int main(void)
 		cmocka_unit_test(the_random_networks_take_every_path_of_the_fast_method),
 		cmocka_unit_test(the_flow_matching_equals_brute_force_whenever_it_settles),
 		cmocka_unit_test(the_flow_matching_equals_the_integer_programs_and_takes_every_path),
+		cmocka_unit_test(our_branch_and_bound_and_glpk_find_every_small_programs_optimum),
 		cmocka_unit_test(the_near_matching_keeps_capacities_and_stays_between_its_bound_and_the_optimum),
 		cmocka_unit_test(the_near_matchings_bound_is_the_optimum_on_bipartite_networks),
 		cmocka_unit_test(no_school_is_over_capacity_in_a_random_network_run),

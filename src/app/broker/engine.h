@@ -259,6 +259,8 @@ struct broker_flow_info {
 	size_t survivors;     /* last integer program: edges the bound could not rule out (nor fix) */
 	bool integer_program; /* an integer program over the survivors was solved */
 	int programs;         /* integer programs solved: floors tried under the bound (flow.c) */
+	long nodes;           /* nodes our branch and bound searched in them (flow_bb.c) */
+	int solver_programs;  /* programs it gave up on, which GLPK solved */
 	bool near;            /* broker_match_near: chosen is its improved rounding, within bound − improved of the optimum */
 };
 

@@ -41,12 +41,14 @@
  *    every solution totalling more than tg must take each edge with
  *    z − r_e < tg + 1 and may use only the edges with
  *    z + min(r_e, 0) − (what e pushes out at its ends) ≥ tg + 1 — a few
- *    hundred on a 300-school network when tg is near the optimum — so
- *    GLPK's integer program over those (presolver off, the LP by the
- *    simplex first, from the basis the relaxation's solution gives:
- *    fm_basis) finds the optimum when it is above tg, or proves it is
- *    not. tg starts at a guess just under the bound and comes down to t
- *    (see flow_solve), so the answer is exact.
+ *    hundred on a 300-school network when tg is near the optimum — so the
+ *    integer program over those finds the optimum when it is above tg, or
+ *    proves it is not. It is solved by a branch and bound of our own whose
+ *    bound at each node is this same relaxation, kept up to date from the
+ *    parent's flow by one shortest path (flow_bb.c), or by GLPK's when
+ *    ours gives up (flow_ip.c). tg starts at a guess just under the bound
+ *    and comes down until a program finds a solution above it (see
+ *    flow_solve), so the answer is exact.
  *
  * broker_match_near, for national graphs (tens of thousands of schools),
  * stops before the integer programs and solves the relaxation once over
@@ -64,7 +66,8 @@
  *
  * Files: this one holds the flow, the prices, the rounding and the steps
  * above; flow_near.c broker_match_near's network for national graphs;
- * flow_ip.c the integer programs on GLPK; flow_int.h what they share.
+ * flow_ip.c the integer programs (which edges, and GLPK when it is needed);
+ * flow_bb.c their branch and bound; flow_int.h what they share.
  */
 #include "app/broker/engine.h"
 #include "app/broker/flow_int.h"
@@ -83,7 +86,7 @@
 #define FLOW_GUESS 10000     /* the first guess of the gap between the bound and the optimum: bound / this */
 
 /* Add an arc a→b with capacity c and cost w, and its reverse. Returns the forward arc. */
-static int net_arc(struct net *G, int a, int b, int c, int64_t w)
+int flow_arc(struct net *G, int a, int b, int c, int64_t w)
 {
 	int k = G->arcs;
 	G->to[k] = b;
@@ -147,7 +150,7 @@ void flow_heap_pop(struct net *G, int *v, int64_t *d)
  * arc's reduced cost ≥ 0. Returns the real cost of the path to the sink, or
  * FLOW_INF when there is none (or the limit stopped it).
  */
-static int64_t net_search(struct net *G, int s, int t, int limit)
+int64_t flow_search(struct net *G, int s, int t, int limit)
 {
 	int pops = 0;
 	for (int i = 0; i < G->n_touched; i++) {
@@ -307,8 +310,8 @@ static bool fm_flow(struct fm *F, struct net *G)
 		if (!F->in[k])
 			continue;
 		int u = F->e[k].u, v = F->e[k].v;
-		F->arc[k] = net_arc(G, 1 + u, 1 + (int)n + v, 1, -F->e[k].w);
-		net_arc(G, 1 + v, 1 + (int)n + u, 1, -F->e[k].w);
+		F->arc[k] = flow_arc(G, 1 + u, 1 + (int)n + v, 1, -F->e[k].w);
+		flow_arc(G, 1 + v, 1 + (int)n + u, 1, -F->e[k].w);
 	}
 	for (size_t v = 0; v < n; v++) {
 		int c = F->cap[v], L = 1 + (int)v, R = 1 + (int)(n + v);
@@ -316,12 +319,12 @@ static bool fm_flow(struct fm *F, struct net *G)
 			continue;
 		int first = F->must[v] && !F->limit; /* near: no bonus, coverage is left to the rounding */
 		if (first) {
-			net_arc(G, L, sink, 1, bonus);
-			net_arc(G, R, sink, 1, -bonus);
+			flow_arc(G, L, sink, 1, bonus);
+			flow_arc(G, R, sink, 1, -bonus);
 		}
 		if (c - first > 0) {
-			net_arc(G, L, sink, c - first, 0);
-			net_arc(G, R, sink, c - first, 0);
+			flow_arc(G, L, sink, c - first, 0);
+			flow_arc(G, R, sink, c - first, 0);
 		}
 	}
 	/*
@@ -344,7 +347,7 @@ static bool fm_flow(struct fm *F, struct net *G)
 		}
 	for (size_t v = 0; v < n; v++)
 		for (int unit = 0; unit < F->cap[v]; unit++) {
-			if (net_search(G, 1 + (int)v, sink, F->limit) >= FLOW_INF)
+			if (flow_search(G, 1 + (int)v, sink, F->limit) >= FLOW_INF)
 				break;
 			for (int x = sink; x != 1 + (int)v;) {
 				int k = G->via[x];
@@ -406,7 +409,7 @@ static void fm_flow_add(struct fm *F, struct net *G, size_t k)
 	int n = (int)F->n, u = F->e[k].u, v = F->e[k].v;
 	for (int s = 0; s < 2; s++) {
 		/* One arc at a time: the search needs every other residual arc's reduced cost ≥ 0. */
-		int a = s ? net_arc(G, 1 + v, 1 + n + u, 1, -F->e[k].w) : net_arc(G, 1 + u, 1 + n + v, 1, -F->e[k].w);
+		int a = s ? flow_arc(G, 1 + v, 1 + n + u, 1, -F->e[k].w) : flow_arc(G, 1 + u, 1 + n + v, 1, -F->e[k].w);
 		int from = G->to[a ^ 1], to = G->to[a];
 		if (!s)
 			F->arc[k] = a;
@@ -414,7 +417,7 @@ static void fm_flow_add(struct fm *F, struct net *G, size_t k)
 			continue;
 		G->capa[a] = 0;
 		G->capa[a ^ 1] = 1;
-		if (net_search(G, to, from, 0) >= FLOW_INF)
+		if (flow_search(G, to, from, 0) >= FLOW_INF)
 			abort(); /* cannot happen: the new arc's reverse leads back */
 		for (int x = from; x != to;) {
 			int j = G->via[x];
@@ -931,14 +934,12 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	 * more than tg = ⌊z⌋ − g (flow_above: the integer program over the few
 	 * edges such a solution may use, a few hundred). Finding one there, the
 	 * best found is the optimum. Finding none proves the optimum is at most
-	 * tg: when the program still raised t, the next try proves t optimal
-	 * (tg = t, t given to GLPK as its incumbent); else the guess doubles.
-	 * A try with tg = t is the whole question, so this always ends exact.
-	 * On the bench's 300-school networks (gaps 8 to 58 of 224,000 to
-	 * 241,000) this is one or two programs; starting from the rounding's t
-	 * (0.1% below the bound) would need one over thousands of edges, and
-	 * the program over the core that raised t first (until 7 December) cost
-	 * 10–50 ms.
+	 * tg, and the guess doubles (when GLPK solved the program and still
+	 * raised t, the next try proves t optimal: tg = t). A try with tg = t
+	 * is the whole question, so this always ends exact. On the bench's
+	 * 300-school networks (gaps 8 to 58 of 224,000 to 241,000) this is one
+	 * to three programs; starting from the rounding's t (0.1% below the
+	 * bound) would need one over thousands of edges.
 	 */
 	fm_losses(&F, adj_start, adj, a2);
 	{
@@ -950,7 +951,7 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 			bool last = tg <= t;
 			if (last)
 				tg = t;
-			if ((rc = flow_above(&F, z2, tg, last ? best : NULL, buf, chosen, &found, info)))
+			if ((rc = flow_above(&F, z2, tg, buf, chosen, &found, info)))
 				goto out;
 			bool better = found > t;
 			if (better) {

@@ -17,6 +17,7 @@
 #include "app/broker/engine.h"
 
 #define FLOW_INF INT64_MAX / 4 /* an unreached node's distance */
+#define FLOW_BB_NODES 50000    /* nodes flow_bb searches before GLPK takes a program over */
 
 /* The flow network: nodes 1..n left copies, n+1..2n right copies, 2n+1 sink (0 unused); arcs in pairs k, k^1. */
 struct net {
@@ -67,6 +68,15 @@ struct near_net {
 	int *edge_arc;        /* per edge: its arcs from u's left (2k) and from v's left (2k + 1), -1 when not in */
 };
 
+/* Add an arc a→b with capacity c and cost w to G, and its reverse; returns the forward arc (flow.c). */
+int flow_arc(struct net *G, int a, int b, int c, int64_t w);
+/*
+ * One shortest-path search on G's reduced costs from s, stopped when t is
+ * settled (limit: nodes settled at most, 0 for none), the potentials moved
+ * so every residual arc's reduced cost stays ≥ 0; the path is in G->via.
+ * Returns its real cost, or FLOW_INF when there is none (flow.c).
+ */
+int64_t flow_search(struct net *G, int s, int t, int limit);
 /* Push node v with key d onto G's heap (flow.c). */
 void flow_heap_push(struct net *G, int v, int64_t d);
 /* Pop G's smallest heap entry into *v, *d (flow.c). */
@@ -84,16 +94,25 @@ bool flow_near(struct fm *F, struct net *G, struct near_net *N);
 /* Free what flow_near allocated in N (nothing when it did not run). */
 void flow_near_free(struct near_net *N);
 /*
+ * The integer program over the edges ks[0..cnt) (capacities rcap, schools
+ * rmust says must be covered) by branch and bound on the flow relaxation
+ * (flow_bb.c): the best total above floor into *total and chosen (-1: there
+ * is none above it); *nodes the nodes searched. Returns 0, or 1 when it gave
+ * up after limit nodes (chosen and *total then say nothing).
+ */
+int flow_bb(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, const bool *rmust, int64_t floor,
+	    long limit, bool *chosen, int64_t *total, long *nodes);
+/*
  * GLPK's integer program over the edges ks[0..cnt) (flow_ip.c): see the
  * comment over it. 0 or ERR_INTERNAL.
  */
-int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, const bool *rmust,
-		 const bool *incumbent, bool *chosen, int64_t *total);
+int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, const bool *rmust, bool *chosen,
+		 int64_t *total);
 /*
  * The best solution totalling more than tg, or proof there is none
  * (flow_ip.c): see the comment over it. 0 or ERR_INTERNAL.
  */
-int flow_above(struct fm *F, int64_t z2, int64_t tg, const bool *incumbent, size_t *buf, bool *chosen,
-	       int64_t *found, struct broker_flow_info *info);
+int flow_above(struct fm *F, int64_t z2, int64_t tg, size_t *buf, bool *chosen, int64_t *found,
+	       struct broker_flow_info *info);
 
 #endif

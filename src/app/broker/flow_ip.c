@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * flow_ip.c — the integer programs that settle the broker's exact
- * b-matching (flow.c, step 4 of its top comment): GLPK's branch and bound
- * over the few hundred edges the relaxation's bound cannot rule out for a
- * total above a floor, started from the relaxation's basis and, when there
- * is one, from a solution already found. One GLPK solve at a time
- * (broker_solver_lock: GLPK keeps state of its own).
+ * b-matching (flow.c, step 3 of its top comment): the few hundred edges the
+ * relaxation's bound cannot rule out for a total above a floor, and those
+ * it fixes in; the program over them solved by our own branch and bound
+ * (flow_bb.c), or by GLPK's (flow_program, started from the relaxation's
+ * basis) when ours gives up after FLOW_BB_NODES nodes. One GLPK solve at a
+ * time (broker_solver_lock: GLPK keeps state of its own).
  */
 #include "app/broker/flow_int.h"
 
@@ -13,28 +14,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A solution for GLPK to start from: the program's columns and the solution by edge. */
-struct fm_start {
-	const size_t *ks;      /* the program's columns: column j is edge ks[j - 1] */
-	size_t cnt;            /* how many */
-	const bool *incumbent; /* per edge: the solution (every edge of it among ks) */
-	bool given;            /* it was given to GLPK */
-	double *x;             /* scratch: its column values (1-based) */
-};
-
-/* GLPK's callback: at the first chance, hand it the solution to start from. */
-static void fm_give(glp_tree *T, void *info)
-{
-	struct fm_start *S = info;
-	if (glp_ios_reason(T) != GLP_IHEUR || S->given)
-		return;
-	S->given = true;
-	for (size_t j = 0; j < S->cnt; j++)
-		S->x[j + 1] = S->incumbent[S->ks[j]] ? 1.0 : 0.0;
-	glp_ios_heur_sol(T, S->x);
-}
-
 
 /*
  * A starting basis for the simplex from the relaxation's solution (F->half):
@@ -87,13 +66,12 @@ static bool fm_basis(const struct fm *F, glp_prob *P, const size_t *ks, size_t c
 
 /*
  * The integer program over the edges ks[0..cnt): capacities rcap, coverage
- * of the schools rmust says must be covered, largest total. incumbent (NULL
- * for none): a solution among those edges, given to GLPK to prune with.
- * Fills chosen and *total when it has a solution; *total = -1 when it has
- * none. 0 or ERR_INTERNAL.
+ * of the schools rmust says must be covered, largest total. Fills chosen
+ * and *total when it has a solution; *total = -1 when it has none. 0 or
+ * ERR_INTERNAL.
  */
-int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, const bool *rmust,
-		      const bool *incumbent, bool *chosen, int64_t *total)
+int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, const bool *rmust, bool *chosen,
+		 int64_t *total)
 {
 	size_t n = F->n;
 	int *row = calloc(n ? n : 1, sizeof(*row));
@@ -153,10 +131,6 @@ int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rc
 	 * and costs about a fifth of each node (seed 3: 37 ms -> 26 ms for
 	 * the same program, seed 7: 34 -> 25 ms).
 	 */
-	struct fm_start S = {.ks = ks, .cnt = cnt, .incumbent = incumbent};
-	S.x = malloc((cnt + 1) * sizeof(*S.x));
-	if (!S.x)
-		abort();
 	int grc = GLP_ENOPFS;
 	if (cnt) {
 		glp_smcp sm;
@@ -176,10 +150,6 @@ int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rc
 			parm.presolve = GLP_OFF;
 			parm.pp_tech = GLP_PP_NONE;
 			parm.mip_gap = 0.0;
-			if (incumbent) {
-				parm.cb_func = fm_give;
-				parm.cb_info = &S;
-			}
 			grc = glp_intopt(P, &parm);
 		} else if (src != 0 || glp_get_status(P) != GLP_NOFEAS)
 			grc = GLP_EFAIL; /* the solver failed: ERR_INTERNAL below */
@@ -198,7 +168,6 @@ int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rc
 	glp_delete_prob(P);
 	glp_free_env();
 	pthread_mutex_unlock(&broker_solver_lock);
-	free(S.x);
 	free(row);
 	free(ia);
 	free(ja);
@@ -211,15 +180,13 @@ int flow_program(const struct fm *F, const size_t *ks, size_t cnt, const int *rc
  * bound): each takes every edge with z − r_e < tg + 1 (leaving one out
  * costs the bound r_e) and only edges flow_could allows, so the integer
  * program over those, with the capacity the fixed edges leave, finds the
- * best of them or shows there is none. With an incumbent (a solution
- * totalling tg) nothing is fixed and its edges join the program, so GLPK
- * starts from it: proving that nothing beats it is then mostly pruning.
- * *found: the best the program found (with the fixed edges; chosen holds
- * it), whatever its total, or -1 for none. F->in and F->deg are scratch.
- * 0 or ERR_INTERNAL.
+ * best of them or shows there is none. *found: the best it found (with the
+ * fixed edges; chosen holds it), or -1 for none. Our branch and bound
+ * looks only above tg; GLPK, when it takes over, finds the program's best
+ * whatever its total. F->in and F->deg are scratch. 0 or ERR_INTERNAL.
  */
-int flow_above(struct fm *F, int64_t z2, int64_t tg, const bool *incumbent, size_t *buf, bool *chosen,
-		    int64_t *found, struct broker_flow_info *info)
+int flow_above(struct fm *F, int64_t z2, int64_t tg, size_t *buf, bool *chosen, int64_t *found,
+	       struct broker_flow_info *info)
 {
 	size_t n = F->n, m = F->m, nn = n ? n : 1;
 	const struct broker_edge *e = F->e;
@@ -230,7 +197,7 @@ int flow_above(struct fm *F, int64_t z2, int64_t tg, const bool *incumbent, size
 	size_t fixed = 0;
 	for (size_t k = 0; k < m; k++) {
 		int64_t r = flow_r2(F, k);
-		F->in[k] = r > 0 && z2 - r < 2 * tg + 2 && !incumbent; /* fixed in */
+		F->in[k] = r > 0 && z2 - r < 2 * tg + 2; /* fixed in */
 		if (!F->in[k])
 			continue;
 		fixed++;
@@ -241,8 +208,7 @@ int flow_above(struct fm *F, int64_t z2, int64_t tg, const bool *incumbent, size
 	size_t cnt = 0;
 	for (size_t k = 0; k < m; k++) {
 		int u = e[k].u, v = e[k].v;
-		if ((!F->in[k] && F->deg[u] < cap[u] && F->deg[v] < cap[v] && flow_could(F, k, z2, tg)) ||
-		    (incumbent && incumbent[k]))
+		if (!F->in[k] && F->deg[u] < cap[u] && F->deg[v] < cap[v] && flow_could(F, k, z2, tg))
 			buf[cnt++] = k;
 	}
 	info->fixed = fixed;
@@ -258,7 +224,13 @@ int flow_above(struct fm *F, int64_t z2, int64_t tg, const bool *incumbent, size
 		rmust[v] = F->must[v] && !F->deg[v];
 	}
 	int64_t ip_total;
-	int rc = flow_program(F, buf, cnt, rcap, rmust, incumbent, chosen, &ip_total);
+	long nodes;
+	int rc = 0;
+	if (flow_bb(F, buf, cnt, rcap, rmust, tg - fixed_total, FLOW_BB_NODES, chosen, &ip_total, &nodes)) {
+		info->solver_programs++;
+		rc = flow_program(F, buf, cnt, rcap, rmust, chosen, &ip_total);
+	}
+	info->nodes += nodes;
 	free(rcap);
 	free(rmust);
 	if (rc || ip_total < 0)

@@ -29,7 +29,7 @@ struct near_arc {
 };
 
 /*
- * The shortest-path search of net_search over a near_net (G holds the
+ * The shortest-path search of flow_search over a near_net (G holds the
  * potentials, distances and heap): from node s until node t is settled or
  * limit nodes are, then every settled node's potential moves by its
  * distance less the sink's. A node reached no nearer than t already is goes
