@@ -17,7 +17,13 @@
 #include "app/broker/engine.h"
 
 #define FLOW_INF INT64_MAX / 4 /* an unreached node's distance */
-#define FLOW_BB_NODES 50000    /* nodes flow_bb searches before GLPK takes a program over */
+/*
+ * flow_bb's budget: nodes × columns it searches before GLPK takes a program
+ * over (a node costs time in proportion to the columns): 50,000 nodes on
+ * the 500 columns of a 300-school network's program, a few hundred on the
+ * tens of thousands a 2,000-school network's may have, where GLPK is faster.
+ */
+#define FLOW_BB_WORK 25000000L
 
 /* The flow network: nodes 1..n left copies, n+1..2n right copies, 2n+1 sink (0 unused); arcs in pairs k, k^1. */
 struct net {

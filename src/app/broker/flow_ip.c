@@ -5,7 +5,7 @@
  * relaxation's bound cannot rule out for a total above a floor, and those
  * it fixes in; the program over them solved by our own branch and bound
  * (flow_bb.c), or by GLPK's (flow_program, started from the relaxation's
- * basis) when ours gives up after FLOW_BB_NODES nodes. One GLPK solve at a
+ * basis) when ours gives up (FLOW_BB_WORK). One GLPK solve at a
  * time (broker_solver_lock: GLPK keeps state of its own).
  */
 #include "app/broker/flow_int.h"
@@ -226,7 +226,8 @@ int flow_above(struct fm *F, int64_t z2, int64_t tg, size_t *buf, bool *chosen, 
 	int64_t ip_total;
 	long nodes;
 	int rc = 0;
-	if (flow_bb(F, buf, cnt, rcap, rmust, tg - fixed_total, FLOW_BB_NODES, chosen, &ip_total, &nodes)) {
+	if (flow_bb(F, buf, cnt, rcap, rmust, tg - fixed_total, FLOW_BB_WORK / (long)(cnt + 1), chosen, &ip_total,
+		    &nodes)) {
 		info->solver_programs++;
 		rc = flow_program(F, buf, cnt, rcap, rmust, chosen, &ip_total);
 	}
