@@ -241,8 +241,8 @@ static void bb_node(struct bb *B, size_t d)
 	for (int val = 1; val >= 0 && !B->gave_up; val--) {
 		if (bb_set(B, (size_t)j, val))
 			bb_node(B, d + 1);
-		L = &B->lv[d]; /* deeper levels may have moved the array */
-		bb_keep(B, L, true);
+		if (val) /* after the last child its parent puts its own flow back */
+			bb_keep(B, &B->lv[d], true); /* (deeper levels may have moved the array) */
 	}
 }
 
