@@ -154,12 +154,13 @@ void flow_heap_pop(struct net *G, int *v, int64_t *d)
 
 /*
  * One shortest-path search from node s on reduced costs, stopped when node
- * t is settled (or, with a limit, after that many nodes); then every
- * potential moves by min(distance, the sink's), which keeps every residual
- * arc's reduced cost ≥ 0. Returns the real cost of the path to the sink, or
- * FLOW_INF when there is none (or the limit stopped it).
+ * t is settled (or, with a limit, after that many nodes, or once the
+ * nearest node left is farther than dmax); then every potential moves by
+ * min(distance, the sink's), which keeps every residual arc's reduced cost
+ * ≥ 0. Returns the real cost of the path to the sink, or FLOW_INF when
+ * there is none (or a limit stopped it).
  */
-int64_t flow_search(struct net *G, int s, int t, int limit)
+int64_t flow_search(struct net *G, int s, int t, int limit, int64_t dmax)
 {
 	int pops = 0;
 	for (int i = 0; i < G->n_touched; i++) {
@@ -178,6 +179,8 @@ int64_t flow_search(struct net *G, int s, int t, int limit)
 		flow_heap_pop(G, &v, &d);
 		if (G->done[v] || d > G->dist[v])
 			continue;
+		if (d > dmax)
+			break;
 		G->done[v] = true;
 		reach = d;
 		if (v == t || (limit && ++pops >= limit))
@@ -356,7 +359,7 @@ static bool fm_flow(struct fm *F, struct net *G)
 		}
 	for (size_t v = 0; v < n; v++)
 		for (int unit = 0; unit < F->cap[v]; unit++) {
-			if (flow_search(G, 1 + (int)v, sink, F->limit) >= FLOW_INF)
+			if (flow_search(G, 1 + (int)v, sink, F->limit, FLOW_INF) >= FLOW_INF)
 				break;
 			for (int x = sink; x != 1 + (int)v;) {
 				int k = G->via[x];
@@ -441,7 +444,7 @@ static void fm_flow_add(struct fm *F, struct net *G, size_t k)
 			continue;
 		G->capa[a] = 0;
 		G->capa[a ^ 1] = 1;
-		if (flow_search(G, to, from, 0) >= FLOW_INF)
+		if (flow_search(G, to, from, 0, FLOW_INF) >= FLOW_INF)
 			abort(); /* cannot happen: the new arc's reverse leads back */
 		for (int x = from; x != to;) {
 			int j = G->via[x];

@@ -113,11 +113,14 @@ static int64_t bb_eval(const struct bb *B, bool *covered, int *frac)
 	return -cost - B->M * B->n_must;
 }
 
-/* Carry one unit from node s to node t along the shortest residual path; false when there is none. */
-static bool bb_carry(struct bb *B, int s, int t)
+/*
+ * Carry one unit from node s to node t along the shortest residual path;
+ * false when there is none, or none within reduced distance room.
+ */
+static bool bb_carry(struct bb *B, int s, int t, int64_t room)
 {
 	struct net *G = &B->G;
-	if (flow_search(G, s, t, 0) >= FLOW_INF)
+	if (flow_search(G, s, t, 0, room) >= FLOW_INF)
 		return false;
 	for (int x = t; x != s;) {
 		int k = G->via[x];
@@ -128,17 +131,23 @@ static bool bb_carry(struct bb *B, int s, int t)
 	return true;
 }
 
-/* Fix column j at val (0 or 1), keeping the flow optimal; false when no flow of the node has it so. */
-static bool bb_set(struct bb *B, size_t j, int val)
+/*
+ * Fix column j at val (0 or 1), keeping the flow optimal; false when no
+ * flow of the node has it so, or when fixing it would cost the doubled bound
+ * more than room (a path carrying the change costs the flow at least its
+ * reduced length, so a search may stop there: the child could not beat the
+ * best anyway).
+ */
+static bool bb_set(struct bb *B, size_t j, int val, int64_t room)
 {
 	struct net *G = &B->G;
 	for (int s = 0; s < 2; s++) {
 		int a = B->col_arc[j] + 2 * s, from = G->to[a ^ 1], to = G->to[a];
 		bool used = G->capa[a] == 0;
 		G->capa[a] = G->capa[a ^ 1] = 0; /* out of the residual network either way */
-		if (val && !used && !bb_carry(B, to, from))
+		if (val && !used && !bb_carry(B, to, from, room))
 			return false;
-		if (!val && used && !bb_carry(B, from, to))
+		if (!val && used && !bb_carry(B, from, to, room))
 			return false;
 	}
 	B->fix[j] = (signed char)val;
@@ -239,7 +248,7 @@ static void bb_node(struct bb *B, size_t d)
 	struct bb_level *L = bb_level(B, d);
 	bb_keep(B, L, false);
 	for (int val = 1; val >= 0 && !B->gave_up; val--) {
-		if (bb_set(B, (size_t)j, val))
+		if (bb_set(B, (size_t)j, val, bound2 - 2 * (B->best + 1)))
 			bb_node(B, d + 1);
 		if (val) /* after the last child its parent puts its own flow back */
 			bb_keep(B, &B->lv[d], true); /* (deeper levels may have moved the array) */
@@ -374,7 +383,7 @@ int flow_bb(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, c
 	/* The root's flow: every unit of every left copy, one shortest path each. */
 	for (int i = 0; i < ns; i++)
 		for (int unit = 0; unit < rcap[school[i]]; unit++)
-			if (!bb_carry(&B, 1 + i, sink))
+			if (!bb_carry(&B, 1 + i, sink, FLOW_INF))
 				break; /* cannot happen: the straight arcs take every unit */
 	bb_node(&B, 0);
 	*nodes = B.seen;

@@ -78,11 +78,12 @@ struct near_net {
 int flow_arc(struct net *G, int a, int b, int c, int64_t w);
 /*
  * One shortest-path search on G's reduced costs from s, stopped when t is
- * settled (limit: nodes settled at most, 0 for none), the potentials moved
+ * settled (limit: nodes settled at most, 0 for none; dmax: the farthest
+ * reduced distance worth settling, FLOW_INF for any), the potentials moved
  * so every residual arc's reduced cost stays ≥ 0; the path is in G->via.
  * Returns its real cost, or FLOW_INF when there is none (flow.c).
  */
-int64_t flow_search(struct net *G, int s, int t, int limit);
+int64_t flow_search(struct net *G, int s, int t, int limit, int64_t dmax);
 /* Push node v with key d onto G's heap (flow.c). */
 void flow_heap_push(struct net *G, int v, int64_t d);
 /* Pop G's smallest heap entry into *v, *d (flow.c). */
