@@ -33,9 +33,11 @@
  * GLPK's branch and bound takes 4–10 s.
  *
  * broker_match first asks broker_match_flow (flow.c), which settles the
- * score stage whenever the greedy cover settles coverage; otherwise it uses
- * broker_match_ex, the LP method below, which gives the same optimum with
- * far less work than the integer programs:
+ * score stage whenever the greedy cover settles coverage (its last integer
+ * programs, over a few hundred pairs, by a branch and bound of our own on
+ * the same flow relaxation, flow_bb.c, with GLPK for any it gives up on);
+ * otherwise it uses broker_match_ex, the LP method below, which gives the
+ * same optimum with far less work than the integer programs:
  *  - stage 1 is settled without a solver when a greedy cover (heaviest edges
  *    first, each covering a school not yet covered) reaches every school
  *    that has a y: nothing can cover more;
