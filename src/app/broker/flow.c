@@ -85,6 +85,55 @@
 #define FLOW_ROUNDS 4        /* times the flow is run again with edges the potentials priced in */
 #define FLOW_GUESS 24        /* the first guess of the gap between the bound and the optimum */
 
+/*
+ * Allocate G for nodes nodes and arcs arcs (and flow_search's arrays):
+ * no arc yet, every potential 0, every distance FLOW_INF.
+ */
+void flow_net_alloc(struct net *G, int nodes, int arcs)
+{
+	size_t nn = nodes > 0 ? (size_t)nodes : 1, na = arcs > 0 ? (size_t)arcs : 1;
+	G->head = malloc(nn * sizeof(*G->head));
+	G->next = malloc(na * sizeof(*G->next));
+	G->to = malloc(na * sizeof(*G->to));
+	G->capa = malloc(na * sizeof(*G->capa));
+	G->cost = malloc(na * sizeof(*G->cost));
+	G->phi = calloc(nn, sizeof(*G->phi));
+	G->dist = malloc(nn * sizeof(*G->dist));
+	G->via = malloc(nn * sizeof(*G->via));
+	G->done = calloc(nn, sizeof(*G->done));
+	G->heap = malloc((na + nn) * sizeof(*G->heap));
+	G->heap_key = malloc((na + nn) * sizeof(*G->heap_key));
+	G->touched = malloc(nn * sizeof(*G->touched));
+	if (!G->head || !G->next || !G->to || !G->capa || !G->cost || !G->phi || !G->dist || !G->via || !G->done ||
+	    !G->heap || !G->heap_key || !G->touched)
+		abort();
+	G->nodes = nodes;
+	G->arcs = 0;
+	G->n_touched = 0;
+	G->heap_n = 0;
+	for (size_t i = 0; i < nn; i++) {
+		G->head[i] = -1;
+		G->dist[i] = FLOW_INF;
+	}
+}
+
+/* Free what flow_net_alloc allocated. */
+void flow_net_free(struct net *G)
+{
+	free(G->head);
+	free(G->next);
+	free(G->to);
+	free(G->capa);
+	free(G->cost);
+	free(G->phi);
+	free(G->dist);
+	free(G->via);
+	free(G->done);
+	free(G->heap);
+	free(G->heap_key);
+	free(G->touched);
+}
+
 /* Add an arc a→b with capacity c and cost w, and its reverse. Returns the forward arc. */
 int flow_arc(struct net *G, int a, int b, int c, int64_t w)
 {
@@ -829,22 +878,9 @@ static int flow_solve(size_t n, const int *cap, const bool *covered, const struc
 	int nodes = 2 * (int)n + 2, arcs = 2 * (4 * (int)n + 2 * (int)m);
 	struct net G = {0};
 	struct near_net N = {0}; /* broker_match_near's network (flow_near allocates it) */
-	G.head = malloc((size_t)nodes * sizeof(*G.head));
-	G.next = malloc((size_t)arcs * sizeof(*G.next));
-	G.to = malloc((size_t)arcs * sizeof(*G.to));
-	G.capa = malloc((size_t)arcs * sizeof(*G.capa));
-	G.cost = malloc((size_t)arcs * sizeof(*G.cost));
-	G.phi = malloc((size_t)nodes * sizeof(*G.phi));
-	G.dist = malloc((size_t)nodes * sizeof(*G.dist));
-	G.via = malloc((size_t)nodes * sizeof(*G.via));
-	G.done = malloc((size_t)nodes * sizeof(*G.done));
-	G.heap = malloc((size_t)(arcs + nodes) * sizeof(*G.heap));
-	G.heap_key = malloc((size_t)(arcs + nodes) * sizeof(*G.heap_key));
-	G.touched = malloc((size_t)nodes * sizeof(*G.touched));
-
+	flow_net_alloc(&G, nodes, arcs);
 	if (!F.must || !F.order || !F.in || !F.arc || !F.pi2 || !F.deg || !F.half || !F.loss2 || !adj_start || !adj || !fill ||
-	    !buf || !best || !a2 || !G.head || !G.next || !G.to || !G.capa || !G.cost || !G.phi || !G.dist || !G.via ||
-	    !G.done || !G.heap || !G.heap_key || !G.touched)
+	    !buf || !best || !a2)
 		abort();
 	int rc = 0;
 
@@ -1014,18 +1050,7 @@ out:
 	free(buf);
 	free(best);
 	free(a2);
-	free(G.head);
-	free(G.next);
-	free(G.to);
-	free(G.capa);
-	free(G.cost);
-	free(G.phi);
-	free(G.dist);
-	free(G.via);
-	free(G.done);
-	free(G.heap);
-	free(G.heap_key);
-	free(G.touched);
+	flow_net_free(&G);
 
 	return rc;
 }

@@ -272,50 +272,9 @@ static void bb_node(struct bb *B, size_t d)
 	}
 }
 
-/* Allocate G's arrays for nodes and arcs (flow_search's too). */
-static void bb_alloc(struct net *G, int nodes, int arcs)
-{
-	size_t nn = (size_t)nodes, na = (size_t)arcs;
-	G->head = malloc(nn * sizeof(*G->head));
-	G->next = malloc(na * sizeof(*G->next));
-	G->to = malloc(na * sizeof(*G->to));
-	G->capa = malloc(na * sizeof(*G->capa));
-	G->cost = malloc(na * sizeof(*G->cost));
-	G->phi = calloc(nn, sizeof(*G->phi));
-	G->dist = malloc(nn * sizeof(*G->dist));
-	G->via = malloc(nn * sizeof(*G->via));
-	G->done = calloc(nn, sizeof(*G->done));
-	G->heap = malloc((na + nn) * sizeof(*G->heap));
-	G->heap_key = malloc((na + nn) * sizeof(*G->heap_key));
-	G->touched = malloc(nn * sizeof(*G->touched));
-	if (!G->head || !G->next || !G->to || !G->capa || !G->cost || !G->phi || !G->dist || !G->via || !G->done ||
-	    !G->heap || !G->heap_key || !G->touched)
-		abort();
-	G->nodes = nodes;
-	G->arcs = 0;
-	G->n_touched = 0;
-	G->heap_n = 0;
-	for (int i = 0; i < nodes; i++) {
-		G->head[i] = -1;
-		G->dist[i] = FLOW_INF;
-	}
-}
-
 static void bb_free(struct bb *B)
 {
-	struct net *G = &B->G;
-	free(G->head);
-	free(G->next);
-	free(G->to);
-	free(G->capa);
-	free(G->cost);
-	free(G->phi);
-	free(G->dist);
-	free(G->via);
-	free(G->done);
-	free(G->heap);
-	free(G->heap_key);
-	free(G->touched);
+	flow_net_free(&B->G);
 	for (size_t i = 0; i < B->n_lv; i++) {
 		free(B->lv[i].capa);
 		free(B->lv[i].phi);
@@ -358,7 +317,7 @@ int flow_bb(const struct fm *F, const size_t *ks, size_t cnt, const int *rcap, c
 		}
 	struct bb B = {.F = F, .ks = ks, .cnt = cnt, .ns = ns, .best = floor, .limit = limit};
 	int sink = 2 * ns + 1;
-	bb_alloc(&B.G, 2 * ns + 2, 2 * (2 * (int)cnt + 4 * ns));
+	flow_net_alloc(&B.G, 2 * ns + 2, 2 * (2 * (int)cnt + 4 * ns));
 	B.col_arc = malloc((cnt ? cnt : 1) * sizeof(*B.col_arc));
 	B.fix = malloc(cnt ? cnt : 1);
 	B.take = calloc(cnt ? cnt : 1, sizeof(*B.take));

@@ -74,6 +74,10 @@ struct near_net {
 	int *edge_arc;        /* per edge: its arcs from u's left (2k) and from v's left (2k + 1), -1 when not in */
 };
 
+/* Allocate G for nodes and arcs: no arc yet, potentials 0, distances FLOW_INF (flow.c). */
+void flow_net_alloc(struct net *G, int nodes, int arcs);
+/* Free what flow_net_alloc allocated (flow.c). */
+void flow_net_free(struct net *G);
 /* Add an arc a→b with capacity c and cost w to G, and its reverse; returns the forward arc (flow.c). */
 int flow_arc(struct net *G, int a, int b, int c, int64_t w);
 /*
